@@ -1,0 +1,31 @@
+// Package models holds the database rows and the queries on them. Every query
+// on a tenant-owned table is scoped by commune. It knows nothing of the
+// workflow's rules.
+package models
+
+import (
+	"database/sql"
+	"fmt"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+)
+
+// Open connects to PostgreSQL. It uses pgx's database/sql driver rather than
+// bun's pgdriver, whose placeholder handling mis-parses some SQL comments.
+func Open(dsn string) (*bun.DB, error) {
+	sqldb, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqldb.SetMaxOpenConns(20)
+	sqldb.SetMaxIdleConns(20)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	if err := sqldb.Ping(); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return bun.NewDB(sqldb, pgdialect.New()), nil
+}
