@@ -1,0 +1,26 @@
+# Guichet: `make run` serves the product, `make test` runs every test.
+# Neither needs anything started by hand: without DATABASE_URL, Guichet starts
+# its own PostgreSQL from the system's binaries.
+
+GO ?= go
+BIN := bin/guichet
+
+.PHONY: build run test vet fmt bench e2e clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/guichet
+
+# Development instance on http://127.0.0.1:$${PORT:-8080}, data kept in ./var.
+run: build
+	GUICHET_ENV=$${GUICHET_ENV:-development} ./$(BIN) serve
+
+test:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

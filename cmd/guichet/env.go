@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/uptrace/bun"
+
+	"guichet/config"
+	"guichet/migrations"
+	"guichet/models"
+	"guichet/pgcluster"
+	"guichet/workflow"
+)
+
+// env is what every command needs: the configuration and a migrated database.
+type env struct {
+	cfg *config.Config
+	db  *bun.DB
+	log *slog.Logger
+}
+
+// withDB loads the configuration, opens (or starts) the database, migrates
+// it, runs fn, and stops what it started.
+func withDB(ctx context.Context, fn func(*env) error) error {
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	dsn := cfg.DatabaseURL
+	if dsn == "" {
+		dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "pg"))
+		if err != nil {
+			return err
+		}
+		log.Info("DATABASE_URL is not set: starting a private PostgreSQL", "dir", dir)
+		cl, err := pgcluster.Start(ctx, dir)
+		if err != nil {
+			return err
+		}
+		defer cl.Stop()
+		dsn = cl.DSN
+	}
+	db, err := models.Open(dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := migrations.Migrate(ctx, db); err != nil {
+		return err
+	}
+	return fn(&env{cfg: cfg, db: db, log: log})
+}
+
+func keygen() error {
+	fmt.Println(config.NewKey())
+	return nil
+}
+
+func diagram() error {
+	fmt.Print(workflow.Diagram())
+	return nil
+}

@@ -1,0 +1,64 @@
+// Command guichet runs the one-stop shop: its web server, its migrations, its
+// demo data and its operator commands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Usage : guichet <commande> [options]
+
+Commandes :
+  serve                    démarre le serveur web (migre la base au démarrage)
+  migrate                  applique les migrations de la base
+  demo                     charge la commune de démonstration « Plassans »
+  diagram                  affiche la machine à états (Mermaid)
+  agent add                crée un agent (voir guichet agent add -h)
+  procedure import FICHIER importe des démarches d'un fichier YAML ou JSON
+  keygen                   affiche une nouvelle clé pour LINK_KEYS
+
+Sans DATABASE_URL, guichet démarre sa propre base PostgreSQL dans DATA_DIR/pg.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "guichet:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return fmt.Errorf("commande manquante")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest)
+	case "migrate":
+		return withDB(ctx, func(e *env) error { fmt.Println("Base à jour."); return nil })
+	case "demo":
+		return withDB(ctx, func(e *env) error { return loadDemo(ctx, e, true) })
+	case "diagram":
+		return diagram()
+	case "agent":
+		return agentCmd(ctx, rest)
+	case "procedure":
+		return procedureCmd(ctx, rest)
+	case "keygen":
+		return keygen()
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return fmt.Errorf("commande inconnue : %q", cmd)
+}

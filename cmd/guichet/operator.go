@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"guichet/auth"
+	"guichet/forms"
+	"guichet/models"
+)
+
+// agentCmd: guichet agent add -commune plassans -email … -name … -role accueil
+// The password is read from GUICHET_PASSWORD or standard input, never from
+// the command line where other users could see it.
+func agentCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return fmt.Errorf("usage : guichet agent add -commune SLUG -email ADRESSE -name NOM -role accueil|supervisor|admin")
+	}
+	fs := flag.NewFlagSet("agent add", flag.ContinueOnError)
+	commune := fs.String("commune", "", "slug de la commune")
+	email := fs.String("email", "", "adresse e-mail de connexion")
+	name := fs.String("name", "", "nom affiché")
+	role := fs.String("role", models.RoleAccueil, "rôle : accueil, supervisor ou admin")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *commune == "" || *email == "" || *name == "" {
+		return fmt.Errorf("-commune, -email et -name sont obligatoires")
+	}
+	switch *role {
+	case models.RoleAccueil, models.RoleSupervisor, models.RoleAdmin:
+	default:
+		return fmt.Errorf("rôle inconnu %q : accueil, supervisor ou admin", *role)
+	}
+	pw := os.Getenv("GUICHET_PASSWORD")
+	if pw == "" {
+		fmt.Fprint(os.Stderr, "Mot de passe (12 caractères au moins) : ")
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return fmt.Errorf("lecture du mot de passe : %w", err)
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	if len([]rune(pw)) < 12 {
+		return fmt.Errorf("le mot de passe doit faire au moins 12 caractères")
+	}
+	return withDB(ctx, func(e *env) error {
+		c, err := models.CommuneBySlug(ctx, e.db, *commune)
+		if err != nil {
+			return fmt.Errorf("commune %q introuvable", *commune)
+		}
+		hash, err := auth.HashPassword(pw, e.cfg.PasswordParams())
+		if err != nil {
+			return err
+		}
+		a := &models.Agent{CommuneID: c.ID, Email: strings.TrimSpace(*email), Name: *name, Role: *role, PasswordHash: hash, Active: true}
+		if _, err := e.db.NewInsert().Model(a).Exec(ctx); err != nil {
+			return fmt.Errorf("création de l'agent : %w", err)
+		}
+		fmt.Printf("Agent %s (%s) créé dans la commune %s.\n", a.Email, a.Role, c.Name)
+		return nil
+	})
+}
+
+// procedureCmd: guichet procedure import -commune plassans FILE
+func procedureCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "import" {
+		return fmt.Errorf("usage : guichet procedure import -commune SLUG FICHIER")
+	}
+	fs := flag.NewFlagSet("procedure import", flag.ContinueOnError)
+	commune := fs.String("commune", "", "slug de la commune")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *commune == "" || fs.NArg() != 1 {
+		return fmt.Errorf("usage : guichet procedure import -commune SLUG FICHIER")
+	}
+	src, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defs, err := forms.Parse(src)
+	if err != nil {
+		return fmt.Errorf("%s : %w", fs.Arg(0), err)
+	}
+	return withDB(ctx, func(e *env) error {
+		c, err := models.CommuneBySlug(ctx, e.db, *commune)
+		if err != nil {
+			return fmt.Errorf("commune %q introuvable", *commune)
+		}
+		return e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			for _, d := range defs {
+				p := d.Procedure(c.ID)
+				// Re-importing a procedure updates it in place: demands keep pointing at it.
+				_, err := tx.NewInsert().Model(p).
+					On("CONFLICT (commune_id, slug) DO UPDATE").
+					Set("title = EXCLUDED.title, description = EXCLUDED.description").
+					Set("documents = EXCLUDED.documents, form = EXCLUDED.form, active = true, updated_at = now()").
+					Exec(ctx)
+				if err != nil {
+					return fmt.Errorf("démarche %s : %w", d.Slug, err)
+				}
+				fmt.Printf("Démarche « %s » importée.\n", d.Title)
+			}
+			return nil
+		})
+	})
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"guichet/handlers"
+	"guichet/jobs"
+	"guichet/links"
+	"guichet/mail"
+	"guichet/notify"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+func serve(ctx context.Context, args []string) error {
+	return withDB(ctx, func(e *env) error {
+		if e.cfg.Dev() {
+			if err := loadDemo(ctx, e, false); err != nil {
+				return err
+			}
+		}
+		keys, err := e.cfg.Keys()
+		if err != nil {
+			return err
+		}
+		signer := links.New(keys...)
+		worker := &jobs.Worker{DB: e.db, Log: e.log}
+		if e.cfg.SMTPURL != "" {
+			sc, err := mail.ParseSMTPURL(e.cfg.SMTPURL)
+			if err != nil {
+				return err
+			}
+			worker.Sender = mail.NewSMTPSender(sc, e.cfg.MailFrom)
+		} else if !e.cfg.Dev() {
+			return errors.New("configuration: SMTP_URL is required in production")
+		}
+		renderer, err := views.New()
+		if err != nil {
+			return err
+		}
+		n := &notify.Notifier{BaseURL: e.cfg.BaseURL, Links: signer, FollowLinkTTL: e.cfg.FollowLinkTTL, ServiceLinkTTL: e.cfg.ServiceLinkTTL}
+		srv := &handlers.Server{
+			DB: e.db, Config: e.cfg, Views: renderer, Links: signer, Notifier: n, Worker: worker, Log: e.log,
+			Engine: &workflow.Engine{DB: e.db, Notifier: n},
+		}
+		go worker.Run(ctx)
+
+		addr := net.JoinHostPort(e.cfg.Host, strconv.Itoa(e.cfg.Port))
+		hs := &http.Server{Addr: addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		errc := make(chan error, 1)
+		go func() { errc <- hs.ListenAndServe() }()
+		fmt.Printf("Guichet écoute sur %s\n", e.cfg.BaseURL)
+		select {
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+		}
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return hs.Shutdown(shutdown)
+	})
+}

@@ -1,0 +1,124 @@
+// Package config reads Guichet's settings from the environment.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+
+	"guichet/auth"
+)
+
+// Config is every setting, with its environment variable and default.
+type Config struct {
+	Env         string `env:"GUICHET_ENV" envDefault:"production"` // development or production
+	DatabaseURL string `env:"DATABASE_URL"`
+	// DataDir holds what the program keeps on disk: its own PostgreSQL
+	// cluster (when DATABASE_URL is unset), uploads, development keys.
+	DataDir string `env:"DATA_DIR" envDefault:"var"`
+	Host    string `env:"HOST" envDefault:"127.0.0.1"`
+	Port    int    `env:"PORT" envDefault:"8080"`
+	BaseURL string `env:"BASE_URL"` // default http://HOST:PORT
+
+	SMTPURL  string `env:"SMTP_URL"`
+	MailFrom string `env:"MAIL_FROM" envDefault:"Guichet <guichet@localhost>"`
+
+	// LinkKeys are the keys that sign e-mailed links, comma-separated,
+	// base64, at least 32 bytes each: the first signs, all verify (rotation).
+	LinkKeys       []string      `env:"LINK_KEYS"`
+	FollowLinkTTL  time.Duration `env:"FOLLOW_LINK_TTL" envDefault:"2160h"`
+	ServiceLinkTTL time.Duration `env:"SERVICE_LINK_TTL" envDefault:"720h"`
+	BoardLinkTTL   time.Duration `env:"BOARD_LINK_TTL" envDefault:"2160h"`
+
+	MaxFileSize   int64 `env:"MAX_FILE_SIZE" envDefault:"20000000"`
+	MaxDemandSize int64 `env:"MAX_DEMAND_SIZE" envDefault:"100000000"`
+
+	// ReminderDays: a service holding a demand this long gets a reminder.
+	ReminderDays int `env:"REMINDER_DAYS" envDefault:"7"`
+	// ArchiveDays: decided demands are archived automatically after this long.
+	ArchiveDays int `env:"ARCHIVE_DAYS" envDefault:"90"`
+
+	// Argon2Memory is argon2id's memory cost in KiB.
+	Argon2Memory uint32 `env:"ARGON2_MEMORY_KIB" envDefault:"65536"`
+}
+
+// Load reads the environment.
+func Load() (*Config, error) {
+	c := &Config{}
+	if err := env.Parse(c); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	if c.Env != "development" && c.Env != "production" {
+		return nil, fmt.Errorf("configuration: GUICHET_ENV must be development or production, not %q", c.Env)
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = fmt.Sprintf("http://%s:%d", c.Host, c.Port)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return c, nil
+}
+
+// Dev tells whether this is a development instance.
+func (c *Config) Dev() bool { return c.Env == "development" }
+
+// PasswordParams are argon2id's costs from the configuration.
+func (c *Config) PasswordParams() auth.Params {
+	p := auth.DefaultParams
+	p.Memory = c.Argon2Memory
+	if p.Memory < 1024 {
+		p.Time = 1
+	}
+	return p
+}
+
+// Keys decodes the link keys. In development, with none configured, a key is
+// generated once and kept in DataDir (never in the repository); in
+// production, keys are required.
+func (c *Config) Keys() ([][]byte, error) {
+	raw := c.LinkKeys
+	if len(raw) == 0 {
+		if !c.Dev() {
+			return nil, errors.New("configuration: LINK_KEYS is required in production (generate one with `guichet keygen`)")
+		}
+		k, err := c.devKey()
+		if err != nil {
+			return nil, err
+		}
+		raw = []string{k}
+	}
+	var pairs [][]byte
+	for i, k := range raw {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(k))
+		if err != nil || len(b) < 32 {
+			return nil, fmt.Errorf("configuration: LINK_KEYS key #%d must be base64 of at least 32 bytes", i+1)
+		}
+		pairs = append(pairs, b, nil) // hash key only: tokens are signed, not secret
+	}
+	return pairs, nil
+}
+
+func (c *Config) devKey() (string, error) {
+	path := filepath.Join(c.DataDir, "dev-link-key")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	k := NewKey()
+	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+		return "", err
+	}
+	return k, os.WriteFile(path, []byte(k+"\n"), 0o600)
+}
+
+// NewKey makes a fresh random link key, base64.
+func NewKey() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}

@@ -1,0 +1,117 @@
+// Package forms reads procedure definitions (a procedure's text and its form)
+// from YAML or JSON, checks them, and validates what citizens type into them.
+package forms
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+
+	"guichet/models"
+)
+
+// Definition is a procedure as written in a YAML or JSON file.
+type Definition struct {
+	Slug        string         `yaml:"slug"`
+	Title       string         `yaml:"title"`
+	Description string         `yaml:"description"`
+	Documents   []string       `yaml:"documents"`
+	Fields      []models.Field `yaml:"fields"`
+}
+
+// FieldTypes are the kinds of question a form may ask.
+var FieldTypes = []string{"text", "textarea", "email", "phone", "date", "number", "choice", "checkboxes", "address", "file"}
+
+var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var nameRe = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// Parse reads one or several procedure definitions (a YAML list, or a single
+// mapping; JSON is valid YAML) and checks them. Errors name the procedure and
+// field at fault, in French, all at once.
+func Parse(src []byte) ([]Definition, error) {
+	var defs []Definition
+	if err := yaml.UnmarshalWithOptions(src, &defs, yaml.Strict()); err != nil {
+		var one Definition
+		if err1 := yaml.UnmarshalWithOptions(src, &one, yaml.Strict()); err1 != nil {
+			return nil, fmt.Errorf("fichier illisible : %s", yaml.FormatError(err1, false, true))
+		}
+		defs = []Definition{one}
+	}
+	var problems []string
+	slugs := map[string]bool{}
+	for i, d := range defs {
+		where := fmt.Sprintf("démarche n°%d", i+1)
+		if d.Slug != "" {
+			where = fmt.Sprintf("démarche « %s »", d.Slug)
+		}
+		for _, p := range d.check() {
+			problems = append(problems, where+" : "+p)
+		}
+		if slugs[d.Slug] {
+			problems = append(problems, where+" : identifiant (slug) en double dans le fichier")
+		}
+		slugs[d.Slug] = true
+	}
+	if len(defs) == 0 {
+		problems = append(problems, "le fichier ne contient aucune démarche")
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("définition invalide :\n- %s", strings.Join(problems, "\n- "))
+	}
+	return defs, nil
+}
+
+func (d Definition) check() []string {
+	var ps []string
+	if !slugRe.MatchString(d.Slug) {
+		ps = append(ps, "« slug » doit être fait de minuscules, chiffres et tirets (ex. : signalement-voirie)")
+	}
+	if strings.TrimSpace(d.Title) == "" {
+		ps = append(ps, "« title » est obligatoire")
+	}
+	if len(d.Fields) == 0 {
+		ps = append(ps, "le formulaire doit avoir au moins un champ (« fields »)")
+	}
+	names := map[string]bool{}
+	for i, f := range d.Fields {
+		at := fmt.Sprintf("champ n°%d", i+1)
+		if f.Name != "" {
+			at = fmt.Sprintf("champ « %s »", f.Name)
+		}
+		if !nameRe.MatchString(f.Name) {
+			ps = append(ps, at+" : « name » doit commencer par une lettre minuscule et ne contenir que minuscules, chiffres et _")
+		}
+		if names[f.Name] {
+			ps = append(ps, at+" : nom en double")
+		}
+		names[f.Name] = true
+		if strings.TrimSpace(f.Label) == "" {
+			ps = append(ps, at+" : « label » est obligatoire")
+		}
+		if !slices.Contains(FieldTypes, f.Type) {
+			ps = append(ps, fmt.Sprintf("%s : type « %s » inconnu (types possibles : %s)", at, f.Type, strings.Join(FieldTypes, ", ")))
+		}
+		if (f.Type == "choice" || f.Type == "checkboxes") && len(f.Options) == 0 {
+			ps = append(ps, at+" : une liste de choix doit avoir des « options »")
+		}
+		if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
+			ps = append(ps, at+" : « min » est plus grand que « max »")
+		}
+	}
+	return ps
+}
+
+// Procedure turns a definition into a procedure row of a commune.
+func (d Definition) Procedure(communeID int64) *models.Procedure {
+	docs := d.Documents
+	if docs == nil {
+		docs = []string{}
+	}
+	return &models.Procedure{
+		CommuneID: communeID, Slug: d.Slug, Title: d.Title, Description: d.Description,
+		Documents: docs, Form: d.Fields, Active: true,
+	}
+}

@@ -1,0 +1,181 @@
+// Package jobs sends the e-mails of the transactional outbox: a mail is
+// written in the same transaction as the change that causes it, so none is
+// lost and none is sent for a change that rolled back; the worker sends it
+// after commit, retrying with backoff, and marks it failed (visibly) when it
+// finally cannot be delivered.
+//
+// Why an outbox table and not River: River v0.25 (the newest whose
+// database/sql driver is served) needs two drivers and its own schema, and
+// its worker must not share our driver; the outbox is one table and one
+// query, with the same guarantees.
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"guichet/mail"
+	"guichet/models"
+)
+
+// Enqueue writes a mail to the outbox, inside the caller's transaction.
+func Enqueue(ctx context.Context, db bun.IDB, m *models.OutboxMail, host string) error {
+	if m.MessageID == "" {
+		m.MessageID = NewMessageID("mail", host)
+	}
+	m.Status = models.MailPending
+	_, err := db.NewInsert().Model(m).Returning("id").Exec(ctx)
+	return err
+}
+
+// NewMessageID makes a unique Message-ID (without angle brackets).
+func NewMessageID(prefix, host string) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return fmt.Sprintf("%s.%s@%s", prefix, hex.EncodeToString(b), host)
+}
+
+// Worker sends due outbox mails.
+type Worker struct {
+	DB *bun.DB
+	// Sender delivers mail; nil keeps every mail in the database for the
+	// development mailbox (status captured) instead of sending it.
+	Sender mail.Sender
+	// Interval between two looks at the outbox when idle.
+	Interval time.Duration
+	// MaxAttempts before a mail is marked failed.
+	MaxAttempts int
+	// Backoff is the wait before attempt n+1 after n failures.
+	Backoff func(n int) time.Duration
+	Log     *slog.Logger
+
+	kick chan struct{}
+}
+
+// lease is how long a claimed mail stays invisible to other workers while
+// it is being sent; a worker that dies mid-send lets it come back after that.
+const lease = 2 * time.Minute
+
+// DefaultBackoff doubles from 30 seconds up to one hour.
+func DefaultBackoff(n int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < n && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+func (w *Worker) init() {
+	if w.Interval == 0 {
+		w.Interval = time.Second
+	}
+	if w.MaxAttempts == 0 {
+		w.MaxAttempts = 8
+	}
+	if w.Backoff == nil {
+		w.Backoff = DefaultBackoff
+	}
+	if w.Log == nil {
+		w.Log = slog.Default()
+	}
+	if w.kick == nil {
+		w.kick = make(chan struct{}, 1)
+	}
+}
+
+// Kick wakes the worker now (after a commit that enqueued mail).
+func (w *Worker) Kick() {
+	w.init()
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends mail until ctx ends.
+func (w *Worker) Run(ctx context.Context) {
+	w.init()
+	t := time.NewTicker(w.Interval)
+	defer t.Stop()
+	for {
+		if _, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Error("outbox", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-w.kick:
+		}
+	}
+}
+
+// RunOnce sends every mail due now and returns how many it handled.
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	w.init()
+	n := 0
+	for {
+		batch, err := w.claim(ctx, 20)
+		if err != nil || len(batch) == 0 {
+			return n, err
+		}
+		for i := range batch {
+			w.deliver(ctx, &batch[i])
+			n++
+		}
+	}
+}
+
+// claim takes up to limit due mails, skipping those another worker holds,
+// and leases them.
+func (w *Worker) claim(ctx context.Context, limit int) ([]models.OutboxMail, error) {
+	var ms []models.OutboxMail
+	err := w.DB.NewRaw(`
+		UPDATE outbox_mails SET next_attempt_at = now() + ?::interval, attempts = attempts + 1
+		WHERE id IN (
+			SELECT id FROM outbox_mails
+			WHERE status = 'pending' AND next_attempt_at <= now()
+			ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+		RETURNING *`, fmt.Sprintf("%d seconds", int(lease.Seconds())), limit).Scan(ctx, &ms)
+	return ms, err
+}
+
+func (w *Worker) deliver(ctx context.Context, m *models.OutboxMail) {
+	upd := w.DB.NewUpdate().Model(m).WherePK()
+	if w.Sender == nil {
+		m.Status, m.SentAt = models.MailCaptured, ptr(time.Now())
+		w.save(ctx, upd.Column("status", "sent_at"))
+		return
+	}
+	err := w.Sender.Send(ctx, mail.Message{
+		To: m.Recipient, Subject: m.Subject, Text: m.BodyText, HTML: m.BodyHTML,
+		MessageID: m.MessageID, ThreadID: m.ThreadID, Date: m.CreatedAt,
+	})
+	switch {
+	case err == nil:
+		m.Status, m.SentAt, m.LastError = models.MailSent, ptr(time.Now()), ""
+	case mail.IsPermanent(err) || m.Attempts >= w.MaxAttempts:
+		m.Status, m.LastError = models.MailFailed, err.Error()
+		w.Log.Error("mail failed for good", "id", m.ID, "to", m.Recipient, "err", err)
+	default:
+		m.LastError = err.Error()
+		m.NextAttemptAt = time.Now().Add(w.Backoff(m.Attempts))
+		w.Log.Warn("mail will be retried", "id", m.ID, "attempt", m.Attempts, "err", err)
+	}
+	w.save(ctx, upd.Column("status", "sent_at", "last_error", "next_attempt_at"))
+}
+
+func (w *Worker) save(ctx context.Context, q *bun.UpdateQuery) {
+	if _, err := q.Exec(context.WithoutCancel(ctx)); err != nil && !errors.Is(err, context.Canceled) {
+		w.Log.Error("outbox update", "err", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,53 @@
+package models
+
+import (
+	"context"
+
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Outbox mail statuses.
+const (
+	MailPending  = "pending"
+	MailSent     = "sent"
+	MailCaptured = "captured" // kept for the development mailbox instead of being sent
+	MailFailed   = "failed"
+)
+
+// OutboxMail is an e-mail written in the transaction of the change that
+// causes it, sent by the jobs worker after commit.
+type OutboxMail struct {
+	bun.BaseModel `bun:"table:outbox_mails"`
+
+	ID            int64 `bun:",pk,autoincrement"`
+	CommuneID     *int64
+	DemandID      *int64
+	Recipient     string    `bun:",notnull"`
+	Subject       string    `bun:",notnull"`
+	BodyText      string    `bun:",notnull"`
+	BodyHTML      string    `bun:"body_html,notnull"`
+	MessageID     string    `bun:",notnull"`
+	ThreadID      string    `bun:",notnull"`
+	Status        string    `bun:",notnull,default:'pending'"`
+	Attempts      int       `bun:",notnull"`
+	NextAttemptAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	LastError     string    `bun:",notnull"`
+	CreatedAt     time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	SentAt        *time.Time
+}
+
+// RecentMails lists the newest outbox mails, all communes (development mailbox).
+func RecentMails(ctx context.Context, db bun.IDB, limit int64) ([]OutboxMail, error) {
+	var ms []OutboxMail
+	err := db.NewSelect().Model(&ms).Order("id DESC").Limit(limit).Scan(ctx)
+	return ms, err
+}
+
+// MailByID finds one outbox mail (development mailbox).
+func MailByID(ctx context.Context, db bun.IDB, id int64) (*OutboxMail, error) {
+	m := new(OutboxMail)
+	err := db.NewSelect().Model(m).Where("id = ?", id).Scan(ctx)
+	return m, notFound(err)
+}

@@ -1,0 +1,93 @@
+package notify
+
+import (
+	"bytes"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+	"time"
+	_ "time/tzdata" // Europe/Paris without the system's zoneinfo
+
+	"guichet/models"
+)
+
+// Mail is the content of one e-mail, rendered both as text and HTML.
+type Mail struct {
+	Subject    string
+	Paragraphs []string
+	Facts      []Fact
+	Link       *Link
+	LinkNote   string
+	Commune    *models.Commune
+}
+
+// Fact is one labelled line (Référence : 2026-…).
+type Fact struct{ Label, Value string }
+
+// Link is the mail's one call to action.
+type Link struct{ Label, URL string }
+
+var paris, _ = time.LoadLocation("Europe/Paris")
+
+func formatTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(paris).Format("02/01/2006 à 15:04")
+}
+
+func formatDay(t time.Time) string { return t.In(paris).Format("02/01/2006") }
+
+const textBody = `Bonjour,
+{{range .Paragraphs}}
+{{.}}
+{{end}}{{if .Facts}}
+{{range .Facts}}{{.Label}} : {{.Value}}
+{{end}}{{end}}{{with .Link}}
+{{.Label}} :
+{{.URL}}
+{{end}}{{with .LinkNote}}
+{{.}}
+{{end}}
+Cordialement,
+Le guichet unique de la mairie de {{.Commune.Name}}
+{{with .Commune.Address}}{{.}}
+{{end}}{{with .Commune.Phone}}Tél. {{.}}
+{{end}}{{with .Commune.Email}}{{.}}
+{{end}}{{with .Commune.OpeningHours}}{{.}}
+{{end}}
+Ce message est envoyé automatiquement : merci de ne pas y répondre.
+`
+
+const htmlBody = `<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px">
+<p>Bonjour,</p>
+{{range .Paragraphs}}<p>{{.}}</p>
+{{end}}{{if .Facts}}<table role="presentation" style="border-collapse:collapse;margin:16px 0">
+{{range .Facts}}<tr><th scope="row" style="text-align:left;padding:4px 12px 4px 0;font-weight:bold">{{.Label}}</th><td style="padding:4px 0">{{.Value}}</td></tr>
+{{end}}</table>
+{{end}}{{with .Link}}<p style="margin:24px 0"><a href="{{.URL}}" style="background:#1f4e8c;color:#ffffff;padding:12px 20px;text-decoration:none;border-radius:4px;display:inline-block">{{.Label}}</a></p>
+<p style="font-size:14px;color:#444">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :<br>{{.URL}}</p>
+{{end}}{{with .LinkNote}}<p style="font-size:14px;color:#444">{{.}}</p>
+{{end}}<p>Cordialement,<br>Le guichet unique de la mairie de {{.Commune.Name}}</p>
+<p style="font-size:14px;color:#444;border-top:1px solid #ccc;padding-top:8px">{{with .Commune.Address}}{{.}}<br>{{end}}{{with .Commune.Phone}}Tél. {{.}}<br>{{end}}{{with .Commune.Email}}{{.}}<br>{{end}}{{with .Commune.OpeningHours}}{{.}}<br>{{end}}
+Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>
+</body></html>
+`
+
+var (
+	textTmpl = texttemplate.Must(texttemplate.New("text").Parse(textBody))
+	htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(htmlBody))
+)
+
+func (m Mail) render() (text, html string, err error) {
+	var t, h bytes.Buffer
+	if err := textTmpl.Execute(&t, m); err != nil {
+		return "", "", err
+	}
+	if err := htmlTmpl.Execute(&h, m); err != nil {
+		return "", "", err
+	}
+	return strings.TrimSpace(t.String()) + "\n", h.String(), nil
+}

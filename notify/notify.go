@@ -1,0 +1,179 @@
+// Package notify writes the e-mails that follow each transition (to the
+// citizen, the service, the accueil) into the outbox, in the transition's
+// transaction. One French text serves both the plain-text and the HTML body.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"guichet/jobs"
+	"guichet/links"
+	"guichet/models"
+	"guichet/workflow"
+)
+
+// Notifier implements workflow.Notifier.
+type Notifier struct {
+	BaseURL        string // e.g. http://127.0.0.1:8080, no trailing slash
+	Links          *links.Signer
+	FollowLinkTTL  time.Duration
+	ServiceLinkTTL time.Duration
+}
+
+// Host is the host part used in Message-IDs.
+func (n *Notifier) Host() string {
+	u, err := url.Parse(n.BaseURL)
+	if err != nil || u.Hostname() == "" {
+		return "guichet.local"
+	}
+	return u.Hostname()
+}
+
+// FollowURL is the citizen's personal link to a demand.
+func (n *Notifier) FollowURL(c *models.Commune, d *models.Demand) (string, error) {
+	tok, err := n.Links.Sign(links.Follow, links.Claims{CommuneID: c.ID, DemandID: d.ID}, n.FollowLinkTTL)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s/c/%s/suivi/%s", n.BaseURL, c.Slug, tok), nil
+}
+
+// ServiceURL is a service's link to act on the demand under one assignment.
+func (n *Notifier) ServiceURL(c *models.Commune, a *models.Assignment) (string, time.Time, error) {
+	cl := links.Claims{CommuneID: c.ID, DemandID: a.DemandID, ServiceID: a.ServiceID, AssignmentID: a.ID}
+	tok, err := n.Links.Sign(links.Service, cl, n.ServiceLinkTTL)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return fmt.Sprintf("%s/c/%s/service/%s", n.BaseURL, c.Slug, tok), time.Now().Add(n.ServiceLinkTTL), nil
+}
+
+// AgentDemandURL is the back-office page of a demand.
+func (n *Notifier) AgentDemandURL(d *models.Demand) string {
+	return fmt.Sprintf("%s/gestion/demandes/%d", n.BaseURL, d.ID)
+}
+
+// ThreadID is the Message-ID every mail about one demand refers to, so that
+// mail clients show them as one conversation.
+func (n *Notifier) ThreadID(d *models.Demand) string {
+	return fmt.Sprintf("demande-%s@%s", d.Reference, n.Host())
+}
+
+// Enqueue writes one composed mail to the outbox.
+func (n *Notifier) Enqueue(ctx context.Context, db bun.IDB, c *models.Commune, d *models.Demand, to string, m Mail) error {
+	m.Commune = c
+	text, html, err := m.render()
+	if err != nil {
+		return err
+	}
+	ob := &models.OutboxMail{CommuneID: &c.ID, Recipient: to, Subject: m.Subject, BodyText: text, BodyHTML: html}
+	if d != nil {
+		ob.DemandID = &d.ID
+		ob.ThreadID = n.ThreadID(d)
+	}
+	return jobs.Enqueue(ctx, db, ob, n.Host())
+}
+
+// Notify enqueues the mails a transition calls for.
+func (n *Notifier) Notify(ctx context.Context, tx bun.Tx, ch workflow.Change) error {
+	c, d, p := ch.Commune, ch.Demand, ch.Procedure
+	facts := []Fact{{"Référence", d.Reference}, {"Démarche", p.Title}}
+	toCitizen := func(m Mail) error {
+		follow, err := n.FollowURL(c, d)
+		if err != nil {
+			return err
+		}
+		m.Facts = append(facts, m.Facts...)
+		if m.Link == nil {
+			m.Link = &Link{Label: "Suivre ma demande", URL: follow}
+		}
+		return n.Enqueue(ctx, tx, c, d, d.CitizenEmail, m)
+	}
+	toService := func(intro ...string) error {
+		u, exp, err := n.ServiceURL(c, ch.Assignment)
+		if err != nil {
+			return err
+		}
+		return n.Enqueue(ctx, tx, c, d, ch.Service.Email, Mail{
+			Subject:    fmt.Sprintf("Demande %s à traiter : %s", d.Reference, p.Title),
+			Paragraphs: append(intro, "Depuis ce lien, vous pouvez consulter et imprimer la demande et ses pièces jointes, demander une correction à l'usager, la renvoyer à l'accueil si elle ne relève pas de votre service, l'accepter ou la refuser."),
+			Facts:      append(facts, Fact{"Demandeur", d.CitizenEmail}, Fact{"Déposée le", formatTime(d.SubmittedAt)}),
+			Link:       &Link{Label: "Ouvrir la demande", URL: u},
+			LinkNote:   fmt.Sprintf("Ce lien est personnel à votre service et valable jusqu'au %s. Ne le transférez pas en dehors du service.", formatDay(exp)),
+		})
+	}
+
+	switch ch.Event {
+	case workflow.Submit:
+		return toCitizen(Mail{
+			Subject: fmt.Sprintf("Demande %s bien reçue — %s", d.Reference, p.Title),
+			Paragraphs: []string{
+				fmt.Sprintf("Nous avons bien reçu votre demande « %s ». Conservez sa référence : elle vous sera demandée si vous contactez la mairie.", p.Title),
+				"Et maintenant ? L'accueil de la mairie vérifie votre demande. Il peut l'accepter, vous demander une correction ou la transmettre au service compétent. Vous serez prévenu par e-mail à chaque étape.",
+			},
+			Facts: []Fact{{"Reçue le", formatTime(d.SubmittedAt)}, {"Service en charge", "Accueil — guichet unique de " + c.Name}, {"Code de suivi", d.TrackingCode}},
+		})
+	case workflow.RequestCorrection:
+		return toCitizen(Mail{
+			Subject: fmt.Sprintf("Demande %s : une correction est nécessaire", d.Reference),
+			Paragraphs: []string{
+				"Votre demande ne peut pas encore être traitée : la mairie vous demande de la corriger ou de la compléter.",
+				"Message de la mairie : " + ch.Input.Message,
+				"Ouvrez votre demande avec le lien ci-dessous, modifiez ce qui est demandé, puis renvoyez-la.",
+			},
+			Link: nil,
+		})
+	case workflow.Transfer:
+		if err := toCitizen(Mail{
+			Subject:    fmt.Sprintf("Demande %s transmise au service %s", d.Reference, ch.Service.Name),
+			Paragraphs: []string{fmt.Sprintf("Votre demande a été transmise au service %s pour traitement. Vous serez prévenu par e-mail de la suite.", ch.Service.Name)},
+		}); err != nil {
+			return err
+		}
+		return toService(fmt.Sprintf("L'accueil de la mairie de %s vous transmet une demande pour traitement.", c.Name))
+	case workflow.Resubmit:
+		if ch.Demand.State == workflow.Transferred {
+			return toService("L'usager a corrigé la demande que votre service lui avait renvoyée. Elle est de nouveau entre vos mains.")
+		}
+		return nil
+	case workflow.Accept:
+		return toCitizen(Mail{
+			Subject:    fmt.Sprintf("Demande %s acceptée", d.Reference),
+			Paragraphs: []string{fmt.Sprintf("Bonne nouvelle : votre demande « %s » a été acceptée.", p.Title)},
+		})
+	case workflow.Refuse:
+		return toCitizen(Mail{
+			Subject: fmt.Sprintf("Demande %s refusée", d.Reference),
+			Paragraphs: []string{
+				fmt.Sprintf("Votre demande « %s » n'a pas pu être acceptée.", p.Title),
+				"Motif : " + ch.Input.Message,
+				"Pour toute question, contactez la mairie aux coordonnées ci-dessous en indiquant la référence de votre demande.",
+			},
+		})
+	case workflow.ReturnToGuichet:
+		var agents []models.Agent
+		if err := tx.NewSelect().Model(&agents).
+			Where("commune_id = ? AND role = ? AND active", c.ID, models.RoleAccueil).Scan(ctx); err != nil {
+			return err
+		}
+		for _, a := range agents {
+			if err := n.Enqueue(ctx, tx, c, d, a.Email, Mail{
+				Subject: fmt.Sprintf("Demande %s renvoyée à l'accueil par %s", d.Reference, ch.Service.Name),
+				Paragraphs: []string{
+					fmt.Sprintf("Le service %s vous renvoie cette demande.", ch.Service.Name),
+					"Motif : " + ch.Input.Message,
+				},
+				Facts: facts,
+				Link:  &Link{Label: "Ouvrir la demande", URL: n.AgentDemandURL(d)},
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

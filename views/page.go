@@ -1,0 +1,74 @@
+package views
+
+// Page is the data every page template receives.
+type Page struct {
+	Title   string         // page title; the <title> becomes "Title — Commune name"
+	Commune *Commune       // nil on instance-wide pages
+	User    *User          // signed-in agent; nil for citizens and services
+	Flash   *Flash         // one-time message after a redirect
+	Errors  FormErrors     // field id -> French message
+	Form    map[string]any // submitted values, to refill the form
+	Data    any            // page-specific data
+	Nav     []NavItem      // back-office navigation
+}
+
+// Commune is the tenant the page is shown for: its branding and contact details.
+type Commune struct {
+	Slug         string
+	Name         string
+	AccentColor  string // #rrggbb; anything else is ignored
+	LogoURL      string
+	Address      string
+	Phone        string
+	Email        string
+	OpeningHours string
+}
+
+// User is the signed-in agent.
+type User struct {
+	Name  string
+	Email string
+	Role  string // accueil, supervisor or admin
+}
+
+// Flash kinds.
+const (
+	FlashSuccess = "success"
+	FlashError   = "error"
+	FlashInfo    = "info"
+)
+
+// Flash is a one-time message shown after a redirect.
+type Flash struct {
+	Kind string // FlashSuccess, FlashError or FlashInfo
+	Text string
+}
+
+// FormErrors maps a field id (its name unless the field partial got an "id")
+// to a French message. The error summary links to each field by that id.
+type FormErrors map[string]string
+
+// NavItem is one back-office navigation link.
+type NavItem struct {
+	Label   string
+	Href    string
+	Current bool
+}
+
+// Option is one choice of a select, radio or checkboxes field.
+type Option struct {
+	Value string
+	Label string
+}
+
+// HomeData is the Data of the "home" page: the communes served by the instance.
+type HomeData struct {
+	Communes []Commune
+}
+
+// ErrorData is the Data of the "error" page.
+type ErrorData struct {
+	Title   string
+	Message string
+	BackURL string // defaults to the commune's home page, or "/"
+}

@@ -1,0 +1,321 @@
+package workflow
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"guichet/apperr"
+	"guichet/models"
+)
+
+// MaxMessageLength bounds motives, correction messages and return reasons.
+const MaxMessageLength = 5000
+
+// Input is what the actor gives with an event.
+type Input struct {
+	// Version is the demand version the actor saw; a different stored
+	// version means someone acted meanwhile and the event is refused.
+	Version int
+	// Message: refusal motive, correction message or return reason.
+	Message string
+	// Fields to correct, with a correction request.
+	Fields []string
+	// ServiceID is the target of a transfer.
+	ServiceID int64
+	// Data replaces the demand's data on submit or resubmit (nil keeps it).
+	Data map[string]any
+}
+
+// Change is a transition about to be committed, as the notifier sees it.
+type Change struct {
+	Event     Event
+	From      string
+	Demand    *models.Demand // after the transition
+	Actor     Actor
+	Input     Input
+	Commune   *models.Commune
+	Procedure *models.Procedure
+	// Service holding (or, after a return or decision, that held) the demand.
+	Service    *models.Service
+	Assignment *models.Assignment
+	History    *models.Event
+}
+
+// Notifier enqueues the e-mails a change calls for, inside its transaction.
+type Notifier interface {
+	Notify(ctx context.Context, tx bun.Tx, ch Change) error
+}
+
+// Engine applies transitions.
+type Engine struct {
+	DB       *bun.DB
+	Notifier Notifier
+	Now      func() time.Time
+}
+
+// Apply fires ev on a demand of the actor's commune, in one transaction:
+// lock, check version, right and input, write state and history, enqueue
+// e-mails. Every refusal is an *apperr.Error with a French message, and
+// leaves nothing changed.
+func (e *Engine) Apply(ctx context.Context, demandID int64, ev Event, actor Actor, in Input) (*models.Demand, error) {
+	var out *models.Demand
+	err := e.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		d, err := e.apply(ctx, tx, demandID, ev, actor, in)
+		out = d
+		return err
+	})
+	if err != nil {
+		return nil, apperr.As(err)
+	}
+	return out, nil
+}
+
+func (e *Engine) now() time.Time {
+	if e.Now != nil {
+		return e.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event, actor Actor, in Input) (*models.Demand, error) {
+	if !knownEvent(ev) {
+		return nil, apperr.New(apperr.Invalid, "Action inconnue : « %s ».", ev)
+	}
+	d, err := models.LockDemand(ctx, tx, actor.CommuneID, demandID)
+	if err == models.ErrNotFound {
+		return nil, apperr.New(apperr.NotFound, "Cette demande n'existe pas.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if in.Version != d.Version {
+		return nil, &apperr.Error{Code: apperr.Conflict, Message: apperr.StaleMessage}
+	}
+	if !actor.mayFire(ev, d) || !contains(EventsFrom(d.State), ev) {
+		return nil, refusal(ev, d, actor)
+	}
+	in.Message = strings.TrimSpace(in.Message)
+	if err := checkInput(ev, in); err != nil {
+		return nil, err
+	}
+
+	from := d.State
+	to, err := fire(ctx, d.State, ev, deref(d.CorrectionBy))
+	if err != nil {
+		return nil, err
+	}
+	now := e.now()
+	ch := Change{Event: ev, From: from, Demand: d, Actor: actor, Input: in}
+	hist := &models.Event{
+		CommuneID: d.CommuneID, DemandID: d.ID, At: now, Kind: string(ev),
+		ActorKind: actor.Kind, ActorName: actor.Name, Channel: actor.Channel,
+		FromState: from, ToState: to, Message: in.Message, Visibility: models.Public,
+		Details: map[string]any{},
+	}
+	if actor.ID != 0 {
+		hist.ActorID = &actor.ID
+	}
+
+	switch ev {
+	case Submit:
+		d.SubmittedAt = &now
+		if in.Data != nil {
+			d.Data = in.Data
+		}
+	case Accept, Refuse:
+		d.DecidedAt = &now
+		if from == Transferred {
+			if ch.Assignment, err = endAssignment(ctx, tx, d, now, "decided"); err != nil {
+				return nil, err
+			}
+		}
+	case RequestCorrection:
+		by := "accueil"
+		if from == Transferred {
+			by = "service"
+		}
+		d.CorrectionBy, d.CorrectionMessage, d.CorrectionFields = &by, in.Message, nonNil(in.Fields)
+		hist.Details["fields"] = nonNil(in.Fields)
+		hist.Details["by"] = by
+	case Resubmit:
+		if in.Data != nil {
+			if changes := diff(d.Data, in.Data); len(changes) > 0 {
+				hist.Details["changes"] = changes
+			}
+			d.Data = in.Data
+		}
+		d.CorrectionBy, d.CorrectionMessage, d.CorrectionFields = nil, "", []string{}
+	case Transfer:
+		svc, err := models.ServiceByID(ctx, tx, d.CommuneID, in.ServiceID)
+		if err == models.ErrNotFound || (err == nil && !svc.Active) {
+			return nil, apperr.Field("service", "Ce service n'existe pas ou n'est plus actif : choisissez-en un dans la liste.")
+		}
+		if err != nil {
+			return nil, err
+		}
+		a := &models.Assignment{CommuneID: d.CommuneID, DemandID: d.ID, ServiceID: svc.ID, CreatedAt: now}
+		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
+			return nil, err
+		}
+		d.ServiceID, d.AssignmentID = &svc.ID, &a.ID
+		ch.Service, ch.Assignment = svc, a
+		hist.Details["service_id"] = svc.ID
+		hist.Details["service"] = svc.Name
+		hist.Details["assignment_id"] = a.ID
+	case ReturnToGuichet:
+		if ch.Assignment, err = endAssignment(ctx, tx, d, now, "returned"); err != nil {
+			return nil, err
+		}
+		// Why the routing was wrong is for the accueil, not for the citizen.
+		hist.Visibility = models.Internal
+		d.ServiceID, d.AssignmentID = nil, nil
+	}
+	if ch.Service == nil && ch.Assignment != nil {
+		if ch.Service, err = models.ServiceByID(ctx, tx, d.CommuneID, ch.Assignment.ServiceID); err != nil {
+			return nil, err
+		}
+	}
+	if ch.Service == nil && d.ServiceID != nil {
+		if ch.Service, err = models.ServiceByID(ctx, tx, d.CommuneID, *d.ServiceID); err != nil {
+			return nil, err
+		}
+	}
+	if ch.Assignment == nil && d.AssignmentID != nil {
+		if ch.Assignment, err = models.AssignmentByID(ctx, tx, d.CommuneID, *d.AssignmentID); err != nil {
+			return nil, err
+		}
+	}
+
+	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
+	if _, err := tx.NewUpdate().Model(d).WherePK().Exec(ctx); err != nil {
+		return nil, err
+	}
+	if err := models.AddEvent(ctx, tx, hist); err != nil {
+		return nil, err
+	}
+	ch.History = hist
+	if e.Notifier != nil {
+		if ch.Commune, err = models.CommuneByID(ctx, tx, d.CommuneID); err != nil {
+			return nil, err
+		}
+		if ch.Procedure, err = models.ProcedureByID(ctx, tx, d.CommuneID, d.ProcedureID); err != nil {
+			return nil, err
+		}
+		if err := e.Notifier.Notify(ctx, tx, ch); err != nil {
+			return nil, fmt.Errorf("notify %s: %w", ev, err)
+		}
+	}
+	return d, nil
+}
+
+func endAssignment(ctx context.Context, tx bun.Tx, d *models.Demand, now time.Time, reason string) (*models.Assignment, error) {
+	if d.AssignmentID == nil {
+		return nil, nil
+	}
+	a, err := models.AssignmentByID(ctx, tx, d.CommuneID, *d.AssignmentID)
+	if err != nil {
+		return nil, err
+	}
+	a.EndedAt, a.EndedReason = &now, reason
+	_, err = tx.NewUpdate().Model(a).Column("ended_at", "ended_reason").WherePK().Exec(ctx)
+	return a, err
+}
+
+func checkInput(ev Event, in Input) error {
+	if utf8.RuneCountInString(in.Message) > MaxMessageLength {
+		return apperr.Field("message", fmt.Sprintf("Le message est trop long (%d caractères au plus).", MaxMessageLength))
+	}
+	switch ev {
+	case Refuse:
+		if in.Message == "" {
+			return apperr.Field("message", "Indiquez le motif du refus : l'usager le recevra.")
+		}
+	case RequestCorrection:
+		if in.Message == "" {
+			return apperr.Field("message", "Indiquez ce que l'usager doit corriger ou compléter.")
+		}
+	case ReturnToGuichet:
+		if in.Message == "" {
+			return apperr.Field("message", "Indiquez pourquoi la demande revient à l'accueil.")
+		}
+	case Transfer:
+		if in.ServiceID == 0 {
+			return apperr.Field("service", "Choisissez le service auquel transmettre la demande.")
+		}
+	}
+	return nil
+}
+
+// refusal explains, in French, why ev cannot be fired and what can be.
+func refusal(ev Event, d *models.Demand, a Actor) error {
+	allowed := Allowed(d, a)
+	msg := fmt.Sprintf("Action « %s » impossible : la demande est « %s ».", EventLabel(ev), StateLabel(d.State))
+	if len(allowed) == 0 {
+		msg += " Vous ne pouvez pas agir sur cette demande dans son état actuel."
+	} else {
+		labels := make([]string, len(allowed))
+		for i, ev := range allowed {
+			labels[i] = EventLabel(ev)
+		}
+		msg += " Actions possibles : " + strings.Join(labels, ", ") + "."
+	}
+	return apperr.New(apperr.Forbidden, "%s", msg)
+}
+
+// FieldChange is one field's old and new value, recorded on resubmission.
+type FieldChange struct {
+	Field string `json:"field"`
+	Old   any    `json:"old"`
+	New   any    `json:"new"`
+}
+
+func diff(old, new map[string]any) []FieldChange {
+	keys := map[string]bool{}
+	for k := range old {
+		keys[k] = true
+	}
+	for k := range new {
+		keys[k] = true
+	}
+	var out []FieldChange
+	for k := range keys {
+		if !reflect.DeepEqual(old[k], new[k]) {
+			out = append(out, FieldChange{Field: k, Old: old[k], New: new[k]})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+func knownEvent(ev Event) bool { return contains(AllEvents, ev) }
+
+func contains(evs []Event, ev Event) bool {
+	for _, e := range evs {
+		if e == ev {
+			return true
+		}
+	}
+	return false
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
