@@ -38,7 +38,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	_ = r.SetTrustedProxies(nil)
 	r.Use(s.logRequests, gin.CustomRecovery(s.recovered))
-	r.GET("/static/*path", gin.WrapH(http.StripPrefix("/static/", views.Static())))
+	r.GET("/static/*filepath", gin.WrapH(views.Static()))
 	r.GET("/", s.homeShow)
 	if s.Config.Dev() {
 		r.GET("/dev/mail", s.devMailIndex)

@@ -41,7 +41,7 @@ func NewDraft(ctx context.Context, db bun.IDB, communeID, procedureID int64, ema
 			CitizenEmail: strings.TrimSpace(email), Data: map[string]any{}, CorrectionFields: []string{},
 			Reference: newReference(time.Now()), TrackingCode: randomCode(8),
 		}
-		_, err := db.NewInsert().Model(d).Returning("*").Exec(ctx)
+		_, err := db.NewInsert().Model(d).Returning("id, created_at, updated_at").Exec(ctx)
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" && attempt < 5 {
 			continue
