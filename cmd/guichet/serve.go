@@ -29,7 +29,7 @@ func serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		signer := links.New(keys...)
+		signer := links.NewRotating(keys...)
 		worker := &jobs.Worker{DB: e.db, Log: e.log}
 		if e.cfg.SMTPURL != "" {
 			sc, err := mail.ParseSMTPURL(e.cfg.SMTPURL)
