@@ -48,7 +48,8 @@ type Config struct {
 	MaxFileSize   int64 `env:"MAX_FILE_SIZE" envDefault:"20000000"`
 	MaxDemandSize int64 `env:"MAX_DEMAND_SIZE" envDefault:"100000000"`
 
-	// ReminderDays: a service holding a demand this long gets a reminder.
+	// ReminderDays: a service holding a demand this long gets a reminder,
+	// then another every ReminderDays while it still holds it (0: none).
 	ReminderDays int `env:"REMINDER_DAYS" envDefault:"7"`
 	// ArchiveDays: decided demands are archived automatically after this long.
 	ArchiveDays int `env:"ARCHIVE_DAYS" envDefault:"90"`

@@ -44,12 +44,15 @@ func serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		n := &notify.Notifier{BaseURL: e.cfg.BaseURL, Links: signer, FollowLinkTTL: e.cfg.FollowLinkTTL, ServiceLinkTTL: e.cfg.ServiceLinkTTL}
+		n := &notify.Notifier{BaseURL: e.cfg.BaseURL, Links: signer, FollowLinkTTL: e.cfg.FollowLinkTTL, ServiceLinkTTL: e.cfg.ServiceLinkTTL, BoardLinkTTL: e.cfg.BoardLinkTTL}
 		srv := &handlers.Server{
 			DB: e.db, Config: e.cfg, Views: renderer, Links: signer, Notifier: n, Worker: worker, Log: e.log,
 			Engine: &workflow.Engine{DB: e.db, Notifier: n},
 		}
 		go worker.Run(ctx)
+		if e.cfg.ReminderDays > 0 {
+			go remindServices(ctx, e, &notify.Reminders{DB: e.db, Notifier: n, After: time.Duration(e.cfg.ReminderDays) * 24 * time.Hour})
+		}
 
 		addr := net.JoinHostPort(e.cfg.Host, strconv.Itoa(e.cfg.Port))
 		hs := &http.Server{Addr: addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -65,4 +68,22 @@ func serve(ctx context.Context, args []string) error {
 		defer cancel()
 		return hs.Shutdown(shutdown)
 	})
+}
+
+// remindServices sends the due reminders now and every hour until ctx ends.
+func remindServices(ctx context.Context, e *env, r *notify.Reminders) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := r.RunOnce(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			e.log.Error("service reminders", "err", err)
+		} else if n > 0 {
+			e.log.Info("service reminders sent", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
