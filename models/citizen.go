@@ -124,13 +124,21 @@ func AttachmentByID(ctx context.Context, db bun.IDB, communeID, demandID, id int
 	return a, notFound(err)
 }
 
-// RemoveAttachment takes a file off a demand. A draft's file is deleted
-// (nobody else has seen it); later, the row is only marked deleted, so that
-// what was submitted stays known. orphan tells that no row refers to the
-// content any more: the caller may delete it from disk.
-func RemoveAttachment(ctx context.Context, db *bun.DB, a *Attachment, draft bool) (orphan bool, err error) {
+// RemoveAttachment takes a file off a demand, under the demand's lock: the
+// demand must still be in one of the states given. A draft's file is
+// deleted (nobody else has seen it); later, the row is only marked deleted,
+// so that what was submitted stays known. orphan tells that no row refers to
+// the content any more: the caller may delete it from disk.
+func RemoveAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string) (orphan bool, err error) {
 	err = db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		if !draft {
+		d, err := LockDemand(ctx, tx, a.CommuneID, a.DemandID)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(states, d.State) {
+			return ErrNotEditable
+		}
+		if d.State != "draft" {
 			_, err := tx.NewUpdate().Model(a).Set("deleted_at = now()").WherePK().Exec(ctx)
 			return err
 		}
