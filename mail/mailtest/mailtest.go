@@ -76,6 +76,9 @@ func Start(tb testing.TB) *Server {
 	tb.Cleanup(func() {
 		logger.stop()
 		srv.Close()
+		// Close may run before Serve has taken the listener (a test that
+		// never connects, on a busy machine): closing it ends Accept anyway.
+		l.Close()
 		<-served
 	})
 	return s
