@@ -50,6 +50,14 @@ func serve(ctx context.Context, args []string) error {
 			Engine: &workflow.Engine{DB: e.db, Notifier: n},
 		}
 		go worker.Run(ctx)
+		archiver := &jobs.Archiver{DB: e.db, Engine: srv.Engine, After: time.Duration(e.cfg.ArchiveDays) * 24 * time.Hour}
+		go jobs.Every(ctx, time.Hour, func(ctx context.Context) {
+			if n, err := archiver.RunOnce(ctx, time.Now()); err != nil {
+				e.log.Error("archiving", "err", err)
+			} else if n > 0 {
+				e.log.Info("archived decided demands", "count", n)
+			}
+		})
 
 		addr := net.JoinHostPort(e.cfg.Host, strconv.Itoa(e.cfg.Port))
 		hs := &http.Server{Addr: addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}

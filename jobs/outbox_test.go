@@ -1,0 +1,197 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"html"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"guichet/fixture"
+	"guichet/jobs"
+	"guichet/mail"
+	"guichet/mail/mailtest"
+	"guichet/models"
+	"guichet/testdb"
+	"guichet/workflow"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+func newWorker(t *testing.T, db *bun.DB, srv *mailtest.Server) *jobs.Worker {
+	sc, err := mail.ParseSMTPURL(srv.URL())
+	fixture.Must(t, err)
+	return &jobs.Worker{DB: db, Sender: mail.NewSMTPSender(sc, "Mairie <guichet@mairie.test>"),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxAttempts: 3,
+		Backoff: func(int) time.Duration { return time.Millisecond }}
+}
+
+func outbox(t *testing.T, db *bun.DB, demandID int64) []models.OutboxMail {
+	var ms []models.OutboxMail
+	fixture.Must(t, db.NewSelect().Model(&ms).Where("demand_id = ?", demandID).Order("id").Scan(context.Background()))
+	return ms
+}
+
+// TestMailArrivesAfterCommit: a transition's mail waits in the outbox, then
+// crosses a real SMTP exchange with its French text, its follow link and the
+// demand's thread headers.
+func TestMailArrivesAfterCommit(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	srv := mailtest.Start(t)
+	d := w.DemandAt(t, fixture.AtSubmitted)
+	if got := srv.Messages(); len(got) != 0 {
+		t.Fatalf("mail sent before the worker ran: %v", got)
+	}
+	n, err := newWorker(t, db, srv).RunOnce(context.Background())
+	fixture.Must(t, err)
+	msgs := srv.WaitFor(t, 1, 5*time.Second)
+	m := msgs[0]
+	if n != 1 || m.To[0] != d.CitizenEmail {
+		t.Fatalf("sent %d mails, first to %v", n, m.To)
+	}
+	for _, want := range []string{d.Reference, "bien reçue"} {
+		if !strings.Contains(m.Subject, want) {
+			t.Errorf("subject %q lacks %q", m.Subject, want)
+		}
+	}
+	for _, want := range []string{d.Reference, d.TrackingCode, w.Procedure.Title, "/suivi/", "Reçue le", w.Commune.Phone} {
+		if !strings.Contains(m.Text, want) || !strings.Contains(html.UnescapeString(m.HTML), want) {
+			t.Errorf("bodies lack %q:\n%s", want, m.Text)
+		}
+	}
+	thread := "<demande-" + d.Reference + "@guichet.test>"
+	if m.Header("References") != thread || m.Header("In-Reply-To") != thread {
+		t.Errorf("thread headers %q / %q, want %s", m.Header("References"), m.Header("In-Reply-To"), thread)
+	}
+	if ob := outbox(t, db, d.ID); ob[0].Status != models.MailSent || ob[0].SentAt == nil {
+		t.Errorf("outbox row %+v, want sent", ob[0])
+	}
+}
+
+// failingNotifier enqueues the real mails, then fails: the whole transition,
+// mails included, must roll back.
+type failingNotifier struct{ workflow.Notifier }
+
+func (f failingNotifier) Notify(ctx context.Context, tx bun.Tx, ch workflow.Change) error {
+	if err := f.Notifier.Notify(ctx, tx, ch); err != nil {
+		return err
+	}
+	return errors.New("boom after enqueue")
+}
+
+func TestNoMailForRolledBackTransition(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	srv := mailtest.Start(t)
+	d := w.DemandAt(t, fixture.AtSubmitted)
+	before := len(outbox(t, db, d.ID))
+	broken := &workflow.Engine{DB: db, Notifier: failingNotifier{w.Notifier}}
+	_, err := broken.Apply(context.Background(), d.ID, workflow.Accept, workflow.AgentActor(w.Accueil), workflow.Input{Version: d.Version})
+	if err == nil {
+		t.Fatal("the transition succeeded despite its failure")
+	}
+	if got := len(outbox(t, db, d.ID)); got != before {
+		t.Fatalf("outbox grew from %d to %d for a rolled-back transition", before, got)
+	}
+	cur, err := models.DemandByID(context.Background(), db, w.Commune.ID, d.ID)
+	fixture.Must(t, err)
+	if cur.State != workflow.Submitted || cur.Version != d.Version {
+		t.Fatalf("demand changed to %s v%d", cur.State, cur.Version)
+	}
+	_, err = newWorker(t, db, srv).RunOnce(context.Background())
+	fixture.Must(t, err)
+	for _, m := range srv.Messages() {
+		if strings.Contains(m.Subject, "acceptée") {
+			t.Fatalf("a mail was sent for the rolled-back acceptance: %q", m.Subject)
+		}
+	}
+}
+
+func TestMailArrivesAfterServerWasDown(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	srv := mailtest.Start(t)
+	worker := newWorker(t, db, srv)
+	ctx := context.Background()
+	srv.SetDown(true)
+	d := w.DemandAt(t, fixture.AtSubmitted)
+	_, err := worker.RunOnce(ctx)
+	fixture.Must(t, err)
+	ob := outbox(t, db, d.ID)[0]
+	if ob.Status != models.MailPending || ob.Attempts != 1 || !strings.Contains(ob.LastError, "421") {
+		t.Fatalf("after a refusal: %+v, want pending, 1 attempt, the 421 kept", ob)
+	}
+	srv.SetDown(false)
+	deadline := time.Now().Add(5 * time.Second)
+	for len(srv.Messages()) == 0 && time.Now().Before(deadline) {
+		_, err = worker.RunOnce(ctx)
+		fixture.Must(t, err)
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := srv.Messages(); len(got) != 1 || got[0].To[0] != d.CitizenEmail {
+		t.Fatalf("after the server came back: %d messages", len(got))
+	}
+	if ob := outbox(t, db, d.ID)[0]; ob.Status != models.MailSent || ob.Attempts != 2 {
+		t.Fatalf("outbox %+v, want sent at the second attempt", ob)
+	}
+}
+
+func TestFailedMailIsVisible(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	srv := mailtest.Start(t)
+	worker := newWorker(t, db, srv)
+	ctx := context.Background()
+
+	// A permanent refusal (550) stops at once.
+	d := w.Draft(t, "inconnu@exemple.fr")
+	srv.RejectRecipient(d.CitizenEmail)
+	d = w.Apply(t, d, workflow.Submit, w.Citizen(d), workflow.Input{})
+	_, err := worker.RunOnce(ctx)
+	fixture.Must(t, err)
+	if ob := outbox(t, db, d.ID)[0]; ob.Status != models.MailFailed || ob.Attempts != 1 || !strings.Contains(ob.LastError, "550") {
+		t.Fatalf("permanent refusal: %+v", ob)
+	}
+
+	// A server down for good: failed after MaxAttempts.
+	srv.SetDown(true)
+	d2 := w.DemandAt(t, fixture.AtSubmitted)
+	for i := 0; i < 10; i++ {
+		_, err = worker.RunOnce(ctx)
+		fixture.Must(t, err)
+		time.Sleep(3 * time.Millisecond)
+	}
+	if ob := outbox(t, db, d2.ID)[0]; ob.Status != models.MailFailed || ob.Attempts != 3 {
+		t.Fatalf("after repeated refusals: %+v, want failed after 3 attempts", ob)
+	}
+}
+
+func TestCaptureKeepsMailForTheDevMailbox(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	d := w.DemandAt(t, fixture.AtSubmitted)
+	worker := &jobs.Worker{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	_, err := worker.RunOnce(context.Background())
+	fixture.Must(t, err)
+	if ob := outbox(t, db, d.ID)[0]; ob.Status != models.MailCaptured {
+		t.Fatalf("without a sender: %+v, want captured", ob)
+	}
+}
+
+func TestDefaultBackoffGrowsToAnHour(t *testing.T) {
+	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute}
+	for i, w := range want {
+		if got := jobs.DefaultBackoff(i + 1); got != w {
+			t.Errorf("backoff(%d) = %v, want %v", i+1, got, w)
+		}
+	}
+	if got := jobs.DefaultBackoff(30); got != time.Hour {
+		t.Errorf("backoff(30) = %v, want 1h", got)
+	}
+}
