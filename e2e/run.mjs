@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const artifacts = join(here, 'artifacts');
-const binary = join(root, 'bin', 'guichet');
+const binary = process.env.GUICHET_BIN || join(root, 'bin', 'guichet'); // another build: GUICHET_BIN=…
 
 function freePort() {
   return new Promise((resolve, reject) => {
