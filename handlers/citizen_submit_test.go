@@ -105,3 +105,47 @@ func TestFilesAreServedSafely(t *testing.T) {
 		t.Fatalf("another demand's file: %d", res.StatusCode)
 	}
 }
+
+// Without JavaScript, "Joindre" and "Retirer" post the whole form: a draft
+// is saved with it; a correction in progress is shown again as typed.
+func TestNoJavaScriptFileActionsKeepTheForm(t *testing.T) {
+	a := newApp(t)
+	c, path, values := readyDraft(t, a)
+	page := c.get(path)
+	remove := page.Doc.Find(`#champ-photo-bloc li button`).AttrOr("formaction", "")
+	r := c.postMultipart(remove, values, nil, false)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove: %d %s", r.StatusCode, text(r))
+	}
+	page = c.follow(r)
+	assertAccessible(t, page.Doc)
+	if !strings.Contains(text(page), "Fichier retiré : « lampadaire.png ». Brouillon enregistré.") || page.Doc.Find("#champ-photo-bloc li").Length() != 0 {
+		t.Fatalf("after removal: %s", text(page))
+	}
+	if d := a.onlyDemand(t); d.Data["description"] != "Lampadaire éteint depuis lundi." {
+		t.Fatalf("typed text not saved with the removal: %v", d.Data)
+	}
+
+	// Submit, then the accueil asks for a photo.
+	_, values = demandForm(t, page)
+	if r := c.postMultipart(path+"/deposer", values, nil, false); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", r.StatusCode, text(r))
+	}
+	d := a.onlyDemand(t)
+	a.Apply(t, d, workflow.RequestCorrection, workflow.AgentActor(a.Accueil), workflow.Input{Message: "Ajoutez une photo.", Fields: []string{"photo"}})
+	_, values = demandForm(t, c.get(path))
+	values.Set("description", "Lampadaire éteint depuis lundi, rue et place.")
+	r = c.postMultipart(path+"/pieces", values, []upload{{"photo", "photo.png", pngFile()}}, false)
+	assertAccessible(t, r.Doc)
+	if r.StatusCode != http.StatusOK || !strings.Contains(text(r), "Fichier joint : « photo.png »") ||
+		r.Doc.Find("#champ-description").Text() != "Lampadaire éteint depuis lundi, rue et place." {
+		t.Fatalf("upload during correction: %d %s", r.StatusCode, text(r))
+	}
+	if d = a.reload(t, d); d.Data["description"] != "Lampadaire éteint depuis lundi." {
+		t.Fatal("a correction in progress changed the submitted data before resubmission")
+	}
+	// The correction's page offers to resubmit, and the photo field is flagged.
+	if r.Doc.Find(`button[formaction$="/renvoyer"]`).Length() == 0 || !strings.Contains(r.Doc.Find(`label[for="champ-photo"]`).Text(), "à corriger") {
+		t.Fatalf("correction form: %s", text(r))
+	}
+}
