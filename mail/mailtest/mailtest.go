@@ -76,6 +76,9 @@ func Start(tb testing.TB) *Server {
 	tb.Cleanup(func() {
 		logger.stop()
 		srv.Close()
+		// Close may run before Serve has registered the listener, and
+		// then leaves it open: close it here so that Serve returns.
+		l.Close()
 		<-served
 	})
 	return s
