@@ -3,8 +3,8 @@ package handlers
 import (
 	"fmt"
 	"strings"
-	"time"
 
+	"guichet/forms"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
@@ -21,39 +21,13 @@ func demandFields(p *models.Procedure, d *models.Demand) []views.DataRow {
 		if f.Type == "file" {
 			continue
 		}
-		v := formatAnswer(f, d.Data[f.Name])
+		v := forms.Display(f, d.Data[f.Name])
 		if v == "" {
 			v = "Non renseigné"
 		}
 		rows = append(rows, views.DataRow{Label: f.Label, Value: v})
 	}
 	return rows
-}
-
-func formatAnswer(f models.Field, v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		if f.Type == "date" {
-			if t, err := time.Parse(time.DateOnly, v); err == nil {
-				return t.Format("02/01/2006")
-			}
-		}
-		return v
-	case bool:
-		if v {
-			return "Oui"
-		}
-		return "Non"
-	case []any:
-		parts := make([]string, len(v))
-		for i, x := range v {
-			parts[i] = formatAnswer(f, x)
-		}
-		return strings.Join(parts, ", ")
-	}
-	return fmt.Sprint(v)
 }
 
 // fieldLabels maps a procedure's field names to their labels.
@@ -77,6 +51,10 @@ func demandFiles(p *models.Procedure, as []models.Attachment) []views.FileRow {
 // historyItems turns history events into what a page shows.
 func historyItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 	labels := fieldLabels(p)
+	fields := make(map[string]models.Field, len(p.Form))
+	for _, f := range p.Form {
+		fields[f.Name] = f
+	}
 	label := func(name any) string {
 		if l, ok := labels[fmt.Sprint(name)]; ok {
 			return l
@@ -104,14 +82,14 @@ func historyItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 			}
 		case string(workflow.Resubmit):
 			it.Title = "Demande corrigée par l'usager"
-			if cs, ok := ev.Details["changes"].([]any); ok && len(cs) > 0 {
-				names := make([]string, 0, len(cs))
+			// Old and new values, so agents and services see what the citizen changed.
+			if cs, ok := ev.Details["changes"].([]any); ok {
 				for _, c := range cs {
 					if m, ok := c.(map[string]any); ok {
-						names = append(names, label(m["field"]))
+						f := fields[fmt.Sprint(m["field"])]
+						it.Lines = append(it.Lines, fmt.Sprintf("%s : « %s » → « %s »", label(m["field"]), forms.Display(f, m["old"]), forms.Display(f, m["new"])))
 					}
 				}
-				it.Lines = append(it.Lines, "Champs modifiés : "+strings.Join(names, ", "))
 			}
 		case string(workflow.Transfer):
 			it.Title = fmt.Sprintf("Transmise au service %v", ev.Details["service"])

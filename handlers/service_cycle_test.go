@@ -66,6 +66,8 @@ func TestSeedCycle(t *testing.T) {
 	link = linkIn(t, back, "/service/")
 	if p := c.get(link); !strings.Contains(text(p), "Lampadaire n° 12") {
 		t.Fatalf("corrected data not shown: %s", text(p))
+	} else if !strings.Contains(text(p), "Description : « Lampadaire éteint rue de l'Église » → « Lampadaire n° 12 éteint rue de l'Église »") {
+		t.Fatalf("the history does not show the changed field's old and new values: %s", text(p))
 	}
 
 	// The service finds it is not for them after all: back to the accueil.
