@@ -9,6 +9,7 @@ func (s *Server) serviceRoutes(r *gin.Engine) {
 	link := "/c/:commune/service/:token"
 	r.GET(link, s.serviceShow)
 	r.GET(link+"/impression", s.servicePrint)
+	r.GET(link+"/pieces/:id", s.serviceFileDownload)
 	for _, act := range serviceActions {
 		r.POST(link+"/"+act.slug, s.serviceActionTake(act))
 	}

@@ -70,7 +70,7 @@ func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.Servic
 		ServiceName: l.service.Name, CitizenName: d.CitizenName, CitizenEmail: d.CitizenEmail,
 		SubmittedAt: d.SubmittedAt, AssignedAt: a.CreatedAt, WaitingDays: int(time.Since(d.UpdatedAt) / (24 * time.Hour)),
 		LinkExpires: l.claims.ExpiresAt(), Version: d.Version,
-		Fields: demandFields(l.procedure, d), Files: demandFiles(l.procedure, files),
+		Fields: demandFields(l.procedure, d), Files: demandFiles(l.procedure, files, l.path()),
 	}
 	var shown, notes []models.Event
 	for _, ev := range evs {
