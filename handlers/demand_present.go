@@ -110,6 +110,8 @@ func historyItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 			it.Title = "Demande archivée"
 		case workflow.KindNote:
 			it.Title = "Note interne"
+		case workflow.KindFileAdded:
+			it.Title = "Fichier joint"
 		case models.KindLinkOpened:
 			it.Title = "Lien du service ouvert"
 		case models.KindLinkResent:

@@ -14,5 +14,6 @@ func (s *Server) serviceRoutes(r *gin.Engine) {
 		r.POST(link+"/"+act.slug, s.serviceActionTake(act))
 	}
 	r.POST(link+"/"+noteAction.slug, s.serviceActionTake(noteAction))
+	r.POST(link+"/"+fileSlug, s.serviceFileUpload)
 	r.POST(link+"/nouveau-lien", s.serviceLinkResend)
 }
