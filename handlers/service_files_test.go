@@ -170,3 +170,42 @@ func TestServiceFileUpload(t *testing.T) {
 		t.Errorf("citizen download of an internal file: %d", res.StatusCode)
 	}
 }
+
+// TestDeactivatedServiceLinkOnlyShows: once the commune deactivates a
+// service, its link shows the demand and says why it cannot act; an action
+// posted anyway changes nothing.
+func TestDeactivatedServiceLinkOnlyShows(t *testing.T) {
+	a := newApp(t)
+	d, link := transferred(t, a)
+	pdf := attachFile(t, a, d, workflow.KindCitizen, "justificatif", "plan.pdf", pdfFile(1000))
+	c := a.client()
+	accept := actionValues(c.get(link), "/acceptation")
+	if accept.Get("version") == "" {
+		t.Fatal("no accept form while the service is active")
+	}
+	_, err := a.DB.NewUpdate().Model((*models.Service)(nil)).Set("active = false").Where("id = ?", a.Voirie.ID).Exec(context.Background())
+	fixture.Must(t, err)
+	before := stateOf(t, a, d)
+
+	page := c.get(link)
+	if page.StatusCode != http.StatusOK || !strings.Contains(text(page), "La mairie a désactivé votre service dans Guichet") {
+		t.Fatalf("page: %d %s", page.StatusCode, text(page))
+	}
+	if n := page.Doc.Find("form").Length(); n != 0 {
+		t.Errorf("%d forms on a read-only page", n)
+	}
+	if res, _ := c.download(link + "/pieces/" + itoa(pdf.ID)); res.StatusCode != http.StatusOK {
+		t.Errorf("download: %d", res.StatusCode)
+	}
+	accept.Set("confirm", "1")
+	r := c.post(link+"/acceptation", accept)
+	if r.StatusCode != http.StatusForbidden || !strings.Contains(text(r), "La mairie a désactivé votre service") {
+		t.Errorf("accept: %d %s", r.StatusCode, text(r))
+	}
+	if up := c.postFile(link+"/piece", nil, "piece-fichier", "x.pdf", pdfFile(100)); up.StatusCode != http.StatusForbidden {
+		t.Errorf("upload: %d", up.StatusCode)
+	}
+	if after := stateOf(t, a, d); after.State != before.State || after.Version != before.Version || after.Events != before.Events {
+		t.Errorf("changed: %+v -> %+v", before, after)
+	}
+}

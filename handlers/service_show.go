@@ -98,6 +98,8 @@ func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.Servic
 		for _, f := range l.procedure.Form {
 			data.FieldOptions = append(data.FieldOptions, views.Option{Value: f.Name, Label: f.Label})
 		}
+	} else if !l.service.Active {
+		data.Notice = serviceInactive
 	} else if d.State == workflow.CorrectionRequested {
 		data.Notice = "Votre service a demandé une correction à l'usager. La demande vous reviendra quand il l'aura corrigée : vous recevrez alors un e-mail, et ce lien permettra de nouveau d'agir."
 	}
@@ -160,6 +162,9 @@ func (s *Server) serviceStatusData(c *gin.Context, l *serviceLink) (views.Servic
 		}
 	}
 	data.Explanation = append(data.Explanation, now)
+	if !l.service.Active {
+		data.Explanation = append(data.Explanation, serviceInactive)
+	}
 	if l.ended() {
 		data.Explanation = append(data.Explanation, "Ce lien ne permet plus d'agir sur la demande.")
 	}
