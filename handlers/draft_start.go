@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -12,7 +13,15 @@ import (
 
 	"guichet/forms"
 	"guichet/models"
+	"guichet/throttle"
 	"guichet/views"
+)
+
+// How many drafts may be started in an hour, per e-mail address and per
+// client address (several people may share one, at a town hall's desk).
+const (
+	draftsPerAddress = 5
+	draftsPerClient  = 20
 )
 
 // draftStart creates a draft from the citizen's e-mail address and name, and
@@ -36,12 +45,30 @@ func (s *Server) draftStart(c *gin.Context) {
 	case utf8.RuneCountInString(name) > 200:
 		errs["nom"] = "Vos nom et prénom sont trop longs : 200 caractères au plus."
 	}
+	typed := map[string]any{"email": email, "nom": name}
 	if len(errs) > 0 {
-		s.showProcedure(c, http.StatusUnprocessableEntity, p, map[string]any{"email": email, "nom": name}, errs)
+		s.showProcedure(c, http.StatusUnprocessableEntity, p, typed, errs)
+		return
+	}
+	// Each draft e-mails a link: bound how many anyone can make us send.
+	byAddress := throttle.Limit{Key: "brouillon:email:" + strings.ToLower(email), Max: draftsPerAddress, Per: time.Hour}
+	byClient := throttle.Limit{Key: "brouillon:ip:" + c.ClientIP(), Max: draftsPerClient, Per: time.Hour}
+	over, err := s.Throttle.Allow(c, byAddress, byClient)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if over != nil {
+		why := "Trop de brouillons ont été commencés pour cette adresse e-mail au cours de la dernière heure."
+		if over.Key == byClient.Key {
+			why = "Trop de brouillons ont été commencés depuis votre connexion au cours de la dernière heure."
+		}
+		errs["email"] = why + " Pour éviter les envois abusifs, réessayez dans une heure. Si vous avez déjà reçu un e-mail avec un lien, utilisez-le pour reprendre votre brouillon."
+		s.showProcedure(c, http.StatusTooManyRequests, p, typed, errs)
 		return
 	}
 	var link string
-	err := s.DB.RunInTx(c, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.DB.RunInTx(c, nil, func(ctx context.Context, tx bun.Tx) error {
 		d, err := models.NewDraft(ctx, tx, cm.ID, p.ID, email)
 		if err != nil {
 			return err
