@@ -27,21 +27,18 @@ type Server struct {
 	Views    *views.Renderer
 	Links    *links.Signer
 	Notifier *notify.Notifier
-	Engine   *workflow.Engine
-	Worker   *jobs.Worker
-	Log      *slog.Logger
 	// Throttle bounds what anyone may make the application e-mail
 	// (drafts started); in memory when nil.
 	Throttle throttle.Throttle
+	Engine   *workflow.Engine
+	Worker   *jobs.Worker
+	Log      *slog.Logger
 }
 
 // Handler is the whole application: the router behind Go's cross-origin
 // protection (which refuses cross-site POSTs: our CSRF defence).
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
-	if s.Throttle == nil {
-		s.Throttle = &throttle.Memory{}
-	}
 	r := gin.New()
 	_ = r.SetTrustedProxies(nil)
 	r.Use(s.logRequests, gin.CustomRecovery(s.recovered))
