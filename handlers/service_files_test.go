@@ -7,10 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"guichet/files"
 	"guichet/fixture"
+	"guichet/links"
 	"guichet/models"
+	"guichet/notify"
 	"guichet/workflow"
 )
 
@@ -198,14 +201,37 @@ func TestDeactivatedServiceLinkOnlyShows(t *testing.T) {
 		t.Errorf("download: %d", res.StatusCode)
 	}
 	accept.Set("confirm", "1")
-	r := c.post(link+"/acceptation", accept)
-	if r.StatusCode != http.StatusForbidden || !strings.Contains(text(r), "La mairie a désactivé votre service") {
-		t.Errorf("accept: %d %s", r.StatusCode, text(r))
+	res := c.post(link+"/acceptation", accept)
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(text(res), "La mairie a désactivé votre service") {
+		t.Errorf("accept: %d %s", res.StatusCode, text(res))
 	}
 	if up := c.postFile(link+"/piece", nil, "piece-fichier", "x.pdf", pdfFile(100)); up.StatusCode != http.StatusForbidden {
 		t.Errorf("upload: %d", up.StatusCode)
 	}
 	if after := stateOf(t, a, d); after.State != before.State || after.Version != before.Version || after.Events != before.Events {
 		t.Errorf("changed: %+v -> %+v", before, after)
+	}
+
+	// Its expired link offers no new one, and none is sent.
+	tok, err := a.Links.Sign(links.Service, links.Claims{CommuneID: a.Commune.ID, DemandID: d.ID,
+		ServiceID: a.Voirie.ID, AssignmentID: *d.AssignmentID}, -time.Minute)
+	fixture.Must(t, err)
+	expired := "/c/" + a.Commune.Slug + "/service/" + tok
+	if p := c.get(expired); p.StatusCode != http.StatusGone || !strings.Contains(text(p), "La mairie a désactivé votre service") || p.Doc.Find("form").Length() != 0 {
+		t.Errorf("expired link: %d %s", p.StatusCode, text(p))
+	}
+	if r := c.post(expired+"/nouveau-lien", nil); r.StatusCode != http.StatusForbidden {
+		t.Errorf("new link asked: %d %s", r.StatusCode, text(r))
+	}
+	if after := stateOf(t, a, d); after.Mails != before.Mails {
+		t.Errorf("%d mails sent", after.Mails-before.Mails)
+	}
+
+	// Nor is it reminded of the demand, however long it waits.
+	_, err = a.DB.NewUpdate().Model((*models.Demand)(nil)).Set("updated_at = now() - interval '30 days'").Where("id = ?", d.ID).Exec(context.Background())
+	fixture.Must(t, err)
+	r := &notify.Reminders{DB: a.DB, Notifier: a.Notifier, After: 7 * 24 * time.Hour}
+	if n, err := r.RunOnce(context.Background(), time.Now()); err != nil || n != 0 {
+		t.Errorf("%d reminders to a deactivated service (%v)", n, err)
 	}
 }

@@ -147,9 +147,12 @@ func (s *Server) serviceLinkProblem(c *gin.Context, l *serviceLink, err error) {
 		s.fail(c, err)
 		return
 	}
-	if l.ended() {
+	switch {
+	case l.ended():
 		data.Message += " Cette demande n'est de toute façon plus entre les mains de votre service."
-	} else {
+	case !l.service.Active:
+		data.Message += " " + serviceInactive
+	default:
 		data.ResendPath, data.ServiceTo = l.path()+"/nouveau-lien", l.service.Email
 	}
 	p := s.page(c, data.Title)

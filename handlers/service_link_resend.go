@@ -29,7 +29,7 @@ func (s *Server) serviceLinkResend(c *gin.Context) {
 		s.serviceLinkProblem(c, l, err)
 		return
 	}
-	if l.ended() {
+	if l.ended() || !l.service.Active {
 		s.renderServiceStatus(c, l, http.StatusForbidden, "", nil)
 		return
 	}
