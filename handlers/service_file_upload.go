@@ -107,7 +107,9 @@ func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string,
 				return tooLarge(err)
 			}
 			person = strings.TrimSpace(string(b))
-		case part.FormName() == fileInput && part.FileName() != "" && att == nil && refusal == "":
+		// One file; none stored when the name typed before it is refused anyway.
+		case part.FormName() == fileInput && part.FileName() != "" && att == nil && refusal == "" &&
+			utf8.RuneCountInString(person) <= maxPersonName:
 			used, err := models.AttachedSize(c, s.DB, l.commune.ID, l.demand.ID)
 			if err != nil {
 				return "", nil, "", err

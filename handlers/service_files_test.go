@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -156,6 +157,12 @@ func TestServiceFileUpload(t *testing.T) {
 		if v, _ := r.Doc.Find("#piece-person").Attr("value"); v != "Jeanne Martin" {
 			t.Errorf("%s: name not kept: %q", tc.name, v)
 		}
+	}
+	long := url.Values{"piece-person": {strings.Repeat("x", 101)}}
+	if r := c.postFile(link+"/piece", long, "piece-fichier", "ok.pdf", pdfFile(100)); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("name too long: %d", r.StatusCode)
+	} else if msg, _ := fieldError(r, "piece-person"); !strings.Contains(msg, "Votre nom est trop long") {
+		t.Errorf("name too long: %q", msg)
 	}
 	if n, _ := a.DB.NewSelect().Model((*models.Attachment)(nil)).Where("demand_id = ?", d.ID).Count(ctx); n != 1 {
 		t.Errorf("%d attachments, want 1", n)
