@@ -1,0 +1,21 @@
+package handlers
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// paris is where the back office's dates are shown (the views package
+// embeds the time zone database).
+var paris, _ = time.LoadLocation("Europe/Paris")
+
+// idParam reads a numeric path parameter; anything else is 0, which finds nothing.
+func idParam(c *gin.Context, name string) int64 {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id < 0 {
+		return 0
+	}
+	return id
+}
