@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"guichet/fixture"
 	"guichet/mail/mailtest"
@@ -57,4 +60,32 @@ func mailsTo(ms []mailtest.Received, addr string) []mailtest.Received {
 		}
 	}
 	return out
+}
+
+// seedDemands inserts n demands of the world's commune in one statement,
+// received one minute apart from start on (drafts: created then), named
+// "Usager <i>", with data mentioning the given words.
+func seedDemands(tb testing.TB, w *fixture.World, n int, state string, start time.Time, words string) {
+	tb.Helper()
+	submitted := "NULL"
+	if state != "draft" {
+		submitted = "?2::timestamptz + i * interval '1 minute'"
+	}
+	_, err := w.DB.ExecContext(context.Background(), `
+INSERT INTO demands (commune_id, procedure_id, reference, tracking_code, state, citizen_email, citizen_name, data,
+                     submitted_at, created_at, updated_at)
+SELECT ?0, ?1, 'S' || ?0 || '-' || ?3 || '-' || i, 'T' || ?0 || ?3 || i, ?3, 'usager' || i || '@exemple.fr', 'Usager ' || i,
+       jsonb_build_object('nom', 'Usager ' || i, 'description', ?4::text || ' numéro ' || i),
+       `+submitted+`, ?2::timestamptz + i * interval '1 minute', ?2::timestamptz + i * interval '1 minute'
+FROM generate_series(1, ?5) AS i`, w.Commune.ID, w.Procedure.ID, start, state, words, n)
+	fixture.Must(tb, err)
+}
+
+// rowRefs lists the references of a list page, in order.
+func rowRefs(r *response) []string {
+	var refs []string
+	r.Doc.Find("table.demand-table tbody tr td:first-child a").Each(func(_ int, s *goquery.Selection) {
+		refs = append(refs, s.Text())
+	})
+	return refs
 }

@@ -55,6 +55,7 @@ func visibleStates(a *models.Agent) []string {
 
 // listQuery is a list's filters as read from the URL.
 type listQuery struct {
+	DefaultStatus                                 string
 	Q, Status, Procedure, Service, From, To, Sort string
 	Desc                                          bool
 	After, Before                                 string
@@ -62,7 +63,8 @@ type listQuery struct {
 
 func readListQuery(c *gin.Context, scope listScope) listQuery {
 	q := listQuery{
-		Q: strings.TrimSpace(c.Query("q")), Status: c.Query("etat"),
+		DefaultStatus: scope.DefaultStatus,
+		Q:             strings.TrimSpace(c.Query("q")), Status: c.Query("etat"),
 		Procedure: c.Query("demarche"), Service: c.Query("service"), From: c.Query("du"), To: c.Query("au"),
 		Sort: c.DefaultQuery("tri", models.SortReceived), Desc: c.Query("ordre") == "desc",
 		After: c.Query("apres"), Before: c.Query("avant"),
@@ -85,7 +87,9 @@ func (q listQuery) values() url.Values {
 		}
 	}
 	set("q", q.Q)
-	set("etat", q.Status)
+	if q.Status != q.DefaultStatus {
+		v.Set("etat", q.Status)
+	}
 	set("demarche", q.Procedure)
 	set("service", q.Service)
 	set("du", q.From)

@@ -99,6 +99,9 @@ func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStat
 		if len(f.Visible) > 0 {
 			states = intersect(f.States, f.Visible)
 		}
+		if len(states) == 0 {
+			q.Where("FALSE") // only states this list may not show
+		}
 	}
 	if len(states) > 0 {
 		q.Where("d.state IN (?)", bun.In(states))
