@@ -27,7 +27,7 @@ func (a *app) signIn(ag *models.Agent) *client {
 }
 
 // mustStatus fails the test unless the response has the status.
-func mustStatus(t *testing.T, r *response, want int) {
+func mustStatus(t testing.TB, r *response, want int) {
 	t.Helper()
 	if r.StatusCode != want {
 		t.Fatalf("%s %s: status %d, want %d: %s", r.Request.Method, r.Request.URL.Path, r.StatusCode, want, text(r))
@@ -35,7 +35,7 @@ func mustStatus(t *testing.T, r *response, want int) {
 }
 
 // mustContain fails the test unless the page's main text says want.
-func mustContain(t *testing.T, r *response, want string) {
+func mustContain(t testing.TB, r *response, want string) {
 	t.Helper()
 	if !strings.Contains(text(r), want) {
 		t.Fatalf("%s: %q not in %q", r.Request.URL.Path, want, text(r))

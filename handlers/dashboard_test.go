@@ -69,6 +69,15 @@ func TestDashboardQueueOldestFirst(t *testing.T) {
 		t.Fatalf("counts %v, want %v (no drafts for the accueil)", counts, want)
 	}
 
+	// Counted with a filter (from the demands) or without (from the counts
+	// the database keeps), the figures agree.
+	filtered := c.get("/gestion/?demarche=" + id(a.Procedure.ID))
+	filtered.Doc.Find(".status-counts li").Each(func(_ int, s *goquery.Selection) {
+		if n := s.Find(".count").Text(); n != want[s.Find(".badge").Text()] {
+			t.Errorf("%s: %s counted from the demands, %s kept", s.Find(".badge").Text(), n, want[s.Find(".badge").Text()])
+		}
+	})
+
 	// Sorting: a click on the current column reverses it.
 	th := r.Doc.Find(`th[aria-sort="ascending"] a`)
 	if !strings.HasPrefix(th.Text(), "Reçue le") {
@@ -96,6 +105,27 @@ func TestDashboardQueueOldestFirst(t *testing.T) {
 	r = c.get("/gestion/?etat=draft")
 	if got := rowRefs(r); len(got) != 0 {
 		t.Fatalf("the accueil sees drafts: %v", got)
+	}
+}
+
+func TestStateCountsFollowEveryTransition(t *testing.T) {
+	a := newApp(t)
+	for _, s := range fixture.Setups {
+		a.DemandAt(t, s)
+		a.DemandAt(t, s)
+	}
+	seedDemands(t, a.World, 5, "accepted", time.Now(), "x")
+	a.exec("DELETE FROM demands WHERE citizen_name = 'Usager 1' AND commune_id = ?", a.Commune.ID)
+	var kept, real []struct {
+		State string
+		N     int
+	}
+	fixture.Must(t, a.DB.NewSelect().Table("demand_state_counts").Column("state", "n").
+		Where("commune_id = ? AND n <> 0", a.Commune.ID).Order("state").Scan(context.Background(), &kept))
+	fixture.Must(t, a.DB.NewSelect().Table("demands").ColumnExpr("state, count(*) AS n").
+		Where("commune_id = ?", a.Commune.ID).Group("state").Order("state").Scan(context.Background(), &real))
+	if !slices.Equal(kept, real) || len(real) != len(workflow.AllStates) {
+		t.Fatalf("kept counts %v, real %v", kept, real)
 	}
 }
 
@@ -283,3 +313,20 @@ func TestDashboardKeysetPaging(t *testing.T) {
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestDashboardCountsOfABroadSearchStop(t *testing.T) {
+	a := newApp(t)
+	seedDemands(t, a.World, 1005, "submitted", time.Now().Add(-48*time.Hour), "Lampadaire éteint")
+	seedDemands(t, a.World, 3, "accepted", time.Now().Add(-24*time.Hour), "Banc cassé")
+	c := a.signIn(a.Supervisor)
+	r := c.get("/gestion/supervision?q=lampadaire")
+	mustStatus(t, r, http.StatusOK)
+	mustContain(t, r, "Plus de 1000 demandes pour « lampadaire », affichées par 50 : précisez la recherche")
+	if len(rowRefs(r)) != 50 || r.Doc.Find(".status-counts .count").Length() != 0 {
+		t.Fatalf("%d rows, %d counts", len(rowRefs(r)), r.Doc.Find(".status-counts .count").Length())
+	}
+	r = c.get("/gestion/supervision?q=banc")
+	mustContain(t, r, "3 demandes pour « banc »")
+	// Without criteria, the counts the database keeps are exact, however many.
+	mustContain(t, c.get("/gestion/supervision"), "1008 demandes, affichées par 50.")
+}

@@ -162,6 +162,7 @@ type listData struct {
 	Query         listQuery
 	Statuses      []statusCount
 	Total         int
+	Capped        bool // more than models.CountCap: the counts stop there
 	Columns       []listColumn
 	Rows          []models.DemandRow
 	Prev          string
@@ -228,7 +229,7 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 	}
 
 	f, errs := q.filter(a)
-	counts, err := models.CountByState(c, s.DB, com.ID, f)
+	counts, capped, err := models.CountByState(c, s.DB, com.ID, f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -245,7 +246,7 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		s.fail(c, err)
 		return
 	}
-	data.Rows = rows
+	data.Rows, data.Capped = rows, capped
 
 	link := func(edit func(url.Values)) string {
 		v := q.values()
@@ -355,3 +356,7 @@ func (s *Server) serviceOptions(c *gin.Context, communeID int64, activeOnly bool
 }
 
 func demandURL(id int64) string { return "/gestion/demandes/" + strconv.FormatInt(id, 10) }
+
+// CountCap and PageSize are figures the list page states.
+func (listData) CountCap() int { return models.CountCap }
+func (listData) PageSize() int { return pageSize }

@@ -24,6 +24,9 @@ func (s *Server) agentRoutes(r *gin.Engine) {
 	g.POST("/reinitialisation/:token", s.resetUpdate)
 
 	g.GET("/", s.requireAgent(allRoles), s.dashboardShow)
+
+	sup := g.Group("/supervision", s.requireAgent(supervisorRoles))
+	sup.GET("", s.supervisionShow)
 }
 
 // agentNav is the back-office menu for an agent.

@@ -46,5 +46,39 @@ CREATE INDEX demands_received_idx ON demands (commune_id, (coalesce(submitted_at
 CREATE INDEX demands_queue_received_idx ON demands (commune_id, (coalesce(submitted_at, created_at)), id)
     WHERE state IN ('submitted', 'returned_to_guichet');
 
+-- The number of demands of each commune in each state, kept by a trigger:
+-- counting a million rows on each page of a list would take too long.
+CREATE TABLE demand_state_counts (
+    commune_id bigint NOT NULL REFERENCES communes(id),
+    state      text NOT NULL,
+    n          bigint NOT NULL,
+    PRIMARY KEY (commune_id, state)
+);
+
+CREATE FUNCTION count_demand_states() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO demand_state_counts AS c (commune_id, state, n) VALUES (NEW.commune_id, NEW.state, 1)
+        ON CONFLICT (commune_id, state) DO UPDATE SET n = c.n + 1;
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE demand_state_counts SET n = n - 1 WHERE commune_id = OLD.commune_id AND state = OLD.state;
+    ELSIF OLD.state <> NEW.state THEN
+        INSERT INTO demand_state_counts (commune_id, state, n) VALUES (NEW.commune_id, NEW.state, 0)
+        ON CONFLICT DO NOTHING;
+        -- One statement changes both rows, locking them in index order, so
+        -- that two transitions in opposite directions never deadlock.
+        UPDATE demand_state_counts SET n = n + CASE WHEN state = NEW.state THEN 1 ELSE -1 END
+        WHERE commune_id = NEW.commune_id AND state IN (OLD.state, NEW.state);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER demands_count_states AFTER INSERT OR DELETE OR UPDATE OF state ON demands
+    FOR EACH ROW EXECUTE FUNCTION count_demand_states();
+
+INSERT INTO demand_state_counts (commune_id, state, n)
+SELECT commune_id, state, count(*) FROM demands GROUP BY commune_id, state;
+
 -- Indicators per service: transfers and their outcome.
 CREATE INDEX assignments_service_idx ON assignments (commune_id, service_id, created_at);

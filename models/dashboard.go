@@ -186,21 +186,40 @@ func ListDemands(ctx context.Context, db bun.IDB, communeID int64, f DemandFilte
 	return rows, more, nil
 }
 
+// CountCap bounds the counting of a filtered list: past it, the figures say
+// "more than", and the person narrows the search.
+const CountCap = 1000
+
 // CountByState counts the filtered demands in each state, whatever the
-// filter's wanted states: the figures beside a list's state filter.
-func CountByState(ctx context.Context, db bun.IDB, communeID int64, f DemandFilter) (map[string]int, error) {
+// filter's wanted states: the figures beside a list's state filter. Without
+// other criteria, the counts the database keeps are read at once; with
+// some, at most CountCap demands are counted, and capped says so.
+func CountByState(ctx context.Context, db bun.IDB, communeID int64, f DemandFilter) (counts map[string]int, capped bool, err error) {
 	var rows []struct {
 		State string
 		N     int
 	}
-	q := db.NewSelect().TableExpr("demands AS d")
-	err := filterDemands(q, communeID, f, false).ColumnExpr("d.state, count(*) AS n").
-		GroupExpr("d.state").Scan(ctx, &rows)
-	counts := map[string]int{}
+	words, emails := SearchTerms(f.Text)
+	narrowed := f.ProcedureID != 0 || f.ServiceID != 0 || f.From != nil || f.To != nil || len(words)+len(emails) > 0
+	if !narrowed {
+		q := db.NewSelect().Table("demand_state_counts").Column("state", "n").Where("commune_id = ?", communeID)
+		if len(f.Visible) > 0 {
+			q.Where("state IN (?)", bun.In(f.Visible))
+		}
+		err = q.Scan(ctx, &rows)
+	} else {
+		matches := filterDemands(db.NewSelect().TableExpr("demands AS d"), communeID, f, false).
+			Column("d.state").Limit(CountCap + 1)
+		err = db.NewSelect().TableExpr("(?) AS m", matches).ColumnExpr("state, count(*) AS n").
+			GroupExpr("state").Scan(ctx, &rows)
+	}
+	counts = map[string]int{}
+	total := 0
 	for _, r := range rows {
 		counts[r.State] = r.N
+		total += r.N
 	}
-	return counts, err
+	return counts, narrowed && total > CountCap, err
 }
 
 // SearchTerms splits what a person typed into words to look for (two
