@@ -36,7 +36,6 @@ type app struct {
 	Config *config.Config
 }
 
-// newApp takes a testing.TB: benchmarks use it too.
 func newApp(t testing.TB) *app {
 	t.Helper()
 	db := testdb.New(t)
