@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,7 +70,7 @@ func TestDashboardQueueOldestFirst(t *testing.T) {
 
 	// Counted with a filter (from the demands) or without (from the counts
 	// the database keeps), the figures agree.
-	filtered := c.get("/gestion/?demarche=" + id(a.Procedure.ID))
+	filtered := c.get("/gestion/?demarche=" + itoa(a.Procedure.ID))
 	filtered.Doc.Find(".status-counts li").Each(func(_ int, s *goquery.Selection) {
 		if n := s.Find(".count").Text(); n != want[s.Find(".badge").Text()] {
 			t.Errorf("%s: %s counted from the demands, %s kept", s.Find(".badge").Text(), n, want[s.Find(".badge").Text()])
@@ -152,8 +151,8 @@ func TestDashboardFilters(t *testing.T) {
 		want  []*models.Demand
 	}{
 		{"etat=transferred", []*models.Demand{voirie, urba}},
-		{"etat=transferred&service=" + id(a.Urbanisme.ID), []*models.Demand{urba}},
-		{"etat=tous&demarche=" + id(permis.ID), []*models.Demand{p}},
+		{"etat=transferred&service=" + itoa(a.Urbanisme.ID), []*models.Demand{urba}},
+		{"etat=tous&demarche=" + itoa(permis.ID), []*models.Demand{p}},
 		{"du=2026-01-01&au=2026-02-28", []*models.Demand{jan}},
 		{"du=2026-03-01&au=2026-03-01", []*models.Demand{feb}},
 	}
@@ -173,9 +172,9 @@ func TestDashboardFilters(t *testing.T) {
 	}
 
 	// The form keeps the filters; a bad date is said next to its field.
-	r := c.get("/gestion/?etat=transferred&service=" + id(a.Voirie.ID) + "&du=31/02/2026")
+	r := c.get("/gestion/?etat=transferred&service=" + itoa(a.Voirie.ID) + "&du=31/02/2026")
 	mustStatus(t, r, http.StatusUnprocessableEntity)
-	if r.Doc.Find(`#service option[selected]`).AttrOr("value", "") != id(a.Voirie.ID) ||
+	if r.Doc.Find(`#service option[selected]`).AttrOr("value", "") != itoa(a.Voirie.ID) ||
 		r.Doc.Find(`#etat option[selected]`).AttrOr("value", "") != "transferred" {
 		t.Fatal("the filters are not kept in the form")
 	}
@@ -236,7 +235,7 @@ func TestDashboardSearch(t *testing.T) {
 	for _, typed := range []string{eglise.Reference, strings.ToLower(eglise.Reference), strings.ReplaceAll(eglise.Reference, "-", " "),
 		eglise.TrackingCode, " " + strings.ToLower(eglise.TrackingCode[:4]) + " " + eglise.TrackingCode[4:]} {
 		r := c.get("/gestion/?q=" + url.QueryEscape(typed))
-		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/gestion/demandes/"+id(eglise.ID) {
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/gestion/demandes/"+itoa(eglise.ID) {
 			t.Errorf("%q: %d to %q, want the demand", typed, r.StatusCode, r.Header.Get("Location"))
 		}
 	}
@@ -254,7 +253,7 @@ func TestDashboardSearch(t *testing.T) {
 	req.Header.Set("HX-Request", "true")
 	r := c.do(req)
 	mustStatus(t, r, http.StatusOK)
-	if r.Doc.Find(`#resultats a[href="/gestion/demandes/`+id(eglise.ID)+`"]`).Length() == 0 {
+	if r.Doc.Find(`#resultats a[href="/gestion/demandes/`+itoa(eglise.ID)+`"]`).Length() == 0 {
 		t.Fatal("as-you-type search does not offer the demand it recognised")
 	}
 	mustContain(t, c.get("/gestion/?q=a"), "au moins deux lettres")
@@ -307,12 +306,10 @@ func TestDashboardKeysetPaging(t *testing.T) {
 		seen[ref] = true
 	}
 	// Oldest first: the four sharing the earliest time, then 1, 2, 3…
-	if all[0] != "S"+id(a.Commune.ID)+"-submitted-49" || all[4] != "S"+id(a.Commune.ID)+"-submitted-1" {
+	if all[0] != "S"+itoa(a.Commune.ID)+"-submitted-49" || all[4] != "S"+itoa(a.Commune.ID)+"-submitted-1" {
 		t.Fatalf("order starts %v", all[:6])
 	}
 }
-
-func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestDashboardCountsOfABroadSearchStop(t *testing.T) {
 	a := newApp(t)

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"guichet/auth"
+	"guichet/models"
 	"guichet/views"
 )
 
@@ -55,10 +58,7 @@ func (s *Server) loginCreate(c *gin.Context) {
 	}
 	s.setSessionCookie(c, token)
 	if r, ok := decodeResume(data.Resume); ok {
-		c.Set(keyAgent, a)
-		p := s.page(c, "Reprendre votre saisie")
-		p.Data = r
-		s.render(c, http.StatusOK, "agent/resume", p)
+		s.resumeForm(c, a, r)
 		return
 	}
 	next := data.Next
@@ -71,4 +71,38 @@ func (s *Server) loginCreate(c *gin.Context) {
 // parisClock is a time of day in Europe/Paris, as "14 h 05".
 func parisClock(t time.Time) string {
 	return t.In(paris).Format("15 h 04")
+}
+
+// demandFormPath matches the demand page's forms: /gestion/demandes/ID/actions/SLUG or /notes.
+var demandFormPath = regexp.MustCompile(`^/gestion/demandes/(\d+)/(?:actions/([a-z]+)|(notes))$`)
+
+// resumeForm offers again, after sign-in, a form sent when the session had
+// expired: a demand's form comes back filled in on the demand's page (the
+// agent checks it and sends it again); any other is shown to be sent again.
+func (s *Server) resumeForm(c *gin.Context, a *models.Agent, r resume) {
+	com, err := models.CommuneByID(c, s.DB, a.CommuneID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Set(keyAgent, a)
+	c.Set(keyCommune, com)
+	kept := &views.Flash{Kind: views.FlashInfo, Text: "Vous êtes reconnecté. Ce que vous aviez saisi a été remis dans le formulaire : vérifiez-le, puis envoyez-le à nouveau."}
+	if m := demandFormPath.FindStringSubmatch(r.Action); m != nil && slices.Contains(deskRoles, a.Role) {
+		id, _ := strconv.ParseInt(m[1], 10, 64)
+		d, err := models.DemandByID(c, s.DB, com.ID, id)
+		if err == nil && slices.Contains(visibleStates(a), d.State) {
+			st := demandState{action: m[2] + m[3], values: map[string]any{
+				"message": r.Values.Get("message"), "service": r.Values.Get("service"), "champs": r.Values["champs"]}}
+			if st.action == "notes" {
+				st.action = "note"
+			}
+			s.showAgentDemand(c, d, keepTyped(c, d, st), http.StatusOK, kept)
+			return
+		}
+	}
+	p := s.page(c, "Reprendre votre saisie")
+	p.Flash = kept
+	p.Data = r
+	s.render(c, http.StatusOK, "agent/resume", p)
 }

@@ -25,6 +25,14 @@ func (s *Server) agentRoutes(r *gin.Engine) {
 
 	g.GET("/", s.requireAgent(allRoles), s.dashboardShow)
 
+	desk := g.Group("/demandes/:id", s.requireAgent(deskRoles))
+	desk.GET("", s.demandShow)
+	desk.GET("/impression", s.demandPrint)
+	desk.GET("/pieces/:fid", s.agentFileDownload)
+	desk.POST("/pieces", s.agentFileUpload)
+	desk.POST("/actions/:action", s.demandAct)
+	desk.POST("/notes", s.noteCreate)
+
 	sup := g.Group("/supervision", s.requireAgent(supervisorRoles))
 	sup.GET("", s.supervisionShow)
 }
