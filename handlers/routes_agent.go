@@ -35,6 +35,9 @@ func (s *Server) agentRoutes(r *gin.Engine) {
 
 	sup := g.Group("/supervision", s.requireAgent(supervisorRoles))
 	sup.GET("", s.supervisionShow)
+	sup.GET("/indicateurs", s.indicatorsShow)
+	sup.GET("/export.csv", s.exportCSV)
+	sup.GET("/export.xlsx", s.exportXLSX)
 }
 
 // agentNav is the back-office menu for an agent.

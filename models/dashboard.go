@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -143,6 +144,27 @@ func intersect(a, b []string) []string {
 	return out
 }
 
+// orderedDemands is the query of a list's rows (into dest), filtered and
+// in the order's direction (reversed with backwards), from the cursor on.
+func orderedDemands(db bun.IDB, dest any, communeID int64, f DemandFilter, col sortColumn, desc bool, cur *Cursor) *bun.SelectQuery {
+	dir, cmp := "ASC", ">"
+	if desc {
+		dir, cmp = "DESC", "<"
+	}
+	q := db.NewSelect().Model(dest).ModelTableExpr("demands AS d").
+		ColumnExpr(strings.Join(listColumns, ", ")).
+		ColumnExpr("p.title AS procedure_title, coalesce(s.name, '') AS service_name").
+		ColumnExpr("(" + col.expr + ")::text AS sort_key").
+		Join("JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id").
+		Join("LEFT JOIN services AS s ON s.commune_id = d.commune_id AND s.id = d.service_id").
+		OrderExpr(col.expr + " " + dir).OrderExpr("d.id " + dir)
+	filterDemands(q, communeID, f, true)
+	if cur != nil {
+		q.Where(fmt.Sprintf("(%s, d.id) %s (CAST(? AS %s), ?)", col.expr, cmp, col.typ), cur.Key, cur.ID)
+	}
+	return q
+}
+
 // ListDemands returns up to limit demands from the cursor on (the first
 // page without one), and whether there are more past the page's far end.
 func ListDemands(ctx context.Context, db bun.IDB, communeID int64, f DemandFilter, o Order, cur *Cursor, limit int) ([]DemandRow, bool, error) {
@@ -150,40 +172,44 @@ func ListDemands(ctx context.Context, db bun.IDB, communeID int64, f DemandFilte
 	if !ok {
 		return nil, false, fmt.Errorf("unknown sort column %q", o.Column)
 	}
-	desc := o.Desc
-	if cur != nil && cur.Before {
-		desc = !desc // read backwards from the cursor, then turn the page round
-	}
-	dir, cmp := "ASC", ">"
-	if desc {
-		dir, cmp = "DESC", "<"
-	}
+	backwards := cur != nil && cur.Before // read backwards from the cursor, then turn the page round
 	var rows []DemandRow
-	q := db.NewSelect().Model(&rows).ModelTableExpr("demands AS d").
-		ColumnExpr(strings.Join(listColumns, ", ")).
-		ColumnExpr("p.title AS procedure_title, coalesce(s.name, '') AS service_name").
-		ColumnExpr("(" + col.expr + ")::text AS sort_key").
-		Join("JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id").
-		Join("LEFT JOIN services AS s ON s.commune_id = d.commune_id AND s.id = d.service_id").
-		OrderExpr(col.expr + " " + dir).OrderExpr("d.id " + dir).
-		Limit(int64(limit) + 1)
-	filterDemands(q, communeID, f, true)
-	if cur != nil {
-		q.Where(fmt.Sprintf("(%s, d.id) %s (CAST(? AS %s), ?)", col.expr, cmp, col.typ), cur.Key, cur.ID)
-	}
-	if err := q.Scan(ctx); err != nil && err != sql.ErrNoRows {
+	err := orderedDemands(db, &rows, communeID, f, col, o.Desc != backwards, cur).Limit(int64(limit) + 1).Scan(ctx)
+	if err != nil && err != sql.ErrNoRows {
 		return nil, false, err
 	}
 	more := len(rows) > limit
 	if more {
 		rows = rows[:limit]
 	}
-	if cur != nil && cur.Before {
-		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
-			rows[i], rows[j] = rows[j], rows[i]
-		}
+	if backwards {
+		slices.Reverse(rows)
 	}
 	return rows, more, nil
+}
+
+// EachDemand calls fn with every filtered demand in order, data included,
+// reading them as a stream: an export of a million rows holds one at a time.
+func EachDemand(ctx context.Context, db *bun.DB, communeID int64, f DemandFilter, o Order, fn func(*DemandRow) error) error {
+	col, ok := sortColumns[o.Column]
+	if !ok {
+		return fmt.Errorf("unknown sort column %q", o.Column)
+	}
+	rows, err := orderedDemands(db, (*DemandRow)(nil), communeID, f, col, o.Desc, nil).ColumnExpr("d.data").Rows(ctx)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r DemandRow
+		if err := db.ScanRow(ctx, rows, &r); err != nil {
+			return err
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // CountCap bounds the counting of a filtered list: past it, the figures say
