@@ -38,6 +38,17 @@ func (s *Server) agentRoutes(r *gin.Engine) {
 	sup.GET("/indicateurs", s.indicatorsShow)
 	sup.GET("/export.csv", s.exportCSV)
 	sup.GET("/export.xlsx", s.exportXLSX)
+
+	adm := g.Group("/admin", s.requireAgent(adminRoles))
+	adm.GET("/agents", s.adminAgentsShow)
+	adm.POST("/agents", s.adminAgentCreate)
+	adm.POST("/agents/:aid/desactiver", s.adminAgentActivate(false))
+	adm.POST("/agents/:aid/reactiver", s.adminAgentActivate(true))
+	adm.POST("/agents/:aid/invitation", s.adminAgentInvite)
+	adm.GET("/services", s.adminServicesShow)
+	adm.POST("/services", s.adminServiceCreate)
+	adm.POST("/services/:sid/desactiver", s.adminServiceActivate(false))
+	adm.POST("/services/:sid/reactiver", s.adminServiceActivate(true))
 }
 
 // agentNav is the back-office menu for an agent.
