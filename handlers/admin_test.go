@@ -89,7 +89,7 @@ func TestAdminManagesServices(t *testing.T) {
 	transferTo := func() []string {
 		d := a.DemandAt(t, fixture.AtSubmitted)
 		var names []string
-		a.signIn(a.Accueil).get("/gestion/demandes/"+itoa(d.ID)).Doc.Find(`#transmettre-service option[value!=""]`).
+		a.signIn(a.Accueil).get("/gestion/demandes/" + itoa(d.ID)).Doc.Find(`#transmettre-service option[value!=""]`).
 			Each(func(_ int, s *goquery.Selection) { names = append(names, s.Text()) })
 		slices.Sort(names)
 		return names
@@ -104,4 +104,21 @@ func TestAdminManagesServices(t *testing.T) {
 	mustStatus(t, admin.post("/gestion/admin/services/"+itoa(a.Voirie.ID)+"/reactiver", nil), http.StatusSeeOther)
 	other := fixture.NewWorld(t, a.DB)
 	mustStatus(t, admin.post("/gestion/admin/services/"+itoa(other.Voirie.ID)+"/desactiver", nil), http.StatusNotFound)
+}
+
+func TestAnyFormIsOfferedAgainAfterAnExpiredSession(t *testing.T) {
+	a := newApp(t)
+	admin := a.signIn(a.Admin)
+	a.exec("UPDATE agent_sessions SET last_seen_at = now() - interval '5 hours'") // idle too long
+	r := admin.post("/gestion/admin/services", url.Values{"nom": {"Espaces verts"}, "email": {"verts@mairie.test"}})
+	mustStatus(t, r, http.StatusUnauthorized)
+	r = admin.post("/gestion/connexion", url.Values{"email": {a.Admin.Email}, "password": {fixture.Password},
+		"reprise": {r.Doc.Find(`input[name="reprise"]`).AttrOr("value", "")}})
+	mustStatus(t, r, http.StatusOK)
+	assertAccessible(t, r.Doc)
+	mustContain(t, r, "Espaces verts")
+	form := r.Doc.Find(`main form[action="/gestion/admin/services"]`)
+	r = admin.post("/gestion/admin/services", formValues(form))
+	mustStatus(t, r, http.StatusSeeOther)
+	mustContain(t, admin.follow(r), "Service « Espaces verts » ajouté")
 }

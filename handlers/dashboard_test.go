@@ -46,6 +46,7 @@ func TestDashboardQueueOldestFirst(t *testing.T) {
 	c := a.signIn(a.Accueil)
 	r := c.get("/gestion/")
 	mustStatus(t, r, http.StatusOK)
+	assertAccessible(t, r.Doc)
 	if got, want := rowRefs(r), []string{oldest.Reference, returned.Reference, newest.Reference}; !slices.Equal(got, want) {
 		t.Fatalf("queue %v, want oldest first %v", got, want)
 	}
@@ -174,6 +175,7 @@ func TestDashboardFilters(t *testing.T) {
 	// The form keeps the filters; a bad date is said next to its field.
 	r := c.get("/gestion/?etat=transferred&service=" + itoa(a.Voirie.ID) + "&du=31/02/2026")
 	mustStatus(t, r, http.StatusUnprocessableEntity)
+	assertAccessible(t, r.Doc)
 	if r.Doc.Find(`#service option[selected]`).AttrOr("value", "") != itoa(a.Voirie.ID) ||
 		r.Doc.Find(`#etat option[selected]`).AttrOr("value", "") != "transferred" {
 		t.Fatal("the filters are not kept in the form")
@@ -318,6 +320,7 @@ func TestDashboardCountsOfABroadSearchStop(t *testing.T) {
 	c := a.signIn(a.Supervisor)
 	r := c.get("/gestion/supervision?q=lampadaire")
 	mustStatus(t, r, http.StatusOK)
+	assertAccessible(t, r.Doc)
 	mustContain(t, r, "Plus de 1000 demandes pour « lampadaire », affichées par 50 : précisez la recherche")
 	if len(rowRefs(r)) != 50 || r.Doc.Find(".status-counts .count").Length() != 0 {
 		t.Fatalf("%d rows, %d counts", len(rowRefs(r)), r.Doc.Find(".status-counts .count").Length())

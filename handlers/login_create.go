@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -101,8 +103,26 @@ func (s *Server) resumeForm(c *gin.Context, a *models.Agent, r resume) {
 			return
 		}
 	}
+	data := resumeData{Action: r.Action, Values: r.Values}
+	for name, vs := range r.Values {
+		if label, ok := resumeLabels[name]; ok {
+			for _, v := range vs {
+				data.Shown = append(data.Shown, views.Option{Value: v, Label: label})
+			}
+		}
+	}
+	slices.SortStableFunc(data.Shown, func(x, y views.Option) int { return strings.Compare(x.Label, y.Label) })
 	p := s.page(c, "Reprendre votre saisie")
-	p.Flash = kept
-	p.Data = r
+	p.Data = data
 	s.render(c, http.StatusOK, "agent/resume", p)
 }
+
+// resumeData is the Data of "agent/resume": a kept form, to send again.
+type resumeData struct {
+	Action string
+	Values url.Values
+	Shown  []views.Option // what the person typed, labelled
+}
+
+// resumeLabels name the back office's form inputs a person types into.
+var resumeLabels = map[string]string{"nom": "Nom", "email": "Adresse e-mail", "role": "Rôle", "message": "Message"}

@@ -23,6 +23,7 @@ func TestSignInThenOut(t *testing.T) {
 	}
 	login := c.follow(r)
 	mustStatus(t, login, http.StatusOK)
+	assertAccessible(t, login.Doc)
 	if login.Doc.Find(`input[name="suite"][value="/gestion/"]`).Length() != 1 {
 		t.Fatal("the sign-in form forgets where to go next")
 	}
@@ -120,6 +121,7 @@ func TestWrongPasswordsAreSlowedThenLimited(t *testing.T) {
 	for i := 1; i <= 4; i++ {
 		r := try(fmt.Sprintf("mauvais-%d", i))
 		mustStatus(t, r, http.StatusUnauthorized)
+		assertAccessible(t, r.Doc)
 		mustContain(t, r, "Adresse e-mail ou mot de passe incorrect")
 		if v, _ := r.Doc.Find("input#email").Attr("value"); v != a.Accueil.Email {
 			t.Fatalf("the address typed is lost: %q", v)
@@ -212,12 +214,14 @@ func TestPasswordResetLinkIsSingleUse(t *testing.T) {
 	c := a.client()
 	form := c.get(link)
 	mustStatus(t, form, http.StatusOK)
+	assertAccessible(t, form.Doc)
 	mustContain(t, form, a.Accueil.Email)
 	// Opening the link (as a mail scanner would) uses nothing up.
 	mustStatus(t, c.get(link), http.StatusOK)
 
 	r := c.post(link, url.Values{"password": {"court"}, "confirm": {"court"}})
 	mustStatus(t, r, http.StatusUnprocessableEntity)
+	assertAccessible(t, r.Doc)
 	mustContain(t, r, "au moins 12 caractères")
 	r = c.post(link, url.Values{"password": {"une phrase bien longue"}, "confirm": {"une phrase bien longu"}})
 	mustStatus(t, r, http.StatusUnprocessableEntity)
