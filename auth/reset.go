@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -129,6 +128,3 @@ func CompleteReset(ctx context.Context, db *bun.DB, signer *links.Signer, token,
 	})
 	return a, err
 }
-
-// NormalizeEmail is the form an address is compared in.
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
