@@ -1,15 +1,11 @@
 package handlers
 
 import (
-	"fmt"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"guichet/files"
-	"guichet/forms"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
@@ -82,33 +78,20 @@ type demandState struct {
 	lost   string            // text typed for an action no longer possible
 }
 
-// historyEntry is one line of the history as agents see it.
-type historyEntry struct {
-	At       time.Time
-	Title    string
-	Actor    string
-	Channel  string
-	Message  string
-	Details  []string
-	Internal bool
-	Kind     string
-}
-
 // agentDemandData is the Data of "agent/demand" and "agent/print".
 type agentDemandData struct {
 	Demand              *models.Demand
 	Procedure           *models.Procedure
 	Service             *models.Service // holding it, or the last one that did
-	Data                []views.DataItem
-	ToCorrect           []string // labels of the fields the pending correction names
+	Data                []views.DataRow
+	Files               []views.FileRow // the citizen's, and those agents and services added
+	ToCorrect           []string        // labels of the fields the pending correction names
 	CorrectionByService bool
-	AgentFiles          []views.FileItem
-	History             []historyEntry
+	History             []views.HistoryItem
 	Actions             []actionForm
 	Services            []views.Option
 	FormFields          []views.Option // fields a correction may name
-	CanNote             bool
-	CanAttach           bool
+	CanNote             bool           // and add a file
 	Note                string
 	NoteError           string
 	FileError           string
@@ -152,30 +135,17 @@ func (s *Server) demandData(c *gin.Context, d *models.Demand, st demandState) (*
 	}
 	base := demandURL(d.ID)
 	data := &agentDemandData{Demand: d, Procedure: p, Version: d.Version, BackURL: "/gestion/", PrintURL: base + "/impression",
-		AgentFiles: fileItems(base, atts, "", false), Lost: st.lost,
-		MaxFileSize: limitSize(s.Config.MaxFileSize)}
-	data.Accepted, data.Extensions = files.AcceptedLabels(), files.Extensions
+		Data: demandFields(p, d), Files: demandFiles(p, atts, base), History: historyItems(p, hist), Lost: st.lost,
+		MaxFileSize: limitSize(s.Config.MaxFileSize), Accepted: files.AcceptedLabels(), Extensions: files.Extensions}
 	if d.ServiceID != nil {
 		if data.Service, err = models.ServiceByID(c, s.DB, d.CommuneID, *d.ServiceID); err != nil {
 			return nil, err
 		}
 	}
-	labels := map[string]string{}
+	labels := fieldLabels(p)
 	for _, f := range p.Form {
-		labels[f.Name] = f.Label
-		it := views.DataItem{Label: f.Label, File: f.Type == "file"}
-		if it.File {
-			it.Files = fileItems(base, atts, f.Name, false)
-		} else {
-			it.Value = forms.Display(f, d.Data[f.Name])
+		if f.Type != "file" {
 			data.FormFields = append(data.FormFields, views.Option{Value: f.Name, Label: f.Label})
-		}
-		data.Data = append(data.Data, it)
-	}
-	// Answers to questions the procedure no longer asks are shown too.
-	for name, v := range d.Data {
-		if _, ok := labels[name]; !ok {
-			data.Data = append(data.Data, views.DataItem{Label: name, Value: forms.Display(models.Field{}, v)})
 		}
 	}
 	if d.State == workflow.CorrectionRequested {
@@ -183,9 +153,6 @@ func (s *Server) demandData(c *gin.Context, d *models.Demand, st demandState) (*
 		for _, name := range d.CorrectionFields {
 			data.ToCorrect = append(data.ToCorrect, labelOr(labels, name))
 		}
-	}
-	for _, ev := range hist {
-		data.History = append(data.History, agentHistoryEntry(ev, labels))
 	}
 
 	actor := workflow.AgentActor(a)
@@ -205,8 +172,8 @@ func (s *Server) demandData(c *gin.Context, d *models.Demand, st demandState) (*
 			return nil, err
 		}
 	}
-	data.CanNote = d.State != workflow.Draft && a.Role != models.RoleAdmin
-	data.CanAttach = slices.Contains(agentFileStates, d.State)
+	// Whoever may write a note may add a file (workflow: Note, AddFile).
+	data.CanNote = d.State != workflow.Draft
 	switch st.action {
 	case "note":
 		data.Note, _ = st.values["message"].(string)
@@ -242,86 +209,6 @@ func labelOr(labels map[string]string, name string) string {
 		return l
 	}
 	return name
-}
-
-var channelLabels = map[string]string{
-	workflow.ChannelWeb:    "en ligne",
-	workflow.ChannelLink:   "par son lien",
-	workflow.ChannelSystem: "automatiquement",
-	workflow.ChannelCLI:    "en ligne de commande",
-}
-
-var actorKindLabels = map[string]string{
-	workflow.KindCitizen: "Usager",
-	workflow.KindAgent:   "Agent",
-	workflow.KindService: "Service",
-	workflow.KindSystem:  "Guichet",
-}
-
-// agentHistoryEntry words one event of the history for agents: every event,
-// internal ones marked, with who acted, how, and what changed.
-func agentHistoryEntry(ev models.Event, labels map[string]string) historyEntry {
-	h := historyEntry{At: ev.At, Message: ev.Message, Internal: ev.Visibility == models.Internal, Kind: ev.Kind,
-		Channel: channelLabels[ev.Channel], Actor: actorKindLabels[ev.ActorKind]}
-	if ev.ActorName != "" && ev.ActorKind != workflow.KindSystem {
-		h.Actor += " — " + ev.ActorName
-	}
-	switch workflow.Event(ev.Kind) {
-	case workflow.Submit:
-		h.Title = "Demande déposée"
-	case workflow.Resubmit:
-		h.Title = "Demande corrigée et renvoyée"
-		if changes, ok := ev.Details["changes"].([]any); ok {
-			for _, ch := range changes {
-				if m, ok := ch.(map[string]any); ok {
-					name, _ := m["field"].(string)
-					h.Details = append(h.Details, fmt.Sprintf("%s : « %s » → « %s »", labelOr(labels, name),
-						forms.Display(models.Field{}, m["old"]), forms.Display(models.Field{}, m["new"])))
-				}
-			}
-		}
-	case workflow.Accept:
-		h.Title = "Demande acceptée"
-	case workflow.Refuse:
-		h.Title = "Demande refusée"
-	case workflow.RequestCorrection:
-		h.Title = "Correction demandée à l'usager"
-		if fields, ok := ev.Details["fields"].([]any); ok && len(fields) > 0 {
-			names := make([]string, 0, len(fields))
-			for _, f := range fields {
-				if name, ok := f.(string); ok {
-					names = append(names, labelOr(labels, name))
-				}
-			}
-			h.Details = append(h.Details, "Champs à corriger : "+strings.Join(names, ", "))
-		}
-	case workflow.Transfer:
-		h.Title = "Transmise à un service"
-		if name, ok := ev.Details["service"].(string); ok {
-			h.Title = "Transmise au service " + name
-		}
-	case workflow.ReturnToGuichet:
-		h.Title = "Renvoyée à l'accueil"
-	case workflow.Archive:
-		h.Title = "Archivée"
-	default:
-		h.Title = otherEventTitles[ev.Kind]
-		if h.Title == "" {
-			h.Title = "Événement « " + ev.Kind + " »"
-		}
-	}
-	if ev.FromState != "" && ev.ToState != "" && ev.FromState != ev.ToState {
-		h.Details = append(h.Details, "Statut : "+workflow.StateLabel(ev.FromState)+" → "+workflow.StateLabel(ev.ToState))
-	}
-	return h
-}
-
-var otherEventTitles = map[string]string{
-	workflow.KindNote: "Note interne",
-	"reminder":        "Relance envoyée au service",
-	"message":         "Message à l'usager",
-	kindAttachment:    "Pièce jointe ajoutée par un agent",
-	"link_opened":     "Lien ouvert par le service",
 }
 
 // demandFormValues reads an action form's inputs, as typed.

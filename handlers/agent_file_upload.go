@@ -8,23 +8,16 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"guichet/files"
+	"guichet/apperr"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
 )
 
-// kindAttachment is the history kind of a file an agent attached.
-const kindAttachment = "attachment"
-
-// agentFileStates are the states in which agents may attach files: once the
-// citizen has sent the demand, until it is archived.
-var agentFileStates = []string{workflow.Submitted, workflow.CorrectionRequested, workflow.Transferred,
-	workflow.ReturnedToGuichet, workflow.Accepted, workflow.Refused}
-
-// agentFileUpload attaches a file to the demand (a scanned letter, a
-// photo taken on site…), for agents and services only. The file is streamed
-// to disk, its type checked from its content.
+// agentFileUpload attaches a file an agent adds (a scanned letter, a photo
+// taken on site…): internal, never shown to the citizen, recorded in the
+// history. Like every upload, it is streamed to disk, its type checked from
+// its content, its size bounded.
 func (s *Server) agentFileUpload(c *gin.Context) {
 	d, ok := s.agentDemand(c)
 	if !ok {
@@ -34,54 +27,19 @@ func (s *Server) agentFileUpload(c *gin.Context) {
 		st := demandState{action: "piece", errs: map[string]string{"fichier": msg}}
 		s.showAgentDemand(c, d, st, http.StatusUnprocessableEntity, nil)
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Config.MaxFileSize+1<<20)
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
+	att, refusal, err := s.readAgentFile(c, d)
+	switch {
+	case err != nil:
+		s.fail(c, err)
+		return
+	case refusal != "":
+		refuse(refusal)
+		return
+	case att == nil:
 		refuse("Choisissez un fichier à joindre.")
 		return
 	}
-	var a *models.Attachment
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			refuse(fmt.Sprintf("Le fichier est trop volumineux : %s au plus.", limitSize(s.Config.MaxFileSize)))
-			return
-		}
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		if part.FormName() != "fichier" || part.FileName() == "" {
-			part.Close()
-			continue
-		}
-		name := cleanFilename(part.FileName())
-		info, err := s.files().Save(part, s.Config.MaxFileSize)
-		io.Copy(io.Discard, part)
-		var refused *files.RefusedError
-		switch {
-		case errors.Is(err, files.ErrTooLarge) || errors.As(err, &mbe):
-			refuse(fmt.Sprintf("« %s » est trop volumineux : %s au plus.", name, limitSize(s.Config.MaxFileSize)))
-			return
-		case errors.As(err, &refused):
-			refuse(fmt.Sprintf("« %s » n'a pas été joint. %s", name, refused.Reason()))
-			return
-		case err != nil:
-			s.fail(c, err)
-			return
-		}
-		a = &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Filename: name, ContentType: info.ContentType,
-			Size: info.Size, SHA256: info.SHA256, UploadedBy: workflow.KindAgent}
-	}
-	if a == nil {
-		refuse("Choisissez un fichier à joindre.")
-		return
-	}
-	err = models.AddAttachment(c, s.DB, a, agentFileStates, s.Config.MaxDemandSize)
+	_, err = s.Engine.AddFile(c, d.ID, workflow.AgentActor(currentAgent(c)), att, s.Config.MaxDemandSize)
 	switch {
 	case errors.Is(err, models.ErrDemandFull):
 		used, err := models.AttachedSize(c, s.DB, d.CommuneID, d.ID)
@@ -89,22 +47,58 @@ func (s *Server) agentFileUpload(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		refuse(demandFull(a.Filename, s.Config.MaxDemandSize, used))
-		return
-	case errors.Is(err, models.ErrNotEditable):
-		refuse("Plus aucun fichier ne peut être joint à cette demande dans son état actuel.")
-		return
+		refuse(demandFull(att.Filename, s.Config.MaxDemandSize, used))
+	case apperr.CodeOf(err) == apperr.Forbidden:
+		refuse(apperr.As(err).Message)
 	case err != nil:
 		s.fail(c, err)
-		return
+	default:
+		setFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'usager ne le voit pas.")
+		redirect(c, demandURL(d.ID)+"#pieces")
 	}
-	ag := currentAgent(c)
-	ev := &models.Event{CommuneID: d.CommuneID, DemandID: d.ID, Kind: kindAttachment, ActorKind: workflow.KindAgent,
-		ActorID: &ag.ID, ActorName: ag.Name, Channel: workflow.ChannelWeb, Message: a.Filename, Visibility: models.Internal}
-	if err := models.AddEvent(c, s.DB, ev); err != nil {
-		s.fail(c, err)
-		return
+}
+
+// readAgentFile reads the form as a stream and stores its file as it
+// arrives; a file refused comes back with the French reason.
+func (s *Server) readAgentFile(c *gin.Context, d *models.Demand) (att *models.Attachment, refusal string, err error) {
+	tooLarge := fmt.Sprintf("Le fichier est trop volumineux : %s au plus.", limitSize(s.Config.MaxFileSize))
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Config.MaxFileSize+1<<20)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return nil, "", nil // no file was sent
 	}
-	setFlash(c, views.FlashSuccess, "« "+a.Filename+" » est joint à la demande. L'usager ne le voit pas.")
-	redirect(c, demandURL(d.ID)+"#pieces")
+	var mbe *http.MaxBytesError
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		switch {
+		case err == io.EOF:
+			return att, refusal, nil
+		case errors.As(err, &mbe):
+			return nil, tooLarge, nil
+		case err != nil:
+			return nil, "", err
+		case n > maxParts:
+			return nil, "", errors.New("too many form parts")
+		}
+		if part.FormName() == "fichier" && part.FileName() != "" && att == nil && refusal == "" {
+			used, err := models.AttachedSize(c, s.DB, d.CommuneID, d.ID)
+			if err != nil {
+				return nil, "", err
+			}
+			name := cleanFilename(part.FileName())
+			info, why, err := s.saveUpload(part, name, used)
+			if errors.As(err, &mbe) {
+				return nil, tooLarge, nil
+			}
+			if err != nil {
+				return nil, "", err
+			}
+			if refusal = why; refusal == "" {
+				att = &models.Attachment{Filename: name, ContentType: info.ContentType, Size: info.Size, SHA256: info.SHA256}
+			}
+		}
+		if _, err := io.Copy(io.Discard, part); errors.As(err, &mbe) {
+			return nil, tooLarge, nil
+		}
+	}
 }

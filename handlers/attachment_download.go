@@ -3,20 +3,29 @@ package handlers
 import (
 	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"guichet/files"
 	"guichet/models"
+	"guichet/workflow"
 )
 
-// attachmentDownload sends a file back with the type sniffed at upload, as
-// a download; ?apercu=1 shows images and PDFs in the browser instead.
+// attachmentDownload sends one of the citizen's own files back, as a
+// download; ?apercu=1 shows images and PDFs in the browser instead. Files
+// added by agents or services are internal: the citizen never gets them.
 func (s *Server) attachmentDownload(c *gin.Context) {
 	d, _, _ := followed(c)
-	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
-	a, err := models.AttachmentByID(c, s.DB, d.CommuneID, d.ID, id)
+	s.sendAttachment(c, d.CommuneID, d.ID, idParam(c, "id"), false)
+}
+
+// sendAttachment sends a file of a demand with the type sniffed at upload;
+// internal tells whether files added by agents or services may be sent too.
+func (s *Server) sendAttachment(c *gin.Context, communeID, demandID, id int64, internal bool) {
+	a, err := models.AttachmentByID(c, s.DB, communeID, demandID, id)
+	if err == nil && !internal && a.UploadedBy != workflow.KindCitizen {
+		err = models.ErrNotFound
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

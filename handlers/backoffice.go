@@ -2,14 +2,9 @@ package handlers
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 )
-
-// paris is where the back office's dates are shown (the views package
-// embeds the time zone database).
-var paris, _ = time.LoadLocation("Europe/Paris")
 
 // idParam reads a numeric path parameter; anything else is 0, which finds nothing.
 func idParam(c *gin.Context, name string) int64 {

@@ -1,9 +1,7 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -90,21 +88,4 @@ func rowRefs(r *response) []string {
 		refs = append(refs, s.Text())
 	})
 	return refs
-}
-
-// postFile sends one file from a form's file input named field.
-func (c *client) postFile(path, field, name string, content []byte) *response {
-	c.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	w, err := mw.CreateFormFile(field, name)
-	fixture.Must(c.t, err)
-	_, err = w.Write(content)
-	fixture.Must(c.t, err)
-	fixture.Must(c.t, mw.Close())
-	req, err := http.NewRequest(http.MethodPost, c.abs(path), &body)
-	fixture.Must(c.t, err)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return c.do(req)
 }

@@ -90,10 +90,10 @@ func TestDemandPageShowsDataFilesHistoryAndOnlyAllowedActions(t *testing.T) {
 		hist = append(hist, strings.Join(strings.Fields(s.Text()), " "))
 	})
 	wants := []string{
-		"Demande déposée Visible par l'usager Usager — " + d.CitizenEmail + ", en ligne",
-		"Transmise au service voirie Visible par l'usager Agent — Agent accueil, en ligne",
-		"Renvoyée à l'accueil Interne Service — voirie, par son lien Relève de l'urbanisme. Statut : Transmise à un service → Renvoyée à l'accueil",
-		"Note interne Interne Agent — Agent supervisor, en ligne Voir avec la mairie annexe.",
+		"Demande déposée L'usager (" + d.CitizenEmail + ")",
+		"Transmise au service voirie Agent accueil",
+		"Renvoyée à l'accueil (interne, non visible par l'usager) Service voirie, par son lien sécurisé Relève de l'urbanisme.",
+		"Note interne (interne, non visible par l'usager) Agent supervisor Voir avec la mairie annexe.",
 	}
 	if len(hist) != len(wants) {
 		t.Fatalf("history %q", hist)
@@ -329,7 +329,7 @@ func TestInternalNoteChangesNothingAndStaysInternal(t *testing.T) {
 	mustStatus(t, r, http.StatusSeeOther)
 	r = c.follow(r)
 	last := r.Doc.Find("ol.timeline > li").Last()
-	if !strings.Contains(last.Text(), "L'usager a appelé : il passera lundi.") || !strings.Contains(last.Text(), "Interne") {
+	if !strings.Contains(last.Text(), "L'usager a appelé : il passera lundi.") || !strings.Contains(last.Text(), "non visible par l'usager") {
 		t.Fatalf("note not in the history: %q", last.Text())
 	}
 	if got := a.reload(t, d); got.Version != d.Version || !got.UpdatedAt.Equal(d.UpdatedAt) {
@@ -354,12 +354,12 @@ func TestAgentAttachesAFile(t *testing.T) {
 	c := a.signIn(a.Accueil)
 	path := "/gestion/demandes/" + itoa(d.ID) + "/pieces"
 
-	r := c.postFile(path, "fichier", "programme.pdf", exeFile())
+	r := c.postFile(path, nil, "fichier", "programme.pdf", exeFile())
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "programme exécutable")
 	assertAccessible(t, r.Doc)
 
-	r = c.postFile(path, "fichier", "courrier signé.pdf", pdfFile(1000))
+	r = c.postFile(path, nil, "fichier", "courrier signé.pdf", pdfFile(1000))
 	mustStatus(t, r, http.StatusSeeOther)
 	r = c.follow(r)
 	mustContain(t, r, "« courrier signé.pdf » est joint")
@@ -370,7 +370,7 @@ func TestAgentAttachesAFile(t *testing.T) {
 	if res, body := c.download(link.AttrOr("href", "")); res.StatusCode != http.StatusOK || !bytes.Equal(body, pdfFile(1000)) {
 		t.Fatalf("download: %d", res.StatusCode)
 	}
-	if last := r.Doc.Find("ol.timeline > li").Last().Text(); !strings.Contains(last, "Pièce jointe ajoutée") || !strings.Contains(last, "Interne") {
+	if last := r.Doc.Find("ol.timeline > li").Last().Text(); !strings.Contains(last, "Fichier joint") || !strings.Contains(last, "non visible par l'usager") {
 		t.Fatalf("no history line: %q", last)
 	}
 }

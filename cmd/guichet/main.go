@@ -19,6 +19,8 @@ Commandes :
   diagram                  affiche la machine à états (Mermaid)
   agent add                crée un agent (voir guichet agent add -h)
   procedure import FICHIER importe des démarches d'un fichier YAML ou JSON
+  service board-link       envoie à un service le lien de son tableau de bord
+  service revoke           révoque tous les liens d'un service
   keygen                   affiche une nouvelle clé pour LINK_KEYS
 
 Sans DATABASE_URL, guichet démarre sa propre base PostgreSQL dans DATA_DIR/pg.
@@ -53,6 +55,8 @@ func run(ctx context.Context, args []string) error {
 		return agentCmd(ctx, rest)
 	case "procedure":
 		return procedureCmd(ctx, rest)
+	case "service":
+		return serviceCmd(ctx, rest)
 	case "keygen":
 		return keygen()
 	case "help", "-h", "--help":
