@@ -27,6 +27,10 @@ type Config struct {
 	Host    string `env:"HOST" envDefault:"127.0.0.1"`
 	Port    int    `env:"PORT" envDefault:"8080"`
 	BaseURL string `env:"BASE_URL"` // default http://HOST:PORT
+	// TrustedProxies are the reverse proxies (addresses or CIDR ranges,
+	// comma-separated) whose X-Forwarded-For gives the client's address,
+	// which sign-in throttling counts failures by. Empty: none is trusted.
+	TrustedProxies []string `env:"TRUSTED_PROXIES"`
 
 	SMTPURL  string `env:"SMTP_URL"`
 	MailFrom string `env:"MAIL_FROM" envDefault:"Guichet <guichet@localhost>"`

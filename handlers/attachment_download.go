@@ -3,7 +3,6 @@ package handlers
 import (
 	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,14 +16,12 @@ import (
 // added by agents or services are internal: the citizen never gets them.
 func (s *Server) attachmentDownload(c *gin.Context) {
 	d, _, _ := followed(c)
-	s.sendAttachment(c, d.CommuneID, d.ID, false)
+	s.sendAttachment(c, d.CommuneID, d.ID, idParam(c, "id"), false)
 }
 
-// sendAttachment sends the file :id of a demand with the type sniffed at
-// upload; internal tells whether files added by agents or services may be
-// sent too.
-func (s *Server) sendAttachment(c *gin.Context, communeID, demandID int64, internal bool) {
-	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+// sendAttachment sends a file of a demand with the type sniffed at upload;
+// internal tells whether files added by agents or services may be sent too.
+func (s *Server) sendAttachment(c *gin.Context, communeID, demandID, id int64, internal bool) {
 	a, err := models.AttachmentByID(c, s.DB, communeID, demandID, id)
 	if err == nil && !internal && a.UploadedBy != workflow.KindCitizen {
 		err = models.ErrNotFound

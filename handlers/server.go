@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
+	"guichet/auth"
 	"guichet/config"
 	"guichet/jobs"
 	"guichet/links"
@@ -33,6 +34,8 @@ type Server struct {
 	Engine   *workflow.Engine
 	Worker   *jobs.Worker
 	Log      *slog.Logger
+
+	authn *auth.Authenticator // set up by agentRoutes
 }
 
 // Handler is the whole application: the router behind Go's cross-origin
@@ -40,7 +43,10 @@ type Server struct {
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	_ = r.SetTrustedProxies(nil)
+	if err := r.SetTrustedProxies(s.Config.TrustedProxies); err != nil {
+		s.Log.Error("TRUSTED_PROXIES ignored", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(s.logRequests, gin.CustomRecovery(s.recovered))
 	r.GET("/static/*filepath", gin.WrapH(views.Static()))
 	r.GET("/", s.homeShow)

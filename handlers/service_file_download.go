@@ -11,5 +11,5 @@ func (s *Server) serviceFileDownload(c *gin.Context) {
 	if l == nil {
 		return
 	}
-	s.sendAttachment(c, l.commune.ID, l.demand.ID, true)
+	s.sendAttachment(c, l.commune.ID, l.demand.ID, idParam(c, "id"), true)
 }

@@ -164,8 +164,8 @@ func TestErrorPageWithCommune(t *testing.T) {
 		t.Errorf("current nav link = %q", got)
 	}
 	form := nav.Find("form")
-	if MustAttr(t, form, "method") != "post" || MustAttr(t, form, "action") != "/c/saint-martin/deconnexion" {
-		t.Error("sign-out is not a POST form to /c/saint-martin/deconnexion")
+	if MustAttr(t, form, "method") != "post" || MustAttr(t, form, "action") != "/gestion/deconnexion" {
+		t.Error("sign-out is not a POST form to /gestion/deconnexion")
 	}
 	if got := MustAttr(t, doc.Find(".flash"), "role"); got != "alert" {
 		t.Errorf("error flash role = %q, want alert", got)

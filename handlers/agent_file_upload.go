@@ -1,0 +1,104 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/apperr"
+	"guichet/models"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// agentFileUpload attaches a file an agent adds (a scanned letter, a photo
+// taken on site…): internal, never shown to the citizen, recorded in the
+// history. Like every upload, it is streamed to disk, its type checked from
+// its content, its size bounded.
+func (s *Server) agentFileUpload(c *gin.Context) {
+	d, ok := s.agentDemand(c)
+	if !ok {
+		return
+	}
+	refuse := func(msg string) {
+		st := demandState{action: "piece", errs: map[string]string{"fichier": msg}}
+		s.showAgentDemand(c, d, st, http.StatusUnprocessableEntity, nil)
+	}
+	att, refusal, err := s.readAgentFile(c, d)
+	switch {
+	case err != nil:
+		s.fail(c, err)
+		return
+	case refusal != "":
+		refuse(refusal)
+		return
+	case att == nil:
+		refuse("Choisissez un fichier à joindre.")
+		return
+	}
+	_, err = s.Engine.AddFile(c, d.ID, workflow.AgentActor(currentAgent(c)), att, s.Config.MaxDemandSize)
+	switch {
+	case errors.Is(err, models.ErrDemandFull):
+		used, err := models.AttachedSize(c, s.DB, d.CommuneID, d.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		refuse(demandFull(att.Filename, s.Config.MaxDemandSize, used))
+	case apperr.CodeOf(err) == apperr.Forbidden:
+		refuse(apperr.As(err).Message)
+	case err != nil:
+		s.fail(c, err)
+	default:
+		setFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'usager ne le voit pas.")
+		redirect(c, demandURL(d.ID)+"#pieces")
+	}
+}
+
+// readAgentFile reads the form as a stream and stores its file as it
+// arrives; a file refused comes back with the French reason.
+func (s *Server) readAgentFile(c *gin.Context, d *models.Demand) (att *models.Attachment, refusal string, err error) {
+	tooLarge := fmt.Sprintf("Le fichier est trop volumineux : %s au plus.", limitSize(s.Config.MaxFileSize))
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Config.MaxFileSize+1<<20)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return nil, "", nil // no file was sent
+	}
+	var mbe *http.MaxBytesError
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		switch {
+		case err == io.EOF:
+			return att, refusal, nil
+		case errors.As(err, &mbe):
+			return nil, tooLarge, nil
+		case err != nil:
+			return nil, "", err
+		case n > maxParts:
+			return nil, "", errors.New("too many form parts")
+		}
+		if part.FormName() == "fichier" && part.FileName() != "" && att == nil && refusal == "" {
+			used, err := models.AttachedSize(c, s.DB, d.CommuneID, d.ID)
+			if err != nil {
+				return nil, "", err
+			}
+			name := cleanFilename(part.FileName())
+			info, why, err := s.saveUpload(part, name, used)
+			if errors.As(err, &mbe) {
+				return nil, tooLarge, nil
+			}
+			if err != nil {
+				return nil, "", err
+			}
+			if refusal = why; refusal == "" {
+				att = &models.Attachment{Filename: name, ContentType: info.ContentType, Size: info.Size, SHA256: info.SHA256}
+			}
+		}
+		if _, err := io.Copy(io.Discard, part); errors.As(err, &mbe) {
+			return nil, tooLarge, nil
+		}
+	}
+}

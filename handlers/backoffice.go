@@ -1,0 +1,16 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+)
+
+// idParam reads a numeric path parameter; anything else is 0, which finds nothing.
+func idParam(c *gin.Context, name string) int64 {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id < 0 {
+		return 0
+	}
+	return id
+}

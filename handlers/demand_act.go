@@ -1,0 +1,129 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/apperr"
+	"guichet/models"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// demandAct fires the action of the URL on the demand, as the signed-in
+// agent, once its input is complete and confirmed. Whatever goes wrong, the
+// page comes back with what was typed; a demand changed meanwhile comes
+// back fresh, with a warning, and is not touched.
+func (s *Server) demandAct(c *gin.Context) {
+	d, ok := s.agentDemand(c)
+	if !ok {
+		return
+	}
+	act, ok := actionBySlug(c.Param("action"))
+	if !ok {
+		s.fail(c, apperr.New(apperr.NotFound, "Cette action n'existe pas."))
+		return
+	}
+	st := demandState{action: act.Slug, values: demandFormValues(c), errs: map[string]string{}}
+	version, _ := strconv.Atoi(c.PostForm("version"))
+	serviceID, _ := strconv.ParseInt(c.PostForm("service"), 10, 64)
+	in := workflow.Input{Version: version, Message: strings.TrimSpace(c.PostForm("message")),
+		ServiceID: serviceID, Fields: c.PostFormArray("champs")}
+	if act.Message == "" {
+		in.Message = ""
+	}
+
+	// The version first: a stale page must be seen fresh before anything else.
+	if version != d.Version {
+		s.stale(c, d, st)
+		return
+	}
+	if err := workflow.CheckInput(act.Event, in); err != nil {
+		for k, v := range apperr.As(err).Fields {
+			st.errs[k] = v
+		}
+	}
+	if in.Fields != nil && !s.validFields(c, d, in.Fields) {
+		st.errs["champs"] = "Choisissez les champs à corriger dans la liste."
+	}
+	if c.PostForm("confirmer") == "" {
+		st.errs["confirmer"] = "Cochez la case pour confirmer : " + strings.ToLower(act.Title[:1]) + act.Title[1:] + " ne peut pas être annulé."
+	}
+	if len(st.errs) > 0 {
+		s.showAgentDemand(c, d, st, http.StatusUnprocessableEntity, nil)
+		return
+	}
+
+	_, err := s.Engine.Apply(c, d.ID, act.Event, workflow.AgentActor(currentAgent(c)), in)
+	var e *apperr.Error
+	switch {
+	case err == nil:
+		setFlash(c, views.FlashSuccess, actionDone[act.Event])
+		redirect(c, demandURL(d.ID))
+	case errors.As(err, &e) && e.Code == apperr.Conflict:
+		s.stale(c, d, st)
+	case errors.As(err, &e) && (e.Code == apperr.Invalid || e.Code == apperr.Forbidden):
+		for k, v := range e.Fields {
+			st.errs[k] = v
+		}
+		fresh, ferr := models.DemandByID(c, s.DB, d.CommuneID, d.ID)
+		if ferr != nil {
+			s.fail(c, ferr)
+			return
+		}
+		s.showAgentDemand(c, fresh, keepTyped(c, fresh, st), statusOf(e.Code), &views.Flash{Kind: views.FlashError, Text: e.Message})
+	default:
+		s.fail(c, err)
+	}
+}
+
+// stale shows the fresh demand after someone changed it meanwhile, with
+// what the agent typed, unconfirmed: they must look before acting again.
+func (s *Server) stale(c *gin.Context, d *models.Demand, st demandState) {
+	fresh, err := models.DemandByID(c, s.DB, d.CommuneID, d.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st.errs = nil
+	s.showAgentDemand(c, fresh, keepTyped(c, fresh, st), http.StatusConflict, &views.Flash{Kind: views.FlashError, Text: apperr.StaleMessage})
+}
+
+// keepTyped keeps what was typed in its form if the action is still
+// possible (a note always is), and aside for the agent to copy otherwise.
+func keepTyped(c *gin.Context, d *models.Demand, st demandState) demandState {
+	act, ok := actionBySlug(st.action)
+	if !ok || slices.Contains(workflow.Allowed(d, workflow.AgentActor(currentAgent(c))), act.Event) {
+		return st
+	}
+	st.lost, _ = st.values["message"].(string)
+	st.action = ""
+	return st
+}
+
+// validFields tells whether every field to correct is a question of the demand's procedure.
+func (s *Server) validFields(c *gin.Context, d *models.Demand, names []string) bool {
+	p, err := models.ProcedureByID(c, s.DB, d.CommuneID, d.ProcedureID)
+	if err != nil {
+		return false
+	}
+	for _, n := range names {
+		if _, ok := procedureField(p, n); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+var actionDone = map[workflow.Event]string{
+	workflow.Accept:            "Demande acceptée. L'usager est prévenu par e-mail.",
+	workflow.Refuse:            "Demande refusée. L'usager a reçu le motif par e-mail.",
+	workflow.RequestCorrection: "Demande de correction envoyée à l'usager.",
+	workflow.Transfer:          "Demande transmise au service. Le service et l'usager sont prévenus par e-mail.",
+	workflow.Archive:           "Demande archivée.",
+}

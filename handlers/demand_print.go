@@ -1,0 +1,23 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// demandPrint is a demand on A4: its data, files and history, no controls.
+func (s *Server) demandPrint(c *gin.Context) {
+	d, ok := s.agentDemand(c)
+	if !ok {
+		return
+	}
+	data, err := s.demandData(c, d, demandState{})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := s.page(c, "Demande "+d.Reference)
+	p.Data = data
+	s.render(c, http.StatusOK, "agent/print", p)
+}

@@ -1,0 +1,128 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/auth"
+	"guichet/models"
+	"guichet/views"
+)
+
+// loginCreate signs an agent in: a new session (and a new token, whatever
+// the browser had), then the page asked for, or the form kept through an
+// expired session.
+func (s *Server) loginCreate(c *gin.Context) {
+	email, password := c.PostForm("email"), c.PostForm("password")
+	data := loginData{Next: c.PostForm("suite"), Resume: c.PostForm("reprise")}
+	if !localPath(data.Next) {
+		data.Next = ""
+	}
+	a, err := s.authn.SignIn(c, email, password, c.ClientIP())
+	var locked *auth.LockedError
+	if err != nil {
+		p := s.page(c, "Connexion")
+		p.Form = map[string]any{"email": email}
+		p.Data = data
+		switch {
+		case errors.As(err, &locked):
+			wait := time.Until(locked.Until)
+			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			p.Errors = views.FormErrors{"email": fmt.Sprintf("Trop de tentatives de connexion : par sécurité, la connexion est suspendue jusqu'à %s. Si vous avez oublié votre mot de passe, réinitialisez-le.", parisClock(locked.Until))}
+			s.render(c, http.StatusTooManyRequests, "agent/login", p)
+		case errors.Is(err, auth.ErrBadCredentials):
+			p.Errors = views.FormErrors{"email": "Adresse e-mail ou mot de passe incorrect."}
+			s.render(c, http.StatusUnauthorized, "agent/login", p)
+		default:
+			s.fail(c, err)
+		}
+		return
+	}
+	if old, err := c.Cookie(sessionCookie); err == nil {
+		if err := auth.EndSession(c, s.DB, old); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	token, err := auth.StartSession(c, s.DB, a, c.ClientIP(), c.Request.UserAgent())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.setSessionCookie(c, token)
+	if r, ok := decodeResume(data.Resume); ok {
+		s.resumeForm(c, a, r)
+		return
+	}
+	next := data.Next
+	if next == "" {
+		next = "/gestion/"
+	}
+	redirect(c, next)
+}
+
+// parisClock is a time of day in Europe/Paris, as "14 h 05".
+func parisClock(t time.Time) string {
+	return t.In(paris).Format("15 h 04")
+}
+
+// demandFormPath matches the demand page's forms: /gestion/demandes/ID/actions/SLUG or /notes.
+var demandFormPath = regexp.MustCompile(`^/gestion/demandes/(\d+)/(?:actions/([a-z]+)|(notes))$`)
+
+// resumeForm offers again, after sign-in, a form sent when the session had
+// expired: a demand's form comes back filled in on the demand's page (the
+// agent checks it and sends it again); any other is shown to be sent again.
+func (s *Server) resumeForm(c *gin.Context, a *models.Agent, r resume) {
+	com, err := models.CommuneByID(c, s.DB, a.CommuneID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Set(keyAgent, a)
+	c.Set(keyCommune, com)
+	kept := &views.Flash{Kind: views.FlashInfo, Text: "Vous êtes reconnecté. Ce que vous aviez saisi a été remis dans le formulaire : vérifiez-le, puis envoyez-le à nouveau."}
+	if m := demandFormPath.FindStringSubmatch(r.Action); m != nil && slices.Contains(deskRoles, a.Role) {
+		id, _ := strconv.ParseInt(m[1], 10, 64)
+		d, err := models.DemandByID(c, s.DB, com.ID, id)
+		if err == nil && slices.Contains(visibleStates(a), d.State) {
+			st := demandState{action: m[2] + m[3], values: map[string]any{
+				"message": r.Values.Get("message"), "service": r.Values.Get("service"), "champs": r.Values["champs"]}}
+			if st.action == "notes" {
+				st.action = "note"
+			}
+			s.showAgentDemand(c, d, keepTyped(c, d, st), http.StatusOK, kept)
+			return
+		}
+	}
+	data := resumeData{Action: r.Action, Values: r.Values}
+	for name, vs := range r.Values {
+		if label, ok := resumeLabels[name]; ok {
+			for _, v := range vs {
+				data.Shown = append(data.Shown, views.Option{Value: v, Label: label})
+			}
+		}
+	}
+	slices.SortStableFunc(data.Shown, func(x, y views.Option) int { return strings.Compare(x.Label, y.Label) })
+	p := s.page(c, "Reprendre votre saisie")
+	p.Data = data
+	s.render(c, http.StatusOK, "agent/resume", p)
+}
+
+// resumeData is the Data of "agent/resume": a kept form, to send again.
+type resumeData struct {
+	Action string
+	Values url.Values
+	Shown  []views.Option // what the person typed, labelled
+}
+
+// resumeLabels name the back office's form inputs a person types into.
+var resumeLabels = map[string]string{"nom": "Nom", "email": "Adresse e-mail", "role": "Rôle", "message": "Message"}

@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"guichet/auth"
+	"guichet/models"
+	"guichet/views"
+)
+
+// resetRequestCreate e-mails a reset link to an active agent's address. The
+// answer is the same whether the address is known or not, and the number of
+// mails one address can be sent is bounded.
+func (s *Server) resetRequestCreate(c *gin.Context) {
+	email := strings.TrimSpace(c.PostForm("email"))
+	if _, err := mail.ParseAddress(email); err != nil {
+		p := s.page(c, "Mot de passe oublié")
+		p.Form = map[string]any{"email": email}
+		p.Errors = views.FormErrors{"email": "Saisissez l'adresse e-mail de votre compte, par exemple prenom.nom@mairie.fr."}
+		s.render(c, http.StatusUnprocessableEntity, "agent/reset_request", p)
+		return
+	}
+	if err := s.sendReset(c, email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	setFlash(c, views.FlashInfo, "Si un compte correspond à cette adresse, un e-mail vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable une heure. Pensez à regarder dans les indésirables.")
+	redirect(c, "/gestion/connexion")
+}
+
+func (s *Server) sendReset(ctx context.Context, email string) error {
+	ok, err := auth.ResetRequestAllowed(ctx, s.DB, email)
+	if err != nil || !ok {
+		return err
+	}
+	a, err := models.AgentByEmail(ctx, s.DB, email)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && !a.Active) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return s.mailPasswordLink(ctx, tx, a, auth.ResetLinkTTL, false)
+	})
+}
+
+// mailPasswordLink issues a single-use link for the agent to choose a
+// password, and queues the e-mail that carries it.
+func (s *Server) mailPasswordLink(ctx context.Context, tx bun.Tx, a *models.Agent, ttl time.Duration, invite bool) error {
+	com, err := models.CommuneByID(ctx, tx, a.CommuneID)
+	if err != nil {
+		return err
+	}
+	token, err := auth.IssueReset(ctx, tx, s.Links, a, ttl)
+	if err != nil {
+		return err
+	}
+	return s.Notifier.PasswordReset(ctx, tx, com, a, token, ttl, invite)
+}

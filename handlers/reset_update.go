@@ -1,0 +1,31 @@
+package handlers
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"guichet/apperr"
+	"guichet/auth"
+	"guichet/views"
+)
+
+// resetUpdate sets the new password through a reset link, which is then
+// used up; every session of the agent ends, and they sign in anew.
+func (s *Server) resetUpdate(c *gin.Context) {
+	token := c.Param("token")
+	a, err := auth.CompleteReset(c, s.DB, s.Links, token, c.PostForm("password"), c.PostForm("confirm"), s.Config.PasswordParams())
+	if e := apperr.As(err); err != nil && e.Code == apperr.Invalid {
+		p := s.page(c, "Choisir un nouveau mot de passe")
+		p.Errors = views.FormErrors(e.Fields)
+		if a != nil {
+			p.Data = resetData{Token: token, Email: a.Email}
+		}
+		s.render(c, statusOf(e.Code), "agent/reset", p)
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	setFlash(c, views.FlashSuccess, "Votre mot de passe est enregistré. Connectez-vous avec lui.")
+	redirect(c, "/gestion/connexion")
+}

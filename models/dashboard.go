@@ -1,0 +1,316 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/uptrace/bun"
+)
+
+// The back office's lists of demands: filtered, sorted by any column, paged
+// by keyset (after the last row shown, never OFFSET) so that a deep page
+// costs what the first does, at a million demands.
+
+// DemandFilter selects demands of a commune.
+type DemandFilter struct {
+	States      []string // wanted states; empty: every state of Visible
+	Visible     []string // states the list may show at all; empty: every state
+	ProcedureID int64
+	ServiceID   int64
+	From, To    *time.Time // received (submitted; created, for a draft) in [From, To)
+	Text        string     // names, e-mails and field values, in French, accents ignored, partial words
+}
+
+// Sort columns of a list.
+const (
+	SortReference = "reference"
+	SortProcedure = "demarche"
+	SortCitizen   = "usager"
+	SortReceived  = "recue"
+	SortUpdated   = "modifiee"
+	SortState     = "etat"
+	SortService   = "service"
+)
+
+type sortColumn struct {
+	expr string // SQL, over d (demands), p (procedures), s (services)
+	typ  string // SQL type of a cursor value
+}
+
+// stateOrder sorts states in lifecycle order rather than alphabetically.
+const stateOrder = "array_position(ARRAY['draft', 'submitted', 'correction_requested', 'transferred', 'returned_to_guichet', 'accepted', 'refused', 'archived'], d.state)"
+
+var sortColumns = map[string]sortColumn{
+	SortReference: {"d.reference", "text"},
+	SortProcedure: {"p.title", "text"},
+	SortCitizen:   {"lower(coalesce(nullif(d.citizen_name, ''), d.citizen_email))", "text"},
+	// Indexed (demands_received_idx): the default order.
+	SortReceived: {"coalesce(d.submitted_at, d.created_at)", "timestamptz"},
+	SortUpdated:  {"d.updated_at", "timestamptz"},
+	SortState:    {stateOrder, "integer"},
+	SortService:  {"coalesce(s.name, '')", "text"},
+}
+
+// ValidSort tells whether s names a sort column.
+func ValidSort(s string) bool {
+	_, ok := sortColumns[s]
+	return ok
+}
+
+// Order is a list's sort: a column and a direction. Rows of equal value are
+// ordered by id, which makes every position unique.
+type Order struct {
+	Column string
+	Desc   bool
+}
+
+// Cursor is a position in a list: the sort value and id of a row. A page
+// starts after it, or, with Before, ends before it.
+type Cursor struct {
+	Key    string
+	ID     int64
+	Before bool
+}
+
+// DemandRow is one line of a list.
+type DemandRow struct {
+	Demand         `bun:",extend"`
+	ProcedureTitle string
+	ServiceName    string
+	SortKey        string
+}
+
+// listColumns are a row's columns; data (the form's answers) only for exports.
+var listColumns = []string{"d.id", "d.commune_id", "d.procedure_id", "d.reference", "d.tracking_code", "d.state",
+	"d.version", "d.citizen_email", "d.citizen_name", "d.correction_by", "d.service_id", "d.assignment_id",
+	"d.submitted_at", "d.decided_at", "d.created_at", "d.updated_at"}
+
+// filterDemands restricts q, over demands AS d, to the filter's demands of
+// a commune; withStates false ignores the wanted states (not the visible ones).
+func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStates bool) *bun.SelectQuery {
+	q.Where("d.commune_id = ?", communeID)
+	states := f.Visible
+	if withStates && len(f.States) > 0 {
+		states = f.States
+		if len(f.Visible) > 0 {
+			states = intersect(f.States, f.Visible)
+		}
+		if len(states) == 0 {
+			q.Where("FALSE") // only states this list may not show
+		}
+	}
+	if len(states) > 0 {
+		q.Where("d.state IN (?)", bun.In(states))
+	}
+	if f.ProcedureID != 0 {
+		q.Where("d.procedure_id = ?", f.ProcedureID)
+	}
+	if f.ServiceID != 0 {
+		q.Where("d.service_id = ?", f.ServiceID)
+	}
+	if f.From != nil {
+		q.Where("coalesce(d.submitted_at, d.created_at) >= ?", *f.From)
+	}
+	if f.To != nil {
+		q.Where("coalesce(d.submitted_at, d.created_at) < ?", *f.To)
+	}
+	// Words go through the French configuration (accents, stems); e-mail
+	// addresses are matched as the parser stored them, whole.
+	switch words, emails := SearchTerms(f.Text); {
+	case len(words) > 0 && len(emails) > 0:
+		q.Where("d.search @@ (to_tsquery('fr_unaccent', ?) && ?::tsquery)", tsWords(words), tsWords(emails))
+	case len(words) > 0:
+		q.Where("d.search @@ to_tsquery('fr_unaccent', ?)", tsWords(words))
+	case len(emails) > 0:
+		q.Where("d.search @@ ?::tsquery", tsWords(emails))
+	}
+	return q
+}
+
+func intersect(a, b []string) []string {
+	out := []string{}
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// orderedDemands is the query of a list's rows (into dest), filtered and
+// in the order's direction (reversed with backwards), from the cursor on.
+func orderedDemands(db bun.IDB, dest any, communeID int64, f DemandFilter, col sortColumn, desc bool, cur *Cursor) *bun.SelectQuery {
+	dir, cmp := "ASC", ">"
+	if desc {
+		dir, cmp = "DESC", "<"
+	}
+	q := db.NewSelect().Model(dest).ModelTableExpr("demands AS d").
+		ColumnExpr(strings.Join(listColumns, ", ")).
+		ColumnExpr("p.title AS procedure_title, coalesce(s.name, '') AS service_name").
+		ColumnExpr("(" + col.expr + ")::text AS sort_key").
+		Join("JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id").
+		Join("LEFT JOIN services AS s ON s.commune_id = d.commune_id AND s.id = d.service_id").
+		OrderExpr(col.expr + " " + dir).OrderExpr("d.id " + dir)
+	filterDemands(q, communeID, f, true)
+	if cur != nil {
+		q.Where(fmt.Sprintf("(%s, d.id) %s (CAST(? AS %s), ?)", col.expr, cmp, col.typ), cur.Key, cur.ID)
+	}
+	return q
+}
+
+// ListDemands returns up to limit demands from the cursor on (the first
+// page without one), and whether there are more past the page's far end.
+func ListDemands(ctx context.Context, db bun.IDB, communeID int64, f DemandFilter, o Order, cur *Cursor, limit int) ([]DemandRow, bool, error) {
+	col, ok := sortColumns[o.Column]
+	if !ok {
+		return nil, false, fmt.Errorf("unknown sort column %q", o.Column)
+	}
+	backwards := cur != nil && cur.Before // read backwards from the cursor, then turn the page round
+	var rows []DemandRow
+	err := orderedDemands(db, &rows, communeID, f, col, o.Desc != backwards, cur).Limit(int64(limit) + 1).Scan(ctx)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, false, err
+	}
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	if backwards {
+		slices.Reverse(rows)
+	}
+	return rows, more, nil
+}
+
+// EachDemand calls fn with every filtered demand in order, data included,
+// reading them as a stream: an export of a million rows holds one at a time.
+func EachDemand(ctx context.Context, db *bun.DB, communeID int64, f DemandFilter, o Order, fn func(*DemandRow) error) error {
+	col, ok := sortColumns[o.Column]
+	if !ok {
+		return fmt.Errorf("unknown sort column %q", o.Column)
+	}
+	rows, err := orderedDemands(db, (*DemandRow)(nil), communeID, f, col, o.Desc, nil).ColumnExpr("d.data").Rows(ctx)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r DemandRow
+		if err := db.ScanRow(ctx, rows, &r); err != nil {
+			return err
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// CountCap bounds the counting of a filtered list: past it, the figures say
+// "more than", and the person narrows the search.
+const CountCap = 1000
+
+// CountByState counts the filtered demands in each state, whatever the
+// filter's wanted states: the figures beside a list's state filter. Without
+// other criteria, the counts the database keeps are read at once; with
+// some, at most CountCap demands are counted, and capped says so.
+func CountByState(ctx context.Context, db bun.IDB, communeID int64, f DemandFilter) (counts map[string]int, capped bool, err error) {
+	var rows []struct {
+		State string
+		N     int
+	}
+	words, emails := SearchTerms(f.Text)
+	narrowed := f.ProcedureID != 0 || f.ServiceID != 0 || f.From != nil || f.To != nil || len(words)+len(emails) > 0
+	if !narrowed {
+		q := db.NewSelect().Table("demand_state_counts").Column("state", "n").Where("commune_id = ?", communeID)
+		if len(f.Visible) > 0 {
+			q.Where("state IN (?)", bun.In(f.Visible))
+		}
+		err = q.Scan(ctx, &rows)
+	} else {
+		matches := filterDemands(db.NewSelect().TableExpr("demands AS d"), communeID, f, false).
+			Column("d.state").Limit(CountCap + 1)
+		err = db.NewSelect().TableExpr("(?) AS m", matches).ColumnExpr("state, count(*) AS n").
+			GroupExpr("state").Scan(ctx, &rows)
+	}
+	counts = map[string]int{}
+	total := 0
+	for _, r := range rows {
+		counts[r.State] = r.N
+		total += r.N
+	}
+	return counts, narrowed && total > CountCap, err
+}
+
+// SearchTerms splits what a person typed into words to look for (two
+// characters at least, as prefixes, so that a word being typed matches)
+// and e-mail addresses (or their beginning), which PostgreSQL's parser
+// keeps whole.
+func SearchTerms(text string) (words, emails []string) {
+	for _, w := range strings.Fields(text) {
+		if strings.Contains(w, "@") {
+			w = strings.Map(func(r rune) rune {
+				if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("@._+-", r) {
+					return unicode.ToLower(r)
+				}
+				return -1
+			}, w)
+			if len(w) >= 2 {
+				emails = append(emails, w)
+			}
+			continue
+		}
+		for _, part := range strings.FieldsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			if len([]rune(part)) >= 2 {
+				words = append(words, part)
+			}
+		}
+	}
+	return words, emails
+}
+
+// tsWords writes terms as a tsquery of prefixes that must all match. The
+// terms hold letters, digits and e-mail punctuation only: no quote or
+// operator can slip in.
+func tsWords(terms []string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = "'" + t + "':*"
+	}
+	return strings.Join(parts, " & ")
+}
+
+// FindByCode finds a demand by what a person typed of its reference or
+// tracking code, dashes and spaces optional.
+func FindByCode(ctx context.Context, db bun.IDB, communeID int64, typed string) (*Demand, error) {
+	code := strings.NewReplacer("-", "", "–", "").Replace(NormalizeCode(typed))
+	switch {
+	case len(code) == 12 && isDigits(code[:4]):
+		code = code[:4] + "-" + code[4:8] + "-" + code[8:]
+	case len(code) != 8:
+		return nil, ErrNotFound
+	}
+	return DemandByReference(ctx, db, communeID, code)
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// AllProcedures lists every procedure of a commune, active or not, by title.
+func AllProcedures(ctx context.Context, db bun.IDB, communeID int64) ([]Procedure, error) {
+	var ps []Procedure
+	err := db.NewSelect().Model(&ps).Where("commune_id = ?", communeID).Order("title", "id").Scan(ctx)
+	return ps, err
+}
