@@ -20,6 +20,8 @@ Commandes :
   agent add                crée un agent (voir guichet agent add -h)
   procedure import FICHIER importe des démarches d'un fichier YAML ou JSON
   keygen                   affiche une nouvelle clé pour LINK_KEYS
+  bench seed|run           remplit une base de démonstration à grande échelle et mesure
+                           les performances (voir docs/PERFORMANCE.md)
 
 Sans DATABASE_URL, guichet démarre sa propre base PostgreSQL dans DATA_DIR/pg.
 `
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string) error {
 		return procedureCmd(ctx, rest)
 	case "keygen":
 		return keygen()
+	case "bench":
+		return benchCmd(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
