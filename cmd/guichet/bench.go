@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
+	"time"
 
 	"guichet/auth"
 	"guichet/bench"
@@ -36,6 +38,30 @@ func benchCmd(ctx context.Context, args []string) error {
 				Demands: *demands, Communes: *communes, Workers: *workers, Out: os.Stdout,
 				Hash: func(pw string) (string, error) { return auth.HashPassword(pw, params) },
 			})
+		})
+	case "run":
+		fs := flag.NewFlagSet("bench run", flag.ContinueOnError)
+		duration := fs.Duration("duration", 5*time.Second, "durée de chaque mesure")
+		only := fs.String("only", "", "ne lancer que les mesures dont le nom correspond à cette expression régulière")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		o := bench.RunOptions{Duration: *duration, Out: os.Stdout}
+		if *only != "" {
+			re, err := regexp.Compile(*only)
+			if err != nil {
+				return fmt.Errorf("-only : %w", err)
+			}
+			o.Only = re
+		}
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		o.Guichet = self
+		return withDB(ctx, func(e *env) error {
+			o.DSN = e.dsn
+			return bench.Run(ctx, e.db, o)
 		})
 	}
 	return fmt.Errorf("%s", benchUsage)
