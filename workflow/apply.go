@@ -195,7 +195,14 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	}
 
 	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
-	if _, err := tx.NewUpdate().Model(d).WherePK().Exec(ctx); err != nil {
+	// Only what a transition changes: rewriting the data would recompute
+	// the search vector and send the whole form back for nothing.
+	cols := []string{"state", "version", "updated_at", "submitted_at", "decided_at", "correction_by",
+		"correction_message", "correction_fields", "service_id", "assignment_id"}
+	if in.Data != nil && (ev == Submit || ev == Resubmit) {
+		cols = append(cols, "data")
+	}
+	if _, err := tx.NewUpdate().Model(d).Column(cols...).WherePK().Exec(ctx); err != nil {
 		return nil, err
 	}
 	if err := models.AddEvent(ctx, tx, hist); err != nil {

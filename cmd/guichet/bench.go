@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime/pprof"
 	"time"
 
 	"guichet/auth"
@@ -43,8 +44,20 @@ func benchCmd(ctx context.Context, args []string) error {
 		fs := flag.NewFlagSet("bench run", flag.ContinueOnError)
 		duration := fs.Duration("duration", 5*time.Second, "durée de chaque mesure")
 		only := fs.String("only", "", "ne lancer que les mesures dont le nom correspond à cette expression régulière")
+		cpuprofile := fs.String("cpuprofile", "", "écrire le profil CPU de guichet pendant les mesures dans ce fichier")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
+		}
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
 		}
 		o := bench.RunOptions{Duration: *duration, Out: os.Stdout}
 		if *only != "" {

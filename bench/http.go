@@ -1,0 +1,200 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// server is `guichet serve` run as a process of its own, on the bench
+// database, so that the load generator (this process) does not share its
+// memory or its garbage collector.
+type server struct {
+	url string
+	cmd *exec.Cmd
+	dir string
+}
+
+func startServer(ctx context.Context, guichet, dsn string) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "guichet-bench-serve-")
+	if err != nil {
+		return nil, err
+	}
+	logf, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	s := &server{url: fmt.Sprintf("http://127.0.0.1:%d", port), dir: dir}
+	s.cmd = exec.Command(guichet, "serve")
+	// Development mode: mail stays in the database (no SMTP server needed)
+	// and cookies work over plain HTTP on loopback.
+	s.cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn, "GUICHET_ENV=development", "HOST=127.0.0.1",
+		"PORT="+strconv.Itoa(port), "DATA_DIR="+dir, "BASE_URL="+s.url)
+	s.cmd.Stdout, s.cmd.Stderr = logf, logf
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(s.url + "/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			s.stop()
+			log, _ := os.ReadFile(filepath.Join(dir, "serve.log"))
+			return nil, fmt.Errorf("the server did not answer on %s: %v\n%s", s.url, err, log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// peakMemory is the server's peak resident memory (VmHWM).
+func (s *server) peakMemory() string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return "unknown"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			var kb int
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return fmt.Sprintf("%.0f MB", float64(kb)/1024)
+		}
+	}
+	return "unknown"
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+	os.RemoveAll(s.dir)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// client is one simulated person: their own cookies, no redirect following
+// (a POST's 303 is the answer measured).
+func newClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 4},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// get fetches url and fails unless the status is want.
+func get(ctx context.Context, c *http.Client, url string, want int) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	return do(c, req, want)
+}
+
+func do(c *http.Client, req *http.Request, want int) error {
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s %s: status %d, want %d: %.300s", req.Method, req.URL.Path, resp.StatusCode, want, body)
+	}
+	return nil
+}
+
+// httpClients is the number of concurrent clients of the load tests.
+const httpClients = 16
+
+// httpLoad measures the server under load: each scenario's clients
+// repeat their request for the measure's duration.
+func (b *bed) httpLoad(ctx context.Context) error {
+	scenarios := b.httpScenarios()
+	wanted := false
+	for _, sc := range scenarios {
+		wanted = wanted || b.want(sc.name)
+	}
+	if !wanted {
+		return nil
+	}
+	// Mails the Apply measures left pending are bench artefacts: the
+	// server's worker would spend the load test on them.
+	if _, err := b.db.ExecContext(ctx, "UPDATE outbox_mails SET status = 'captured' WHERE status = 'pending'"); err != nil {
+		return err
+	}
+	srv, err := startServer(ctx, b.o.Guichet, b.o.DSN)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	for _, sc := range scenarios {
+		if !b.want(sc.name) {
+			continue
+		}
+		clients := make([]*http.Client, httpClients)
+		for i := range clients {
+			clients[i] = newClient()
+			if sc.prepare != nil {
+				if err := sc.prepare(ctx, srv.url, clients[i]); err != nil {
+					return fmt.Errorf("%s: %w", sc.name, err)
+				}
+			}
+		}
+		r, err := concurrently(ctx, sc.name, b.o.Duration, httpClients, func(ctx context.Context, w int) (bool, error) {
+			return true, sc.request(ctx, srv.url, clients[w])
+		})
+		if err != nil {
+			return err
+		}
+		r.Note = strings.TrimSpace(r.Note + " server peak memory " + srv.peakMemory())
+		b.add(r)
+	}
+	return nil
+}
+
+type scenario struct {
+	name    string
+	prepare func(ctx context.Context, base string, c *http.Client) error
+	request func(ctx context.Context, base string, c *http.Client) error
+}
+
+func (b *bed) httpScenarios() []scenario {
+	name := func(what string) string { return fmt.Sprintf("HTTP %s, %d clients", what, httpClients) }
+	return []scenario{
+		{name: name("home page"), request: func(ctx context.Context, base string, c *http.Client) error {
+			return get(ctx, c, base+"/", http.StatusOK)
+		}},
+	}
+}
