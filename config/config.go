@@ -14,6 +14,7 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"guichet/auth"
+	"guichet/links"
 )
 
 // Config is every setting, with its environment variable and default.
@@ -31,7 +32,14 @@ type Config struct {
 	MailFrom string `env:"MAIL_FROM" envDefault:"Guichet <guichet@localhost>"`
 
 	// LinkKeys are the keys that sign e-mailed links, comma-separated,
-	// base64, at least 32 bytes each: the first signs, all verify (rotation).
+	// base64, at least 32 bytes each. The first signs. Every other one is a
+	// retired key and must say until when it still verifies, as
+	// KEY@YYYY-MM-DD (through the end of that day, UTC): links signed before
+	// the rotation keep working until then, and stop after. Rotate by putting
+	// a new key first and the old one second with a date at least
+	// BOARD_LINK_TTL ahead (the longest-lived service link); links the old
+	// key made later than that are refused even if their own expiry is not
+	// reached. E.g. LINK_KEYS="NEWKEY,OLDKEY@2027-03-31".
 	LinkKeys       []string      `env:"LINK_KEYS"`
 	FollowLinkTTL  time.Duration `env:"FOLLOW_LINK_TTL" envDefault:"2160h"`
 	ServiceLinkTTL time.Duration `env:"SERVICE_LINK_TTL" envDefault:"720h"`
@@ -40,7 +48,8 @@ type Config struct {
 	MaxFileSize   int64 `env:"MAX_FILE_SIZE" envDefault:"20000000"`
 	MaxDemandSize int64 `env:"MAX_DEMAND_SIZE" envDefault:"100000000"`
 
-	// ReminderDays: a service holding a demand this long gets a reminder.
+	// ReminderDays: a service holding a demand this long gets a reminder,
+	// then another every ReminderDays while it still holds it (0: none).
 	ReminderDays int `env:"REMINDER_DAYS" envDefault:"7"`
 	// ArchiveDays: decided demands are archived automatically after this long.
 	ArchiveDays int `env:"ARCHIVE_DAYS" envDefault:"90"`
@@ -78,10 +87,10 @@ func (c *Config) PasswordParams() auth.Params {
 	return p
 }
 
-// Keys decodes the link keys. In development, with none configured, a key is
-// generated once and kept in DataDir (never in the repository); in
-// production, keys are required.
-func (c *Config) Keys() ([][]byte, error) {
+// Keys decodes the link keys (see LinkKeys). In development, with none
+// configured, a key is generated once and kept in DataDir (never in the
+// repository); in production, keys are required.
+func (c *Config) Keys() ([]links.Key, error) {
 	raw := c.LinkKeys
 	if len(raw) == 0 {
 		if !c.Dev() {
@@ -93,15 +102,30 @@ func (c *Config) Keys() ([][]byte, error) {
 		}
 		raw = []string{k}
 	}
-	var pairs [][]byte
+	var keys []links.Key
 	for i, k := range raw {
-		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(k))
+		// base64 has no "@": what follows it is the retirement date.
+		k, until, retired := strings.Cut(strings.TrimSpace(k), "@")
+		b, err := base64.StdEncoding.DecodeString(k)
 		if err != nil || len(b) < 32 {
 			return nil, fmt.Errorf("configuration: LINK_KEYS key #%d must be base64 of at least 32 bytes", i+1)
 		}
-		pairs = append(pairs, b, nil) // hash key only: tokens are signed, not secret
+		key := links.Key{Secret: b} // hash key only: tokens are signed, not secret
+		switch {
+		case i == 0 && retired:
+			return nil, errors.New("configuration: the first LINK_KEYS key signs links and cannot have a retirement date")
+		case i > 0 && !retired:
+			return nil, fmt.Errorf("configuration: LINK_KEYS key #%d is retired and needs the date it stops verifying: KEY@YYYY-MM-DD", i+1)
+		case retired:
+			day, err := time.Parse(time.DateOnly, until)
+			if err != nil {
+				return nil, fmt.Errorf("configuration: LINK_KEYS key #%d: %q is not a date YYYY-MM-DD", i+1, until)
+			}
+			key.NotAfter = day.AddDate(0, 0, 1) // through the end of that day
+		}
+		keys = append(keys, key)
 	}
-	return pairs, nil
+	return keys, nil
 }
 
 func (c *Config) devKey() (string, error) {

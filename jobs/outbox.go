@@ -117,12 +117,14 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 }
 
-// RunOnce sends every mail due now and returns how many it handled.
+// RunOnce sends every mail due when it starts (not those it retries
+// meanwhile) and returns how many it handled.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.init()
+	start := time.Now()
 	n := 0
 	for {
-		batch, err := w.claim(ctx, 20)
+		batch, err := w.claim(ctx, start, 20)
 		if err != nil || len(batch) == 0 {
 			return n, err
 		}
@@ -135,15 +137,15 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 
 // claim takes up to limit due mails, skipping those another worker holds,
 // and leases them.
-func (w *Worker) claim(ctx context.Context, limit int) ([]models.OutboxMail, error) {
+func (w *Worker) claim(ctx context.Context, dueBy time.Time, limit int) ([]models.OutboxMail, error) {
 	var ms []models.OutboxMail
 	err := w.DB.NewRaw(`
 		UPDATE outbox_mails SET next_attempt_at = now() + ?::interval, attempts = attempts + 1
 		WHERE id IN (
 			SELECT id FROM outbox_mails
-			WHERE status = 'pending' AND next_attempt_at <= now()
+			WHERE status = 'pending' AND next_attempt_at <= ?
 			ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
-		RETURNING *`, fmt.Sprintf("%d seconds", int(lease.Seconds())), limit).Scan(ctx, &ms)
+		RETURNING *`, fmt.Sprintf("%d seconds", int(lease.Seconds())), dueBy, limit).Scan(ctx, &ms)
 	return ms, err
 }
 

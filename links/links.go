@@ -2,8 +2,9 @@
 // citizen's follow link, a service's action link, a service's board, a
 // password reset. A token is bound to its purpose (securecookie's name), to
 // the rows it names, and to an expiry of its own, so that "expired" can be
-// told from "forged". Several key pairs allow rotation: the first signs, all
-// verify.
+// told from "forged". Several keys allow rotation: the first signs; the
+// others are retired keys that still verify until their own date, so links
+// sent before a rotation keep working for a while, then stop.
 package links
 
 import (
@@ -23,7 +24,8 @@ const (
 )
 
 var (
-	// ErrInvalid means the token was forged, altered or made for something else.
+	// ErrInvalid means the token was forged, altered, made for something
+	// else, or signed with a key retired since.
 	ErrInvalid = errors.New("invalid link")
 	// ErrExpired means the token was genuine but its time is over.
 	ErrExpired = errors.New("expired link")
@@ -44,46 +46,86 @@ type Claims struct {
 // ExpiresAt is the claims' expiry as a time.
 func (c Claims) ExpiresAt() time.Time { return time.Unix(c.Expires, 0) }
 
+// Key is one signing key (Block, optional, also encrypts). A key with a
+// NotAfter is retired: it never signs, and verifies tokens only before
+// NotAfter.
+type Key struct {
+	Secret   []byte
+	Block    []byte
+	NotAfter time.Time
+}
+
+type codec struct {
+	sc       *securecookie.SecureCookie
+	notAfter time.Time
+}
+
 // Signer makes and checks tokens.
 type Signer struct {
-	codecs []securecookie.Codec
+	codecs []codec
 	Now    func() time.Time
 }
 
 // New makes a signer from hash-key/block-key pairs (block keys may be nil).
-// The first pair signs; every pair verifies, which lets keys rotate.
+// The first pair signs; every pair verifies, with no end date.
 func New(keyPairs ...[]byte) *Signer {
-	codecs := securecookie.CodecsFromPairs(keyPairs...)
-	for _, c := range codecs {
-		sc := c.(*securecookie.SecureCookie)
+	var ks []Key
+	for i := 0; i < len(keyPairs); i += 2 {
+		k := Key{Secret: keyPairs[i]}
+		if i+1 < len(keyPairs) {
+			k.Block = keyPairs[i+1]
+		}
+		ks = append(ks, k)
+	}
+	return NewRotating(ks...)
+}
+
+// NewRotating makes a signer from keys: the first signs, the others verify
+// until their NotAfter.
+func NewRotating(keys ...Key) *Signer {
+	s := &Signer{Now: time.Now}
+	for _, k := range keys {
+		sc := securecookie.New(k.Secret, k.Block)
 		sc.MaxAge(0) // our own expiry is in the payload
 		sc.SetSerializer(securecookie.JSONEncoder{})
 		sc.MaxLength(0)
+		s.codecs = append(s.codecs, codec{sc: sc, notAfter: k.NotAfter})
 	}
-	return &Signer{codecs: codecs, Now: time.Now}
+	return s
 }
 
 // Sign makes a token for purpose that expires after ttl.
 func (s *Signer) Sign(purpose string, c Claims, ttl time.Duration) (string, error) {
+	if len(s.codecs) == 0 {
+		return "", errors.New("links: no key")
+	}
 	c.Expires = s.Now().Add(ttl).Unix()
-	tok, err := securecookie.EncodeMulti(purpose, c, s.codecs...)
+	tok, err := s.codecs[0].sc.Encode(purpose, c)
 	if err != nil {
 		return "", fmt.Errorf("sign %s link: %w", purpose, err)
 	}
 	return tok, nil
 }
 
-// Verify checks a token made for purpose and returns its claims.
+// Verify checks a token made for purpose and returns its claims. The claims
+// come back with ErrExpired too: the link is genuine, only too old.
 func (s *Signer) Verify(purpose, token string) (Claims, error) {
-	var c Claims
 	if token == "" {
-		return c, ErrInvalid
-	}
-	if err := securecookie.DecodeMulti(purpose, token, &c, s.codecs...); err != nil {
 		return Claims{}, ErrInvalid
 	}
-	if !s.Now().Before(c.ExpiresAt()) {
-		return c, ErrExpired
+	now := s.Now()
+	for _, k := range s.codecs {
+		if !k.notAfter.IsZero() && !now.Before(k.notAfter) {
+			continue // retired and past its rotation period
+		}
+		var c Claims
+		if k.sc.Decode(purpose, token, &c) != nil {
+			continue
+		}
+		if !now.Before(c.ExpiresAt()) {
+			return c, ErrExpired
+		}
+		return c, nil
 	}
-	return c, nil
+	return Claims{}, ErrInvalid
 }

@@ -44,6 +44,7 @@ type Assignment struct {
 	CreatedAt   time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 	EndedAt     *time.Time
 	EndedReason string `bun:",notnull"`
+	RemindedAt  *time.Time
 }
 
 // Event visibility.

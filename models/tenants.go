@@ -33,6 +33,8 @@ type Service struct {
 	Email     string    `bun:",notnull"`
 	Active    bool      `bun:",notnull"`
 	CreatedAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	// LinkEpoch is carried by the service's links; bumping it revokes them.
+	LinkEpoch int64 `bun:",notnull"`
 }
 
 // Agent roles.

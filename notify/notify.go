@@ -23,6 +23,7 @@ type Notifier struct {
 	Links          *links.Signer
 	FollowLinkTTL  time.Duration
 	ServiceLinkTTL time.Duration
+	BoardLinkTTL   time.Duration
 }
 
 // Host is the host part used in Message-IDs.
@@ -41,16 +42,6 @@ func (n *Notifier) FollowURL(c *models.Commune, d *models.Demand) (string, error
 		return "", err
 	}
 	return fmt.Sprintf("%s/c/%s/suivi/%s", n.BaseURL, c.Slug, tok), nil
-}
-
-// ServiceURL is a service's link to act on the demand under one assignment.
-func (n *Notifier) ServiceURL(c *models.Commune, a *models.Assignment) (string, time.Time, error) {
-	cl := links.Claims{CommuneID: c.ID, DemandID: a.DemandID, ServiceID: a.ServiceID, AssignmentID: a.ID}
-	tok, err := n.Links.Sign(links.Service, cl, n.ServiceLinkTTL)
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	return fmt.Sprintf("%s/c/%s/service/%s", n.BaseURL, c.Slug, tok), time.Now().Add(n.ServiceLinkTTL), nil
 }
 
 // AgentDemandURL is the back-office page of a demand.
@@ -94,18 +85,8 @@ func (n *Notifier) Notify(ctx context.Context, tx bun.Tx, ch workflow.Change) er
 		}
 		return n.Enqueue(ctx, tx, c, d, d.CitizenEmail, m)
 	}
-	toService := func(intro ...string) error {
-		u, exp, err := n.ServiceURL(c, ch.Assignment)
-		if err != nil {
-			return err
-		}
-		return n.Enqueue(ctx, tx, c, d, ch.Service.Email, Mail{
-			Subject:    fmt.Sprintf("Demande %s à traiter : %s", d.Reference, p.Title),
-			Paragraphs: append(intro, "Depuis ce lien, vous pouvez consulter et imprimer la demande et ses pièces jointes, demander une correction à l'usager, la renvoyer à l'accueil si elle ne relève pas de votre service, l'accepter ou la refuser."),
-			Facts:      append(facts, Fact{"Demandeur", d.CitizenEmail}, Fact{"Déposée le", formatTime(d.SubmittedAt)}),
-			Link:       &Link{Label: "Ouvrir la demande", URL: u},
-			LinkNote:   fmt.Sprintf("Ce lien est personnel à votre service et valable jusqu'au %s. Ne le transférez pas en dehors du service.", formatDay(exp)),
-		})
+	toService := func(subject string, intro ...string) error {
+		return n.MailService(ctx, tx, ch.Service, ch.Assignment, ServiceMail{Commune: c, Procedure: p, Demand: d, Subject: subject, Intro: intro})
 	}
 
 	switch ch.Event {
@@ -135,10 +116,15 @@ func (n *Notifier) Notify(ctx context.Context, tx bun.Tx, ch workflow.Change) er
 		}); err != nil {
 			return err
 		}
-		return toService(fmt.Sprintf("L'accueil de la mairie de %s vous transmet une demande pour traitement.", c.Name))
+		intro := []string{fmt.Sprintf("L'accueil de la mairie de %s transmet à votre service une demande qui relève de sa compétence.", c.Name)}
+		if ch.Input.Message != "" {
+			intro = append(intro, "Message de l'accueil : "+ch.Input.Message)
+		}
+		return toService(fmt.Sprintf("Demande %s à traiter : %s", d.Reference, p.Title), intro...)
 	case workflow.Resubmit:
 		if ch.Demand.State == workflow.Transferred {
-			return toService("L'usager a corrigé la demande que votre service lui avait renvoyée. Elle est de nouveau entre vos mains.")
+			return toService(fmt.Sprintf("Demande %s corrigée par l'usager : %s", d.Reference, p.Title),
+				"L'usager a corrigé la demande pour laquelle votre service lui avait demandé une correction. Elle est de nouveau entre vos mains.")
 		}
 		return nil
 	case workflow.Accept:

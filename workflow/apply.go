@@ -103,7 +103,7 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		return nil, refusal(ev, d, actor)
 	}
 	in.Message = strings.TrimSpace(in.Message)
-	if err := checkInput(ev, in); err != nil {
+	if err := CheckInput(ev, in); err != nil {
 		return nil, err
 	}
 
@@ -236,7 +236,9 @@ func endAssignment(ctx context.Context, tx bun.Tx, d *models.Demand, now time.Ti
 	return a, err
 }
 
-func checkInput(ev Event, in Input) error {
+// CheckInput checks what the actor gives with ev, as Apply will: a form can
+// ask for confirmation only once its input is complete.
+func CheckInput(ev Event, in Input) error {
 	if utf8.RuneCountInString(in.Message) > MaxMessageLength {
 		return apperr.Field("message", fmt.Sprintf("Le message est trop long (%d caractères au plus).", MaxMessageLength))
 	}

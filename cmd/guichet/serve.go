@@ -29,7 +29,7 @@ func serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		signer := links.New(keys...)
+		signer := links.NewRotating(keys...)
 		worker := &jobs.Worker{DB: e.db, Log: e.log}
 		if e.cfg.SMTPURL != "" {
 			sc, err := mail.ParseSMTPURL(e.cfg.SMTPURL)
@@ -44,20 +44,25 @@ func serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		n := &notify.Notifier{BaseURL: e.cfg.BaseURL, Links: signer, FollowLinkTTL: e.cfg.FollowLinkTTL, ServiceLinkTTL: e.cfg.ServiceLinkTTL}
+		n := &notify.Notifier{BaseURL: e.cfg.BaseURL, Links: signer, FollowLinkTTL: e.cfg.FollowLinkTTL, ServiceLinkTTL: e.cfg.ServiceLinkTTL, BoardLinkTTL: e.cfg.BoardLinkTTL}
 		srv := &handlers.Server{
 			DB: e.db, Config: e.cfg, Views: renderer, Links: signer, Notifier: n, Worker: worker, Log: e.log,
 			Engine: &workflow.Engine{DB: e.db, Notifier: n},
 		}
 		go worker.Run(ctx)
-		archiver := &jobs.Archiver{DB: e.db, Engine: srv.Engine, After: time.Duration(e.cfg.ArchiveDays) * 24 * time.Hour}
-		go jobs.Every(ctx, time.Hour, func(ctx context.Context) {
-			if n, err := archiver.RunOnce(ctx, time.Now()); err != nil {
-				e.log.Error("archiving", "err", err)
-			} else if n > 0 {
-				e.log.Info("archived decided demands", "count", n)
-			}
-		})
+		periodic := func(what string, run func(context.Context, time.Time) (int, error)) {
+			go jobs.Every(ctx, time.Hour, func(ctx context.Context) {
+				if n, err := run(ctx, time.Now()); err != nil && ctx.Err() == nil {
+					e.log.Error(what, "err", err)
+				} else if n > 0 {
+					e.log.Info(what, "count", n)
+				}
+			})
+		}
+		periodic("archived decided demands", (&jobs.Archiver{DB: e.db, Engine: srv.Engine, After: time.Duration(e.cfg.ArchiveDays) * 24 * time.Hour}).RunOnce)
+		if e.cfg.ReminderDays > 0 {
+			periodic("service reminders sent", (&notify.Reminders{DB: e.db, Notifier: n, After: time.Duration(e.cfg.ReminderDays) * 24 * time.Hour}).RunOnce)
+		}
 
 		addr := net.JoinHostPort(e.cfg.Host, strconv.Itoa(e.cfg.Port))
 		hs := &http.Server{Addr: addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}

@@ -76,6 +76,8 @@ func Start(tb testing.TB) *Server {
 	tb.Cleanup(func() {
 		logger.stop()
 		srv.Close()
+		// Server.Close misses a listener that Serve has not registered yet.
+		l.Close()
 		<-served
 	})
 	return s

@@ -1,0 +1,64 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"guichet/config"
+)
+
+func TestKeys(t *testing.T) {
+	k1, k2 := config.NewKey(), config.NewKey()
+	tests := []struct {
+		name     string
+		keys     []string
+		err      string
+		notAfter []time.Time
+	}{
+		{"one key", []string{k1}, "", []time.Time{{}}},
+		{"retired key with its date", []string{k1, k2 + "@2027-03-31"}, "", []time.Time{{}, time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)}},
+		{"retired key without a date", []string{k1, k2}, "needs the date", nil},
+		{"signing key with a date", []string{k1 + "@2027-03-31", k2 + "@2027-03-31"}, "cannot have a retirement date", nil},
+		{"bad date", []string{k1, k2 + "@31/03/2027"}, "not a date", nil},
+		{"short key", []string{"c2hvcnQ="}, "at least 32 bytes", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &config.Config{Env: "production", LinkKeys: tt.keys}
+			keys, err := c.Keys()
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, k := range keys {
+				if !k.NotAfter.Equal(tt.notAfter[i]) || len(k.Secret) != 32 {
+					t.Fatalf("key %d: %v, %d bytes", i, k.NotAfter, len(k.Secret))
+				}
+			}
+		})
+	}
+}
+
+func TestDevelopmentKeyIsGeneratedOnceAndKept(t *testing.T) {
+	c := &config.Config{Env: "development", DataDir: t.TempDir()}
+	a, err := c.Keys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.Keys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(a[0].Secret) != string(b[0].Secret) {
+		t.Fatal("the development key changed between two starts")
+	}
+	if _, err := (&config.Config{Env: "production"}).Keys(); err == nil {
+		t.Fatal("production without LINK_KEYS started")
+	}
+}

@@ -1,0 +1,44 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"guichet/auth"
+	"guichet/demo"
+	"guichet/models"
+	"guichet/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+func TestLoadDemo(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	hash := func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }
+	c, err := demo.Load(ctx, db, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := demo.Loaded(ctx, db); !ok {
+		t.Fatal("Loaded is false after Load")
+	}
+	ss, _ := models.ListServices(ctx, db, c.ID, true)
+	ps, _ := models.ListProcedures(ctx, db, c.ID)
+	if len(ss) != 3 || len(ps) != 2 {
+		t.Fatalf("%d services, %d procedures; want 3 and 2", len(ss), len(ps))
+	}
+	for _, l := range demo.Logins {
+		a, err := models.AgentByEmail(ctx, db, l.Email)
+		if err != nil || a.CommuneID != c.ID || a.Role != l.Role {
+			t.Fatalf("login %s: %+v %v", l.Email, a, err)
+		}
+		if ok, _ := auth.CheckPassword(a.PasswordHash, demo.Password); !ok {
+			t.Fatalf("login %s: the demo password does not match", l.Email)
+		}
+	}
+	p, err := models.ProcedureBySlug(ctx, db, c.ID, "occupation-domaine-public")
+	if err != nil || len(p.Form) != 11 || p.Form[7].Max == nil || *p.Form[7].Max != 1000 || !p.Form[0].Required {
+		t.Fatalf("procedure form not loaded as written: %+v %v", p.Form, err)
+	}
+}

@@ -1,0 +1,120 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// ServiceByName finds a service of a commune by its name, case-insensitively.
+func ServiceByName(ctx context.Context, db bun.IDB, communeID int64, name string) (*Service, error) {
+	s := new(Service)
+	err := db.NewSelect().Model(s).Where("commune_id = ? AND lower(name) = lower(?)", communeID, strings.TrimSpace(name)).Scan(ctx)
+	return s, notFound(err)
+}
+
+// RevokeServiceLinks bumps the service's link epoch: every link made for it
+// before (board and demand links) stops working. It returns the new epoch.
+func RevokeServiceLinks(ctx context.Context, db bun.IDB, communeID, serviceID int64) (int64, error) {
+	var epoch int64
+	err := db.NewUpdate().Model((*Service)(nil)).Set("link_epoch = link_epoch + 1").
+		Where("commune_id = ? AND id = ?", communeID, serviceID).Returning("link_epoch").Scan(ctx, &epoch)
+	return epoch, notFound(err)
+}
+
+// HeldDemand is a demand in a service's hands, with what its board shows.
+type HeldDemand struct {
+	Demand         `bun:",extend"`
+	ProcedureTitle string
+}
+
+// HeldDemands lists the demands a service holds now (transferred to it) and
+// those waiting for a correction it asked the citizen for, the longest
+// waiting first.
+func HeldDemands(ctx context.Context, db bun.IDB, communeID, serviceID int64) ([]HeldDemand, error) {
+	var ds []HeldDemand
+	err := db.NewSelect().Model(&ds).ModelTableExpr("demands AS d").
+		ColumnExpr("d.*").ColumnExpr("p.title AS procedure_title").
+		Join("JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id").
+		Where("d.commune_id = ? AND d.service_id = ?", communeID, serviceID).
+		Where("d.state = 'transferred' OR (d.state = 'correction_requested' AND d.correction_by = 'service')").
+		Order("d.updated_at", "d.id").Scan(ctx)
+	return ds, err
+}
+
+// AddEventOnce appends ev unless an event of the same kind about the same
+// assignment was recorded less than within ago; it reports whether it did.
+// It keeps audit entries (a link opened…) from flooding the history.
+func AddEventOnce(ctx context.Context, db bun.IDB, ev *Event, assignmentID int64, within time.Duration) (bool, error) {
+	if ev.Details == nil {
+		ev.Details = map[string]any{}
+	}
+	ev.Details["assignment_id"] = assignmentID
+	details, err := json.Marshal(ev.Details)
+	if err != nil {
+		return false, err
+	}
+	var ids []int64
+	err = db.NewRaw(`
+		INSERT INTO demand_events (commune_id, demand_id, kind, actor_kind, actor_id, actor_name, channel, from_state, to_state, message, visibility, details)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb
+		WHERE NOT EXISTS (
+			SELECT 1 FROM demand_events
+			WHERE demand_id = ? AND kind = ? AND details->>'assignment_id' = ? AND at > now() - ?::interval)
+		RETURNING id`,
+		ev.CommuneID, ev.DemandID, ev.Kind, ev.ActorKind, ev.ActorID, ev.ActorName, ev.Channel, ev.FromState, ev.ToState, ev.Message, ev.Visibility, string(details),
+		ev.DemandID, ev.Kind, fmt.Sprint(assignmentID), fmt.Sprintf("%d seconds", int64(within.Seconds())),
+	).Scan(ctx, &ids)
+	if err != nil {
+		return false, err
+	}
+	if len(ids) == 1 {
+		ev.ID = ids[0]
+	}
+	return len(ids) == 1, nil
+}
+
+// Reminder is a demand that has waited on a service long enough to remind it.
+type Reminder struct {
+	Demand     *Demand
+	Assignment *Assignment
+}
+
+// DueReminders locks, for the caller's transaction, up to limit demands
+// transferred before cutoff whose service has not been reminded since
+// cutoff, the longest waiting first. Rows another run holds are skipped.
+func DueReminders(ctx context.Context, tx bun.Tx, cutoff time.Time, limit int64) ([]Reminder, error) {
+	var asgIDs []int64
+	err := tx.NewSelect().ModelTableExpr("demands AS d").ColumnExpr("a.id").
+		Join("JOIN assignments AS a ON a.id = d.assignment_id").
+		Where("d.state = 'transferred' AND a.ended_at IS NULL AND d.updated_at <= ?", cutoff).
+		Where("a.reminded_at IS NULL OR a.reminded_at <= ?", cutoff).
+		Order("d.updated_at", "d.id").Limit(limit).For("UPDATE OF a SKIP LOCKED").Scan(ctx, &asgIDs)
+	if err != nil || len(asgIDs) == 0 {
+		return nil, err
+	}
+	out := make([]Reminder, 0, len(asgIDs))
+	for _, id := range asgIDs {
+		a := new(Assignment)
+		if err := tx.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
+			return nil, err
+		}
+		d, err := DemandByID(ctx, tx, a.CommuneID, a.DemandID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Reminder{Demand: d, Assignment: a})
+	}
+	return out, nil
+}
+
+// MarkReminded records that the service was reminded of the assignment.
+func MarkReminded(ctx context.Context, db bun.IDB, a *Assignment, at time.Time) error {
+	a.RemindedAt = &at
+	_, err := db.NewUpdate().Model(a).Column("reminded_at").WherePK().Exec(ctx)
+	return err
+}

@@ -1,0 +1,89 @@
+package notify_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"guichet/fixture"
+	"guichet/models"
+	"guichet/testdb"
+	"guichet/workflow"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// Each transition's e-mails say what a person needs: what happened, the
+// reference, the message typed by the agent or service, and the right link.
+func TestTransitionMails(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	ctx := context.Background()
+	acc := workflow.AgentActor(w.Accueil)
+	cases := []struct {
+		name    string
+		setup   fixture.Setup
+		ev      func(d *models.Demand) (workflow.Event, workflow.Actor, workflow.Input)
+		to      func(d *models.Demand) string
+		subject string
+		body    []string
+	}{
+		{"correction", fixture.AtSubmitted,
+			func(d *models.Demand) (workflow.Event, workflow.Actor, workflow.Input) {
+				return workflow.RequestCorrection, acc, workflow.Input{Message: "Joignez une photo du lampadaire."}
+			},
+			func(d *models.Demand) string { return d.CitizenEmail },
+			"une correction est nécessaire", []string{"Joignez une photo du lampadaire.", "/suivi/"}},
+		{"transfer to citizen", fixture.AtSubmitted,
+			func(d *models.Demand) (workflow.Event, workflow.Actor, workflow.Input) {
+				return workflow.Transfer, acc, workflow.Input{ServiceID: w.Voirie.ID}
+			},
+			func(d *models.Demand) string { return d.CitizenEmail },
+			"transmise au service voirie", []string{"a été transmise au service voirie pour traitement", "/suivi/"}},
+		{"transfer to service", fixture.AtSubmitted,
+			func(d *models.Demand) (workflow.Event, workflow.Actor, workflow.Input) {
+				return workflow.Transfer, acc, workflow.Input{ServiceID: w.Voirie.ID}
+			},
+			func(d *models.Demand) string { return w.Voirie.Email },
+			"à traiter", []string{"/service/", "valable jusqu'au", "renvoyer à l'accueil"}},
+		{"refusal", fixture.AtSubmitted,
+			func(d *models.Demand) (workflow.Event, workflow.Actor, workflow.Input) {
+				return workflow.Refuse, acc, workflow.Input{Message: "Hors compétence communale."}
+			},
+			func(d *models.Demand) string { return d.CitizenEmail },
+			"refusée", []string{"Motif : Hors compétence communale.", "/suivi/"}},
+		{"acceptance", fixture.AtTransferred,
+			func(d *models.Demand) (workflow.Event, workflow.Actor, workflow.Input) {
+				return workflow.Accept, w.ServiceOn(d, w.Voirie), workflow.Input{}
+			},
+			func(d *models.Demand) string { return d.CitizenEmail },
+			"acceptée", []string{"a été acceptée"}},
+		{"return to accueil", fixture.AtTransferred,
+			func(d *models.Demand) (workflow.Event, workflow.Actor, workflow.Input) {
+				return workflow.ReturnToGuichet, w.ServiceOn(d, w.Voirie), workflow.Input{Message: "Relève de l'urbanisme."}
+			},
+			func(d *models.Demand) string { return w.Accueil.Email },
+			"renvoyée à l'accueil par voirie", []string{"Motif : Relève de l'urbanisme.", "/gestion/demandes/"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := w.DemandAt(t, tc.setup)
+			ev, a, in := tc.ev(d)
+			d = w.Apply(t, d, ev, a, in)
+			var m models.OutboxMail
+			err := db.NewSelect().Model(&m).Where("demand_id = ? AND recipient = ?", d.ID, tc.to(d)).Order("id DESC").Limit(1).Scan(ctx)
+			fixture.Must(t, err)
+			if !strings.Contains(m.Subject, tc.subject) || !strings.Contains(m.Subject, d.Reference) {
+				t.Errorf("subject %q, want %q and the reference", m.Subject, tc.subject)
+			}
+			for _, want := range append(tc.body, d.Reference, w.Commune.Name) {
+				if !strings.Contains(m.BodyText, want) {
+					t.Errorf("text lacks %q:\n%s", want, m.BodyText)
+				}
+			}
+			if m.ThreadID != "demande-"+d.Reference+"@guichet.test" {
+				t.Errorf("thread %q", m.ThreadID)
+			}
+		})
+	}
+}

@@ -1,0 +1,97 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"guichet/links"
+	"guichet/models"
+)
+
+// ServiceToken signs a service's link to act on a demand under one
+// assignment; it carries the service's link epoch, so that revoking the
+// service's links revokes it too.
+func (n *Notifier) ServiceToken(c *models.Commune, s *models.Service, a *models.Assignment) (string, time.Time, error) {
+	cl := links.Claims{CommuneID: c.ID, DemandID: a.DemandID, ServiceID: s.ID, AssignmentID: a.ID, Epoch: s.LinkEpoch}
+	tok, err := n.Links.Sign(links.Service, cl, n.ServiceLinkTTL)
+	return tok, n.Links.Now().Add(n.ServiceLinkTTL), err
+}
+
+// ServicePath is the path of a service's page for a token.
+func ServicePath(c *models.Commune, token string) string {
+	return fmt.Sprintf("/c/%s/service/%s", c.Slug, token)
+}
+
+// ServiceURL is a service's link to act on a demand under one assignment, and its expiry.
+func (n *Notifier) ServiceURL(c *models.Commune, s *models.Service, a *models.Assignment) (string, time.Time, error) {
+	tok, exp, err := n.ServiceToken(c, s, a)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return n.BaseURL + ServicePath(c, tok), exp, nil
+}
+
+// BoardURL is a service's link to the board of every demand it holds, and its expiry.
+func (n *Notifier) BoardURL(c *models.Commune, s *models.Service) (string, time.Time, error) {
+	cl := links.Claims{CommuneID: c.ID, ServiceID: s.ID, Epoch: s.LinkEpoch}
+	tok, err := n.Links.Sign(links.Board, cl, n.BoardLinkTTL)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return fmt.Sprintf("%s/c/%s/service/tableau/%s", n.BaseURL, c.Slug, tok), n.Links.Now().Add(n.BoardLinkTTL), nil
+}
+
+// ServiceMail is a mail to a service about one demand: why it gets it
+// (Subject and Intro); the rest (what the demand is, what is expected, the
+// link and its expiry) is the same in every such mail.
+type ServiceMail struct {
+	Commune   *models.Commune
+	Procedure *models.Procedure
+	Demand    *models.Demand
+	Subject   string
+	Intro     []string
+}
+
+// MailService enqueues a mail to the service's own address with a fresh
+// link to the demand under assignment a.
+func (n *Notifier) MailService(ctx context.Context, db bun.IDB, s *models.Service, a *models.Assignment, m ServiceMail) error {
+	c, d := m.Commune, m.Demand
+	u, exp, err := n.ServiceURL(c, s, a)
+	if err != nil {
+		return err
+	}
+	applicant := d.CitizenEmail
+	if d.CitizenName != "" {
+		applicant = d.CitizenName + " <" + d.CitizenEmail + ">"
+	}
+	return n.Enqueue(ctx, db, c, d, s.Email, Mail{
+		Subject: m.Subject,
+		Paragraphs: append(m.Intro,
+			"Ce qui est attendu de votre service : examiner la demande, puis l'accepter ou la refuser (avec un motif), demander une correction à l'usager si elle est incomplète, ou la renvoyer à l'accueil si elle ne relève pas de votre service. L'usager est prévenu par e-mail de votre décision.",
+			"Depuis le lien ci-dessous, sans compte ni mot de passe, vous pouvez consulter et imprimer la demande, ses pièces jointes et son historique, puis agir."),
+		Facts: []Fact{{"Référence", d.Reference}, {"Démarche", m.Procedure.Title}, {"Demandeur", applicant},
+			{"Déposée le", formatTime(d.SubmittedAt)}, {"Transmise à votre service le", formatTime(&a.CreatedAt)}},
+		Link:     &Link{Label: "Ouvrir la demande", URL: u},
+		LinkNote: fmt.Sprintf("Ce lien est réservé à votre service et valable jusqu'au %s ; ne le transférez pas en dehors du service. Passé cette date, il vous permettra d'en recevoir un nouveau à cette adresse.", formatDay(exp)),
+	})
+}
+
+// MailBoard enqueues a mail to the service's own address with a link to its board.
+func (n *Notifier) MailBoard(ctx context.Context, db bun.IDB, c *models.Commune, s *models.Service) error {
+	u, exp, err := n.BoardURL(c, s)
+	if err != nil {
+		return err
+	}
+	return n.Enqueue(ctx, db, c, nil, s.Email, Mail{
+		Subject: fmt.Sprintf("Tableau de bord du service %s — mairie de %s", s.Name, c.Name),
+		Paragraphs: []string{
+			fmt.Sprintf("Voici le lien du tableau de bord du service %s : il liste toutes les demandes que la mairie a transmises à votre service et qui attendent votre suite, de la plus ancienne à la plus récente. Chacune s'ouvre d'un clic pour être traitée.", s.Name),
+			"Conservez ce lien dans vos favoris. L'administrateur de la mairie peut le révoquer à tout moment (par exemple au départ d'un agent) : un nouveau lien vous sera alors envoyé sur demande.",
+		},
+		Link:     &Link{Label: "Ouvrir le tableau de bord", URL: u},
+		LinkNote: fmt.Sprintf("Ce lien est réservé à votre service et valable jusqu'au %s ; ne le transférez pas en dehors du service.", formatDay(exp)),
+	})
+}
