@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"regexp"
 	"runtime"
@@ -15,9 +16,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
-	"guichet/links"
 	"guichet/models"
-	"guichet/notify"
 	"guichet/workflow"
 )
 
@@ -29,6 +28,10 @@ type RunOptions struct {
 	DSN string
 	// Guichet is the guichet binary run as the server under load.
 	Guichet string
+	// Handler is the application in-process, and Engine its workflow
+	// engine, wired as the server wires them.
+	Handler http.Handler
+	Engine  *workflow.Engine
 	// Only runs the measures whose name matches (all when nil).
 	Only *regexp.Regexp
 	Out  io.Writer
@@ -48,6 +51,7 @@ type bed struct {
 	ids       []int64
 	deepAt    time.Time
 	deepID    int64
+	deepRow   int
 	engine    *workflow.Engine
 	results   []Result
 	startedAt time.Time
@@ -60,7 +64,7 @@ func Run(ctx context.Context, db *bun.DB, o RunOptions) error {
 		return err
 	}
 	fmt.Fprintf(o.Out, "Measuring on %d demands; commune %q holds %d of them.\n", b.demands, b.commune.Name, b.local)
-	steps := []func(context.Context) error{b.queries, b.applies, b.pgbench, b.httpLoad}
+	steps := []func(context.Context) error{b.handlers, b.queries, b.applies, b.pgbench, b.httpLoad}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			printTable(o.Out, b.demands, b.results)
@@ -95,15 +99,14 @@ func (b *bed) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The deep page starts after the 5,000th row: page 101 of the list.
+	// The deep page is page 101 of the list (or the last for a small commune).
+	b.deepRow = min(100*pageSize, b.local-pageSize)
 	err = b.db.NewRaw("SELECT updated_at, id FROM demands WHERE commune_id = ? ORDER BY updated_at DESC, id DESC OFFSET ? LIMIT 1",
-		c.ID, min(5000, b.local-1)).Scan(ctx, &b.deepAt, &b.deepID)
+		c.ID, b.deepRow).Scan(ctx, &b.deepAt, &b.deepID)
 	if err != nil {
 		return err
 	}
-	n := &notify.Notifier{BaseURL: "http://guichet.bench", Links: links.New([]byte("banc-d-essai-cle-de-signature-32o"), nil),
-		FollowLinkTTL: 90 * 24 * time.Hour, ServiceLinkTTL: 30 * 24 * time.Hour}
-	b.engine = &workflow.Engine{DB: b.db, Notifier: n}
+	b.engine = b.o.Engine
 	return nil
 }
 
@@ -148,8 +151,8 @@ func (b *bed) queries(ctx context.Context) error {
 	}{
 		{"dashboard: first page", page(dashboardQuery{})},
 		{"dashboard: filtered (transferred to Voirie)", page(dashboardQuery{States: []string{workflow.Transferred}, ServiceID: b.voirie.ID})},
-		{"dashboard: deep page (after row 5,000, keyset)", page(dashboardQuery{AfterAt: &b.deepAt, AfterID: b.deepID})},
-		{"dashboard: deep page (OFFSET 5,000)", page(dashboardQuery{Offset: 5000})},
+		{"dashboard: deep page (keyset)", page(dashboardQuery{AfterAt: &b.deepAt, AfterID: b.deepID})},
+		{"dashboard: deep page (OFFSET)", page(dashboardQuery{Offset: b.deepRow})},
 		{"search by reference", func(ctx context.Context, i int) error {
 			_, err := models.DemandByReference(ctx, b.db, cid, b.refs[i%len(b.refs)])
 			return err

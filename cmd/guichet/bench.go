@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"regexp"
 	"runtime/pprof"
@@ -73,7 +75,15 @@ func benchCmd(ctx context.Context, args []string) error {
 		}
 		o.Guichet = self
 		return withDB(ctx, func(e *env) error {
-			o.DSN = e.dsn
+			// The application measured in-process, wired as `serve` wires it,
+			// in development mode: mail stays in the database.
+			e.cfg.Env = "development"
+			e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+			srv, err := newServer(e)
+			if err != nil {
+				return err
+			}
+			o.DSN, o.Handler, o.Engine = e.dsn, srv.Handler(), srv.Engine
 			return bench.Run(ctx, e.db, o)
 		})
 	}
