@@ -94,12 +94,50 @@ func (d Definition) check() []string {
 		if !slices.Contains(FieldTypes, f.Type) {
 			ps = append(ps, fmt.Sprintf("%s : type « %s » inconnu (types possibles : %s)", at, f.Type, strings.Join(FieldTypes, ", ")))
 		}
-		if (f.Type == "choice" || f.Type == "checkboxes") && len(f.Options) == 0 {
-			ps = append(ps, at+" : une liste de choix doit avoir des « options »")
+		ps = append(ps, checkRules(at, f)...)
+	}
+	return ps
+}
+
+// checkRules checks the type-specific rules of a field: each rule must make
+// sense for the field's type, and the rules must agree with each other.
+func checkRules(at string, f models.Field) []string {
+	var ps []string
+	choices := f.Type == "choice" || f.Type == "checkboxes"
+	switch {
+	case choices && len(f.Options) == 0:
+		ps = append(ps, at+" : une liste de choix doit avoir des « options »")
+	case !choices && len(f.Options) > 0:
+		ps = append(ps, at+" : « options » ne s'applique qu'aux types choice et checkboxes")
+	}
+	seen := map[string]bool{}
+	for _, o := range f.Options {
+		if strings.TrimSpace(o) == "" {
+			ps = append(ps, at+" : une option est vide")
+		} else if seen[o] {
+			ps = append(ps, fmt.Sprintf("%s : option « %s » en double", at, o))
 		}
-		if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
-			ps = append(ps, at+" : « min » est plus grand que « max »")
+		seen[o] = true
+	}
+	if (f.Min != nil || f.Max != nil) && f.Type != "number" && f.Type != "checkboxes" {
+		ps = append(ps, at+" : « min » et « max » ne s'appliquent qu'aux types number et checkboxes")
+	}
+	if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
+		ps = append(ps, at+" : « min » est plus grand que « max »")
+	}
+	if f.Type == "checkboxes" {
+		for _, b := range []*float64{f.Min, f.Max} {
+			if b != nil && (*b < 0 || *b != float64(int(*b)) || int(*b) > len(f.Options)) {
+				ps = append(ps, fmt.Sprintf("%s : pour des cases à cocher, « min » et « max » sont des nombres de cases, entre 0 et %d", at, len(f.Options)))
+				break
+			}
 		}
+	}
+	if f.MaxLen != 0 && !slices.Contains([]string{"text", "textarea", "address", "email", "phone"}, f.Type) {
+		ps = append(ps, at+" : « max_length » ne s'applique qu'aux champs de texte")
+	}
+	if f.MaxLen < 0 {
+		ps = append(ps, at+" : « max_length » doit être positif")
 	}
 	return ps
 }

@@ -28,7 +28,7 @@ import (
 // database, sending mail over SMTP to an in-process server.
 type app struct {
 	*fixture.World
-	t      *testing.T
+	t      testing.TB
 	URL    string
 	SMTP   *mailtest.Server
 	Worker *jobs.Worker
@@ -36,7 +36,7 @@ type app struct {
 	Config *config.Config
 }
 
-func newApp(t *testing.T) *app {
+func newApp(t testing.TB) *app {
 	t.Helper()
 	db := testdb.New(t)
 	w := fixture.NewWorld(t, db)
@@ -72,7 +72,7 @@ func (a *app) sendMail() []mailtest.Received {
 // client is a browser: it keeps cookies and does not follow redirects on
 // its own, so tests see each 303.
 type client struct {
-	t   *testing.T
+	t   testing.TB
 	app *app
 	hc  *http.Client
 }

@@ -96,6 +96,7 @@ func (n *Notifier) Notify(ctx context.Context, tx bun.Tx, ch workflow.Change) er
 			Paragraphs: []string{
 				fmt.Sprintf("Nous avons bien reçu votre demande « %s ». Conservez sa référence : elle vous sera demandée si vous contactez la mairie.", p.Title),
 				"Et maintenant ? L'accueil de la mairie vérifie votre demande. Il peut l'accepter, vous demander une correction ou la transmettre au service compétent. Vous serez prévenu par e-mail à chaque étape.",
+				"Depuis le lien ci-dessous, vous pouvez suivre votre demande et télécharger son récépissé de dépôt (PDF).",
 			},
 			Facts: []Fact{{"Reçue le", formatTime(d.SubmittedAt)}, {"Service en charge", "Accueil — guichet unique de " + c.Name}, {"Code de suivi", d.TrackingCode}},
 		})

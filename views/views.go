@@ -111,6 +111,23 @@ func (r *Renderer) Render(w http.ResponseWriter, status int, name string, data a
 	_, _ = buf.WriteTo(w)
 }
 
+// Fragment renders one partial alone (e.g. "file_widget"), for htmx to swap
+// into the page. Like Render, a template error becomes a clean 500.
+func (r *Renderer) Fragment(w http.ResponseWriter, status int, partial string, data any) {
+	var buf bytes.Buffer
+	if err := r.pages[errorPage].ExecuteTemplate(&buf, partial, data); err != nil {
+		slog.Error("views: render fragment", "partial", partial, "err", err)
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`<p role="alert">Une erreur inattendue est survenue. Rechargez la page.</p>`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
 func (r *Renderer) execute(buf *bytes.Buffer, name string, data any) error {
 	set, ok := r.pages[name]
 	if !ok {

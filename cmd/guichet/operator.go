@@ -96,14 +96,7 @@ func procedureCmd(ctx context.Context, args []string) error {
 		}
 		return e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			for _, d := range defs {
-				p := d.Procedure(c.ID)
-				// Re-importing a procedure updates it in place: demands keep pointing at it.
-				_, err := tx.NewInsert().Model(p).
-					On("CONFLICT (commune_id, slug) DO UPDATE").
-					Set("title = EXCLUDED.title, description = EXCLUDED.description").
-					Set("documents = EXCLUDED.documents, form = EXCLUDED.form, active = true, updated_at = now()").
-					Exec(ctx)
-				if err != nil {
+				if err := models.UpsertProcedure(ctx, tx, d.Procedure(c.ID)); err != nil {
 					return fmt.Errorf("démarche %s : %w", d.Slug, err)
 				}
 				fmt.Printf("Démarche « %s » importée.\n", d.Title)

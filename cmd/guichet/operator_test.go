@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guichet/fixture"
+	"guichet/models"
+	"guichet/testdb"
+)
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "demarches.yaml")
+	fixture.Must(t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+func TestProcedureImport(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	t.Setenv("DATABASE_URL", testdb.DSN(t, db))
+	ctx := context.Background()
+	importFile := func(content string) error {
+		return procedureCmd(ctx, []string{"import", "-commune", w.Commune.Slug, writeFile(t, content)})
+	}
+
+	fixture.Must(t, importFile(`
+- slug: acte-naissance
+  title: Acte de naissance
+  description: Demandez une copie intégrale.
+  documents: [Pièce d'identité]
+  fields:
+    - {name: nom, label: Nom de naissance, type: text, required: true}
+`))
+	p, err := models.ProcedureBySlug(ctx, db, w.Commune.ID, "acte-naissance")
+	fixture.Must(t, err)
+	if p.Title != "Acte de naissance" || len(p.Form) != 1 || !p.Form[0].Required || p.Documents[0] != "Pièce d'identité" {
+		t.Fatalf("imported %+v", p)
+	}
+
+	// Re-importing updates the same row.
+	fixture.Must(t, importFile(`{"slug": "acte-naissance", "title": "Copie d'acte de naissance", "fields": [{"name": "nom", "label": "Nom", "type": "text"}, {"name": "ville", "label": "Ville", "type": "text"}]}`))
+	q, err := models.ProcedureBySlug(ctx, db, w.Commune.ID, "acte-naissance")
+	fixture.Must(t, err)
+	if q.ID != p.ID || q.Title != "Copie d'acte de naissance" || len(q.Form) != 2 {
+		t.Fatalf("re-import: %+v", q)
+	}
+
+	// A broken file is refused as a whole, with the file, procedure and field named.
+	err = importFile("- slug: ok\n  title: OK\n  fields: [{name: a, label: A, type: text}]\n- slug: ko\n  title: KO\n  fields: [{name: a, label: A, type: liste}]\n")
+	if err == nil || !strings.Contains(err.Error(), "demarches.yaml") || !strings.Contains(err.Error(), "démarche « ko » : champ « a » : type « liste » inconnu") {
+		t.Fatalf("broken file: %v", err)
+	}
+	if _, err := models.ProcedureBySlug(ctx, db, w.Commune.ID, "ok"); err != models.ErrNotFound {
+		t.Fatalf("half of a broken file was imported: %v", err)
+	}
+
+	err = procedureCmd(ctx, []string{"import", "-commune", "nulle-part", writeFile(t, "slug: a\ntitle: A\nfields: [{name: a, label: A, type: text}]")})
+	if err == nil || !strings.Contains(err.Error(), `commune "nulle-part" introuvable`) {
+		t.Fatalf("unknown commune: %v", err)
+	}
+	if err := procedureCmd(ctx, []string{"import", "-commune", w.Commune.Slug}); err == nil || !strings.Contains(err.Error(), "usage") {
+		t.Fatalf("missing file: %v", err)
+	}
+}

@@ -1,0 +1,207 @@
+// Package files keeps uploaded documents on disk, outside the web root, each
+// under the SHA-256 of its content. A file is streamed to disk while it is
+// hashed, its type is sniffed from its first bytes (never trusted from the
+// name or the browser) and checked against an allow-list, and its size is
+// bounded: memory stays flat whatever the file's size.
+package files
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/gabriel-vasile/mimetype"
+)
+
+// Kind is an accepted type of document.
+type Kind struct {
+	MIME   string
+	Label  string // what a person calls it: "PDF", "image JPEG"…
+	Inline bool   // a browser may show it itself (preview)
+}
+
+// Accepted lists the types a person may upload, in the order the hint names them.
+var Accepted = []Kind{
+	{"application/pdf", "PDF", true},
+	{"image/jpeg", "JPEG", true},
+	{"image/png", "PNG", true},
+	{"image/webp", "WebP", true},
+	{"image/heic", "HEIC", false},
+	{"image/heif", "HEIF", false},
+	{"application/vnd.oasis.opendocument.text", "ODT", false},
+	{"application/vnd.oasis.opendocument.spreadsheet", "ODS", false},
+	{"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX", false},
+	{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", false},
+}
+
+// Extensions is the accept attribute of a file input: a hint for the
+// browser's file picker, the server checks the content anyway.
+const Extensions = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.odt,.ods,.docx,.xlsx"
+
+// AcceptedLabels names the accepted types for a person: "PDF, JPEG, PNG…".
+func AcceptedLabels() string {
+	ls := make([]string, len(Accepted))
+	for i, k := range Accepted {
+		ls[i] = k.Label
+	}
+	return strings.Join(ls, ", ")
+}
+
+// KindOf returns the accepted kind of a content type.
+func KindOf(contentType string) (Kind, bool) {
+	for _, k := range Accepted {
+		if k.MIME == contentType {
+			return k, true
+		}
+	}
+	return Kind{}, false
+}
+
+// ErrTooLarge is returned when a file exceeds the size it was allowed.
+var ErrTooLarge = errors.New("file too large")
+
+// RefusedError is a file whose content is not of an accepted type.
+type RefusedError struct {
+	Detected string // the sniffed MIME type
+}
+
+func (e *RefusedError) Error() string { return "refused file type " + e.Detected }
+
+// Reason explains the refusal in French, naming what the file really is
+// when it is a kind people commonly confuse.
+func (e *RefusedError) Reason() string {
+	what := ""
+	switch {
+	case strings.Contains(e.Detected, "executable") || strings.Contains(e.Detected, "msdownload") ||
+		e.Detected == "application/x-elf" || e.Detected == "application/x-mach-binary":
+		what = " : son contenu est celui d'un programme exécutable, quel que soit son nom"
+	case e.Detected == "application/zip" || e.Detected == "application/x-rar-compressed" || e.Detected == "application/x-7z-compressed":
+		what = " : c'est une archive compressée ; joignez les documents eux-mêmes"
+	case strings.HasPrefix(e.Detected, "text/html") || strings.HasPrefix(e.Detected, "image/svg"):
+		what = " : c'est une page web ou une image vectorielle"
+	case e.Detected == "application/msword":
+		what = " : c'est un ancien document Word (.doc) ; enregistrez-le en PDF ou en DOCX"
+	}
+	return "Ce fichier n'est pas d'un type accepté" + what + ". Formats acceptés : " + AcceptedLabels() + "."
+}
+
+// Info describes a stored file.
+type Info struct {
+	SHA256      string
+	Size        int64
+	ContentType string
+}
+
+// Store keeps files under Dir.
+type Store struct {
+	Dir string
+}
+
+var shaRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+func (s *Store) path(sha string) (string, error) {
+	if !shaRe.MatchString(sha) {
+		return "", fmt.Errorf("files: bad hash %q", sha)
+	}
+	return filepath.Join(s.Dir, sha[:2], sha), nil
+}
+
+// sniffLen is how much of the start of a file the type detection reads.
+const sniffLen = 3072
+
+// Save streams r to disk, refusing it (and keeping nothing) when it is larger
+// than max bytes (ErrTooLarge) or not of an accepted type (*RefusedError).
+// Identical content is stored once. The caller drains r if it must.
+func (s *Store) Save(r io.Reader, max int64) (Info, error) {
+	head := make([]byte, sniffLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return Info{}, err
+	}
+	head = head[:n]
+	if int64(n) > max {
+		return Info{}, ErrTooLarge
+	}
+	mt := mimetype.Detect(head)
+	kind, ok := acceptedKind(mt)
+	if !ok {
+		return Info{}, &RefusedError{Detected: mt.String()}
+	}
+
+	if err := os.MkdirAll(s.Dir, 0o750); err != nil {
+		return Info{}, err
+	}
+	tmp, err := os.CreateTemp(s.Dir, ".upload-*")
+	if err != nil {
+		return Info{}, err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	defer tmp.Close()
+	h := sha256.New()
+	w := io.MultiWriter(tmp, h)
+	if _, err := w.Write(head); err != nil {
+		return Info{}, err
+	}
+	// Copy one byte more than allowed, to tell "exactly max" from "more".
+	m, err := io.Copy(w, io.LimitReader(r, max-int64(n)+1))
+	if err != nil {
+		return Info{}, err
+	}
+	size := int64(n) + m
+	if size > max {
+		return Info{}, ErrTooLarge
+	}
+	if err := tmp.Sync(); err != nil {
+		return Info{}, err
+	}
+	if err := tmp.Close(); err != nil {
+		return Info{}, err
+	}
+	info := Info{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size, ContentType: kind.MIME}
+	dst, _ := s.path(info.SHA256)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+		return Info{}, err
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return Info{}, err
+	}
+	return info, nil
+}
+
+// acceptedKind matches the sniffed type, or a parent of it (an animated PNG
+// is a PNG), against the allow-list.
+func acceptedKind(mt *mimetype.MIME) (Kind, bool) {
+	for ; mt != nil; mt = mt.Parent() {
+		if k, ok := KindOf(mt.String()); ok {
+			return k, true
+		}
+	}
+	return Kind{}, false
+}
+
+// Open opens a stored file for reading.
+func (s *Store) Open(sha string) (*os.File, error) {
+	p, err := s.path(sha)
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(p)
+}
+
+// Remove deletes a stored file; the caller makes sure nothing refers to it.
+func (s *Store) Remove(sha string) error {
+	p, err := s.path(sha)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}

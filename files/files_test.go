@@ -1,0 +1,112 @@
+package files_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guichet/files"
+)
+
+// Minimal real headers of each kind, padded: what the sniffer sees.
+var (
+	pdf = append([]byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"), bytes.Repeat([]byte("x"), 5000)...)
+	png = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"), make([]byte, 100)...)
+	exe = append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"), make([]byte, 200)...)
+)
+
+func init() {
+	// A PE executable has its "PE\0\0" signature where the offset at 0x3c points.
+	exe[0x3c] = 0x80
+	copy(exe[0x80:], "PE\x00\x00")
+}
+
+func TestSaveStoresUnderHashAndSniffsType(t *testing.T) {
+	s := &files.Store{Dir: t.TempDir()}
+	info, err := s.Save(bytes.NewReader(pdf), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.ContentType != "application/pdf" || info.Size != int64(len(pdf)) || len(info.SHA256) != 64 {
+		t.Fatalf("info = %+v", info)
+	}
+	f, err := s.Open(info.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(f)
+	f.Close()
+	if !bytes.Equal(got, pdf) {
+		t.Fatal("stored content differs")
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir, info.SHA256[:2], info.SHA256)); err != nil {
+		t.Fatalf("not stored under its hash: %v", err)
+	}
+	again, err := s.Save(bytes.NewReader(pdf), 1<<20)
+	if err != nil || again != info {
+		t.Fatalf("same content again: %+v %v", again, err)
+	}
+	if err := s.Remove(info.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Open(info.SHA256); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("after remove: %v", err)
+	}
+}
+
+func TestSaveRefuses(t *testing.T) {
+	cases := []struct {
+		name    string
+		content []byte
+		max     int64
+		reason  string // in the French reason; empty for ErrTooLarge
+	}{
+		{"executable named .pdf", exe, 1 << 20, "programme exécutable"},
+		{"html", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), 1 << 20, "page web"},
+		{"plain text", []byte("bonjour"), 1 << 20, "Formats acceptés : PDF, JPEG, PNG"},
+		{"one byte over", pdf, int64(len(pdf)) - 1, ""},
+		{"over within the sniffed head", png, 10, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := &files.Store{Dir: dir}
+			_, err := s.Save(bytes.NewReader(tc.content), tc.max)
+			var refused *files.RefusedError
+			switch {
+			case tc.reason == "" && !errors.Is(err, files.ErrTooLarge):
+				t.Fatalf("want ErrTooLarge, got %v", err)
+			case tc.reason != "" && (!errors.As(err, &refused) || !strings.Contains(refused.Reason(), tc.reason)):
+				t.Fatalf("want a refusal saying %q, got %v", tc.reason, err)
+			}
+			left, _ := filepath.Glob(filepath.Join(dir, "*"))
+			var kept []string
+			for _, p := range left {
+				if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+					kept = append(kept, p)
+				}
+			}
+			if len(kept) > 0 {
+				t.Fatalf("refused file left on disk: %v", kept)
+			}
+		})
+	}
+}
+
+func TestSaveAcceptsExactlyMax(t *testing.T) {
+	s := &files.Store{Dir: t.TempDir()}
+	if _, err := s.Save(bytes.NewReader(png), int64(len(png))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenRejectsPaths(t *testing.T) {
+	s := &files.Store{Dir: t.TempDir()}
+	if _, err := s.Open("../../etc/passwd"); err == nil || errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("path accepted: %v", err)
+	}
+}

@@ -1,0 +1,81 @@
+package forms_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"guichet/forms"
+)
+
+func TestDemoProceduresParse(t *testing.T) {
+	src, err := os.ReadFile("../demo/procedures.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs, err := forms.Parse(src)
+	if err != nil || len(defs) != 2 {
+		t.Fatalf("demo: %d procedures, %v", len(defs), err)
+	}
+}
+
+func TestParseAcceptsJSONAndASingleProcedure(t *testing.T) {
+	defs, err := forms.Parse([]byte(`{"slug": "etat-civil", "title": "Acte de naissance", "fields": [{"name": "nom", "label": "Nom", "type": "text", "max_length": 80}]}`))
+	if err != nil || len(defs) != 1 || defs[0].Fields[0].MaxLen != 80 {
+		t.Fatalf("%+v %v", defs, err)
+	}
+}
+
+// Each mistake gets a French message naming the procedure and field at
+// fault, and all of them are reported at once.
+func TestParseErrorsAreClear(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      []string
+	}{
+		{"unreadable", "slug: [", []string{"fichier illisible"}},
+		{"unknown key", "slug: a\ntitle: A\nfileds: []", []string{"fichier illisible", "fileds"}},
+		{"empty", "[]", []string{"aucune démarche"}},
+		{"bad slug, no title, no fields", "- slug: Mauvais Slug\n", []string{
+			"démarche « Mauvais Slug » : « slug » doit être fait de minuscules",
+			"« title » est obligatoire", "au moins un champ"}},
+		{"duplicate slug", "- {slug: a, title: A, fields: [{name: x, label: X, type: text}]}\n- {slug: a, title: B, fields: [{name: x, label: X, type: text}]}", []string{
+			"démarche « a » : identifiant (slug) en double"}},
+		{"field problems", `
+slug: travaux
+title: Travaux
+fields:
+  - {name: Nom, label: Nom, type: text}
+  - {name: x, type: texte}
+  - {name: x, label: X, type: text}
+  - {name: choix, label: Choix, type: choice}
+  - {name: age, label: Âge, type: number, min: 10, max: 5}
+  - {name: cases, label: Cases, type: checkboxes, options: [A, A], min: 3}
+  - {name: date, label: Date, type: date, max_length: 10, options: [x]}
+`, []string{
+			"démarche « travaux » : champ « Nom » : « name » doit commencer par une lettre minuscule",
+			"champ « x » : « label » est obligatoire",
+			"champ « x » : type « texte » inconnu (types possibles : text, textarea, email, phone, date, number, choice, checkboxes, address, file)",
+			"champ « x » : nom en double",
+			"champ « choix » : une liste de choix doit avoir des « options »",
+			"champ « age » : « min » est plus grand que « max »",
+			"champ « cases » : option « A » en double",
+			"champ « cases » : pour des cases à cocher, « min » et « max » sont des nombres de cases, entre 0 et 2",
+			"champ « date » : « max_length » ne s'applique qu'aux champs de texte",
+			"champ « date » : « options » ne s'applique qu'aux types choice et checkboxes",
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := forms.Parse([]byte(tc.src))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not say %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,128 @@
+package forms_test
+
+import (
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+
+	"guichet/forms"
+	"guichet/models"
+)
+
+func ptr(f float64) *float64 { return &f }
+
+var form = []models.Field{
+	{Name: "nom", Label: "Nom", Type: "text", Required: true, MaxLen: 10},
+	{Name: "courriel", Label: "Courriel", Type: "email"},
+	{Name: "tel", Label: "Téléphone", Type: "phone"},
+	{Name: "jour", Label: "Date", Type: "date", Required: true},
+	{Name: "surface", Label: "Surface", Type: "number", Min: ptr(1), Max: ptr(1000)},
+	{Name: "nature", Label: "Nature", Type: "choice", Required: true, Options: []string{"Terrasse", "Benne"}},
+	{Name: "engagements", Label: "Engagements", Type: "checkboxes", Required: true, Min: ptr(2), Options: []string{"A", "B"}},
+	{Name: "plan", Label: "Plan", Type: "file", Required: true},
+}
+
+func TestReadNormalizesValidValues(t *testing.T) {
+	data, errs := forms.Read(form, url.Values{
+		"nom": {"  Claude "}, "courriel": {"claude@exemple.fr"}, "tel": {"06.12.34.56.78"},
+		"jour": {"23/11/2026"}, "surface": {"12,5"}, "nature": {"Benne"}, "engagements": {"B", "A", "B", "Z"},
+		"plan": {"ignored"}, "_version": {"3"},
+	})
+	want := map[string]any{
+		"nom": "Claude", "courriel": "claude@exemple.fr", "tel": "06 12 34 56 78", "jour": "2026-11-23",
+		"surface": 12.5, "nature": "Benne", "engagements": []any{"B", "A"},
+	}
+	if len(errs) != 0 || !reflect.DeepEqual(data, want) {
+		t.Fatalf("data = %#v\nerrs = %v", data, errs)
+	}
+	if m := forms.Missing(form, data, map[string]int{"plan": 1}); len(m) != 0 {
+		t.Fatalf("missing = %v", m)
+	}
+}
+
+func TestReadKeepsInvalidValuesAsTyped(t *testing.T) {
+	cases := []struct {
+		field, typed string
+		kept         any
+		msg          string
+	}{
+		{"nom", "Claude-Henri Dupont", "Claude-Henri Dupont", "trop long : 10 caractères au plus"},
+		{"courriel", "claude@", "claude@", "adresse e-mail valide"},
+		{"courriel", "Claude <claude@exemple.fr>", "Claude <claude@exemple.fr>", "adresse e-mail valide"},
+		{"courriel", "claude@localhost", "claude@localhost", "adresse e-mail valide"},
+		{"tel", "12345", "12345", "numéro de téléphone valide"},
+		{"tel", "06 12 34 56 7", "06 12 34 56 7", "numéro de téléphone valide"},
+		{"tel", "+44 20 7946 0958", "+44 20 7946 0958", "numéro de téléphone valide"},
+		{"jour", "31/02/2026", "31/02/2026", "date valide"},
+		{"surface", "beaucoup", "beaucoup", "Saisissez un nombre"},
+		{"surface", "0", 0.0, "entre 1 et 1000"},
+		{"surface", "1000,5", 1000.5, "entre 1 et 1000"},
+	}
+	for _, tc := range cases {
+		data, errs := forms.Read(form, url.Values{tc.field: {tc.typed}})
+		if !reflect.DeepEqual(data[tc.field], tc.kept) || !strings.Contains(errs[tc.field], tc.msg) {
+			t.Errorf("%s=%q: kept %#v, error %q; want %#v and %q", tc.field, tc.typed, data[tc.field], errs[tc.field], tc.kept, tc.msg)
+		}
+	}
+	// A choice outside the list is tampering: it is dropped, with a message.
+	data, errs := forms.Read(form, url.Values{"nature": {"Piscine"}})
+	if _, ok := data["nature"]; ok || errs["nature"] == "" {
+		t.Errorf("choice outside the list: %v %v", data, errs)
+	}
+}
+
+func TestPhoneFormats(t *testing.T) {
+	ok := map[string]string{
+		"0612345678":           "06 12 34 56 78",
+		"01 23 45 67 89":       "01 23 45 67 89",
+		"01-23-45-67-89":       "01 23 45 67 89",
+		"+33 6 12 34 56 78":    "+33 6 12 34 56 78",
+		"+33 (0)6 12 34 56 78": "+33 6 12 34 56 78",
+		"0033612345678":        "+33 6 12 34 56 78",
+		"+262 692 12 34 56":    "+262 692 12 34 56",
+	}
+	for in, want := range ok {
+		if got, valid := forms.NormalizePhone(in); !valid || got != want {
+			t.Errorf("%q -> %q %v, want %q", in, got, valid, want)
+		}
+	}
+	for _, in := range []string{"", "06", "0012", "+33 0 12 34 56 78", "00 12 34 56 78", "06 12 34 56 78 90", "06 12 AB 56 78"} {
+		if got, valid := forms.NormalizePhone(in); valid {
+			t.Errorf("%q accepted as %q", in, got)
+		}
+	}
+}
+
+func TestMissing(t *testing.T) {
+	m := forms.Missing(form, map[string]any{"engagements": []any{"A"}}, nil)
+	want := map[string]string{
+		"nom":         "Renseignez « Nom ».",
+		"jour":        "Renseignez « Date ».",
+		"nature":      "Choisissez une réponse pour « Nature ».",
+		"engagements": "Cochez toutes les cases de « Engagements ».",
+		"plan":        "Joignez un fichier pour « Plan ».",
+	}
+	if !reflect.DeepEqual(m, want) {
+		t.Fatalf("missing = %#v", m)
+	}
+}
+
+func TestDisplay(t *testing.T) {
+	cases := []struct {
+		f    models.Field
+		v    any
+		want string
+	}{
+		{models.Field{Type: "date"}, "2026-11-23", "23/11/2026"},
+		{models.Field{Type: "number"}, 12.5, "12,5"},
+		{models.Field{Type: "number"}, 1000000.0, "1000000"},
+		{models.Field{Type: "checkboxes"}, []any{"A", "B"}, "A\nB"},
+		{models.Field{Type: "text"}, nil, ""},
+	}
+	for _, tc := range cases {
+		if got := forms.Display(tc.f, tc.v); got != tc.want {
+			t.Errorf("Display(%v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}

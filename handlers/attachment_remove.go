@@ -1,0 +1,53 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/models"
+)
+
+// attachmentRemove takes a file off a draft or a demand being corrected.
+func (s *Server) attachmentRemove(c *gin.Context) {
+	d, p, _ := followed(c)
+	if !isEditable(d) {
+		s.notEditable(c)
+		return
+	}
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	a, err := models.AttachmentByID(c, s.DB, d.CommuneID, d.ID, id)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		s.fail(c, err)
+		return
+	}
+	// The no-JavaScript button brings the whole form: read it, keep it.
+	post, rerr := s.readDemandPost(c, d, p)
+	if rerr != nil {
+		s.fail(c, rerr)
+		return
+	}
+	field, status := c.Query("champ"), map[string]string{}
+	if err == nil {
+		orphan, err := models.RemoveAttachment(c, s.DB, a, editable)
+		if errors.Is(err, models.ErrNotEditable) {
+			s.notEditable(c)
+			return
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if orphan {
+			if err := s.files().Remove(a.SHA256); err != nil {
+				s.Log.Error("remove orphan upload", "err", err)
+			}
+		}
+		field = a.Field
+		status[field] = "Fichier retiré : « " + a.Filename + " »."
+	} else if field != "" {
+		status[field] = "Ce fichier avait déjà été retiré."
+	}
+	s.afterFileAction(c, post, field, status)
+}

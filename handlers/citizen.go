@@ -1,0 +1,407 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/files"
+	"guichet/forms"
+	"guichet/links"
+	"guichet/models"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// What the citizen's middlewares put in the context.
+const (
+	keyDemand    = "demand"
+	keyProcedure = "procedure"
+	keyBase      = "demand_base"
+)
+
+// files is the store of uploaded documents, outside the web root.
+func (s *Server) files() *files.Store {
+	return &files.Store{Dir: filepath.Join(s.Config.DataDir, "uploads")}
+}
+
+// loadCommune finds the commune of the /c/:commune/ prefix.
+func (s *Server) loadCommune(c *gin.Context) {
+	cm, err := models.CommuneBySlug(c, s.DB, c.Param("commune"))
+	if errors.Is(err, models.ErrNotFound) {
+		s.renderError(c, http.StatusNotFound, "Commune introuvable", "Aucune commune n'est servie à cette adresse. Vérifiez l'adresse, ou revenez à l'accueil.")
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Set(keyCommune, cm)
+}
+
+// loadFollow checks the follow link of /suivi/:token and loads its demand.
+// A link of another commune is as invalid as a forged one: it shows nothing.
+func (s *Server) loadFollow(c *gin.Context) {
+	cm := commune(c)
+	cl, err := s.Links.Verify(links.Follow, c.Param("token"))
+	if err == nil && cl.CommuneID != cm.ID {
+		err = links.ErrInvalid
+	}
+	if err != nil {
+		s.linkProblem(c, err)
+		return
+	}
+	d, err := models.DemandByID(c, s.DB, cm.ID, cl.DemandID)
+	if errors.Is(err, models.ErrNotFound) {
+		s.linkProblem(c, links.ErrInvalid)
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := models.ProcedureByID(c, s.DB, cm.ID, d.ProcedureID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Set(keyDemand, d)
+	c.Set(keyProcedure, p)
+	c.Set(keyBase, followPath(cm, c.Param("token")))
+}
+
+func followPath(cm *models.Commune, token string) string {
+	return "/c/" + cm.Slug + "/suivi/" + token
+}
+
+// followed is what loadFollow found: the demand, its procedure and the
+// path of its page (the base of every action URL).
+func followed(c *gin.Context) (*models.Demand, *models.Procedure, string) {
+	return c.MustGet(keyDemand).(*models.Demand), c.MustGet(keyProcedure).(*models.Procedure), c.GetString(keyBase)
+}
+
+// linkProblem shows the page of an expired link (offering a fresh one) or of
+// an invalid one (offering to send one from the tracking code).
+func (s *Server) linkProblem(c *gin.Context, err error) {
+	p := s.page(c, "Lien non valable")
+	data := views.LinkProblem{Expired: errors.Is(err, links.ErrExpired)}
+	status := http.StatusForbidden
+	if data.Expired {
+		p.Title = "Lien expiré"
+		data.RenewURL = followPath(commune(c), c.Param("token")) + "/nouveau-lien"
+		status = http.StatusGone
+	}
+	p.Data = data
+	s.render(c, status, "citizen/link", p)
+}
+
+// editable are the states in which the citizen may change the demand.
+var editable = []string{workflow.Draft, workflow.CorrectionRequested}
+
+func isEditable(d *models.Demand) bool {
+	return d.State == workflow.Draft || d.State == workflow.CorrectionRequested
+}
+
+// fieldID is the id of a procedure field's control. The prefix keeps a
+// field named, say, "contenu" from taking the id of the page's main.
+func fieldID(name string) string { return "champ-" + name }
+
+// byID turns errors by field name into errors by control id.
+func byID(errs map[string]string) views.FormErrors {
+	out := views.FormErrors{}
+	for name, msg := range errs {
+		out[fieldID(name)] = msg
+	}
+	return out
+}
+
+func procedureField(p *models.Procedure, name string) (models.Field, bool) {
+	for _, f := range p.Form {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return models.Field{}, false
+}
+
+// inputTypes maps a procedure field's type to the field partial's.
+var inputTypes = map[string]string{
+	"text": "text", "textarea": "textarea", "email": "email", "phone": "tel", "date": "date",
+	"number": "number", "choice": "select", "checkboxes": "checkboxes", "address": "textarea", "file": "file",
+}
+
+var autocompletes = map[string]string{"email": "email", "phone": "tel", "address": "street-address"}
+
+// formState is what a demand's page shows instead of the stored data after a
+// post: what was typed, the errors, and the outcome of file actions.
+type formState struct {
+	values     map[string]any    // nil: the stored data
+	errs       map[string]string // by field name
+	fileStatus map[string]string // by field name
+}
+
+// formField builds one question of the demand's form.
+func (s *Server) formField(base string, d *models.Demand, f models.Field, atts []models.Attachment, st formState) views.FormField {
+	values := st.values
+	if values == nil {
+		values = d.Data
+	}
+	ff := views.FormField{
+		Name: f.Name, ID: fieldID(f.Name), Label: f.Label, Type: inputTypes[f.Type], Help: f.Help,
+		Required: f.Required || (f.Type == "checkboxes" && f.Min != nil && *f.Min > 0),
+		Options:  f.Options, Autocomplete: autocompletes[f.Type], Rows: 5,
+		Value: forms.InputValue(values[f.Name]), Error: st.errs[f.Name],
+		ToCorrect: d.State == workflow.CorrectionRequested && contains(d.CorrectionFields, f.Name),
+	}
+	if f.Type == "address" {
+		ff.Rows = 3
+	}
+	if f.Type == "file" {
+		ff.Value = nil
+		ff.Files = fileItems(base, atts, f.Name, isEditable(d))
+		ff.Status = st.fileStatus[f.Name]
+		ff.MaxSize = s.Config.MaxFileSize
+		ff.Accepted = files.AcceptedLabels()
+		ff.Extensions = files.Extensions
+		if isEditable(d) {
+			ff.UploadURL = base + "/pieces"
+		}
+	}
+	return ff
+}
+
+// demandForm builds the form of a draft or of a correction.
+func (s *Server) demandForm(base string, d *models.Demand, p *models.Procedure, atts []models.Attachment, st formState) *views.DemandForm {
+	form := &views.DemandForm{Action: base, Version: d.Version, Correction: d.State == workflow.CorrectionRequested}
+	for _, f := range p.Form {
+		form.Fields = append(form.Fields, s.formField(base, d, f, atts, st))
+	}
+	return form
+}
+
+func fileItems(base string, atts []models.Attachment, field string, removable bool) []views.FileItem {
+	var out []views.FileItem
+	for _, a := range atts {
+		if a.Field != field {
+			continue
+		}
+		k, _ := files.KindOf(a.ContentType)
+		it := views.FileItem{ID: a.ID, Name: a.Filename, Size: a.Size, Type: k.Label, URL: fmt.Sprintf("%s/pieces/%d", base, a.ID)}
+		if k.Inline {
+			it.Preview = it.URL + "?apercu=1"
+		}
+		if removable {
+			it.RemoveURL = it.URL + "/supprimer"
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// demandPost is a post of the demand's form, read as a stream.
+type demandPost struct {
+	values   url.Values
+	hasForm  bool              // the whole form was posted (not just one file input)
+	fileErrs map[string]string // refused files, by field name
+	added    map[string]string // what was attached, by field name
+}
+
+// maxTextPart bounds one text value of the form (the longest field is 10,000
+// characters); maxParts bounds the number of values.
+const (
+	maxTextPart = 64 << 10
+	maxParts    = 1000
+)
+
+// readDemandPost reads the form of a demand as a stream: text values are
+// collected, each file is stored as it arrives (never held in memory), checked
+// on its own, and attached to the demand. A refused file gets a French reason
+// and takes nothing else down with it.
+func (s *Server) readDemandPost(c *gin.Context, d *models.Demand, p *models.Procedure) (*demandPost, error) {
+	post := &demandPost{values: url.Values{}, fileErrs: map[string]string{}, added: map[string]string{}}
+	// The whole request may carry files up to the demand's limit, plus one
+	// file over it that is read to the end so as to answer cleanly.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Config.MaxDemandSize+s.Config.MaxFileSize+1<<20)
+	if !strings.HasPrefix(c.ContentType(), "multipart/") {
+		if err := c.Request.ParseForm(); err != nil {
+			return nil, err
+		}
+		post.values = c.Request.PostForm
+		post.hasForm = post.values.Has("_formulaire")
+		return post, nil
+	}
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return nil, err
+	}
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return post, s.tooLarge(err, post, p, c.Query("champ"))
+		}
+		if n > maxParts {
+			return nil, errors.New("too many form parts")
+		}
+		name := part.FormName()
+		if field, ok := strings.CutPrefix(name, "fichier:"); ok {
+			if err := s.attachPart(c, d, p, field, part, post); err != nil {
+				return post, s.tooLarge(err, post, p, field)
+			}
+			continue
+		}
+		b, err := io.ReadAll(io.LimitReader(part, maxTextPart+1))
+		if err != nil {
+			return post, s.tooLarge(err, post, p, c.Query("champ"))
+		}
+		if len(b) > maxTextPart {
+			b = b[:maxTextPart] // longer than any field allows: the field's own check says so
+		}
+		post.values.Add(name, string(b))
+	}
+	post.hasForm = post.values.Has("_formulaire")
+	return post, nil
+}
+
+// tooLarge turns the request's size limit into a French reason on the file
+// being read; any other error is returned.
+func (s *Server) tooLarge(err error, post *demandPost, p *models.Procedure, field string) error {
+	var mbe *http.MaxBytesError
+	if !errors.As(err, &mbe) {
+		return err
+	}
+	for _, f := range p.Form {
+		if field == "" && f.Type == "file" {
+			field = f.Name // the reason must sit next to a file input
+		}
+	}
+	post.fileErrs[field] = fmt.Sprintf("L'envoi était trop volumineux et a été interrompu. Joignez les fichiers un par un, de %s au plus chacun.", humanSize(s.Config.MaxFileSize))
+	return nil
+}
+
+// attachPart stores one uploaded file and attaches it to the demand.
+func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedure, field string, part *multipart.Part, post *demandPost) error {
+	defer io.Copy(io.Discard, part) // read a refused file to its end, to answer cleanly
+	if part.FileName() == "" {
+		return nil // an input left empty
+	}
+	f, ok := procedureField(p, field)
+	if !ok || f.Type != "file" {
+		return nil
+	}
+	used, err := models.AttachedSize(c, s.DB, d.CommuneID, d.ID)
+	if err != nil {
+		return err
+	}
+	name := cleanFilename(part.FileName())
+	limit := min(s.Config.MaxFileSize, s.Config.MaxDemandSize-used)
+	info, err := s.files().Save(part, limit)
+	var refused *files.RefusedError
+	switch {
+	case errors.Is(err, files.ErrTooLarge) && limit < s.Config.MaxFileSize:
+		post.fileErrs[field] = demandFull(name, s.Config.MaxDemandSize, used)
+		return nil
+	case errors.Is(err, files.ErrTooLarge):
+		post.fileErrs[field] = fmt.Sprintf("« %s » est trop volumineux : %s au plus par fichier. Réduisez-le (photo moins grande, PDF compressé) ou découpez-le.", name, humanSize(s.Config.MaxFileSize))
+		return nil
+	case errors.As(err, &refused):
+		post.fileErrs[field] = fmt.Sprintf("« %s » n'a pas été joint. %s", name, refused.Reason())
+		return nil
+	case err != nil:
+		return err
+	}
+	a := &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Field: field, Filename: name,
+		ContentType: info.ContentType, Size: info.Size, SHA256: info.SHA256, UploadedBy: workflow.KindCitizen}
+	err = models.AddAttachment(c, s.DB, a, editable, s.Config.MaxDemandSize)
+	switch {
+	case errors.Is(err, models.ErrDemandFull):
+		post.fileErrs[field] = demandFull(name, s.Config.MaxDemandSize, used)
+	case errors.Is(err, models.ErrNotEditable):
+		post.fileErrs[field] = fmt.Sprintf("« %s » n'a pas été joint : la demande a été déposée entre-temps et ne peut plus être modifiée.", name)
+	case err != nil:
+		return err
+	default:
+		if prev := post.added[field]; prev != "" {
+			post.added[field] = prev + ", « " + name + " »"
+		} else {
+			post.added[field] = "« " + name + " »"
+		}
+	}
+	return nil
+}
+
+func demandFull(name string, max, used int64) string {
+	return fmt.Sprintf("« %s » n'a pas été joint : les fichiers d'une demande ne peuvent dépasser %s au total, et il reste %s. Retirez un fichier ou réduisez celui-ci.", name, humanSize(max), humanSize(max-used))
+}
+
+func humanSize(n int64) string { return views.HumanSize(n) }
+
+// cleanFilename keeps a file's name displayable and safe in a header.
+func cleanFilename(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' || r == '\\' || r == '/' {
+			return -1
+		}
+		return r
+	}, filepath.Base(name))
+	if r := []rune(name); len(r) > 150 {
+		ext := []rune(filepath.Ext(name))
+		if len(ext) > 10 {
+			ext = nil
+		}
+		name = string(r[:150-len(ext)]) + string(ext)
+	}
+	if strings.Trim(name, ". ") == "" {
+		return "document"
+	}
+	return name
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// attachedCounts counts the files of each field.
+func attachedCounts(atts []models.Attachment) map[string]int {
+	n := map[string]int{}
+	for _, a := range atts {
+		n[a.Field]++
+	}
+	return n
+}
+
+// withFiles completes a demand's data with the names of its files, so that
+// the data says what was submitted, and a resubmission's history shows files
+// added or removed like any other change.
+func withFiles(p *models.Procedure, data map[string]any, atts []models.Attachment) map[string]any {
+	for _, f := range p.Form {
+		if f.Type != "file" {
+			continue
+		}
+		var names []any
+		for _, a := range atts {
+			if a.Field == f.Name {
+				names = append(names, a.Filename)
+			}
+		}
+		if names != nil {
+			data[f.Name] = names
+		}
+	}
+	return data
+}

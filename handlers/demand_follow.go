@@ -1,0 +1,135 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/forms"
+	"guichet/models"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// demandFollow shows the demand of a follow link: the draft's form, or the
+// follow page (with the correction form when one is requested).
+func (s *Server) demandFollow(c *gin.Context) {
+	s.showDemand(c, http.StatusOK, formState{}, nil)
+}
+
+// showDemand renders the demand's page; st holds what was typed when the
+// page answers a post, flash a message about that post.
+func (s *Server) showDemand(c *gin.Context, status int, st formState, flash *views.Flash) {
+	d, p, base := followed(c)
+	atts, err := models.Attachments(c, s.DB, d.CommuneID, d.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if d.State == workflow.Draft {
+		pg := s.page(c, p.Title+" (brouillon)")
+		if flash != nil {
+			pg.Flash = flash
+		}
+		pg.Errors = byID(st.errs)
+		pg.Data = views.DraftPage{ProcedureTitle: p.Title, Documents: p.Documents, Email: d.CitizenEmail,
+			TrackingCode: d.TrackingCode, Form: *s.demandForm(base, d, p, atts, st)}
+		s.render(c, status, "citizen/draft", pg)
+		return
+	}
+
+	hist, err := models.History(c, s.DB, d.CommuneID, d.ID, true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	label, explanation := citizenStatus(d.State)
+	if d.State == workflow.Transferred && d.ServiceID != nil {
+		if svc, err := models.ServiceByID(c, s.DB, d.CommuneID, *d.ServiceID); err == nil {
+			explanation = "Votre demande a été transmise au service " + svc.Name + " de la mairie, qui l'examine. Vous serez prévenu par e-mail de la décision."
+		}
+	}
+	data := views.FollowPage{ProcedureTitle: p.Title, Reference: d.Reference, TrackingCode: d.TrackingCode,
+		State: d.State, StateLabel: label, Explanation: explanation, SubmittedAt: d.SubmittedAt,
+		ReceiptURL: base + "/recepisse.pdf"}
+	for _, ev := range hist {
+		it := historyItem(ev)
+		data.History = append(data.History, it)
+		if ev.Kind == "message" {
+			data.Messages = append(data.Messages, it)
+		}
+	}
+	if d.State == workflow.CorrectionRequested {
+		cr := &views.CorrectionRequest{Message: d.CorrectionMessage}
+		for _, name := range d.CorrectionFields {
+			if f, ok := procedureField(p, name); ok {
+				cr.Fields = append(cr.Fields, views.FieldLink{Label: f.Label, ID: fieldID(name)})
+			}
+		}
+		data.Correction = cr
+		data.Form = s.demandForm(base, d, p, atts, st)
+	}
+	for _, f := range p.Form {
+		it := views.DataItem{Label: f.Label, File: f.Type == "file"}
+		if it.File {
+			it.Files = fileItems(base, atts, f.Name, false)
+		} else {
+			it.Value = forms.Display(f, d.Data[f.Name])
+		}
+		data.Data = append(data.Data, it)
+	}
+	pg := s.page(c, "Demande "+d.Reference)
+	if flash != nil {
+		pg.Flash = flash
+	}
+	pg.Errors = byID(st.errs)
+	pg.Data = data
+	s.render(c, status, "citizen/follow", pg)
+}
+
+// citizenStatus says where a demand stands, in the citizen's words: the
+// commune's inner routing (a return to the accueil) is not theirs to follow.
+func citizenStatus(state string) (label, explanation string) {
+	switch state {
+	case workflow.Submitted, workflow.ReturnedToGuichet:
+		return "En cours de vérification", "L'accueil de la mairie vérifie votre demande. Vous serez prévenu par e-mail de la suite."
+	case workflow.CorrectionRequested:
+		return "Correction demandée", "La mairie attend une correction ou un complément de votre part : lisez ci-dessous ce qui est demandé, modifiez votre demande puis renvoyez-la."
+	case workflow.Transferred:
+		return "En cours de traitement", "Votre demande a été transmise au service compétent de la mairie, qui l'examine. Vous serez prévenu par e-mail de la décision."
+	case workflow.Accepted:
+		return "Acceptée", "Votre demande a été acceptée."
+	case workflow.Refused:
+		return "Refusée", "Votre demande a été refusée. Le motif figure dans l'historique ci-dessous."
+	case workflow.Archived:
+		return "Close", "Votre demande est close et archivée."
+	}
+	return workflow.StateLabel(state), ""
+}
+
+// historyItem words one public event for the citizen.
+func historyItem(ev models.Event) views.HistoryItem {
+	it := views.HistoryItem{At: ev.At, Message: ev.Message}
+	switch workflow.Event(ev.Kind) {
+	case workflow.Submit:
+		it.Title = "Demande déposée."
+	case workflow.RequestCorrection:
+		it.Title = "La mairie vous demande une correction :"
+	case workflow.Resubmit:
+		it.Title = "Demande corrigée et renvoyée."
+	case workflow.Transfer:
+		it.Title = "Demande transmise au service compétent."
+		if name, ok := ev.Details["service"].(string); ok {
+			it.Title = "Demande transmise au service " + name + "."
+		}
+	case workflow.Accept:
+		it.Title = "Demande acceptée."
+	case workflow.Refuse:
+		it.Title = "Demande refusée. Motif :"
+	case workflow.Archive:
+		it.Title = "Demande archivée."
+	default:
+		it.Title = "Message de la mairie :"
+	}
+	return it
+}

@@ -1,0 +1,60 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/forms"
+	"guichet/models"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// draftSave keeps what the citizen typed and chose. Values are checked for
+// their form only (a draft may be incomplete); a badly typed value is kept as
+// typed and pointed out.
+func (s *Server) draftSave(c *gin.Context) {
+	d, p, base := followed(c)
+	if d.State != workflow.Draft {
+		s.notEditable(c)
+		return
+	}
+	post, err := s.readDemandPost(c, d, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data, errs := forms.Read(p.Form, post.values)
+	if err := models.SaveDraft(c, s.DB, d.CommuneID, d.ID, data); err != nil {
+		s.fail(c, err)
+		return
+	}
+	for k, v := range post.fileErrs {
+		errs[k] = v
+	}
+	if len(errs) > 0 {
+		s.showDemand(c, http.StatusUnprocessableEntity, formState{values: data, errs: errs, fileStatus: attachedStatus(post)},
+			&views.Flash{Kind: views.FlashInfo, Text: "Brouillon enregistré. Certaines réponses sont à revoir avant de déposer la demande."})
+		return
+	}
+	setFlash(c, views.FlashSuccess, "Brouillon enregistré. Vous pourrez le reprendre à tout moment avec le lien reçu par e-mail.")
+	redirect(c, base)
+}
+
+// notEditable answers an edit of a demand that can no longer be changed
+// (submitted meanwhile, from another tab or by a double click): its page.
+func (s *Server) notEditable(c *gin.Context) {
+	_, _, base := followed(c)
+	setFlash(c, views.FlashInfo, "Cette demande a déjà été déposée : elle ne peut plus être modifiée. Voici où elle en est.")
+	redirect(c, base)
+}
+
+// attachedStatus words what a post attached, by field.
+func attachedStatus(post *demandPost) map[string]string {
+	st := map[string]string{}
+	for field, names := range post.added {
+		st[field] = "Fichier joint : " + names + "."
+	}
+	return st
+}

@@ -1,0 +1,23 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// submissionConfirm confirms that the demand was received.
+func (s *Server) submissionConfirm(c *gin.Context) {
+	d, p, base := followed(c)
+	if d.State == workflow.Draft {
+		redirect(c, base)
+		return
+	}
+	pg := s.page(c, "Demande déposée")
+	pg.Data = views.Confirmation{ProcedureTitle: p.Title, Reference: d.Reference, TrackingCode: d.TrackingCode,
+		SubmittedAt: d.SubmittedAt, Email: d.CitizenEmail, FollowURL: base, ReceiptURL: base + "/recepisse.pdf"}
+	s.render(c, http.StatusOK, "citizen/confirmation", pg)
+}

@@ -1,0 +1,160 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// UpsertProcedure creates a procedure, or updates the commune's procedure of
+// the same slug in place, so that its demands keep pointing at it.
+func UpsertProcedure(ctx context.Context, db bun.IDB, p *Procedure) error {
+	_, err := db.NewInsert().Model(p).
+		On("CONFLICT (commune_id, slug) DO UPDATE").
+		Set("title = EXCLUDED.title, description = EXCLUDED.description").
+		Set("documents = EXCLUDED.documents, form = EXCLUDED.form, active = true, updated_at = now()").
+		Returning("id").
+		Exec(ctx)
+	return err
+}
+
+// SearchProcedures finds a commune's active procedures by keywords, accents
+// and word endings ignored ("terrasse" finds "Terrasses"), or by a part of a
+// word, for search as you type. An empty query lists them all.
+func SearchProcedures(ctx context.Context, db bun.IDB, communeID int64, q string) ([]Procedure, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return ListProcedures(ctx, db, communeID)
+	}
+	var ps []Procedure
+	const doc = "coalesce(title, '') || ' ' || coalesce(description, '') || ' ' || coalesce(documents::text, '')"
+	err := db.NewSelect().Model(&ps).
+		Where("commune_id = ? AND active", communeID).
+		WhereGroup(" AND ", func(sq *bun.SelectQuery) *bun.SelectQuery {
+			return sq.Where("to_tsvector('fr_unaccent', "+doc+") @@ plainto_tsquery('fr_unaccent', ?)", q).
+				WhereOr("unaccent(lower("+doc+")) LIKE '%' || unaccent(lower(?)) || '%'", escapeLike(q))
+		}).
+		OrderExpr("ts_rank(to_tsvector('fr_unaccent', "+doc+"), plainto_tsquery('fr_unaccent', ?)) DESC, title", q).
+		Scan(ctx)
+	return ps, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+// SetCitizenName records the name a citizen gave when starting a demand.
+func SetCitizenName(ctx context.Context, db bun.IDB, d *Demand, name string) error {
+	d.CitizenName = name
+	_, err := db.NewUpdate().Model(d).Column("citizen_name").WherePK().Exec(ctx)
+	return err
+}
+
+// SaveDraft stores a draft's data; it does nothing once the demand is no
+// longer a draft (a late save must not change submitted data).
+func SaveDraft(ctx context.Context, db bun.IDB, communeID, id int64, data map[string]any) error {
+	_, err := db.NewUpdate().Model((*Demand)(nil)).
+		Set("data = ?, updated_at = now()", data).
+		Where("commune_id = ? AND id = ? AND state = 'draft'", communeID, id).
+		Exec(ctx)
+	return err
+}
+
+// Why an attachment could not be added.
+var (
+	ErrNotEditable = errors.New("demand not editable")
+	ErrDemandFull  = errors.New("demand size limit reached")
+)
+
+// AttachedSize is the total size of a demand's current files.
+func AttachedSize(ctx context.Context, db bun.IDB, communeID, demandID int64) (int64, error) {
+	var n int64
+	err := db.NewSelect().Model((*Attachment)(nil)).ColumnExpr("coalesce(sum(size), 0)").
+		Where("commune_id = ? AND demand_id = ? AND deleted_at IS NULL", communeID, demandID).
+		Scan(ctx, &n)
+	return n, err
+}
+
+// AddAttachment records a file of a demand, under the demand's lock: the
+// demand must still be in one of the states given (a late upload after
+// submission is refused), the demand's files must stay within maxTotal
+// bytes, and the same content added twice to the same field (a double
+// click) is recorded once.
+func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string, maxTotal int64) error {
+	return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		d, err := LockDemand(ctx, tx, a.CommuneID, a.DemandID)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(states, d.State) {
+			return ErrNotEditable
+		}
+		err = tx.NewSelect().Model(a).
+			Where("commune_id = ? AND demand_id = ? AND field = ? AND sha256 = ? AND deleted_at IS NULL", a.CommuneID, a.DemandID, a.Field, a.SHA256).
+			Limit(1).Scan(ctx)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		used, err := AttachedSize(ctx, tx, a.CommuneID, a.DemandID)
+		if err != nil {
+			return err
+		}
+		if used+a.Size > maxTotal {
+			return ErrDemandFull
+		}
+		_, err = tx.NewInsert().Model(a).Returning("id, created_at").Exec(ctx)
+		return err
+	})
+}
+
+// AttachmentByID finds a current file of a demand.
+func AttachmentByID(ctx context.Context, db bun.IDB, communeID, demandID, id int64) (*Attachment, error) {
+	a := new(Attachment)
+	err := db.NewSelect().Model(a).
+		Where("commune_id = ? AND demand_id = ? AND id = ? AND deleted_at IS NULL", communeID, demandID, id).
+		Scan(ctx)
+	return a, notFound(err)
+}
+
+// RemoveAttachment takes a file off a demand, under the demand's lock: the
+// demand must still be in one of the states given. A draft's file is
+// deleted (nobody else has seen it); later, the row is only marked deleted,
+// so that what was submitted stays known. orphan tells that no row refers to
+// the content any more: the caller may delete it from disk.
+func RemoveAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string) (orphan bool, err error) {
+	err = db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		d, err := LockDemand(ctx, tx, a.CommuneID, a.DemandID)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(states, d.State) {
+			return ErrNotEditable
+		}
+		if d.State != "draft" {
+			_, err := tx.NewUpdate().Model(a).Set("deleted_at = now()").WherePK().Exec(ctx)
+			return err
+		}
+		if _, err := tx.NewDelete().Model(a).WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		used, err := tx.NewSelect().Model((*Attachment)(nil)).Where("sha256 = ?", a.SHA256).Exists(ctx)
+		orphan = !used
+		return err
+	})
+	return orphan, err
+}
+
+// CountMailsSince counts the mails about a demand with this subject queued since.
+func CountMailsSince(ctx context.Context, db bun.IDB, communeID, demandID int64, subject string, since time.Time) (int64, error) {
+	return db.NewSelect().Model((*OutboxMail)(nil)).
+		Where("commune_id = ? AND demand_id = ? AND subject = ? AND created_at >= ?", communeID, demandID, subject, since).
+		Count(ctx)
+}
