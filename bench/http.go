@@ -1,15 +1,19 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -172,13 +176,14 @@ func (b *bed) httpLoad(ctx context.Context) error {
 				}
 			}
 		}
-		r, err := concurrently(ctx, sc.name, b.o.Duration, httpClients, func(ctx context.Context, w int) (bool, error) {
-			return true, sc.request(ctx, srv.url, clients[w])
+		r, err := concurrently(ctx, sc.name, b.o.Duration, httpClients, func(ctx context.Context, w int) (time.Duration, bool, error) {
+			timed, err := sc.request(ctx, srv.url, clients[w])
+			return timed, true, err
 		})
 		if err != nil {
 			return err
 		}
-		r.Note = strings.TrimSpace(r.Note + " server peak memory " + srv.peakMemory())
+		r.Note = strings.TrimSpace(sc.note + " server peak memory " + srv.peakMemory())
 		b.add(r)
 	}
 	return nil
@@ -186,15 +191,93 @@ func (b *bed) httpLoad(ctx context.Context) error {
 
 type scenario struct {
 	name    string
+	note    string
 	prepare func(ctx context.Context, base string, c *http.Client) error
-	request func(ctx context.Context, base string, c *http.Client) error
+	// request does one operation; it may time the part measured (0: all).
+	request func(ctx context.Context, base string, c *http.Client) (time.Duration, error)
 }
 
 func (b *bed) httpScenarios() []scenario {
 	name := func(what string) string { return fmt.Sprintf("HTTP %s, %d clients", what, httpClients) }
-	return []scenario{
-		{name: name("home page"), request: func(ctx context.Context, base string, c *http.Client) error {
-			return get(ctx, c, base+"/", http.StatusOK)
-		}},
+	submit := func(photo []byte) func(ctx context.Context, base string, c *http.Client) (time.Duration, error) {
+		return func(ctx context.Context, base string, c *http.Client) (time.Duration, error) {
+			return b.submission(ctx, base, c, photo)
+		}
 	}
+	return []scenario{
+		{name: name("home page"), request: func(ctx context.Context, base string, c *http.Client) (time.Duration, error) {
+			return 0, get(ctx, c, base+"/", http.StatusOK)
+		}},
+		{name: name("submission POST"), note: journeys, request: submit(nil)},
+		{name: name("submission POST with a 1 MB photo"), note: journeys, request: submit(jpeg(1 << 20))},
+		{name: name("submission POST with a 15 MB photo"), note: journeys, request: submit(jpeg(15 << 20))},
+	}
+}
+
+const journeys = "per second: whole journeys (start, open, submit);"
+
+// jpeg is a file the upload store takes for a JPEG photo. Every upload of
+// a size is the same file, stored once (files are stored by hash).
+func jpeg(size int) []byte {
+	b := make([]byte, size)
+	copy(b, []byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00})
+	return b
+}
+
+var versionRe = regexp.MustCompile(`name="_version" value="(\d+)"`)
+
+// submission is a citizen's whole journey: start a draft with an e-mail
+// address, open it from the link, fill the report form and submit it. The
+// time measured is the submission's POST (form, photo, checks, Apply).
+func (b *bed) submission(ctx context.Context, base string, c *http.Client, photo []byte) (time.Duration, error) {
+	start := base + "/c/" + b.commune.Slug + "/demarches/" + b.report.Slug
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, start, strings.NewReader(url.Values{
+		"email": {"usager.banc@exemple.fr"}, "nom": {"Camille Banc"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	follow := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || follow == "" {
+		return 0, fmt.Errorf("POST %s: status %d, want 303 to the draft", start, resp.StatusCode)
+	}
+	req, _ = http.NewRequestWithContext(ctx, http.MethodGet, base+follow, nil)
+	resp, err = c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := versionRe.FindSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		return 0, fmt.Errorf("GET %s: status %d, no form version: %.300s", follow, resp.StatusCode, page)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range map[string]string{"_formulaire": "1", "_version": string(m[1]), "nom": "Camille Banc",
+		"telephone": "06 12 34 56 78", "categorie": "Éclairage public", "adresse": "12 rue Victor Hugo",
+		"description": "Le lampadaire devant le numéro 12 est éteint depuis trois jours."} {
+		mw.WriteField(k, v)
+	}
+	if photo != nil {
+		w, _ := mw.CreateFormFile("fichier:photo", "photo.jpg")
+		w.Write(photo)
+	}
+	mw.Close()
+	req, _ = http.NewRequestWithContext(ctx, http.MethodPost, base+follow+"/deposer", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	t := time.Now()
+	resp, err = c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	page, _ = io.ReadAll(resp.Body)
+	took := time.Since(t)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "/confirmation") {
+		return 0, fmt.Errorf("POST %s/deposer: status %d, want 303 to the confirmation: %.300s", follow, resp.StatusCode, page)
+	}
+	return took, nil
 }

@@ -54,8 +54,9 @@ func latency(ctx context.Context, name string, d time.Duration, fn func(ctx cont
 
 // concurrently runs workers loops of fn for d; fn tells whether its call
 // did the work (false: a conflict, counted apart) and only those count in
-// the throughput.
-func concurrently(ctx context.Context, name string, d time.Duration, workers int, fn func(ctx context.Context, worker int) (bool, error)) (Result, error) {
+// the throughput. The latency is the call's, or the part of it that fn
+// timed itself (timed > 0).
+func concurrently(ctx context.Context, name string, d time.Duration, workers int, fn func(ctx context.Context, worker int) (timed time.Duration, ok bool, err error)) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var (
@@ -71,7 +72,7 @@ func concurrently(ctx context.Context, name string, d time.Duration, workers int
 			var mine []time.Duration
 			for ctx.Err() == nil {
 				t := time.Now()
-				ok, err := fn(ctx, w)
+				timed, ok, err := fn(ctx, w)
 				if ctx.Err() != nil {
 					break // cut short by the deadline: neither success nor failure
 				}
@@ -82,8 +83,11 @@ func concurrently(ctx context.Context, name string, d time.Duration, workers int
 					cancel()
 					break
 				}
+				if timed == 0 {
+					timed = time.Since(t)
+				}
 				if ok {
-					mine = append(mine, time.Since(t))
+					mine = append(mine, timed)
 				} else {
 					conflicts.Add(1)
 				}

@@ -45,8 +45,9 @@ type bed struct {
 	commune   *models.Commune
 	accueil   *models.Agent
 	voirie    *models.Service
-	demands   int // in the whole database
-	local     int // in the commune
+	report    *models.Procedure // the report of a problem (signalement)
+	demands   int               // in the whole database
+	local     int               // in the commune
 	refs      []string
 	ids       []int64
 	deepAt    time.Time
@@ -90,6 +91,10 @@ func (b *bed) setup(ctx context.Context) error {
 	if err := b.db.NewSelect().Model(b.voirie).Where("commune_id = ? AND name = 'Voirie'", c.ID).Scan(ctx); err != nil {
 		return err
 	}
+	b.report = new(models.Procedure)
+	if err := b.db.NewSelect().Model(b.report).Where("commune_id = ? AND slug = 'signalement-dysfonctionnement'", c.ID).Scan(ctx); err != nil {
+		return err
+	}
 	err := b.db.NewRaw("SELECT count(*), count(*) FILTER (WHERE commune_id = ?) FROM demands", c.ID).Scan(ctx, &b.demands, &b.local)
 	if err != nil {
 		return err
@@ -126,7 +131,7 @@ func (b *bed) latency(ctx context.Context, name string, fn func(ctx context.Cont
 
 func (b *bed) add(r Result) {
 	b.results = append(b.results, r)
-	fmt.Fprintf(b.o.Out, "  %-48s p50 %6s ms  p95 %6s ms  %8.0f/s  %s\n", r.Name, ms(r.P50), ms(r.P95), r.PerSec, r.Note)
+	fmt.Fprintf(b.o.Out, "  %-56s p50 %6s ms  p95 %6s ms  %8.0f/s  %s\n", r.Name, ms(r.P50), ms(r.P95), r.PerSec, r.Note)
 }
 
 // searchTerms are what agents type: a surname, a street, a problem, a mix.
@@ -242,13 +247,13 @@ func (b *bed) applies(ctx context.Context) error {
 				return err
 			}
 		}
-		r, err := concurrently(ctx, name, b.o.Duration, workers, func(ctx context.Context, w int) (bool, error) {
+		r, err := concurrently(ctx, name, b.o.Duration, workers, func(ctx context.Context, w int) (time.Duration, bool, error) {
 			d, err := b.step(ctx, cur[w])
 			if err != nil {
-				return false, err
+				return 0, false, err
 			}
 			cur[w] = d
-			return true, nil
+			return 0, true, nil
 		})
 		if err != nil {
 			return err
@@ -261,19 +266,19 @@ func (b *bed) applies(ctx context.Context) error {
 		if !b.want(name) {
 			continue
 		}
-		r, err := concurrently(ctx, name, b.o.Duration, workers, func(ctx context.Context, w int) (bool, error) {
+		r, err := concurrently(ctx, name, b.o.Duration, workers, func(ctx context.Context, w int) (time.Duration, bool, error) {
 			d, err := models.DemandByID(ctx, b.db, b.commune.ID, hot[rand.IntN(len(hot))])
 			if err != nil {
-				return false, err
+				return 0, false, err
 			}
 			_, err = b.step(ctx, d)
 			switch apperr.CodeOf(err) {
 			case "":
-				return true, nil
+				return 0, true, nil
 			case apperr.Conflict, apperr.Forbidden:
-				return false, nil
+				return 0, false, nil
 			}
-			return false, err
+			return 0, false, err
 		})
 		if err != nil {
 			return err

@@ -367,7 +367,9 @@ func (s *story) fill(draft bool) {
 			data[f.Name] = strings.TrimSpace(text + " " + sinceWhen[r.IntN(len(sinceWhen))])
 		case "file":
 			if f.Required || r.IntN(10) < 4 {
-				d.attachments = append(d.attachments, s.file(f.Name))
+				a := s.file(f.Name)
+				d.attachments = append(d.attachments, a)
+				data[f.Name] = []string{a.filename} // as the portal records files in the data
 			}
 		}
 	}
