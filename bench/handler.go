@@ -3,9 +3,11 @@ package bench
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -45,7 +47,78 @@ func (b *bed) postForm(ctx context.Context, path string, form url.Values, want i
 	return rec.Result().Cookies(), nil
 }
 
-// handlers measures the pages people open most.
+// handlers measures the pages people open most, as an accueil agent of
+// the largest commune.
 func (b *bed) handlers(ctx context.Context) error {
-	return b.latency(ctx, "handler: home page", b.page("/", nil))
+	var session []*http.Cookie
+	var deep string
+	get := func(path *string, want int) func(ctx context.Context, i int) error {
+		return func(ctx context.Context, i int) error {
+			_, err := b.serve(ctx, httptest.NewRequest(http.MethodGet, *path, nil), session, want)
+			return err
+		}
+	}
+	queue, filtered := "/gestion/", fmt.Sprintf("/gestion/?etat=transferred&service=%d", b.voirie.ID)
+	steps := []struct {
+		name  string
+		agent bool
+		fn    func(ctx context.Context, i int) error
+	}{
+		{"handler: home page", false, b.page("/", nil)},
+		{"handler: dashboard first page (queue, oldest first)", true, get(&queue, http.StatusOK)},
+		{"handler: dashboard filtered (transferred to Voirie)", true, get(&filtered, http.StatusOK)},
+		{"handler: dashboard deep page (page 101 of the queue, or its last)", true, get(&deep, http.StatusOK)},
+		{"handler: search by reference (redirects to the demand)", true, func(ctx context.Context, i int) error {
+			req := httptest.NewRequest(http.MethodGet, "/gestion/?q="+url.QueryEscape(b.refs[i%len(b.refs)]), nil)
+			_, err := b.serve(ctx, req, session, http.StatusSeeOther)
+			return err
+		}},
+		{"handler: full-text search (French, prefixes)", true, func(ctx context.Context, i int) error {
+			req := httptest.NewRequest(http.MethodGet, "/gestion/?etat=tous&q="+url.QueryEscape(searchTerms[i%len(searchTerms)]), nil)
+			_, err := b.serve(ctx, req, session, http.StatusOK)
+			return err
+		}},
+	}
+	for _, s := range steps {
+		if !b.want(s.name) {
+			continue
+		}
+		if s.agent && session == nil {
+			var err error
+			if session, err = b.signIn(ctx); err != nil {
+				return err
+			}
+			if deep, err = b.deepPage(ctx, session, queue, 100); err != nil {
+				return err
+			}
+		}
+		if err := b.latency(ctx, s.name, s.fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// signIn opens an accueil agent's session.
+func (b *bed) signIn(ctx context.Context) ([]*http.Cookie, error) {
+	return b.postForm(ctx, "/gestion/connexion", url.Values{"email": {b.accueil.Email}, "password": {Password}}, http.StatusSeeOther)
+}
+
+var nextRe = regexp.MustCompile(`href="([^"]*apres=[^"]*)"`)
+
+// deepPage follows a list's "next" links up to n times, and returns the
+// last page reached.
+func (b *bed) deepPage(ctx context.Context, session []*http.Cookie, path string, n int) (string, error) {
+	for range n {
+		rec, err := b.serve(ctx, httptest.NewRequest(http.MethodGet, path, nil), session, http.StatusOK)
+		if err != nil {
+			return "", err
+		}
+		m := nextRe.FindStringSubmatch(rec.Body.String())
+		if m == nil {
+			break
+		}
+		path = html.UnescapeString(m[1])
+	}
+	return path, nil
 }

@@ -230,7 +230,7 @@ var versionRe = regexp.MustCompile(`name="_version" value="(\d+)"`)
 // address, open it from the link, fill the report form and submit it. The
 // time measured is the submission's POST (form, photo, checks, Apply).
 func (b *bed) submission(ctx context.Context, base string, c *http.Client, photo []byte) (time.Duration, error) {
-	start := base + "/c/" + b.commune.Slug + "/demarches/" + b.report.Slug
+	start := base + "/c/" + b.portal.Slug + "/demarches/" + b.report.Slug
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, start, strings.NewReader(url.Values{
 		"email": {"usager.banc@exemple.fr"}, "nom": {"Camille Banc"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -45,7 +45,10 @@ type bed struct {
 	commune   *models.Commune
 	accueil   *models.Agent
 	voirie    *models.Service
-	report    *models.Procedure // the report of a problem (signalement)
+	// The load test's citizens submit to another commune, so that the
+	// measured one stays as seeded.
+	portal *models.Commune
+	report *models.Procedure // its report of a problem (signalement)
 	demands   int               // in the whole database
 	local     int               // in the commune
 	refs      []string
@@ -91,15 +94,18 @@ func (b *bed) setup(ctx context.Context) error {
 	if err := b.db.NewSelect().Model(b.voirie).Where("commune_id = ? AND name = 'Voirie'", c.ID).Scan(ctx); err != nil {
 		return err
 	}
-	b.report = new(models.Procedure)
-	if err := b.db.NewSelect().Model(b.report).Where("commune_id = ? AND slug = 'signalement-dysfonctionnement'", c.ID).Scan(ctx); err != nil {
+	b.portal, b.report = new(models.Commune), new(models.Procedure)
+	if err := b.db.NewSelect().Model(b.portal).Where("slug LIKE ?", SlugPrefix+"%").Order("id DESC").Limit(1).Scan(ctx); err != nil {
+		return err
+	}
+	if err := b.db.NewSelect().Model(b.report).Where("commune_id = ? AND slug = 'signalement-dysfonctionnement'", b.portal.ID).Scan(ctx); err != nil {
 		return err
 	}
 	err := b.db.NewRaw("SELECT count(*), count(*) FILTER (WHERE commune_id = ?) FROM demands", c.ID).Scan(ctx, &b.demands, &b.local)
 	if err != nil {
 		return err
 	}
-	err = b.db.NewRaw("SELECT reference, id FROM demands WHERE commune_id = ? ORDER BY random() LIMIT 500", c.ID).
+	err = b.db.NewRaw("SELECT reference, id FROM demands WHERE commune_id = ? AND state <> 'draft' ORDER BY random() LIMIT 500", c.ID).
 		Scan(ctx, &b.refs, &b.ids)
 	if err != nil {
 		return err
