@@ -40,15 +40,15 @@ type RunOptions struct {
 // bed is what the measures share: the largest bench commune and samples of
 // its data.
 type bed struct {
-	db        *bun.DB
-	o         RunOptions
-	commune   *models.Commune
-	accueil   *models.Agent
-	voirie    *models.Service
+	db      *bun.DB
+	o       RunOptions
+	commune *models.Commune
+	accueil *models.Agent
+	voirie  *models.Service
 	// The load test's citizens submit to another commune, so that the
 	// measured one stays as seeded.
-	portal *models.Commune
-	report *models.Procedure // its report of a problem (signalement)
+	portal    *models.Commune
+	report    *models.Procedure // its report of a problem (signalement)
 	demands   int               // in the whole database
 	local     int               // in the commune
 	refs      []string
