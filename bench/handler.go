@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"guichet/models"
 )
 
 // The handler measures call the application in-process, through the real
@@ -71,6 +73,14 @@ func (b *bed) handlers(ctx context.Context) error {
 		{"handler: search by reference (redirects to the demand)", true, func(ctx context.Context, i int) error {
 			req := httptest.NewRequest(http.MethodGet, "/gestion/?q="+url.QueryEscape(b.refs[i%len(b.refs)]), nil)
 			_, err := b.serve(ctx, req, session, http.StatusSeeOther)
+			return err
+		}},
+		{"handler: citizen's demand page (data, files, public history)", false, func(ctx context.Context, i int) error {
+			u, err := b.o.Notifier.FollowURL(b.commune, &models.Demand{ID: b.ids[i%len(b.ids)], CommuneID: b.commune.ID})
+			if err != nil {
+				return err
+			}
+			_, err = b.serve(ctx, httptest.NewRequest(http.MethodGet, strings.TrimPrefix(u, b.o.Notifier.BaseURL), nil), nil, http.StatusOK)
 			return err
 		}},
 		{"handler: full-text search (French, prefixes)", true, func(ctx context.Context, i int) error {

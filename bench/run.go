@@ -17,6 +17,7 @@ import (
 
 	"guichet/apperr"
 	"guichet/models"
+	"guichet/notify"
 	"guichet/workflow"
 )
 
@@ -30,8 +31,9 @@ type RunOptions struct {
 	Guichet string
 	// Handler is the application in-process, and Engine its workflow
 	// engine, wired as the server wires them.
-	Handler http.Handler
-	Engine  *workflow.Engine
+	Handler  http.Handler
+	Engine   *workflow.Engine
+	Notifier *notify.Notifier
 	// Only runs the measures whose name matches (all when nil).
 	Only *regexp.Regexp
 	Out  io.Writer

@@ -83,7 +83,7 @@ func benchCmd(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			o.DSN, o.Handler, o.Engine = e.dsn, srv.Handler(), srv.Engine
+			o.DSN, o.Handler, o.Engine, o.Notifier = e.dsn, srv.Handler(), srv.Engine, srv.Notifier
 			return bench.Run(ctx, e.db, o)
 		})
 	}
