@@ -19,6 +19,14 @@ test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
+# Browser tests: Debian's Chromium (playwright-core), axe-core and the Nu Html
+# Checker against a fresh instance on a free port with its own database; see
+# e2e/README.md. `e2e/install.sh` installs what they need on a new machine.
+# One file: make e2e E2E=tests/case_a.test.mjs
+e2e: build
+	@test -d e2e/node_modules || { echo "e2e/node_modules is missing: run e2e/install.sh"; exit 1; }
+	cd e2e && node run.mjs $(E2E)
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 

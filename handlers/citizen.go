@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -169,6 +170,7 @@ func (s *Server) formField(base string, d *models.Demand, f models.Field, atts [
 		ff.Files = fileItems(base, atts, f.Name, isEditable(d))
 		ff.Status = st.fileStatus[f.Name]
 		ff.MaxSize = s.Config.MaxFileSize
+		ff.MaxSizeText = limitSize(s.Config.MaxFileSize)
 		ff.Accepted = files.AcceptedLabels()
 		ff.Extensions = files.Extensions
 		if isEditable(d) {
@@ -285,7 +287,7 @@ func (s *Server) tooLarge(err error, post *demandPost, p *models.Procedure, fiel
 			field = f.Name // the reason must sit next to a file input
 		}
 	}
-	post.fileErrs[field] = fmt.Sprintf("L'envoi était trop volumineux et a été interrompu. Joignez les fichiers un par un, de %s au plus chacun.", humanSize(s.Config.MaxFileSize))
+	post.fileErrs[field] = fmt.Sprintf("L'envoi était trop volumineux et a été interrompu. Joignez les fichiers un par un, de %s au plus chacun.", limitSize(s.Config.MaxFileSize))
 	return nil
 }
 
@@ -312,7 +314,7 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 		post.fileErrs[field] = demandFull(name, s.Config.MaxDemandSize, used)
 		return nil
 	case errors.Is(err, files.ErrTooLarge):
-		post.fileErrs[field] = fmt.Sprintf("« %s » est trop volumineux : %s au plus par fichier. Réduisez-le (photo moins grande, PDF compressé) ou découpez-le.", name, humanSize(s.Config.MaxFileSize))
+		post.fileErrs[field] = fmt.Sprintf("« %s » est trop volumineux : %s au plus par fichier. Réduisez-le (photo moins grande, PDF compressé) ou découpez-le.", name, limitSize(s.Config.MaxFileSize))
 		return nil
 	case errors.As(err, &refused):
 		post.fileErrs[field] = fmt.Sprintf("« %s » n'a pas été joint. %s", name, refused.Reason())
@@ -341,10 +343,21 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 }
 
 func demandFull(name string, max, used int64) string {
-	return fmt.Sprintf("« %s » n'a pas été joint : les fichiers d'une demande ne peuvent dépasser %s au total, et il reste %s. Retirez un fichier ou réduisez celui-ci.", name, humanSize(max), humanSize(max-used))
+	return fmt.Sprintf("« %s » n'a pas été joint : les fichiers d'une demande ne peuvent dépasser %s au total, et il reste %s. Retirez un fichier ou réduisez celui-ci.", name, limitSize(max), limitSize(max-used))
 }
 
-func humanSize(n int64) string { return views.HumanSize(n) }
+// limitSize writes a configured limit as it was set, in decimal units:
+// 20000000 is "20 Mo", as the setting's documentation says.
+func limitSize(n int64) string {
+	unit, div := "o", 1.0
+	switch {
+	case n >= 1_000_000:
+		unit, div = "Mo", 1e6
+	case n >= 1_000:
+		unit, div = "Ko", 1e3
+	}
+	return strings.Replace(strconv.FormatFloat(float64(n)/div, 'f', -1, 64), ".", ",", 1) + "\u00a0" + unit
+}
 
 // cleanFilename keeps a file's name displayable and safe in a header.
 func cleanFilename(name string) string {

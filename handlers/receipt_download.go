@@ -13,6 +13,7 @@ import (
 	"guichet/forms"
 	"guichet/models"
 	"guichet/receipt"
+	"guichet/views"
 	"guichet/workflow"
 )
 
@@ -46,7 +47,7 @@ func (s *Server) receiptDownload(c *gin.Context) {
 	}
 	for _, a := range atts {
 		k, _ := files.KindOf(a.ContentType)
-		r.Files = append(r.Files, receipt.Line{Label: a.Filename, Value: k.Label + ", " + humanSize(a.Size)})
+		r.Files = append(r.Files, receipt.Line{Label: a.Filename, Value: k.Label + ", " + views.HumanSize(a.Size)})
 	}
 	var buf bytes.Buffer
 	if err := receipt.Write(&buf, r); err != nil {

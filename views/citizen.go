@@ -48,12 +48,13 @@ type FormField struct {
 	ToCorrect    bool // named by the correction request
 
 	// File fields.
-	Files      []FileItem
-	Status     string // "« plan.pdf » est joint.", after an upload
-	UploadURL  string
-	MaxSize    int64
-	Accepted   string // "PDF, JPEG, PNG…"
-	Extensions string // the input's accept attribute
+	Files       []FileItem
+	Status      string // "« plan.pdf » est joint.", after an upload
+	UploadURL   string
+	MaxSize     int64
+	MaxSizeText string // "20 Mo"
+	Accepted    string // "PDF, JPEG, PNG…"
+	Extensions  string // the input's accept attribute
 }
 
 // FileItem is one attached file.
