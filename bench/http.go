@@ -70,20 +70,29 @@ func startServer(ctx context.Context, guichet, dsn string) (*server, error) {
 	}
 }
 
-// peakMemory is the server's peak resident memory (VmHWM).
-func (s *server) peakMemory() string {
+// memory is the server's current and peak resident memory (VmRSS, VmHWM).
+func (s *server) memory() (rss, peak string) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
 	if err != nil {
-		return "unknown"
+		return "?", "?"
 	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			var kb int
-			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
-			return fmt.Sprintf("%.0f MB", float64(kb)/1024)
+	mb := func(key string) string {
+		for _, l := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(l, key); ok {
+				var kb int
+				fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+				return fmt.Sprintf("%.0f MB", float64(kb)/1024)
+			}
 		}
+		return "?"
 	}
-	return "unknown"
+	return mb("VmRSS:"), mb("VmHWM:")
+}
+
+// resetPeak starts the peak memory anew from the current resident memory
+// (Linux: 5 in clear_refs), so that each scenario's peak is its own.
+func (s *server) resetPeak() {
+	os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", s.cmd.Process.Pid), []byte("5"), 0)
 }
 
 func (s *server) stop() {
@@ -176,6 +185,8 @@ func (b *bed) httpLoad(ctx context.Context) error {
 				}
 			}
 		}
+		before, _ := srv.memory()
+		srv.resetPeak()
 		r, err := concurrently(ctx, sc.name, b.o.Duration, httpClients, func(ctx context.Context, w int) (time.Duration, bool, error) {
 			timed, err := sc.request(ctx, srv.url, clients[w])
 			return timed, true, err
@@ -183,7 +194,8 @@ func (b *bed) httpLoad(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		r.Note = strings.TrimSpace(sc.note + " server peak memory " + srv.peakMemory())
+		_, peak := srv.memory()
+		r.Note = strings.TrimSpace(fmt.Sprintf("%s server memory %s before, peak %s", sc.note, before, peak))
 		b.add(r)
 	}
 	return nil
@@ -208,6 +220,9 @@ func (b *bed) httpScenarios() []scenario {
 		{name: name("home page"), request: func(ctx context.Context, base string, c *http.Client) (time.Duration, error) {
 			return 0, get(ctx, c, base+"/", http.StatusOK)
 		}},
+		{name: name("dashboard first page"), prepare: b.httpSignIn, request: func(ctx context.Context, base string, c *http.Client) (time.Duration, error) {
+			return 0, get(ctx, c, base+"/gestion/", http.StatusOK)
+		}},
 		{name: name("submission POST"), note: journeys, request: submit(nil)},
 		{name: name("submission POST with a 1 MB photo"), note: journeys, request: submit(jpeg(1 << 20))},
 		{name: name("submission POST with a 15 MB photo"), note: journeys, request: submit(jpeg(15 << 20))},
@@ -215,6 +230,14 @@ func (b *bed) httpScenarios() []scenario {
 }
 
 const journeys = "per second: whole journeys (start, open, submit);"
+
+// httpSignIn signs a client in as an accueil agent of the measured commune.
+func (b *bed) httpSignIn(ctx context.Context, base string, c *http.Client) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/gestion/connexion",
+		strings.NewReader(url.Values{"email": {b.accueil.Email}, "password": {Password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return do(c, req, http.StatusSeeOther)
+}
 
 // jpeg is a file the upload store takes for a JPEG photo. Every upload of
 // a size is the same file, stored once (files are stored by hash).
