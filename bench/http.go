@@ -28,7 +28,7 @@ type server struct {
 	dir string
 }
 
-func startServer(ctx context.Context, guichet, dsn string) (*server, error) {
+func startServer(ctx context.Context, guichet, dsn, memLimit string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -48,6 +48,9 @@ func startServer(ctx context.Context, guichet, dsn string) (*server, error) {
 	// and cookies work over plain HTTP on loopback.
 	s.cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn, "GUICHET_ENV=development", "HOST=127.0.0.1",
 		"PORT="+strconv.Itoa(port), "DATA_DIR="+dir, "BASE_URL="+s.url)
+	if memLimit != "" {
+		s.cmd.Env = append(s.cmd.Env, "GOMEMLIMIT="+memLimit)
+	}
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {
 		return nil, err
@@ -167,7 +170,7 @@ func (b *bed) httpLoad(ctx context.Context) error {
 	if _, err := b.db.ExecContext(ctx, "UPDATE outbox_mails SET status = 'captured' WHERE status = 'pending'"); err != nil {
 		return err
 	}
-	srv, err := startServer(ctx, b.o.Guichet, b.o.DSN)
+	srv, err := startServer(ctx, b.o.Guichet, b.o.DSN, b.o.ServerMemLimit)
 	if err != nil {
 		return err
 	}

@@ -27,8 +27,10 @@ type RunOptions struct {
 	Duration time.Duration
 	// DSN of the database, for pgbench and the server under load.
 	DSN string
-	// Guichet is the guichet binary run as the server under load.
-	Guichet string
+	// Guichet is the guichet binary run as the server under load, with
+	// ServerMemLimit as its GOMEMLIMIT if set.
+	Guichet        string
+	ServerMemLimit string
 	// Handler is the application in-process, and Engine its workflow
 	// engine, wired as the server wires them.
 	Handler  http.Handler

@@ -46,6 +46,7 @@ func benchCmd(ctx context.Context, args []string) error {
 		fs := flag.NewFlagSet("bench run", flag.ContinueOnError)
 		duration := fs.Duration("duration", 5*time.Second, "durée de chaque mesure")
 		only := fs.String("only", "", "ne lancer que les mesures dont le nom correspond à cette expression régulière")
+		memLimit := fs.String("server-memlimit", "", "GOMEMLIMIT du serveur mis en charge (ex. 128MiB)")
 		cpuprofile := fs.String("cpuprofile", "", "écrire le profil CPU de guichet pendant les mesures dans ce fichier")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
@@ -61,7 +62,7 @@ func benchCmd(ctx context.Context, args []string) error {
 			}
 			defer pprof.StopCPUProfile()
 		}
-		o := bench.RunOptions{Duration: *duration, Out: os.Stdout}
+		o := bench.RunOptions{Duration: *duration, Out: os.Stdout, ServerMemLimit: *memLimit}
 		if *only != "" {
 			re, err := regexp.Compile(*only)
 			if err != nil {
