@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -107,9 +108,7 @@ func (s *Server) linkProblem(c *gin.Context, err error) {
 // editable are the states in which the citizen may change the demand.
 var editable = []string{workflow.Draft, workflow.CorrectionRequested}
 
-func isEditable(d *models.Demand) bool {
-	return d.State == workflow.Draft || d.State == workflow.CorrectionRequested
-}
+func isEditable(d *models.Demand) bool { return slices.Contains(editable, d.State) }
 
 // fieldID is the id of a procedure field's control. The prefix keeps a
 // field named, say, "contenu" from taking the id of the page's main.
@@ -160,7 +159,7 @@ func (s *Server) formField(base string, d *models.Demand, f models.Field, atts [
 		Required: f.Required || (f.Type == "checkboxes" && f.Min != nil && *f.Min > 0),
 		Options:  f.Options, Autocomplete: autocompletes[f.Type], Rows: 5,
 		Value: forms.InputValue(values[f.Name]), Error: st.errs[f.Name],
-		ToCorrect: d.State == workflow.CorrectionRequested && contains(d.CorrectionFields, f.Name),
+		ToCorrect: d.State == workflow.CorrectionRequested && slices.Contains(d.CorrectionFields, f.Name),
 	}
 	if f.Type == "address" {
 		ff.Rows = 3
@@ -271,6 +270,8 @@ func (s *Server) readDemandPost(c *gin.Context, d *models.Demand, p *models.Proc
 		}
 		post.values.Add(name, string(b))
 	}
+	// Only a form read to its end counts as the whole form: saving one cut
+	// short would erase the answers that came after the cut.
 	post.hasForm = post.values.Has("_formulaire")
 	return post, nil
 }
@@ -378,15 +379,6 @@ func cleanFilename(name string) string {
 		return "document"
 	}
 	return name
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // attachedCounts counts the files of each field.

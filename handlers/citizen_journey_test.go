@@ -125,7 +125,7 @@ func TestCitizenJourney(t *testing.T) {
 		t.Fatalf("assurance files: %d", n)
 	}
 	// Remove the draft of the insurance certificate.
-	remove, ok := page.Doc.Find(`#champ-assurance-bloc li:contains("brouillon-assurance.pdf") button`).Attr("hx-post")
+	remove, ok := page.Doc.Find(`#champ-assurance-bloc li:contains("brouillon-assurance.pdf") button`).Attr("data-hx-post")
 	if !ok {
 		t.Fatal("no remove button")
 	}
@@ -263,7 +263,7 @@ func TestCitizenJourney(t *testing.T) {
 	}
 
 	// The citizen corrects the surface, replaces the plan, and resubmits.
-	vue, ok := follow.Doc.Find(`#champ-plan-bloc li:contains("vue.png") button`).Attr("hx-post")
+	vue, ok := follow.Doc.Find(`#champ-plan-bloc li:contains("vue.png") button`).Attr("data-hx-post")
 	if !ok {
 		t.Fatal("files cannot be removed during a correction")
 	}

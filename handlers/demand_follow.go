@@ -53,7 +53,10 @@ func (s *Server) showDemand(c *gin.Context, status int, st formState, flash *vie
 		State: d.State, StateLabel: label, Explanation: explanation, SubmittedAt: d.SubmittedAt,
 		ReceiptURL: base + "/recepisse.pdf"}
 	for _, ev := range hist {
-		it := historyItem(ev)
+		it, ok := historyItem(ev)
+		if !ok {
+			continue
+		}
 		data.History = append(data.History, it)
 		if ev.Kind == "message" {
 			data.Messages = append(data.Messages, it)
@@ -107,9 +110,10 @@ func citizenStatus(state string) (label, explanation string) {
 	return workflow.StateLabel(state), ""
 }
 
-// historyItem words one public event for the citizen.
-func historyItem(ev models.Event) views.HistoryItem {
-	it := views.HistoryItem{At: ev.At, Message: ev.Message}
+// historyItem words one public event for the citizen; ok is false for an
+// event that says nothing to them (an audit line without a message).
+func historyItem(ev models.Event) (it views.HistoryItem, ok bool) {
+	it = views.HistoryItem{At: ev.At, Message: ev.Message}
 	switch workflow.Event(ev.Kind) {
 	case workflow.Submit:
 		it.Title = "Demande déposée."
@@ -129,7 +133,10 @@ func historyItem(ev models.Event) views.HistoryItem {
 	case workflow.Archive:
 		it.Title = "Demande archivée."
 	default:
+		if ev.Message == "" {
+			return it, false
+		}
 		it.Title = "Message de la mairie :"
 	}
-	return it
+	return it, true
 }

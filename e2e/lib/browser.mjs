@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { axe, desktop, recordHTML, reflow } from './checks.mjs';
+import { choose, press, typeInto } from './keyboard.mjs';
 
 export const baseURL = process.env.BASE_URL;
 if (!baseURL) throw new Error('BASE_URL is not set: run the browser tests with `make e2e`');
@@ -30,13 +31,15 @@ export function launch() {
   });
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const slug = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
-// scenario declares a test that runs fn(run) with a fresh browser.
-export function scenario(name, fn) {
+// scenario declares a test that runs fn(run) with a fresh browser. With
+// keyboard, every person acts with the keyboard only (see Actor.click).
+export function scenario(name, fn, { keyboard = false } = {}) {
   test(name, async () => {
     const browser = await launch();
-    const run = new Run(browser, name);
+    const run = new Run(browser, name, keyboard);
     try {
       await fn(run);
       await run.finish();
@@ -50,9 +53,10 @@ export function scenario(name, fn) {
 }
 
 class Run {
-  constructor(browser, name) {
+  constructor(browser, name, keyboard) {
     this.browser = browser;
     this.name = name;
+    this.keyboard = keyboard;
     this.actors = [];
     this.shots = [];
   }
@@ -112,10 +116,54 @@ export class Actor {
   // leads to, and checks it. It returns what fn returned.
   async step(label, fn) {
     this.stepName = label;
-    const out = await fn(this.page);
-    await this.page.waitForLoadState('load');
-    await this.check();
-    return out;
+    const page = this.page;
+    // Playwright's click waits for the navigation it starts, a key press
+    // does not: watch for a main-frame navigation and wait for its load.
+    let navigating = false;
+    let loaded = false;
+    const onRequest = (r) => {
+      if (r.isNavigationRequest() && r.frame() === page.mainFrame()) { navigating = true; loaded = false; }
+    };
+    const onLoad = () => { if (navigating) loaded = true; };
+    page.on('request', onRequest);
+    page.on('load', onLoad);
+    try {
+      const out = await fn(page);
+      const quiet = Date.now() + 300; // a key press starts loading a moment later
+      while (!navigating && Date.now() < quiet) await sleep(20);
+      const deadline = Date.now() + 15_000;
+      while (navigating && !loaded) {
+        if (Date.now() > deadline) throw new Error(`${this.name} › ${label}: the page did not finish loading`);
+        await sleep(20);
+      }
+      await this.check();
+      return out;
+    } finally {
+      page.off('request', onRequest);
+      page.off('load', onLoad);
+    }
+  }
+
+  // click, fill, choose and tick act on an element with the mouse, or, in a
+  // keyboard-only scenario, by reaching it with Tab and using keys.
+  async click(locator) {
+    if (this.run.keyboard) await press(this.page, locator, 'Enter');
+    else await locator.click();
+  }
+
+  async fill(locator, text) {
+    if (this.run.keyboard) await typeInto(this.page, locator, text);
+    else await locator.fill(text);
+  }
+
+  async choose(locator, label) {
+    if (this.run.keyboard) await choose(this.page, locator, label);
+    else await locator.selectOption({ label });
+  }
+
+  async tick(locator) {
+    if (this.run.keyboard) await press(this.page, locator, 'Space');
+    else await locator.check();
   }
 
   // check runs the checks on the page as it is now and keeps a screenshot.

@@ -4,7 +4,7 @@
 // tabTo presses Tab (or Shift+Tab with back) until the locator's element has
 // the focus, and fails if it is not reached within `max` presses or if an
 // element on the way shows no focus indicator.
-export async function tabTo(page, locator, { max = 100, back = false } = {}) {
+export async function tabTo(page, locator, { max = 200, back = false } = {}) {
   const target = await locator.elementHandle();
   if (!target) throw new Error(`tabTo: ${locator} is not on the page`);
   const invisible = [];
@@ -34,8 +34,22 @@ export async function press(page, locator, key = 'Enter', opts) {
   await page.keyboard.press(key);
 }
 
-// typeInto reaches a field with Tab and types text into it.
+// typeInto reaches a field with Tab and types text into it, replacing
+// what it held.
 export async function typeInto(page, locator, text, opts) {
   await tabTo(page, locator, opts);
+  await page.keyboard.press('Control+A');
   await page.keyboard.type(text);
+}
+
+// choose reaches a select with Tab and moves through its options with the
+// down arrow until the one labelled `label` is selected.
+export async function choose(page, select, label, opts) {
+  await tabTo(page, select, opts);
+  for (let i = 0; i < 50; i++) {
+    const current = await select.evaluate((s) => s.selectedOptions[0]?.label);
+    if (current === label) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`choose: no option « ${label} » in ${select}`);
 }

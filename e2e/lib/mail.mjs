@@ -6,8 +6,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // openMail opens, in the actor's window, the newest e-mail to `to` whose
 // subject matches `subject` (a string it contains, or a RegExp), waiting a
-// few seconds for it to arrive. It returns the subject, the text and the
-// links of the mail; the page stays on the mail so that a link can be clicked.
+// few seconds for it to arrive (as the actor does: by keyboard or not). It returns
+// the subject, the text and the links of the mail; the page stays on the
+// mail so that a link can be followed.
 export async function openMail(actor, { to, subject }) {
   const want = typeof subject === 'string' ? (s) => s.includes(subject) : (s) => subject.test(s);
   const deadline = Date.now() + 10_000;
@@ -19,7 +20,7 @@ export async function openMail(actor, { to, subject }) {
       const link = rows.nth(i).getByRole('link');
       const s = (await link.textContent()).trim();
       if (want(s)) {
-        await actor.step(`ouvre l'e-mail « ${s} »`, () => link.click());
+        await actor.step(`ouvre l'e-mail « ${s} »`, () => actor.click(link));
         const body = actor.page.locator('pre');
         return {
           subject: s,

@@ -1,0 +1,81 @@
+// What people do on Guichet, step by step, as they would: through the pages'
+// labels, roles and button names. Each step is checked (lib/browser.mjs).
+
+import assert from 'node:assert/strict';
+
+import { openMail } from './mail.mjs';
+
+// The demo commune, loaded by a development instance.
+export const portal = '/c/plassans/';
+export const password = 'plassans2017';
+export const logins = {
+  accueil: 'agent@plassans.fr',
+  supervisor: 'manager@plassans.fr',
+};
+export const signalement = "Signalement d'un dysfonctionnement";
+
+// mainText is what the page says, for assertions on what the person reads.
+export const mainText = (page) => page.locator('main').innerText();
+
+// assertSays fails unless the page's main content contains every text.
+export async function assertSays(page, ...texts) {
+  const text = await mainText(page);
+  for (const t of texts) assert.ok(text.includes(t), `expected « ${t} » on ${page.url()}, the page says:\n${text}`);
+}
+
+// startSignalement goes from the commune portal to a new draft of the
+// demo's "signalement", as a citizen does.
+export async function startSignalement(citizen, { email, name }) {
+  const page = citizen.page;
+  await citizen.goto(portal, 'ouvre le portail de la commune');
+  await citizen.step('choisit la démarche', () => citizen.click(page.getByRole('link', { name: signalement })));
+  await citizen.step('commence sa demande', async () => {
+    await citizen.fill(page.getByLabel('Votre adresse e-mail'), email);
+    await citizen.fill(page.getByLabel('Vos nom et prénom'), name);
+    await citizen.click(page.getByRole('button', { name: 'Commencer ma demande' }));
+  });
+  await assertSays(page, 'Brouillon');
+}
+
+// fillSignalement types the answers of a signalement into the open form.
+export async function fillSignalement(citizen, { categorie, lieu, description }) {
+  const page = citizen.page;
+  await citizen.choose(page.getByLabel('Type de problème'), categorie);
+  await citizen.fill(page.getByLabel('Lieu du problème'), lieu);
+  await citizen.fill(page.getByLabel('Description'), description);
+}
+
+// submitSignalement makes and submits a signalement; it returns the
+// reference shown on the confirmation page.
+export async function submitSignalement(citizen, demand) {
+  await startSignalement(citizen, demand);
+  const page = citizen.page;
+  await citizen.step('remplit et dépose sa demande', async () => {
+    await fillSignalement(citizen, demand);
+    await citizen.click(page.getByRole('button', { name: 'Déposer ma demande' }));
+  });
+  await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été déposée' }).waitFor();
+  const found = (await mainText(page)).match(/Référence\s+(\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/);
+  assert.ok(found, 'the confirmation page shows no reference');
+  return found[1];
+}
+
+// openFollowLink opens the newest e-mail to the citizen whose subject
+// matches, and follows its link to the demand's page.
+export async function openFollowLink(citizen, { email, subject }) {
+  const mail = await openMail(citizen, { to: email, subject });
+  await citizen.step('suit le lien de l’e-mail', () => citizen.click(citizen.page.getByRole('link', { name: /\/suivi\// }).first()));
+  return mail;
+}
+
+// signIn opens the back office and signs in.
+export async function signIn(agent, email) {
+  const page = agent.page;
+  await agent.goto('/gestion/', 'ouvre l’espace des agents');
+  await agent.step('se connecte', async () => {
+    await agent.fill(page.getByLabel('Adresse e-mail'), email);
+    await agent.fill(page.getByLabel('Mot de passe'), password);
+    await agent.click(page.getByRole('button', { name: 'Se connecter' }));
+  });
+  await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+}
