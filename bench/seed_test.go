@@ -61,6 +61,19 @@ func TestSeedIsWhatTheWorkflowWouldRecord(t *testing.T) {
 		}
 	}
 
+	// The counts per state that a trigger keeps match the loaded demands.
+	var counted, differ int
+	fixture.Must(t, db.NewRaw("SELECT count(*) FROM pg_tables WHERE tablename = 'demand_state_counts'").Scan(ctx, &counted))
+	if counted > 0 {
+		fixture.Must(t, db.NewRaw(`SELECT count(*) FROM (
+			(SELECT commune_id, state, count(*) AS n FROM demands GROUP BY 1, 2 EXCEPT SELECT commune_id, state, n FROM demand_state_counts)
+			UNION ALL
+			(SELECT commune_id, state, n FROM demand_state_counts WHERE n > 0 EXCEPT SELECT commune_id, state, count(*) FROM demands GROUP BY 1, 2)) d`).Scan(ctx, &differ))
+		if differ != 0 {
+			t.Errorf("%d counts per commune and state differ from the demands", differ)
+		}
+	}
+
 	var demands []models.Demand
 	fixture.Must(t, db.NewSelect().Model(&demands).Order("id").Scan(ctx))
 	if len(demands) != 2000 {
