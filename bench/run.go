@@ -51,23 +51,19 @@ type bed struct {
 	voirie  *models.Service
 	// The load test's citizens submit to another commune, so that the
 	// measured one stays as seeded.
-	portal    *models.Commune
-	report    *models.Procedure // its report of a problem (signalement)
-	demands   int               // in the whole database
-	local     int               // in the commune
-	refs      []string
-	ids       []int64
-	deepAt    time.Time
-	deepID    int64
-	deepRow   int
-	engine    *workflow.Engine
-	results   []Result
-	startedAt time.Time
+	portal  *models.Commune
+	report  *models.Procedure // its report of a problem (signalement)
+	demands int               // in the whole database
+	local   int               // in the commune
+	refs    []string
+	ids     []int64
+	engine  *workflow.Engine
+	results []Result
 }
 
 // Run measures on a seeded database and prints the results table.
 func Run(ctx context.Context, db *bun.DB, o RunOptions) error {
-	b := &bed{db: db, o: o, startedAt: time.Now()}
+	b := &bed{db: db, o: o}
 	if err := b.setup(ctx); err != nil {
 		return err
 	}
@@ -114,13 +110,6 @@ func (b *bed) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The deep page is page 101 of the list (or the last for a small commune).
-	b.deepRow = min(100*pageSize, b.local-pageSize)
-	err = b.db.NewRaw("SELECT updated_at, id FROM demands WHERE commune_id = ? ORDER BY updated_at DESC, id DESC OFFSET ? LIMIT 1",
-		c.ID, b.deepRow).Scan(ctx, &b.deepAt, &b.deepID)
-	if err != nil {
-		return err
-	}
 	b.engine = b.o.Engine
 	return nil
 }
@@ -148,44 +137,19 @@ func (b *bed) add(r Result) {
 var searchTerms = []string{"Dupont", "Lefèvre", "Nguyen", "victor hugo", "lampadaire", "nid-de-poule", "terrasse",
 	"poubelles debordent", "Garcia trottoir", "echafaudage", "dépôt sauvage", "Chevalier"}
 
-// queries measures what one agent's page asks of the database.
+// queries measures, at the database only, what opening a demand costs.
 func (b *bed) queries(ctx context.Context) error {
 	cid := b.commune.ID
-	page := func(f dashboardQuery) func(ctx context.Context, i int) error {
-		return func(ctx context.Context, i int) error {
-			ds, err := dashboardPage(ctx, b.db, cid, f)
-			if err == nil && len(ds) == 0 {
-				err = errors.New("empty page")
-			}
-			return err
-		}
+	err := b.latency(ctx, "query: demand by reference", func(ctx context.Context, i int) error {
+		_, err := models.DemandByReference(ctx, b.db, cid, b.refs[i%len(b.refs)])
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	steps := []struct {
-		name string
-		fn   func(ctx context.Context, i int) error
-	}{
-		{"dashboard: first page", page(dashboardQuery{})},
-		{"dashboard: filtered (transferred to Voirie)", page(dashboardQuery{States: []string{workflow.Transferred}, ServiceID: b.voirie.ID})},
-		{"dashboard: deep page (keyset)", page(dashboardQuery{AfterAt: &b.deepAt, AfterID: b.deepID})},
-		{"dashboard: deep page (OFFSET)", page(dashboardQuery{Offset: b.deepRow})},
-		{"search by reference", func(ctx context.Context, i int) error {
-			_, err := models.DemandByReference(ctx, b.db, cid, b.refs[i%len(b.refs)])
-			return err
-		}},
-		{"full-text search (French)", func(ctx context.Context, i int) error {
-			_, err := dashboardPage(ctx, b.db, cid, dashboardQuery{Text: searchTerms[i%len(searchTerms)]})
-			return err
-		}},
-		{"demand page data (demand, files, history)", func(ctx context.Context, i int) error {
-			return b.demandPage(ctx, b.ids[i%len(b.ids)])
-		}},
-	}
-	for _, s := range steps {
-		if err := b.latency(ctx, s.name, s.fn); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b.latency(ctx, "query: agent's demand page data (demand, procedure, files, history)", func(ctx context.Context, i int) error {
+		return b.demandPage(ctx, b.ids[i%len(b.ids)])
+	})
 }
 
 // demandPage reads what the agent's demand page shows.
