@@ -106,9 +106,12 @@ func (b *bed) pgbench(ctx context.Context) error {
 		if err != nil {
 			return r, err
 		}
-		lat, err := pgbenchLatencies(dir)
+		lat, failed, err := pgbenchLatencies(dir)
 		if err != nil {
 			return r, err
+		}
+		if failed > 0 {
+			r.Note = fmt.Sprintf("%d failed transactions; ", failed)
 		}
 		s := summarize(name, lat, time.Second)
 		r.P50, r.P95, r.P99 = s.P50, s.P95, s.P99
@@ -144,7 +147,7 @@ func (b *bed) pgbench(ctx context.Context) error {
 func (b *bed) ratio(r Result, apply string) {
 	for _, a := range b.results {
 		if a.Name == apply && r.PerSec > 0 {
-			r.Note = fmt.Sprintf("Apply reaches %.0f%% of it", 100*a.PerSec/r.PerSec)
+			r.Note += fmt.Sprintf("Apply reaches %.0f%% of it", 100*a.PerSec/r.PerSec)
 		}
 	}
 	b.add(r)
@@ -167,32 +170,36 @@ func parsePgbench(name, out string) (Result, error) {
 }
 
 // pgbenchLatencies reads the per-transaction logs (-l) that pgbench wrote
-// in dir, then removes them: the third column is the latency in µs.
-func pgbenchLatencies(dir string) ([]time.Duration, error) {
+// in dir, then removes them: the third column is the latency in µs, or
+// "failed" (a deadlock or serialization failure).
+func pgbenchLatencies(dir string) (lat []time.Duration, failed int, err error) {
 	logs, err := filepath.Glob(filepath.Join(dir, "tx.*"))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var lat []time.Duration
 	for _, l := range logs {
 		b, err := os.ReadFile(l)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 			f := strings.Fields(line)
 			if len(f) < 3 {
 				continue
 			}
+			if f[2] == "failed" {
+				failed++
+				continue
+			}
 			us, err := strconv.ParseInt(f[2], 10, 64)
 			if err != nil {
-				return nil, fmt.Errorf("pgbench log %s: %q", l, line)
+				return nil, 0, fmt.Errorf("pgbench log %s: %q", l, line)
 			}
 			lat = append(lat, time.Duration(us)*time.Microsecond)
 		}
 		os.Remove(l)
 	}
-	return lat, nil
+	return lat, failed, nil
 }
 
 // pgbenchBinary looks in PATH, then in Debian's versioned directories.
