@@ -10,6 +10,13 @@ import (
 	"github.com/uptrace/bun"
 )
 
+// History kinds about service links, besides the workflow's events.
+const (
+	KindLinkOpened = "link_opened" // a service opened its link (at most once an hour per assignment)
+	KindLinkResent = "link_resent" // a new link was sent to a service whose link had expired
+	KindReminder   = "reminder"    // a service was reminded of a demand waiting on it
+)
+
 // ServiceByName finds a service of a commune by its name, case-insensitively.
 func ServiceByName(ctx context.Context, db bun.IDB, communeID int64, name string) (*Service, error) {
 	s := new(Service)
@@ -26,7 +33,8 @@ func RevokeServiceLinks(ctx context.Context, db bun.IDB, communeID, serviceID in
 	return epoch, notFound(err)
 }
 
-// HeldDemand is a demand in a service's hands, with what its board shows.
+// HeldDemand is a demand in a service's hands, with what its board shows
+// (only the columns the board needs are read).
 type HeldDemand struct {
 	Demand         `bun:",extend"`
 	ProcedureTitle string
@@ -38,7 +46,8 @@ type HeldDemand struct {
 func HeldDemands(ctx context.Context, db bun.IDB, communeID, serviceID int64) ([]HeldDemand, error) {
 	var ds []HeldDemand
 	err := db.NewSelect().Model(&ds).ModelTableExpr("demands AS d").
-		ColumnExpr("d.*").ColumnExpr("p.title AS procedure_title").
+		ColumnExpr("d.id, d.commune_id, d.reference, d.state, d.citizen_name, d.citizen_email, d.service_id, d.assignment_id, d.submitted_at, d.updated_at").
+		ColumnExpr("p.title AS procedure_title").
 		Join("JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id").
 		Where("d.commune_id = ? AND d.service_id = ?", communeID, serviceID).
 		Where("d.state = 'transferred' OR (d.state = 'correction_requested' AND d.correction_by = 'service')").

@@ -77,7 +77,7 @@ func (r *Reminders) remind(ctx context.Context, tx bun.Tx, rem models.Reminder, 
 		return err
 	}
 	return models.AddEvent(ctx, tx, &models.Event{
-		CommuneID: d.CommuneID, DemandID: d.ID, At: now, Kind: "reminder",
+		CommuneID: d.CommuneID, DemandID: d.ID, At: now, Kind: models.KindReminder,
 		ActorKind: workflow.KindSystem, ActorName: "Guichet", Channel: workflow.ChannelSystem, Visibility: models.Internal,
 		Message: fmt.Sprintf("Rappel envoyé au service %s : demande en attente depuis %d jours.", s.Name, days),
 		Details: map[string]any{"service_id": s.ID, "assignment_id": a.ID},

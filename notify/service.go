@@ -9,6 +9,7 @@ import (
 
 	"guichet/links"
 	"guichet/models"
+	"guichet/workflow"
 )
 
 // ServiceToken signs a service's link to act on a demand under one
@@ -94,4 +95,28 @@ func (n *Notifier) MailBoard(ctx context.Context, db bun.IDB, c *models.Commune,
 		Link:     &Link{Label: "Ouvrir le tableau de bord", URL: u},
 		LinkNote: fmt.Sprintf("Ce lien est réservé à votre service et valable jusqu'au %s ; ne le transférez pas en dehors du service.", formatDay(exp)),
 	})
+}
+
+// resendEvery limits new links sent on request for one assignment, so that
+// an old link cannot be used to flood the service's mailbox.
+const resendEvery = 15 * time.Minute
+
+// ResendServiceLink sends the service a fresh link to a demand it still
+// holds, at its own address, at most once every 15 minutes per assignment;
+// it reports whether it sent one. The request is recorded in the history.
+func (n *Notifier) ResendServiceLink(ctx context.Context, db *bun.DB, m ServiceMail, s *models.Service, a *models.Assignment) (bool, error) {
+	sent := false
+	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		sent, err = models.AddEventOnce(ctx, tx, &models.Event{
+			CommuneID: m.Demand.CommuneID, DemandID: m.Demand.ID, Kind: models.KindLinkResent,
+			ActorKind: workflow.KindService, ActorID: &s.ID, ActorName: s.Name, Channel: workflow.ChannelLink,
+			Visibility: models.Internal, Message: "Nouveau lien demandé depuis un lien expiré ou révoqué, envoyé à " + s.Email + ".",
+		}, a.ID, resendEvery)
+		if err != nil || !sent {
+			return err
+		}
+		return n.MailService(ctx, tx, s, a, m)
+	})
+	return sent, err
 }

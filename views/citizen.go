@@ -111,13 +111,6 @@ type DataItem struct {
 	File  bool
 }
 
-// HistoryItem is one public step of a demand's life.
-type HistoryItem struct {
-	At      time.Time
-	Title   string
-	Message string
-}
-
 // Confirmation is the Data of "citizen/confirmation".
 type Confirmation struct {
 	ProcedureTitle string

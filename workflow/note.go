@@ -31,17 +31,26 @@ func (a Actor) mayNote(d *models.Demand) bool {
 	return false
 }
 
+// CheckNote checks a note's text as Note will.
+func CheckNote(text string) error {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return apperr.Field("message", "Écrivez la note.")
+	case utf8.RuneCountInString(text) > MaxMessageLength:
+		return apperr.Field("message", fmt.Sprintf("La note est trop longue (%d caractères au plus).", MaxMessageLength))
+	}
+	return nil
+}
+
 // Note appends an internal note (never shown to the citizen) to a demand's
 // history. It leaves the demand itself, and so its version, unchanged; the
 // demand's row is locked meanwhile so that a note never lands after a
 // decision that took the demand from the service.
 func (e *Engine) Note(ctx context.Context, demandID int64, actor Actor, text string) (*models.Event, error) {
 	text = strings.TrimSpace(text)
-	switch {
-	case text == "":
-		return nil, apperr.Field("message", "Écrivez la note.")
-	case utf8.RuneCountInString(text) > MaxMessageLength:
-		return nil, apperr.Field("message", fmt.Sprintf("La note est trop longue (%d caractères au plus).", MaxMessageLength))
+	if err := CheckNote(text); err != nil {
+		return nil, err
 	}
 	var ev *models.Event
 	err := e.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {

@@ -19,6 +19,8 @@ Commandes :
   diagram                  affiche la machine à états (Mermaid)
   agent add                crée un agent (voir guichet agent add -h)
   procedure import FICHIER importe des démarches d'un fichier YAML ou JSON
+  service board-link       envoie à un service le lien de son tableau de bord
+  service revoke           révoque tous les liens d'un service
   keygen                   affiche une nouvelle clé pour LINK_KEYS
   bench seed|run           remplit une base de démonstration à grande échelle et mesure
                            les performances (voir docs/PERFORMANCE.md)
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string) error {
 		return agentCmd(ctx, rest)
 	case "procedure":
 		return procedureCmd(ctx, rest)
+	case "service":
+		return serviceCmd(ctx, rest)
 	case "keygen":
 		return keygen()
 	case "bench":

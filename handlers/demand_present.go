@@ -1,0 +1,140 @@
+package handlers
+
+import (
+	"fmt"
+	"strings"
+
+	"guichet/files"
+	"guichet/forms"
+	"guichet/models"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// Presenting a demand (its answers, files and history) for the pages that
+// show one.
+
+// demandFields lists the answers of a demand in its form's order; file
+// questions are shown with the files.
+func demandFields(p *models.Procedure, d *models.Demand) []views.DataRow {
+	var rows []views.DataRow
+	for _, f := range p.Form {
+		if f.Type == "file" {
+			continue
+		}
+		v := forms.Display(f, d.Data[f.Name])
+		if v == "" {
+			v = "Non renseigné"
+		}
+		rows = append(rows, views.DataRow{Label: f.Label, Value: v})
+	}
+	return rows
+}
+
+// fieldLabels maps a procedure's field names to their labels.
+func fieldLabels(p *models.Procedure) map[string]string {
+	m := make(map[string]string, len(p.Form))
+	for _, f := range p.Form {
+		m[f.Name] = f.Label
+	}
+	return m
+}
+
+func demandFiles(p *models.Procedure, as []models.Attachment, base string) []views.FileRow {
+	labels := fieldLabels(p)
+	rows := make([]views.FileRow, len(as))
+	for i, a := range as {
+		k, _ := files.KindOf(a.ContentType)
+		rows[i] = views.FileRow{Name: a.Filename, Field: labels[a.Field], Size: a.Size, At: a.CreatedAt,
+			Type: k.Label, By: uploaderLabel[a.UploadedBy], URL: fmt.Sprintf("%s/pieces/%d", base, a.ID)}
+		if k.Inline {
+			rows[i].Preview = rows[i].URL + "?apercu=1"
+		}
+	}
+	return rows
+}
+
+// uploaderLabel says who added a file, for the commune's staff.
+var uploaderLabel = map[string]string{
+	workflow.KindCitizen: "l'usager", workflow.KindAgent: "l'accueil", workflow.KindService: "un service",
+}
+
+// historyItems turns history events into what a page shows.
+func historyItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
+	labels := fieldLabels(p)
+	fields := make(map[string]models.Field, len(p.Form))
+	for _, f := range p.Form {
+		fields[f.Name] = f
+	}
+	label := func(name any) string {
+		if l, ok := labels[fmt.Sprint(name)]; ok {
+			return l
+		}
+		return fmt.Sprint(name)
+	}
+	items := make([]views.HistoryItem, 0, len(evs))
+	for _, ev := range evs {
+		it := views.HistoryItem{At: ev.At, Actor: actorLabel(ev), Message: ev.Message, Internal: ev.Visibility == models.Internal}
+		switch ev.Kind {
+		case string(workflow.Submit):
+			it.Title = "Demande déposée"
+		case string(workflow.Accept):
+			it.Title = "Demande acceptée"
+		case string(workflow.Refuse):
+			it.Title = "Demande refusée"
+		case string(workflow.RequestCorrection):
+			it.Title = "Correction demandée à l'usager"
+			if fs, ok := ev.Details["fields"].([]any); ok && len(fs) > 0 {
+				names := make([]string, len(fs))
+				for i, f := range fs {
+					names[i] = label(f)
+				}
+				it.Lines = append(it.Lines, "Champs à corriger : "+strings.Join(names, ", "))
+			}
+		case string(workflow.Resubmit):
+			it.Title = "Demande corrigée par l'usager"
+			// Old and new values, so agents and services see what the citizen changed.
+			if cs, ok := ev.Details["changes"].([]any); ok {
+				for _, c := range cs {
+					if m, ok := c.(map[string]any); ok {
+						f := fields[fmt.Sprint(m["field"])]
+						it.Lines = append(it.Lines, fmt.Sprintf("%s : « %s » → « %s »", label(m["field"]), forms.Display(f, m["old"]), forms.Display(f, m["new"])))
+					}
+				}
+			}
+		case string(workflow.Transfer):
+			it.Title = fmt.Sprintf("Transmise au service %v", ev.Details["service"])
+		case string(workflow.ReturnToGuichet):
+			it.Title = "Renvoyée à l'accueil"
+		case string(workflow.Archive):
+			it.Title = "Demande archivée"
+		case workflow.KindNote:
+			it.Title = "Note interne"
+		case workflow.KindFileAdded:
+			it.Title = "Fichier joint"
+		case models.KindLinkOpened:
+			it.Title = "Lien du service ouvert"
+		case models.KindLinkResent:
+			it.Title = "Nouveau lien envoyé au service"
+		case models.KindReminder:
+			it.Title = "Rappel envoyé au service"
+		default:
+			it.Title = ev.Kind
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// actorLabel says who acted, and how.
+func actorLabel(ev models.Event) string {
+	switch ev.ActorKind {
+	case workflow.KindCitizen:
+		return "L'usager (" + ev.ActorName + ")"
+	case workflow.KindService:
+		return "Service " + ev.ActorName + ", par son lien sécurisé"
+	case workflow.KindSystem:
+		return "Guichet (automatique)"
+	}
+	return ev.ActorName
+}

@@ -1,0 +1,56 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/links"
+	"guichet/notify"
+	"guichet/views"
+)
+
+// serviceLinkResend sends a fresh link to the service's own address (never
+// to an address typed here) when its link expired or was revoked while the
+// demand is still in its hands.
+func (s *Server) serviceLinkResend(c *gin.Context) {
+	cm := s.linkCommune(c)
+	if cm == nil {
+		return
+	}
+	l, err := s.resolveServiceLink(c, cm)
+	switch err {
+	case nil:
+		redirect(c, l.path()) // the link works: nothing to send
+		return
+	case links.ErrExpired, errLinkRevoked:
+	default:
+		s.serviceLinkProblem(c, l, err)
+		return
+	}
+	if l.ended() {
+		s.renderServiceStatus(c, l, http.StatusForbidden, "", nil)
+		return
+	}
+	sent, err := s.Notifier.ResendServiceLink(c, s.DB, notify.ServiceMail{
+		Commune: cm, Procedure: l.procedure, Demand: l.demand,
+		Subject: fmt.Sprintf("Nouveau lien pour la demande %s : %s", l.demand.Reference, l.procedure.Title),
+		Intro:   []string{"Voici un nouveau lien pour la demande ci-dessous, demandé depuis un lien qui avait expiré ou avait été révoqué."},
+	}, l.service, l.assignment)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := views.LinkProblemData{Title: "Nouveau lien envoyé",
+		Message: fmt.Sprintf("Un nouveau lien vient d'être envoyé à l'adresse du service, %s. Ouvrez-le depuis cette boîte aux lettres.", l.service.Email)}
+	if sent {
+		s.Worker.Kick()
+	} else {
+		data.Title = "Nouveau lien déjà envoyé"
+		data.Message = fmt.Sprintf("Un nouveau lien a déjà été envoyé à l'adresse du service, %s, il y a moins de 15 minutes. Consultez cette boîte aux lettres.", l.service.Email)
+	}
+	p := s.page(c, data.Title)
+	p.Data = data
+	s.render(c, http.StatusOK, "service/link_problem", p)
+}
