@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"guichet/models"
+	"guichet/notify"
 )
 
 // The handler measures call the application in-process, through the real
@@ -60,6 +61,13 @@ func (b *bed) handlers(ctx context.Context) error {
 			return err
 		}
 	}
+	// Demands Voirie holds, with the assignment its links are made for.
+	var held []models.Assignment
+	err := b.db.NewRaw(`SELECT assignment_id AS id, id AS demand_id, commune_id, service_id FROM demands
+		WHERE commune_id = ? AND state = 'transferred' AND service_id = ? ORDER BY id LIMIT 100`, b.commune.ID, b.voirie.ID).Scan(ctx, &held)
+	if err != nil {
+		return err
+	}
 	queue, filtered := "/gestion/", fmt.Sprintf("/gestion/?etat=transferred&service=%d", b.voirie.ID)
 	steps := []struct {
 		name  string
@@ -77,6 +85,23 @@ func (b *bed) handlers(ctx context.Context) error {
 		}},
 		{"handler: citizen's demand page (data, files, public history)", false, func(ctx context.Context, i int) error {
 			u, err := b.o.Notifier.FollowURL(b.commune, &models.Demand{ID: b.ids[i%len(b.ids)], CommuneID: b.commune.ID})
+			if err != nil {
+				return err
+			}
+			_, err = b.serve(ctx, httptest.NewRequest(http.MethodGet, strings.TrimPrefix(u, b.o.Notifier.BaseURL), nil), nil, http.StatusOK)
+			return err
+		}},
+		{"handler: service's demand page (data, files, full history)", false, func(ctx context.Context, i int) error {
+			a := held[i%len(held)]
+			tok, _, err := b.o.Notifier.ServiceToken(b.commune, b.voirie, &a)
+			if err != nil {
+				return err
+			}
+			_, err = b.serve(ctx, httptest.NewRequest(http.MethodGet, notify.ServicePath(b.commune, tok), nil), nil, http.StatusOK)
+			return err
+		}},
+		{"handler: service board (every demand Voirie holds)", false, func(ctx context.Context, i int) error {
+			u, _, err := b.o.Notifier.BoardURL(b.commune, b.voirie)
 			if err != nil {
 				return err
 			}
