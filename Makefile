@@ -5,7 +5,7 @@
 GO ?= go
 BIN := bin/guichet
 
-.PHONY: build run test vet fmt bench e2e clean
+.PHONY: build run test vet fmt bench bench-scale e2e clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/guichet
@@ -29,6 +29,16 @@ e2e: build
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Measures at the scale of a large platform (docs/PERFORMANCE.md): each size
+# gets its own PostgreSQL in var/bench-N (git-ignored), seeded once (the
+# million takes about two minutes and 3 GB), then measured.
+BENCH_SIZES ?= 10000 100000 1000000
+bench-scale: build
+	@for n in $(BENCH_SIZES); do \
+	  test -f var/bench-$$n/seeded || { DATA_DIR=var/bench-$$n ./$(BIN) bench seed -demands $$n && touch var/bench-$$n/seeded; } || exit 1; \
+	  DATA_DIR=var/bench-$$n ./$(BIN) bench run $(BENCH_FLAGS) || exit 1; \
+	done
 
 clean:
 	rm -rf bin

@@ -33,6 +33,9 @@ var Services = []models.Service{
 	{Name: "État civil", Email: "etat-civil@plassans.fr", Active: true},
 }
 
+// Procedures are the demo procedures' definitions.
+func Procedures() ([]forms.Definition, error) { return forms.Parse(proceduresYAML) }
+
 // Loaded tells whether the demo commune exists.
 func Loaded(ctx context.Context, db bun.IDB) (bool, error) {
 	return db.NewSelect().Model((*models.Commune)(nil)).Where("slug = 'plassans'").Exists(ctx)
@@ -41,7 +44,7 @@ func Loaded(ctx context.Context, db bun.IDB) (bool, error) {
 // Load creates the demo commune in one transaction. hash turns the demo
 // password into the stored hash (the auth package's, at its configured cost).
 func Load(ctx context.Context, db *bun.DB, hash func(string) (string, error)) (*models.Commune, error) {
-	defs, err := forms.Parse(proceduresYAML)
+	defs, err := Procedures()
 	if err != nil {
 		return nil, fmt.Errorf("demo procedures: %w", err)
 	}

@@ -4,11 +4,11 @@
 package models
 
 import (
-	"database/sql"
 	"fmt"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 )
@@ -16,10 +16,16 @@ import (
 // Open connects to PostgreSQL. It uses pgx's database/sql driver rather than
 // bun's pgdriver, whose placeholder handling mis-parses some SQL comments.
 func Open(dsn string) (*bun.DB, error) {
-	sqldb, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	// bun writes the arguments into the SQL text, so no two statements are
+	// alike: pgx's default (prepare and cache each statement) would cost a
+	// second round trip per query and fill the server with prepared
+	// statements. The simple protocol takes one round trip.
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	sqldb := stdlib.OpenDB(*cfg)
 	sqldb.SetMaxOpenConns(20)
 	sqldb.SetMaxIdleConns(20)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)

@@ -195,9 +195,6 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	}
 
 	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
-	if _, err := tx.NewUpdate().Model(d).WherePK().Exec(ctx); err != nil {
-		return nil, err
-	}
 	if err := models.AddEvent(ctx, tx, hist); err != nil {
 		return nil, err
 	}
@@ -212,6 +209,18 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		if err := e.Notifier.Notify(ctx, tx, ch); err != nil {
 			return nil, fmt.Errorf("notify %s: %w", ev, err)
 		}
+	}
+	// The demand's row is written last: the counts per state its trigger
+	// updates are shared by the whole commune, and their locks last until
+	// commit. Only what a transition changes is written: rewriting the data
+	// would recompute the search vector for nothing.
+	cols := []string{"state", "version", "updated_at", "submitted_at", "decided_at", "correction_by",
+		"correction_message", "correction_fields", "service_id", "assignment_id"}
+	if in.Data != nil && (ev == Submit || ev == Resubmit) {
+		cols = append(cols, "data")
+	}
+	if _, err := tx.NewUpdate().Model(d).Column(cols...).WherePK().Exec(ctx); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

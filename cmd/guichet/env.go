@@ -20,6 +20,7 @@ import (
 type env struct {
 	cfg *config.Config
 	db  *bun.DB
+	dsn string
 	log *slog.Logger
 }
 
@@ -53,7 +54,7 @@ func withDB(ctx context.Context, fn func(*env) error) error {
 	if err := migrations.Migrate(ctx, db); err != nil {
 		return err
 	}
-	return fn(&env{cfg: cfg, db: db, log: log})
+	return fn(&env{cfg: cfg, db: db, dsn: dsn, log: log})
 }
 
 func keygen() error {

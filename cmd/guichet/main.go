@@ -22,6 +22,8 @@ Commandes :
   service board-link       envoie à un service le lien de son tableau de bord
   service revoke           révoque tous les liens d'un service
   keygen                   affiche une nouvelle clé pour LINK_KEYS
+  bench seed|run           remplit une base de démonstration à grande échelle et mesure
+                           les performances (voir docs/PERFORMANCE.md)
 
 Sans DATABASE_URL, guichet démarre sa propre base PostgreSQL dans DATA_DIR/pg.
 `
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string) error {
 		return serviceCmd(ctx, rest)
 	case "keygen":
 		return keygen()
+	case "bench":
+		return benchCmd(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

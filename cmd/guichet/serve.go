@@ -25,30 +25,11 @@ func serve(ctx context.Context, args []string) error {
 				return err
 			}
 		}
-		keys, err := e.cfg.Keys()
+		srv, err := newServer(e)
 		if err != nil {
 			return err
 		}
-		signer := links.NewRotating(keys...)
-		worker := &jobs.Worker{DB: e.db, Log: e.log}
-		if e.cfg.SMTPURL != "" {
-			sc, err := mail.ParseSMTPURL(e.cfg.SMTPURL)
-			if err != nil {
-				return err
-			}
-			worker.Sender = mail.NewSMTPSender(sc, e.cfg.MailFrom)
-		} else if !e.cfg.Dev() {
-			return errors.New("configuration: SMTP_URL is required in production")
-		}
-		renderer, err := views.New()
-		if err != nil {
-			return err
-		}
-		n := &notify.Notifier{BaseURL: e.cfg.BaseURL, Links: signer, FollowLinkTTL: e.cfg.FollowLinkTTL, ServiceLinkTTL: e.cfg.ServiceLinkTTL, BoardLinkTTL: e.cfg.BoardLinkTTL}
-		srv := &handlers.Server{
-			DB: e.db, Config: e.cfg, Views: renderer, Links: signer, Notifier: n, Worker: worker, Log: e.log,
-			Engine: &workflow.Engine{DB: e.db, Notifier: n},
-		}
+		worker, n := srv.Worker, srv.Notifier
 		go worker.Run(ctx)
 		periodic := func(what string, run func(context.Context, time.Time) (int, error)) {
 			go jobs.Every(ctx, time.Hour, func(ctx context.Context) {
@@ -78,4 +59,33 @@ func serve(ctx context.Context, args []string) error {
 		defer cancel()
 		return hs.Shutdown(shutdown)
 	})
+}
+
+// newServer wires the application: link signer, mail worker, templates,
+// notifier and workflow engine.
+func newServer(e *env) (*handlers.Server, error) {
+	keys, err := e.cfg.Keys()
+	if err != nil {
+		return nil, err
+	}
+	signer := links.NewRotating(keys...)
+	worker := &jobs.Worker{DB: e.db, Log: e.log}
+	if e.cfg.SMTPURL != "" {
+		sc, err := mail.ParseSMTPURL(e.cfg.SMTPURL)
+		if err != nil {
+			return nil, err
+		}
+		worker.Sender = mail.NewSMTPSender(sc, e.cfg.MailFrom)
+	} else if !e.cfg.Dev() {
+		return nil, errors.New("configuration: SMTP_URL is required in production")
+	}
+	renderer, err := views.New()
+	if err != nil {
+		return nil, err
+	}
+	n := &notify.Notifier{BaseURL: e.cfg.BaseURL, Links: signer, FollowLinkTTL: e.cfg.FollowLinkTTL, ServiceLinkTTL: e.cfg.ServiceLinkTTL, BoardLinkTTL: e.cfg.BoardLinkTTL}
+	return &handlers.Server{
+		DB: e.db, Config: e.cfg, Views: renderer, Links: signer, Notifier: n, Worker: worker, Log: e.log,
+		Engine: &workflow.Engine{DB: e.db, Notifier: n},
+	}, nil
 }

@@ -1,0 +1,174 @@
+package bench_test
+
+import (
+	"context"
+	"io"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"guichet/auth"
+	"guichet/bench"
+	"guichet/fixture"
+	"guichet/models"
+	"guichet/testdb"
+	"guichet/workflow"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+func seed(t *testing.T, demands, communes int) *bun.DB {
+	t.Helper()
+	db := testdb.New(t)
+	err := bench.Seed(context.Background(), db, bench.SeedOptions{
+		Demands: demands, Communes: communes, Workers: 2, Out: io.Discard,
+		Hash: func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) },
+	})
+	fixture.Must(t, err)
+	return db
+}
+
+func indexesAndKeys(t *testing.T, db bun.IDB) []string {
+	var defs []string
+	err := db.NewRaw(`
+		SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid::regclass::text IN (?)
+		UNION ALL
+		SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid::regclass::text IN (?)
+		ORDER BY 1`, bun.In(tables), bun.In(tables)).Scan(context.Background(), &defs)
+	fixture.Must(t, err)
+	return defs
+}
+
+var tables = []string{"demands", "assignments", "demand_events", "attachments"}
+
+// The seeded data is what the workflow would have recorded: each demand's
+// history leads from draft to its state, version counts the transitions,
+// assignments match, and the engine takes each open demand further.
+func TestSeedIsWhatTheWorkflowWouldRecord(t *testing.T) {
+	ctx := context.Background()
+	before := indexesAndKeys(t, testdb.New(t))
+	db := seed(t, 2000, 3)
+
+	if after := indexesAndKeys(t, db); len(after) != len(before) {
+		t.Fatalf("indexes and keys after the seed:\n%v\nwant:\n%v", after, before)
+	} else {
+		for i := range after {
+			if after[i] != before[i] {
+				t.Errorf("after the seed %q, want %q", after[i], before[i])
+			}
+		}
+	}
+
+	// The counts per state that a trigger keeps match the loaded demands.
+	var counted, differ int
+	fixture.Must(t, db.NewRaw("SELECT count(*) FROM pg_tables WHERE tablename = 'demand_state_counts'").Scan(ctx, &counted))
+	if counted > 0 {
+		fixture.Must(t, db.NewRaw(`SELECT count(*) FROM (
+			(SELECT commune_id, state, count(*) AS n FROM demands GROUP BY 1, 2 EXCEPT SELECT commune_id, state, n FROM demand_state_counts)
+			UNION ALL
+			(SELECT commune_id, state, n FROM demand_state_counts WHERE n > 0 EXCEPT SELECT commune_id, state, count(*) FROM demands GROUP BY 1, 2)) d`).Scan(ctx, &differ))
+		if differ != 0 {
+			t.Errorf("%d counts per commune and state differ from the demands", differ)
+		}
+	}
+
+	var demands []models.Demand
+	fixture.Must(t, db.NewSelect().Model(&demands).Order("id").Scan(ctx))
+	if len(demands) != 2000 {
+		t.Fatalf("%d demands, want 2000", len(demands))
+	}
+	byState := map[string][]models.Demand{}
+	refFormat := regexp.MustCompile(`^20\d\d-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$`)
+	for _, d := range demands {
+		byState[d.State] = append(byState[d.State], d)
+		if !refFormat.MatchString(d.Reference) {
+			t.Errorf("demand %d: reference %q", d.ID, d.Reference)
+		}
+		evs, err := models.History(ctx, db, d.CommuneID, d.ID, false)
+		fixture.Must(t, err)
+		if d.Version != len(evs)+1 {
+			t.Errorf("demand %d (%s): version %d with %d events", d.ID, d.State, d.Version, len(evs))
+		}
+		from := workflow.Draft
+		last := d.CreatedAt
+		for _, ev := range evs {
+			if ev.FromState != from || ev.At.Before(last) || ev.At.After(time.Now()) {
+				t.Errorf("demand %d: event %s %s→%s at %s follows state %s at %s", d.ID, ev.Kind, ev.FromState, ev.ToState, ev.At, from, last)
+			}
+			from, last = ev.ToState, ev.At
+		}
+		if from != d.State {
+			t.Errorf("demand %d: history ends in %s, state is %s", d.ID, from, d.State)
+		}
+		if (d.State == workflow.Draft) != (d.SubmittedAt == nil) || (d.DecidedAt != nil) != (from == workflow.Accepted || from == workflow.Refused || from == workflow.Archived) {
+			t.Errorf("demand %d (%s): submitted %v, decided %v", d.ID, d.State, d.SubmittedAt, d.DecidedAt)
+		}
+		if d.AssignmentID != nil {
+			a, err := models.AssignmentByID(ctx, db, d.CommuneID, *d.AssignmentID)
+			fixture.Must(t, err)
+			open := d.State == workflow.Transferred || d.State == workflow.CorrectionRequested
+			if a.DemandID != d.ID || a.ServiceID != *d.ServiceID || (a.EndedAt == nil) != open {
+				t.Errorf("demand %d (%s): assignment %+v", d.ID, d.State, a)
+			}
+		}
+	}
+	for _, s := range workflow.AllStates {
+		if len(byState[s]) == 0 {
+			t.Errorf("no demand in state %s", s)
+		}
+	}
+
+	// The engine takes a few demands of each open state further, with the
+	// actor the history says holds them.
+	engine := &workflow.Engine{DB: db}
+	for _, d := range append(byState[workflow.Submitted][:3], byState[workflow.ReturnedToGuichet][:1]...) {
+		var accueil models.Agent
+		fixture.Must(t, db.NewSelect().Model(&accueil).Where("commune_id = ? AND role = 'accueil'", d.CommuneID).Limit(1).Scan(ctx))
+		var svc int64
+		fixture.Must(t, db.NewSelect().Model((*models.Service)(nil)).Column("id").Where("commune_id = ?", d.CommuneID).Limit(1).Scan(ctx, &svc))
+		apply(t, engine, d, workflow.Transfer, workflow.AgentActor(&accueil), workflow.Input{ServiceID: svc})
+	}
+	for _, d := range byState[workflow.Transferred][:3] {
+		svc, err := models.ServiceByID(ctx, db, d.CommuneID, *d.ServiceID)
+		fixture.Must(t, err)
+		apply(t, engine, d, workflow.Accept, workflow.ServiceActor(svc, *d.AssignmentID, ""), workflow.Input{})
+	}
+	for _, d := range byState[workflow.CorrectionRequested][:3] {
+		apply(t, engine, d, workflow.Resubmit, workflow.CitizenActor(d.CommuneID, d.ID, d.CitizenEmail), workflow.Input{})
+	}
+	for _, d := range byState[workflow.Accepted][:3] {
+		apply(t, engine, d, workflow.Archive, workflow.SystemActor(d.CommuneID), workflow.Input{})
+	}
+	for _, d := range byState[workflow.Draft][:3] {
+		apply(t, engine, d, workflow.Submit, workflow.CitizenActor(d.CommuneID, d.ID, d.CitizenEmail), workflow.Input{})
+	}
+
+	// The generated text is found by the French search.
+	d := byState[workflow.Archived][0]
+	var found bool
+	err := db.NewRaw("SELECT EXISTS (SELECT 1 FROM demands WHERE id = ? AND search @@ plainto_tsquery('fr_unaccent', ?))", d.ID, d.CitizenName).Scan(ctx, &found)
+	fixture.Must(t, err)
+	if !found {
+		t.Errorf("search for %q does not find demand %d", d.CitizenName, d.ID)
+	}
+}
+
+func apply(t *testing.T, e *workflow.Engine, d models.Demand, ev workflow.Event, a workflow.Actor, in workflow.Input) {
+	t.Helper()
+	in.Version = d.Version
+	if _, err := e.Apply(context.Background(), d.ID, ev, a, in); err != nil {
+		t.Errorf("demand %d (%s): %s by %s: %v", d.ID, d.State, ev, a.Kind, err)
+	}
+}
+
+// A second seed into the same database is refused rather than mixed in.
+func TestSeedTwiceIsRefused(t *testing.T) {
+	db := seed(t, 10, 1)
+	err := bench.Seed(context.Background(), db, bench.SeedOptions{Demands: 10, Communes: 1, Out: io.Discard,
+		Hash: func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }})
+	if err == nil {
+		t.Fatal("second seed accepted")
+	}
+}

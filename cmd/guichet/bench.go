@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"regexp"
+	"runtime/pprof"
+	"time"
+
+	"guichet/auth"
+	"guichet/bench"
+)
+
+const benchUsage = `usage : guichet bench seed -demands N -communes C
+        guichet bench run [options]   (guichet bench run -h)`
+
+// benchCmd: the data generator and the measures of docs/PERFORMANCE.md.
+func benchCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%s", benchUsage)
+	}
+	switch args[0] {
+	case "seed":
+		fs := flag.NewFlagSet("bench seed", flag.ContinueOnError)
+		demands := fs.Int("demands", 10_000, "nombre de demandes")
+		communes := fs.Int("communes", 20, "nombre de communes")
+		workers := fs.Int("workers", 2, "connexions de chargement en parallèle")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if *demands < 1 || *communes < 1 {
+			return fmt.Errorf("-demands et -communes doivent être positifs")
+		}
+		return withDB(ctx, func(e *env) error {
+			params := e.cfg.PasswordParams()
+			return bench.Seed(ctx, e.db, bench.SeedOptions{
+				Demands: *demands, Communes: *communes, Workers: *workers, Out: os.Stdout,
+				Hash: func(pw string) (string, error) { return auth.HashPassword(pw, params) },
+			})
+		})
+	case "run":
+		fs := flag.NewFlagSet("bench run", flag.ContinueOnError)
+		duration := fs.Duration("duration", 5*time.Second, "durée de chaque mesure")
+		only := fs.String("only", "", "ne lancer que les mesures dont le nom correspond à cette expression régulière")
+		memLimit := fs.String("server-memlimit", "", "GOMEMLIMIT du serveur mis en charge (ex. 128MiB)")
+		cpuprofile := fs.String("cpuprofile", "", "écrire le profil CPU de guichet pendant les mesures dans ce fichier")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		}
+		o := bench.RunOptions{Duration: *duration, Out: os.Stdout, ServerMemLimit: *memLimit}
+		if *only != "" {
+			re, err := regexp.Compile(*only)
+			if err != nil {
+				return fmt.Errorf("-only : %w", err)
+			}
+			o.Only = re
+		}
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		o.Guichet = self
+		return withDB(ctx, func(e *env) error {
+			// The application measured in-process, wired as `serve` wires it,
+			// in development mode: mail stays in the database.
+			e.cfg.Env = "development"
+			e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+			srv, err := newServer(e)
+			if err != nil {
+				return err
+			}
+			o.DSN, o.Handler, o.Engine, o.Notifier = e.dsn, srv.Handler(), srv.Engine, srv.Notifier
+			return bench.Run(ctx, e.db, o)
+		})
+	}
+	return fmt.Errorf("%s", benchUsage)
+}
