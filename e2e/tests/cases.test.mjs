@@ -74,7 +74,7 @@ async function caseB(run) {
   await assertSays(page, "En cours de vérification", 'Devant le 48 rue de la République');
 
   await openDemand(accueil, reference);
-  await assertSays(accueil.page, "À vérifier par l'accueil", 'Devant le 48 rue de la République', 'Demande corrigée et renvoyée');
+  await assertSays(accueil.page, "À vérifier par l'accueil", 'Devant le 48 rue de la République', "Demande corrigée par l'usager");
   await agentAct(accueil, 'Accepter la demande', { confirm: confirm.accept });
   await assertSays(accueil.page, 'Demande acceptée');
   await decisionSeen(citizen, { ...tom, reference, word: 'acceptée', label: 'Acceptée', says: ['a été acceptée'] });
@@ -139,8 +139,8 @@ async function caseC(run) {
   const history = sp.getByRole('list').filter({ has: sp.getByText('Demande déposée') });
   const steps = await history.locator(':scope > li').allInnerTexts();
   const expected = [
-    'Demande déposée', 'Transmise au service Voirie', 'Lien ouvert par le service', "Correction demandée à l'usager", ask,
-    'Demande corrigée et renvoyée', 'devant la boulangerie', "Renvoyée à l'accueil", why,
+    'Demande déposée', 'Transmise au service Voirie', 'Lien du service ouvert', "Correction demandée à l'usager", ask,
+    "Demande corrigée par l'usager", 'devant la boulangerie', "Renvoyée à l'accueil", why,
     'Transmise au service Urbanisme', 'Demande acceptée',
   ];
   // Every step, in order, with its message (other entries may come between).
