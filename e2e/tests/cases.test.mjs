@@ -99,6 +99,9 @@ async function caseC(run) {
   // Voirie asks the citizen for a detail.
   await openServiceLink(voirie, { email: 'voirie@plassans.fr', subject: `Demande ${reference} à traiter` });
   await assertSays(voirie.page, reference, 'Une palissade de chantier');
+  await voirie.step('ouvre la version imprimable', () => voirie.click(voirie.page.getByRole('link', { name: 'Version imprimable' })));
+  await assertSays(voirie.page, reference, 'Une palissade de chantier');
+  await voirie.step('revient à la demande', () => voirie.page.goBack());
   const ask = 'Depuis quand la palissade est-elle là, et devant quel commerce ?';
   await serviceAct(voirie, "Demander une correction à l'usager", { label: "Message à l'usager", message: ask, button: 'Demander une correction…' });
 
