@@ -9,14 +9,26 @@ import (
 
 	"guichet/files"
 	"guichet/models"
+	"guichet/workflow"
 )
 
-// attachmentDownload sends a file back with the type sniffed at upload, as
-// a download; ?apercu=1 shows images and PDFs in the browser instead.
+// attachmentDownload sends one of the citizen's own files back, as a
+// download; ?apercu=1 shows images and PDFs in the browser instead. Files
+// added by agents or services are internal: the citizen never gets them.
 func (s *Server) attachmentDownload(c *gin.Context) {
 	d, _, _ := followed(c)
+	s.sendAttachment(c, d.CommuneID, d.ID, false)
+}
+
+// sendAttachment sends the file :id of a demand with the type sniffed at
+// upload; internal tells whether files added by agents or services may be
+// sent too.
+func (s *Server) sendAttachment(c *gin.Context, communeID, demandID int64, internal bool) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
-	a, err := models.AttachmentByID(c, s.DB, d.CommuneID, d.ID, id)
+	a, err := models.AttachmentByID(c, s.DB, communeID, demandID, id)
+	if err == nil && !internal && a.UploadedBy != workflow.KindCitizen {
+		err = models.ErrNotFound
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/models"
+	"guichet/workflow"
 )
 
 // attachmentRemove takes a file off a draft or a demand being corrected.
@@ -18,6 +19,9 @@ func (s *Server) attachmentRemove(c *gin.Context) {
 	}
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	a, err := models.AttachmentByID(c, s.DB, d.CommuneID, d.ID, id)
+	if err == nil && a.UploadedBy != workflow.KindCitizen {
+		err = models.ErrNotFound // an internal file is none of the citizen's business
+	}
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		s.fail(c, err)
 		return

@@ -38,7 +38,7 @@ func (s *Server) afterFileAction(c *gin.Context, post *demandPost, field string,
 			c.Status(http.StatusNoContent)
 			return
 		}
-		atts, err := models.Attachments(c, s.DB, d.CommuneID, d.ID)
+		atts, err := models.CitizenAttachments(c, s.DB, d.CommuneID, d.ID)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -307,21 +307,13 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 		return err
 	}
 	name := cleanFilename(part.FileName())
-	limit := min(s.Config.MaxFileSize, s.Config.MaxDemandSize-used)
-	info, err := s.files().Save(part, limit)
-	var refused *files.RefusedError
-	switch {
-	case errors.Is(err, files.ErrTooLarge) && limit < s.Config.MaxFileSize:
-		post.fileErrs[field] = demandFull(name, s.Config.MaxDemandSize, used)
-		return nil
-	case errors.Is(err, files.ErrTooLarge):
-		post.fileErrs[field] = fmt.Sprintf("« %s » est trop volumineux : %s au plus par fichier. Réduisez-le (photo moins grande, PDF compressé) ou découpez-le.", name, limitSize(s.Config.MaxFileSize))
-		return nil
-	case errors.As(err, &refused):
-		post.fileErrs[field] = fmt.Sprintf("« %s » n'a pas été joint. %s", name, refused.Reason())
-		return nil
-	case err != nil:
+	info, refusal, err := s.saveUpload(part, name, used)
+	if err != nil {
 		return err
+	}
+	if refusal != "" {
+		post.fileErrs[field] = refusal
+		return nil
 	}
 	a := &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Field: field, Filename: name,
 		ContentType: info.ContentType, Size: info.Size, SHA256: info.SHA256, UploadedBy: workflow.KindCitizen}
@@ -341,6 +333,24 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 		}
 	}
 	return nil
+}
+
+// saveUpload stores an uploaded file named name on a demand whose files
+// already take used bytes. A file refused (too large for a file or for
+// the room left, of a type not accepted) comes back with the French reason.
+func (s *Server) saveUpload(r io.Reader, name string, used int64) (info files.Info, refusal string, err error) {
+	limit := min(s.Config.MaxFileSize, s.Config.MaxDemandSize-used)
+	info, err = s.files().Save(r, limit)
+	var refused *files.RefusedError
+	switch {
+	case errors.Is(err, files.ErrTooLarge) && limit < s.Config.MaxFileSize:
+		return info, demandFull(name, s.Config.MaxDemandSize, used), nil
+	case errors.Is(err, files.ErrTooLarge):
+		return info, fmt.Sprintf("« %s » est trop volumineux : %s au plus par fichier. Réduisez-le (photo moins grande, PDF compressé) ou découpez-le.", name, limitSize(s.Config.MaxFileSize)), nil
+	case errors.As(err, &refused):
+		return info, fmt.Sprintf("« %s » n'a pas été joint. %s", name, refused.Reason()), nil
+	}
+	return info, "", err
 }
 
 func demandFull(name string, max, used int64) string {

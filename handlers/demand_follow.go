@@ -21,7 +21,7 @@ func (s *Server) demandFollow(c *gin.Context) {
 // page answers a post, flash a message about that post.
 func (s *Server) showDemand(c *gin.Context, status int, st formState, flash *views.Flash) {
 	d, p, base := followed(c)
-	atts, err := models.Attachments(c, s.DB, d.CommuneID, d.ID)
+	atts, err := models.CitizenAttachments(c, s.DB, d.CommuneID, d.ID)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"guichet/files"
 	"guichet/forms"
 	"guichet/models"
 	"guichet/views"
@@ -39,13 +40,23 @@ func fieldLabels(p *models.Procedure) map[string]string {
 	return m
 }
 
-func demandFiles(p *models.Procedure, as []models.Attachment) []views.FileRow {
+func demandFiles(p *models.Procedure, as []models.Attachment, base string) []views.FileRow {
 	labels := fieldLabels(p)
 	rows := make([]views.FileRow, len(as))
 	for i, a := range as {
-		rows[i] = views.FileRow{Name: a.Filename, Field: labels[a.Field], Size: a.Size, At: a.CreatedAt}
+		k, _ := files.KindOf(a.ContentType)
+		rows[i] = views.FileRow{Name: a.Filename, Field: labels[a.Field], Size: a.Size, At: a.CreatedAt,
+			Type: k.Label, By: uploaderLabel[a.UploadedBy], URL: fmt.Sprintf("%s/pieces/%d", base, a.ID)}
+		if k.Inline {
+			rows[i].Preview = rows[i].URL + "?apercu=1"
+		}
 	}
 	return rows
+}
+
+// uploaderLabel says who added a file, for the commune's staff.
+var uploaderLabel = map[string]string{
+	workflow.KindCitizen: "l'usager", workflow.KindAgent: "l'accueil", workflow.KindService: "un service",
 }
 
 // historyItems turns history events into what a page shows.
@@ -99,6 +110,8 @@ func historyItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 			it.Title = "Demande archivée"
 		case workflow.KindNote:
 			it.Title = "Note interne"
+		case workflow.KindFileAdded:
+			it.Title = "Fichier joint"
 		case models.KindLinkOpened:
 			it.Title = "Lien du service ouvert"
 		case models.KindLinkResent:

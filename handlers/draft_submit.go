@@ -62,7 +62,7 @@ func (s *Server) checkDemand(c *gin.Context, d *models.Demand, p *models.Procedu
 	if !post.hasForm {
 		return nil, nil, nil, apperr.New(apperr.Invalid, "Le formulaire est incomplet : rechargez la page et recommencez.")
 	}
-	atts, err := models.Attachments(c, s.DB, d.CommuneID, d.ID)
+	atts, err := models.CitizenAttachments(c, s.DB, d.CommuneID, d.ID)
 	if err != nil {
 		return nil, nil, nil, err
 	}

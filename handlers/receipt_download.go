@@ -25,7 +25,7 @@ func (s *Server) receiptDownload(c *gin.Context) {
 		return
 	}
 	cm := commune(c)
-	atts, err := models.Attachments(c, s.DB, d.CommuneID, d.ID)
+	atts, err := models.CitizenAttachments(c, s.DB, d.CommuneID, d.ID)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -9,9 +9,11 @@ func (s *Server) serviceRoutes(r *gin.Engine) {
 	link := "/c/:commune/service/:token"
 	r.GET(link, s.serviceShow)
 	r.GET(link+"/impression", s.servicePrint)
+	r.GET(link+"/pieces/:id", s.serviceFileDownload)
 	for _, act := range serviceActions {
 		r.POST(link+"/"+act.slug, s.serviceActionTake(act))
 	}
 	r.POST(link+"/"+noteAction.slug, s.serviceActionTake(noteAction))
+	r.POST(link+"/"+fileSlug, s.serviceFileUpload)
 	r.POST(link+"/nouveau-lien", s.serviceLinkResend)
 }

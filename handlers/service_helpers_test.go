@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -83,4 +85,28 @@ func (c *client) act(link, slug string, fill map[string][]string) *response {
 	v := actionValues(confirm, "/"+slug)
 	v.Set("confirm", "1")
 	return c.post(link+"/"+slug, v)
+}
+
+// postFile sends a form holding one file input, named input, as a
+// same-origin browser would: the values first, then the file.
+func (c *client) postFile(path string, values url.Values, input, filename string, content []byte) *response {
+	c.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range values {
+		for _, v := range vs {
+			fixture.Must(c.t, mw.WriteField(k, v))
+		}
+	}
+	w, err := mw.CreateFormFile(input, filename)
+	fixture.Must(c.t, err)
+	_, err = w.Write(content)
+	fixture.Must(c.t, err)
+	fixture.Must(c.t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, c.abs(path), &body)
+	fixture.Must(c.t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", c.app.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
 }

@@ -35,8 +35,12 @@ func (l *serviceLink) actor(person string) workflow.Actor {
 	return workflow.ServiceActor(l.service, l.assignment.ID, person)
 }
 
-// holds tells whether the link grants action now.
-func (l *serviceLink) holds() bool { return l.actor("").HoldsDemand(l.demand) }
+// holds tells whether the link grants action now: a service the commune
+// deactivated no longer acts, its links only show.
+func (l *serviceLink) holds() bool { return l.service.Active && l.actor("").HoldsDemand(l.demand) }
+
+// serviceInactive explains why a deactivated service's link only shows.
+const serviceInactive = "La mairie a désactivé votre service dans Guichet : ce lien permet seulement de consulter la demande, plus d'agir dessus. Pour toute question, contactez l'accueil de la mairie."
 
 // ended tells whether the assignment is over (decided, returned): the link
 // then only says where the demand stands.

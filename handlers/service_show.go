@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/files"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
@@ -61,7 +62,7 @@ func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.Servic
 	if err != nil {
 		return views.ServiceDemandData{}, err
 	}
-	files, err := models.Attachments(c, s.DB, l.commune.ID, d.ID)
+	atts, err := models.Attachments(c, s.DB, l.commune.ID, d.ID)
 	if err != nil {
 		return views.ServiceDemandData{}, err
 	}
@@ -70,7 +71,7 @@ func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.Servic
 		ServiceName: l.service.Name, CitizenName: d.CitizenName, CitizenEmail: d.CitizenEmail,
 		SubmittedAt: d.SubmittedAt, AssignedAt: a.CreatedAt, WaitingDays: int(time.Since(d.UpdatedAt) / (24 * time.Hour)),
 		LinkExpires: l.claims.ExpiresAt(), Version: d.Version,
-		Fields: demandFields(l.procedure, d), Files: demandFiles(l.procedure, files),
+		Fields: demandFields(l.procedure, d), Files: demandFiles(l.procedure, atts, l.path()),
 	}
 	var shown, notes []models.Event
 	for _, ev := range evs {
@@ -92,10 +93,13 @@ func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.Servic
 				data.Actions = append(data.Actions, act.slug)
 			}
 		}
-		data.Actions = append(data.Actions, noteAction.slug)
+		data.Actions = append(data.Actions, noteAction.slug, fileSlug)
+		data.FileHint = fmt.Sprintf("Fichier interne : l'accueil le verra, pas l'usager. Formats acceptés : %s ; %s au plus.", files.AcceptedLabels(), limitSize(s.Config.MaxFileSize))
 		for _, f := range l.procedure.Form {
 			data.FieldOptions = append(data.FieldOptions, views.Option{Value: f.Name, Label: f.Label})
 		}
+	} else if !l.service.Active {
+		data.Notice = serviceInactive
 	} else if d.State == workflow.CorrectionRequested {
 		data.Notice = "Votre service a demandé une correction à l'usager. La demande vous reviendra quand il l'aura corrigée : vous recevrez alors un e-mail, et ce lien permettra de nouveau d'agir."
 	}
@@ -158,6 +162,9 @@ func (s *Server) serviceStatusData(c *gin.Context, l *serviceLink) (views.Servic
 		}
 	}
 	data.Explanation = append(data.Explanation, now)
+	if !l.service.Active {
+		data.Explanation = append(data.Explanation, serviceInactive)
+	}
 	if l.ended() {
 		data.Explanation = append(data.Explanation, "Ce lien ne permet plus d'agir sur la demande.")
 	}

@@ -82,9 +82,7 @@ func AttachedSize(ctx context.Context, db bun.IDB, communeID, demandID int64) (i
 
 // AddAttachment records a file of a demand, under the demand's lock: the
 // demand must still be in one of the states given (a late upload after
-// submission is refused), the demand's files must stay within maxTotal
-// bytes, and the same content added twice to the same field (a double
-// click) is recorded once.
+// submission is refused); see InsertAttachment.
 func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string, maxTotal int64) error {
 	return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := LockDemand(ctx, tx, a.CommuneID, a.DemandID)
@@ -94,25 +92,35 @@ func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []stri
 		if !slices.Contains(states, d.State) {
 			return ErrNotEditable
 		}
-		err = tx.NewSelect().Model(a).
-			Where("commune_id = ? AND demand_id = ? AND field = ? AND sha256 = ? AND deleted_at IS NULL", a.CommuneID, a.DemandID, a.Field, a.SHA256).
-			Limit(1).Scan(ctx)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		used, err := AttachedSize(ctx, tx, a.CommuneID, a.DemandID)
-		if err != nil {
-			return err
-		}
-		if used+a.Size > maxTotal {
-			return ErrDemandFull
-		}
-		_, err = tx.NewInsert().Model(a).Returning("id, created_at").Exec(ctx)
+		_, err = InsertAttachment(ctx, tx, a, maxTotal)
 		return err
 	})
+}
+
+// InsertAttachment records a file of a demand whose row the caller locked:
+// the demand's files must stay within maxTotal bytes, and the same content
+// added twice by the same kind of person to the same field (a double click)
+// is recorded once (added is then false, and a is the existing row).
+func InsertAttachment(ctx context.Context, tx bun.IDB, a *Attachment, maxTotal int64) (added bool, err error) {
+	err = tx.NewSelect().Model(a).
+		Where("commune_id = ? AND demand_id = ? AND field = ? AND sha256 = ? AND uploaded_by = ? AND deleted_at IS NULL",
+			a.CommuneID, a.DemandID, a.Field, a.SHA256, a.UploadedBy).
+		Limit(1).Scan(ctx)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	used, err := AttachedSize(ctx, tx, a.CommuneID, a.DemandID)
+	if err != nil {
+		return false, err
+	}
+	if used+a.Size > maxTotal {
+		return false, ErrDemandFull
+	}
+	_, err = tx.NewInsert().Model(a).Returning("id, created_at").Exec(ctx)
+	return err == nil, err
 }
 
 // AttachmentByID finds a current file of a demand.

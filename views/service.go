@@ -14,6 +14,11 @@ type FileRow struct {
 	Field string // label of the form question it answers, if any
 	Size  int64
 	At    time.Time
+	Type  string // "PDF", "JPEG"…
+	By    string // who added it: "l'usager", "l'accueil", "un service"
+	URL   string // download
+	// Preview shows it in the browser (images, PDF); empty for other types.
+	Preview string
 }
 
 // HistoryItem is one line of a demand's history, ready to show.
@@ -49,6 +54,7 @@ type ServiceDemandData struct {
 	Actions        []string // action slugs the service may take now, in order
 	FieldOptions   []Option // the form's questions, for a correction request
 	Open           string   // the action whose form is shown open
+	FileHint       string   // what a file added for the accueil may be
 }
 
 // Can tells whether the action slug is offered.

@@ -1,0 +1,128 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/apperr"
+	"guichet/models"
+	"guichet/views"
+)
+
+// The service's form to add a file for the accueil.
+const (
+	fileSlug   = "piece"
+	fileInput  = fileSlug + "-fichier"
+	filePerson = fileSlug + "-person"
+)
+
+// serviceFileUpload attaches a file the service adds for the accueil (a
+// site report, a photo…): internal, never shown to the citizen, recorded
+// in the history. Like the citizen's uploads, it is streamed to disk, its
+// type checked from its content, its size bounded.
+func (s *Server) serviceFileUpload(c *gin.Context) {
+	l := s.serviceLink(c)
+	if l == nil {
+		return
+	}
+	if !l.holds() {
+		s.renderServiceStatus(c, l, http.StatusForbidden, "", nil)
+		return
+	}
+	person, att, refusal, err := s.readServiceFile(c, l)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	refuse := func(field, msg string) {
+		s.renderServiceDemand(c, l, http.StatusUnprocessableEntity, "service/show", views.Page{
+			Form: map[string]any{"open": fileSlug, filePerson: person}, Errors: views.FormErrors{field: msg}})
+	}
+	switch {
+	case utf8.RuneCountInString(person) > maxPersonName:
+		refuse(filePerson, "Votre nom est trop long (100 caractères au plus).")
+		return
+	case refusal != "":
+		refuse(fileInput, refusal)
+		return
+	case att == nil:
+		refuse(fileInput, "Choisissez le fichier à joindre.")
+		return
+	}
+	_, err = s.Engine.AddFile(c, l.demand.ID, l.actor(person), att, s.Config.MaxDemandSize)
+	switch {
+	case errors.Is(err, models.ErrDemandFull):
+		used, err := models.AttachedSize(c, s.DB, l.commune.ID, l.demand.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		refuse(fileInput, demandFull(att.Filename, s.Config.MaxDemandSize, used))
+	case apperr.CodeOf(err) == apperr.Forbidden:
+		s.renderServiceStatus(c, l, http.StatusForbidden, apperr.As(err).Message, nil)
+	case err != nil:
+		s.fail(c, err)
+	default:
+		setFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'accueil le verra ; l'usager ne le voit pas.")
+		redirect(c, l.path())
+	}
+}
+
+// readServiceFile reads the form as a stream, storing the file as it
+// arrives; a file refused comes back with the French reason.
+func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string, att *models.Attachment, refusal string, err error) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Config.MaxFileSize+1<<20)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return "", nil, "", nil // no file was sent
+	}
+	tooLarge := func(err error) (string, *models.Attachment, string, error) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return person, nil, fmt.Sprintf("Le fichier est trop volumineux : %s au plus.", limitSize(s.Config.MaxFileSize)), nil
+		}
+		return person, nil, "", err
+	}
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return person, att, refusal, nil
+		}
+		if err != nil {
+			return tooLarge(err)
+		}
+		if n > maxParts {
+			return "", nil, "", errors.New("too many form parts")
+		}
+		switch {
+		case part.FormName() == filePerson:
+			b, err := io.ReadAll(io.LimitReader(part, 4*maxPersonName+1))
+			if err != nil {
+				return tooLarge(err)
+			}
+			person = strings.TrimSpace(string(b))
+		case part.FormName() == fileInput && part.FileName() != "" && att == nil && refusal == "":
+			used, err := models.AttachedSize(c, s.DB, l.commune.ID, l.demand.ID)
+			if err != nil {
+				return "", nil, "", err
+			}
+			name := cleanFilename(part.FileName())
+			info, why, err := s.saveUpload(part, name, used)
+			if err != nil {
+				return tooLarge(err)
+			}
+			if refusal = why; refusal == "" {
+				att = &models.Attachment{Filename: name, ContentType: info.ContentType, Size: info.Size, SHA256: info.SHA256}
+			}
+		}
+		if _, err := io.Copy(io.Discard, part); err != nil {
+			return tooLarge(err)
+		}
+	}
+}

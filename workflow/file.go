@@ -1,0 +1,60 @@
+package workflow
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/uptrace/bun"
+
+	"guichet/apperr"
+	"guichet/models"
+)
+
+// KindFileAdded is the history kind of a file the accueil or a service
+// added to a demand: internal, like a note.
+const KindFileAdded = "file_added"
+
+// AddFile attaches an internal file (never shown to the citizen) to a
+// demand and records it in the history, in one transaction, under the
+// demand's lock: whoever may write a note may add a file. The demand's
+// files stay within maxTotal bytes (models.ErrDemandFull). The same file
+// sent twice is recorded once; ev is then nil.
+func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *models.Attachment, maxTotal int64) (ev *models.Event, err error) {
+	err = e.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		d, err := models.LockDemand(ctx, tx, actor.CommuneID, demandID)
+		if err == models.ErrNotFound {
+			return apperr.New(apperr.NotFound, "Cette demande n'existe pas.")
+		}
+		if err != nil {
+			return err
+		}
+		if !actor.mayNote(d) {
+			return apperr.New(apperr.Forbidden, "Vous ne pouvez pas joindre de fichier à cette demande dans son état actuel (« %s »).", StateLabel(d.State))
+		}
+		a.CommuneID, a.DemandID, a.UploadedBy = d.CommuneID, d.ID, actor.Kind
+		added, err := models.InsertAttachment(ctx, tx, a, maxTotal)
+		if err != nil || !added {
+			return err
+		}
+		ev = &models.Event{
+			CommuneID: d.CommuneID, DemandID: d.ID, At: e.now(), Kind: KindFileAdded,
+			ActorKind: actor.Kind, ActorName: actor.Name, Channel: actor.Channel, Message: a.Filename,
+			Visibility: models.Internal, Details: map[string]any{"attachment_id": a.ID, "size": a.Size, "type": a.ContentType},
+		}
+		if actor.ID != 0 {
+			ev.ActorID = &actor.ID
+		}
+		if actor.AssignmentID != 0 {
+			ev.Details["assignment_id"] = actor.AssignmentID
+		}
+		return models.AddEvent(ctx, tx, ev)
+	})
+	if errors.Is(err, models.ErrDemandFull) {
+		return nil, err // the caller words it with the room left
+	}
+	if err != nil {
+		return nil, apperr.As(err)
+	}
+	return ev, nil
+}
