@@ -71,13 +71,22 @@ function validateHTML(htmlDir) {
   const errors = messages.filter((m) => m.type === 'error' || m.subType === 'fatal');
   console.log(`HTML: ${files.length} distinct pages checked by the Nu Html Checker, ${errors.length} error(s)`);
   if (errors.length === 0) return true;
+  // One line per distinct error, with the pages that have it.
   mkdirSync(join(artifacts, 'html'), { recursive: true });
+  const groups = new Map();
   for (const e of errors) {
     const file = decodeURIComponent(new URL(e.url).pathname.split('/').pop());
-    // lib/page.mjs writes where it saw each page next to it.
-    const seen = JSON.parse(readFileSync(join(htmlDir, file.replace(/\.html$/, '.json')), 'utf8'));
-    console.error(`  ${seen.url} (${seen.step}) line ${e.lastLine}: ${e.message}\n    ${(e.extract || '').replace(/\n/g, ' ')}`);
     copyFileSync(join(htmlDir, file), join(artifacts, 'html', file));
+    // lib/checks.mjs writes where it saw each page next to it.
+    const seen = JSON.parse(readFileSync(join(htmlDir, file.replace(/\.html$/, '.json')), 'utf8'));
+    const key = e.message;
+    if (!groups.has(key)) groups.set(key, { e, file, pages: new Set() });
+    groups.get(key).pages.add(`${seen.url} (${seen.step})`);
+  }
+  for (const { e, file, pages } of groups.values()) {
+    console.error(`  ${e.message}\n    ${file} line ${e.lastLine}: ${(e.extract || '').replace(/\s+/g, ' ').slice(0, 200)}`);
+    for (const p of [...pages].slice(0, 3)) console.error(`    on ${p}`);
+    if (pages.size > 3) console.error(`    and ${pages.size - 3} more pages`);
   }
   console.error(`  the pages are kept in ${join(artifacts, 'html')}`);
   return false;

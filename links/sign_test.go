@@ -31,6 +31,7 @@ func TestSignVerify(t *testing.T) {
 	tampered[len(tampered)/2] ^= 1
 	other := links.New(keyB, nil)
 	rotated := links.New(keyB, nil, keyA, nil) // B signs now, A still verifies
+	rotated.Now = s.Now                        // the test clock, not the wall clock
 	cases := []struct {
 		name    string
 		signer  *links.Signer

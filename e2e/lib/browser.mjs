@@ -136,7 +136,14 @@ export class Actor {
         if (Date.now() > deadline) throw new Error(`${this.name} › ${label}: the page did not finish loading`);
         await sleep(20);
       }
-      await this.check();
+      try {
+        await this.check();
+      } catch (err) {
+        // A page that began loading after the quiet time: check it once loaded.
+        if (!/Execution context was destroyed/.test(err.message)) throw err;
+        await page.waitForLoadState('load');
+        await this.check();
+      }
       return out;
     } finally {
       page.off('request', onRequest);

@@ -41,10 +41,20 @@ export async function reflow(page) {
     const over = await page.evaluate(() => {
       const root = document.documentElement;
       if (root.scrollWidth <= root.clientWidth) return null;
+      // Name the culprits: what sticks out of the page, leaving aside what
+      // scrolls inside a clipping box, except positioned elements, which
+      // escape a box that is not their containing block.
+      const clipped = (el) => {
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+          if (getComputedStyle(p).overflowX !== 'visible') return true;
+        }
+        return false;
+      };
       const out = [];
       for (const el of document.body.querySelectorAll('*')) {
         const r = el.getBoundingClientRect();
-        if (r.right > root.clientWidth + 1 && out.length < 5) {
+        const positioned = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+        if (r.right > root.clientWidth + 1 && (positioned || !clipped(el)) && out.length < 5) {
           out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} (right edge ${Math.round(r.right)} px)`);
         }
       }

@@ -79,3 +79,55 @@ export async function signIn(agent, email) {
   });
   await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
 }
+
+// openDemand finds a demand by its reference from one of the back office's
+// lists (a menu item), as an agent with the reference at hand does, and
+// opens it.
+export async function openDemand(agent, reference, list = 'À traiter') {
+  const page = agent.page;
+  await agent.step(`ouvre « ${list} »`, () => agent.click(page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: list })));
+  await agent.step(`cherche la demande ${reference}`, async () => {
+    await agent.fill(page.getByLabel('Rechercher'), reference);
+    await agent.click(page.getByRole('button', { name: 'Filtrer' }));
+  });
+  await agent.step(`ouvre la demande ${reference}`, () => agent.click(page.getByRole('link', { name: `ouvrir la demande ${reference}` })));
+  await page.getByRole('heading', { level: 1, name: `Demande ${reference}` }).waitFor();
+}
+
+// agentAct opens one of the demand page's actions (a disclosure named by
+// its title), fills it, ticks its confirmation and sends it.
+export async function agentAct(agent, title, { message, service, confirm } = {}) {
+  const page = agent.page;
+  const action = page.locator('details', { has: page.locator('summary', { hasText: title }) });
+  await agent.step(title, async () => {
+    await agent.click(action.locator('summary'));
+    if (service) await agent.choose(action.getByRole('combobox', { name: /^Service/ }), service);
+    if (message) await agent.fill(action.getByRole('textbox'), message);
+    await agent.tick(action.getByRole('checkbox', { name: confirm }));
+    await agent.click(action.getByRole('button', { name: title }));
+  });
+}
+
+// openServiceLink: a service opens the newest e-mail to its address about
+// the demand and follows the signed link it holds.
+export async function openServiceLink(service, { email, subject }) {
+  const mail = await openMail(service, { to: email, subject });
+  await service.step('suit le lien de l’e-mail', () => service.click(service.page.getByRole('link', { name: /\/service\// }).first()));
+  await service.page.getByRole('heading', { level: 1, name: /^Demande / }).waitFor();
+  return mail;
+}
+
+// serviceAct opens one of the service page's actions, writes its message,
+// sends it and confirms on the next page.
+export async function serviceAct(service, title, { label, message, button }) {
+  const page = service.page;
+  const action = page.locator('details', { has: page.locator('summary', { hasText: title }) });
+  await service.step(title, async () => {
+    await service.click(action.locator('summary'));
+    if (message) await service.fill(action.getByLabel(label), message);
+    await service.click(action.getByRole('button', { name: button }));
+  });
+  await page.getByRole('heading', { level: 1, name: /confirmez$/ }).waitFor();
+  if (message) await assertSays(page, message);
+  await service.step(`confirme : ${title}`, () => service.click(page.getByRole('button', { name: 'Confirmer' })));
+}

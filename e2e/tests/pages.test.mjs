@@ -1,0 +1,102 @@
+// The pages the three cases do not pass through, so that axe-core, the
+// reflow check and the Nu Html Checker see them too: forms with their error
+// summary, files attached to a draft, bad links, sign-in failures, the
+// administration, print views.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { scenario } from '../lib/browser.mjs';
+import { assertSays, logins, openDemand, portal, signIn, submitSignalement } from '../lib/guichet.mjs';
+
+// A one-pixel PNG, as a plan to attach.
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+// errorSummary checks that the page shows an error summary with one link
+// per wrong field, and that its first link takes the focus to its field.
+async function errorSummary(actor, count) {
+  const page = actor.page;
+  const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: /Le formulaire contient/ }) });
+  assert.equal(await summary.getByRole('link').count(), count, await summary.innerText());
+  const first = summary.getByRole('link').first();
+  const target = (await first.getAttribute('href')).slice(1);
+  await first.click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), target, 'the summary link does not take the focus to its field');
+}
+
+scenario('pages annexes de l’usager : formulaire complet avec erreurs et pièces, suivi, liens non valables', async (run) => {
+  const citizen = await run.actor('usager');
+  const page = citizen.page;
+
+  await citizen.goto(portal, 'ouvre le portail de la commune');
+  await citizen.step('demande un lien sans code', () => page.getByRole('button', { name: 'Recevoir le lien par e-mail' }).click());
+  await errorSummary(citizen, 1);
+
+  await citizen.goto(portal, 'revient au portail');
+  await citizen.step('choisit l’occupation du domaine public', () => page.getByRole('link', { name: "Demande d'occupation du domaine public" }).click());
+  await citizen.step('commence sans adresse', () => page.getByRole('button', { name: 'Commencer ma demande' }).click());
+  await errorSummary(citizen, 2);
+  await citizen.step('commence sa demande', async () => {
+    await page.getByLabel('Votre adresse e-mail').fill('sam.terrasse@exemple.fr');
+    await page.getByLabel('Vos nom et prénom').fill('Sam Durand');
+    await page.getByRole('button', { name: 'Commencer ma demande' }).click();
+  });
+  await citizen.step('dépose le formulaire vide', () => page.getByRole('button', { name: 'Déposer ma demande' }).click());
+  await errorSummary(citizen, 9);
+
+  const dir = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
+  writeFileSync(join(dir, 'plan.png'), png);
+  await citizen.step('joint un plan', async () => {
+    await page.getByLabel('Plan de situation').setInputFiles(join(dir, 'plan.png'));
+    await page.getByRole('link', { name: 'plan.png', exact: true }).waitFor();
+  });
+  await citizen.step('remplit une partie et enregistre le brouillon', async () => {
+    await page.getByLabel('Téléphone').fill('06 12 34 56 78');
+    await page.getByLabel("Nature de l'occupation").selectOption({ label: 'Terrasse' });
+    await page.getByLabel('Date de début').fill('2027-05-01');
+    await page.getByLabel('Date de fin').fill('2027-04-01');
+    await page.getByLabel('Surface').fill('12');
+    await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+  });
+  await assertSays(page, 'plan.png');
+  assert.equal(await page.getByLabel('Téléphone').inputValue(), '06 12 34 56 78', 'the draft keeps what was typed');
+
+  await citizen.goto(`${portal}suivi/ce-lien-est-faux`, 'ouvre un lien abîmé');
+  await page.getByRole('heading', { level: 1, name: "Ce lien n'est pas valable" }).waitFor();
+  await citizen.goto(`${portal}service/ce-lien-est-faux`, 'ouvre un lien de service abîmé');
+});
+
+scenario('pages annexes des agents : connexion refusée, mot de passe oublié, administration, impression', async (run) => {
+  const citizen = await run.actor('usager');
+  const reference = await submitSignalement(citizen, { email: 'paul.annexe@exemple.fr', name: 'Paul Roux', categorie: 'Espaces verts', lieu: 'Parc Sainte-Claire', description: 'Une branche menace de tomber sur l’allée.' });
+
+  const agent = await run.actor('agent');
+  const page = agent.page;
+  await agent.goto('/gestion/', 'ouvre l’espace des agents');
+  await agent.step('se trompe de mot de passe', async () => {
+    await page.getByLabel('Adresse e-mail').fill(logins.accueil);
+    await page.getByLabel('Mot de passe').fill('pas-le-bon');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+  });
+  assert.equal(await page.getByLabel('Adresse e-mail').inputValue(), logins.accueil, 'the address typed is kept');
+  await agent.step('a oublié son mot de passe', () => page.getByRole('link', { name: 'Mot de passe oublié' }).click());
+  await agent.step('demande un lien sans adresse', () => page.getByRole('button', { name: 'Recevoir le lien' }).click());
+
+  const admin = await run.actor('administrateur');
+  await signIn(admin, 'admin@plassans.fr');
+  const ap = admin.page;
+  await admin.step('ouvre les agents', () => ap.getByRole('link', { name: 'Agents' }).click());
+  await admin.step('ajoute un agent sans rien remplir', () => ap.getByRole('button', { name: "Ajouter l'agent" }).click());
+  await errorSummary(admin, 3);
+  await admin.step('ouvre les services', () => ap.getByRole('link', { name: 'Services' }).click());
+  await admin.step('ajoute un service sans rien remplir', () => ap.getByRole('button', { name: 'Ajouter le service' }).click());
+  await errorSummary(admin, 2);
+
+  const supervisor = await run.actor('superviseur');
+  await signIn(supervisor, logins.supervisor);
+  await openDemand(supervisor, reference, 'Toutes les demandes');
+  await supervisor.step('ouvre la version imprimable', () => supervisor.page.getByRole('link', { name: 'Version imprimable' }).click());
+  await assertSays(supervisor.page, reference, 'Une branche menace de tomber');
+});
