@@ -3,6 +3,7 @@ package views
 import (
 	"errors"
 	"fmt"
+	"guichet/workflow"
 	"html/template"
 	"math"
 	"regexp"
@@ -38,25 +39,9 @@ func funcs() template.FuncMap {
 	}
 }
 
-var stateLabels = map[string]string{
-	"draft":                "Brouillon",
-	"submitted":            "À vérifier par l'accueil",
-	"correction_requested": "En attente de correction",
-	"transferred":          "Transmise à un service",
-	"returned_to_guichet":  "Renvoyée à l'accueil",
-	"accepted":             "Acceptée",
-	"refused":              "Refusée",
-	"archived":             "Archivée",
-}
-
-// StateLabel returns the French label of a demand state, or the state itself
-// when it is unknown.
-func StateLabel(state string) string {
-	if l, ok := stateLabels[state]; ok {
-		return l
-	}
-	return state
-}
+// StateLabel returns the French label of a demand state: the workflow's own
+// labels, so that pages and e-mails say the same thing.
+func StateLabel(state string) string { return workflow.StateLabel(state) }
 
 // dict builds a map from key/value pairs, to pass several values to a partial.
 func dict(pairs ...any) (map[string]any, error) {

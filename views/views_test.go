@@ -2,6 +2,7 @@ package views
 
 import (
 	"bytes"
+	"guichet/workflow"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -522,7 +523,8 @@ func TestHumanSize(t *testing.T) {
 
 func TestStateLabel(t *testing.T) {
 	r := MustRenderer(t)
-	for state, label := range stateLabels {
+	for _, state := range workflow.AllStates {
+		label := workflow.StateLabel(state)
 		var buf bytes.Buffer
 		if err := r.pages["error"].ExecuteTemplate(&buf, "status_badge", map[string]any{"state": state}); err != nil {
 			t.Fatal(err)
