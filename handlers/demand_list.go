@@ -234,6 +234,7 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		s.fail(c, err)
 		return
 	}
+	f.ManyMatches = capped
 	var cur *models.Cursor
 	if q.Before != "" {
 		cur = decodeCursor(q.Before, true)

@@ -24,6 +24,10 @@ type DemandFilter struct {
 	ServiceID   int64
 	From, To    *time.Time // received (submitted; created, for a draft) in [From, To)
 	Text        string     // names, e-mails and field values, in French, accents ignored, partial words
+	// ManyMatches says the text matches more than CountCap demands (as
+	// CountByState tells): a page then reads the list in its order, keeping
+	// the matches, instead of collecting and sorting every match.
+	ManyMatches bool
 }
 
 // Sort columns of a list.
@@ -91,8 +95,10 @@ var listColumns = []string{"d.id", "d.commune_id", "d.procedure_id", "d.referenc
 	"d.submitted_at", "d.decided_at", "d.created_at", "d.updated_at"}
 
 // filterDemands restricts q, over demands AS d, to the filter's demands of
-// a commune; withStates false ignores the wanted states (not the visible ones).
-func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStates bool) *bun.SelectQuery {
+// a commune; withStates false ignores the wanted states (not the visible
+// ones). The text is matched through the prefix index (every match of the
+// commune), or, with inOrder, as a filter on the rows an ordered index gives.
+func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStates, inOrder bool) *bun.SelectQuery {
 	q.Where("d.commune_id = ?", communeID)
 	states := f.Visible
 	if withStates && len(f.States) > 0 {
@@ -119,17 +125,43 @@ func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStat
 	if f.To != nil {
 		q.Where("coalesce(d.submitted_at, d.created_at) < ?", *f.To)
 	}
-	// Words go through the French configuration (accents, stems); e-mail
-	// addresses are matched as the parser stored them, whole.
-	switch words, emails := SearchTerms(f.Text); {
-	case len(words) > 0 && len(emails) > 0:
-		q.Where("d.search @@ (to_tsquery('fr_unaccent', ?) && ?::tsquery)", tsWords(words), tsWords(emails))
-	case len(words) > 0:
-		q.Where("d.search @@ to_tsquery('fr_unaccent', ?)", tsWords(words))
-	case len(emails) > 0:
-		q.Where("d.search @@ ?::tsquery", tsWords(emails))
-	}
+	matchText(q, communeID, f.Text, inOrder)
 	return q
+}
+
+// matchText keeps the demands whose words begin with every term of text.
+// Words go through the French configuration (accents, stems); e-mail
+// addresses are matched as the parser stored them, whole.
+//
+// Two ways give the same rows. The prefix index (migration
+// 20261123000600_search_prefixes) holds every beginning of every word and
+// the commune as words: the terms are looked up exactly there. As a filter,
+// the terms are prefixes ('x':*) matched against the row's search vector.
+func matchText(q *bun.SelectQuery, communeID int64, text string, asFilter bool) {
+	words, emails := SearchTerms(text)
+	if len(words)+len(emails) == 0 {
+		return
+	}
+	if asFilter {
+		switch {
+		case len(words) > 0 && len(emails) > 0:
+			q.Where("d.search @@ (to_tsquery('fr_unaccent', ?) && ?::tsquery)", tsTerms(words, true), tsTerms(emails, true))
+		case len(words) > 0:
+			q.Where("d.search @@ to_tsquery('fr_unaccent', ?)", tsTerms(words, true))
+		default:
+			q.Where("d.search @@ ?::tsquery", tsTerms(emails, true))
+		}
+		return
+	}
+	exact := append(emails, fmt.Sprintf("commune %d", communeID))
+	if len(words) == 0 {
+		q.Where("search_prefixes(d.search, d.commune_id) @@ ?::tsquery", tsTerms(exact, false))
+		return
+	}
+	// Words that are all stop words ("du", "le") make an empty query, which
+	// would match the whole commune here: like the filter, match nothing.
+	q.Where("search_prefixes(d.search, d.commune_id) @@ (to_tsquery('fr_unaccent', ?0) && ?1::tsquery) AND numnode(to_tsquery('fr_unaccent', ?0)) > 0",
+		tsTerms(words, false), tsTerms(exact, false))
 }
 
 func intersect(a, b []string) []string {
@@ -145,8 +177,9 @@ func intersect(a, b []string) []string {
 }
 
 // orderedDemands is the query of a list's rows (into dest), filtered and
-// in the order's direction (reversed with backwards), from the cursor on.
-func orderedDemands(db bun.IDB, dest any, communeID int64, f DemandFilter, col sortColumn, desc bool, cur *Cursor) *bun.SelectQuery {
+// in the order's direction (reversed with backwards), from the cursor on;
+// inOrder matches the text as a filter (see matchText).
+func orderedDemands(db bun.IDB, dest any, communeID int64, f DemandFilter, col sortColumn, desc bool, cur *Cursor, inOrder bool) *bun.SelectQuery {
 	dir, cmp := "ASC", ">"
 	if desc {
 		dir, cmp = "DESC", "<"
@@ -158,7 +191,7 @@ func orderedDemands(db bun.IDB, dest any, communeID int64, f DemandFilter, col s
 		Join("JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id").
 		Join("LEFT JOIN services AS s ON s.commune_id = d.commune_id AND s.id = d.service_id").
 		OrderExpr(col.expr + " " + dir).OrderExpr("d.id " + dir)
-	filterDemands(q, communeID, f, true)
+	filterDemands(q, communeID, f, true, inOrder)
 	if cur != nil {
 		q.Where(fmt.Sprintf("(%s, d.id) %s (CAST(? AS %s), ?)", col.expr, cmp, col.typ), cur.Key, cur.ID)
 	}
@@ -174,7 +207,15 @@ func ListDemands(ctx context.Context, db bun.IDB, communeID int64, f DemandFilte
 	}
 	backwards := cur != nil && cur.Before // read backwards from the cursor, then turn the page round
 	var rows []DemandRow
-	err := orderedDemands(db, &rows, communeID, f, col, o.Desc != backwards, cur).Limit(int64(limit) + 1).Scan(ctx)
+	page := func(ctx context.Context, db bun.IDB) error {
+		return orderedDemands(db, &rows, communeID, f, col, o.Desc != backwards, cur, f.ManyMatches).Limit(int64(limit) + 1).Scan(ctx)
+	}
+	var err error
+	if f.ManyMatches && f.Text != "" {
+		err = inIndexOrder(ctx, db, page)
+	} else {
+		err = page(ctx, db)
+	}
 	if err != nil && err != sql.ErrNoRows {
 		return nil, false, err
 	}
@@ -188,6 +229,21 @@ func ListDemands(ctx context.Context, db bun.IDB, communeID int64, f DemandFilte
 	return rows, more, nil
 }
 
+// inIndexOrder runs read with the planner told to read rows in an index's
+// order: no bitmap or sequential scan, no sort. The text filter's
+// selectivity is beyond its estimates: where a common word's matches are
+// dense, the first page comes after a few hundred rows in order, where
+// collecting and sorting all the matches would read thousands.
+func inIndexOrder(ctx context.Context, db bun.IDB, read func(context.Context, bun.IDB) error) error {
+	return db.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, "SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)")
+		if err != nil {
+			return err
+		}
+		return read(ctx, tx)
+	})
+}
+
 // EachDemand calls fn with every filtered demand in order, data included,
 // reading them as a stream: an export of a million rows holds one at a time.
 func EachDemand(ctx context.Context, db *bun.DB, communeID int64, f DemandFilter, o Order, fn func(*DemandRow) error) error {
@@ -195,7 +251,7 @@ func EachDemand(ctx context.Context, db *bun.DB, communeID int64, f DemandFilter
 	if !ok {
 		return fmt.Errorf("unknown sort column %q", o.Column)
 	}
-	rows, err := orderedDemands(db, (*DemandRow)(nil), communeID, f, col, o.Desc, nil).ColumnExpr("d.data").Rows(ctx)
+	rows, err := orderedDemands(db, (*DemandRow)(nil), communeID, f, col, o.Desc, nil, false).ColumnExpr("d.data").Rows(ctx)
 	if err != nil {
 		return err
 	}
@@ -234,7 +290,7 @@ func CountByState(ctx context.Context, db bun.IDB, communeID int64, f DemandFilt
 		}
 		err = q.Scan(ctx, &rows)
 	} else {
-		matches := filterDemands(db.NewSelect().TableExpr("demands AS d"), communeID, f, false).
+		matches := filterDemands(db.NewSelect().TableExpr("demands AS d"), communeID, f, false, false).
 			Column("d.state").Limit(CountCap + 1)
 		err = db.NewSelect().TableExpr("(?) AS m", matches).ColumnExpr("state, count(*) AS n").
 			GroupExpr("state").Scan(ctx, &rows)
@@ -275,13 +331,17 @@ func SearchTerms(text string) (words, emails []string) {
 	return words, emails
 }
 
-// tsWords writes terms as a tsquery of prefixes that must all match. The
-// terms hold letters, digits and e-mail punctuation only: no quote or
-// operator can slip in.
-func tsWords(terms []string) string {
+// tsTerms writes terms as a tsquery that needs them all, as prefixes or
+// whole. The terms hold letters, digits, e-mail punctuation and the space
+// of 'commune N' only: no quote or operator can slip in.
+func tsTerms(terms []string, prefixes bool) string {
+	suffix := ""
+	if prefixes {
+		suffix = ":*"
+	}
 	parts := make([]string, len(terms))
 	for i, t := range terms {
-		parts[i] = "'" + t + "':*"
+		parts[i] = "'" + t + "'" + suffix
 	}
 	return strings.Join(parts, " & ")
 }
