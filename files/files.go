@@ -2,7 +2,8 @@
 // under the SHA-256 of its content. A file is streamed to disk while it is
 // hashed, its type is sniffed from its first bytes (never trusted from the
 // name or the browser) and checked against an allow-list, and its size is
-// bounded: memory stays flat whatever the file's size.
+// bounded: memory stays flat whatever the file's size. It reaches the store
+// only when kept, by the transaction that records it.
 package files
 
 import (
@@ -115,63 +116,93 @@ func (s *Store) path(sha string) (string, error) {
 // sniffLen is how much of the start of a file the type detection reads.
 const sniffLen = 3072
 
-// Save streams r to disk, refusing it (and keeping nothing) when it is larger
-// than max bytes (ErrTooLarge) or not of an accepted type (*RefusedError).
-// Identical content is stored once. The caller drains r if it must.
-func (s *Store) Save(r io.Reader, max int64) (Info, error) {
+// Upload is a file received and checked, not yet in the store: Keep puts
+// it there, Discard drops it. Whoever records it keeps it in the same
+// transaction, so that a file refused on the way leaves nothing behind.
+type Upload struct {
+	Info
+	tmp, dst string
+	kept     bool
+}
+
+// Receive streams r to a temporary file, refusing it (and keeping nothing)
+// when it is larger than max bytes (ErrTooLarge) or not of an accepted type
+// (*RefusedError). The caller drains r if it must, and Discards the upload
+// once done with it.
+func (s *Store) Receive(r io.Reader, max int64) (*Upload, error) {
 	head := make([]byte, sniffLen)
 	n, err := io.ReadFull(r, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return Info{}, err
+		return nil, err
 	}
 	head = head[:n]
 	if int64(n) > max {
-		return Info{}, ErrTooLarge
+		return nil, ErrTooLarge
 	}
 	mt := mimetype.Detect(head)
 	kind, ok := acceptedKind(mt)
 	if !ok {
-		return Info{}, &RefusedError{Detected: mt.String()}
+		return nil, &RefusedError{Detected: mt.String()}
 	}
 
 	if err := os.MkdirAll(s.Dir, 0o750); err != nil {
-		return Info{}, err
+		return nil, err
 	}
 	tmp, err := os.CreateTemp(s.Dir, ".upload-*")
 	if err != nil {
-		return Info{}, err
+		return nil, err
 	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	defer tmp.Close()
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
 	h := sha256.New()
 	w := io.MultiWriter(tmp, h)
 	if _, err := w.Write(head); err != nil {
-		return Info{}, err
+		return nil, err
 	}
 	// Copy one byte more than allowed, to tell "exactly max" from "more".
 	m, err := io.Copy(w, io.LimitReader(r, max-int64(n)+1))
 	if err != nil {
-		return Info{}, err
+		return nil, err
 	}
 	size := int64(n) + m
 	if size > max {
-		return Info{}, ErrTooLarge
+		return nil, ErrTooLarge
 	}
 	if err := tmp.Sync(); err != nil {
-		return Info{}, err
+		return nil, err
 	}
 	if err := tmp.Close(); err != nil {
-		return Info{}, err
+		return nil, err
 	}
 	info := Info{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size, ContentType: kind.MIME}
 	dst, _ := s.path(info.SHA256)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return Info{}, err
+	done = true
+	return &Upload{Info: info, tmp: tmp.Name(), dst: dst}, nil
+}
+
+// Keep puts the file in the store under its hash. Identical content is
+// stored once: replacing it with the same bytes is harmless.
+func (u *Upload) Keep() error {
+	if err := os.MkdirAll(filepath.Dir(u.dst), 0o750); err != nil {
+		return err
 	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return Info{}, err
+	if err := os.Rename(u.tmp, u.dst); err != nil {
+		return err
 	}
-	return info, nil
+	u.kept = true
+	return nil
+}
+
+// Discard removes the file received unless it was kept; nil does nothing.
+func (u *Upload) Discard() {
+	if u != nil && !u.kept {
+		os.Remove(u.tmp)
+	}
 }
 
 // acceptedKind matches the sniffed type, or a parent of it (an animated PNG

@@ -25,15 +25,39 @@ func init() {
 	copy(exe[0x80:], "PE\x00\x00")
 }
 
-func TestSaveStoresUnderHashAndSniffsType(t *testing.T) {
-	s := &files.Store{Dir: t.TempDir()}
-	info, err := s.Save(bytes.NewReader(pdf), 1<<20)
+// filesIn lists the regular files under dir, temporary ones included.
+func filesIn(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, p)
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return out
+}
+
+func TestReceiveKeepsUnderHashAndSniffsType(t *testing.T) {
+	s := &files.Store{Dir: t.TempDir()}
+	up, err := s.Receive(bytes.NewReader(pdf), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := up.Info
 	if info.ContentType != "application/pdf" || info.Size != int64(len(pdf)) || len(info.SHA256) != 64 {
 		t.Fatalf("info = %+v", info)
 	}
+	if _, err := s.Open(info.SHA256); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("in the store before it is kept: %v", err)
+	}
+	if err := up.Keep(); err != nil {
+		t.Fatal(err)
+	}
+	up.Discard() // a no-op once kept
 	f, err := s.Open(info.SHA256)
 	if err != nil {
 		t.Fatal(err)
@@ -46,9 +70,13 @@ func TestSaveStoresUnderHashAndSniffsType(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(s.Dir, info.SHA256[:2], info.SHA256)); err != nil {
 		t.Fatalf("not stored under its hash: %v", err)
 	}
-	again, err := s.Save(bytes.NewReader(pdf), 1<<20)
-	if err != nil || again != info {
+	again, err := s.Receive(bytes.NewReader(pdf), 1<<20)
+	if err != nil || again.Info != info {
 		t.Fatalf("same content again: %+v %v", again, err)
+	}
+	again.Discard()
+	if left := filesIn(t, s.Dir); len(left) != 1 {
+		t.Fatalf("after discarding a second copy: %v", left)
 	}
 	if err := s.Remove(info.SHA256); err != nil {
 		t.Fatal(err)
@@ -58,7 +86,7 @@ func TestSaveStoresUnderHashAndSniffsType(t *testing.T) {
 	}
 }
 
-func TestSaveRefuses(t *testing.T) {
+func TestReceiveRefuses(t *testing.T) {
 	cases := []struct {
 		name    string
 		content []byte
@@ -75,7 +103,7 @@ func TestSaveRefuses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			s := &files.Store{Dir: dir}
-			_, err := s.Save(bytes.NewReader(tc.content), tc.max)
+			_, err := s.Receive(bytes.NewReader(tc.content), tc.max)
 			var refused *files.RefusedError
 			switch {
 			case tc.reason == "" && !errors.Is(err, files.ErrTooLarge):
@@ -83,24 +111,22 @@ func TestSaveRefuses(t *testing.T) {
 			case tc.reason != "" && (!errors.As(err, &refused) || !strings.Contains(refused.Reason(), tc.reason)):
 				t.Fatalf("want a refusal saying %q, got %v", tc.reason, err)
 			}
-			left, _ := filepath.Glob(filepath.Join(dir, "*"))
-			var kept []string
-			for _, p := range left {
-				if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-					kept = append(kept, p)
-				}
-			}
-			if len(kept) > 0 {
+			if kept := filesIn(t, dir); len(kept) > 0 {
 				t.Fatalf("refused file left on disk: %v", kept)
 			}
 		})
 	}
 }
 
-func TestSaveAcceptsExactlyMax(t *testing.T) {
+func TestReceiveAcceptsExactlyMax(t *testing.T) {
 	s := &files.Store{Dir: t.TempDir()}
-	if _, err := s.Save(bytes.NewReader(png), int64(len(png))); err != nil {
+	up, err := s.Receive(bytes.NewReader(png), int64(len(png)))
+	if err != nil {
 		t.Fatal(err)
+	}
+	up.Discard()
+	if left := filesIn(t, s.Dir); len(left) != 0 {
+		t.Fatalf("discarded upload left on disk: %v", left)
 	}
 }
 

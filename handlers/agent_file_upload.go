@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
+	"guichet/files"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
@@ -27,7 +28,8 @@ func (s *Server) agentFileUpload(c *gin.Context) {
 		st := demandState{action: "piece", errs: map[string]string{"fichier": msg}}
 		s.showAgentDemand(c, d, st, http.StatusUnprocessableEntity, nil)
 	}
-	att, refusal, err := s.readAgentFile(c, d)
+	att, up, refusal, err := s.readAgentFile(c, d)
+	defer up.Discard()
 	switch {
 	case err != nil:
 		s.fail(c, err)
@@ -39,7 +41,10 @@ func (s *Server) agentFileUpload(c *gin.Context) {
 		refuse("Choisissez un fichier à joindre.")
 		return
 	}
-	_, err = s.Engine.AddFile(c, d.ID, workflow.AgentActor(currentAgent(c)), att, s.Config.MaxDemandSize)
+	err = s.keepUpload(c, up, func(keep func() error) error {
+		_, err := s.Engine.AddFile(c, d.ID, workflow.AgentActor(currentAgent(c)), att, s.Config.MaxDemandSize, keep)
+		return err
+	})
 	switch {
 	case errors.Is(err, models.ErrDemandFull):
 		used, err := models.AttachedSize(c, s.DB, d.CommuneID, d.ID)
@@ -58,47 +63,48 @@ func (s *Server) agentFileUpload(c *gin.Context) {
 	}
 }
 
-// readAgentFile reads the form as a stream and stores its file as it
-// arrives; a file refused comes back with the French reason.
-func (s *Server) readAgentFile(c *gin.Context, d *models.Demand) (att *models.Attachment, refusal string, err error) {
+// readAgentFile reads the form as a stream and receives its file as it
+// arrives; a file refused comes back with the French reason. The upload
+// received, if any, is returned with every answer: the caller discards it.
+func (s *Server) readAgentFile(c *gin.Context, d *models.Demand) (att *models.Attachment, up *files.Upload, refusal string, err error) {
 	tooLarge := fmt.Sprintf("Le fichier est trop volumineux : %s au plus.", limitSize(s.Config.MaxFileSize))
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Config.MaxFileSize+1<<20)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		return nil, "", nil // no file was sent
+		return nil, nil, "", nil // no file was sent
 	}
 	var mbe *http.MaxBytesError
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		switch {
 		case err == io.EOF:
-			return att, refusal, nil
+			return att, up, refusal, nil
 		case errors.As(err, &mbe):
-			return nil, tooLarge, nil
+			return nil, up, tooLarge, nil
 		case err != nil:
-			return nil, "", err
+			return nil, up, "", err
 		case n > maxParts:
-			return nil, "", errors.New("too many form parts")
+			return nil, up, "", errors.New("too many form parts")
 		}
 		if part.FormName() == "fichier" && part.FileName() != "" && att == nil && refusal == "" {
 			used, err := models.AttachedSize(c, s.DB, d.CommuneID, d.ID)
 			if err != nil {
-				return nil, "", err
+				return nil, up, "", err
 			}
 			name := cleanFilename(part.FileName())
-			info, why, err := s.saveUpload(part, name, used)
+			up, refusal, err = s.saveUpload(part, name, used)
 			if errors.As(err, &mbe) {
-				return nil, tooLarge, nil
+				return nil, up, tooLarge, nil
 			}
 			if err != nil {
-				return nil, "", err
+				return nil, up, "", err
 			}
-			if refusal = why; refusal == "" {
-				att = &models.Attachment{Filename: name, ContentType: info.ContentType, Size: info.Size, SHA256: info.SHA256}
+			if refusal == "" {
+				att = &models.Attachment{Filename: name, ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256}
 			}
 		}
 		if _, err := io.Copy(io.Discard, part); errors.As(err, &mbe) {
-			return nil, tooLarge, nil
+			return nil, up, tooLarge, nil
 		}
 	}
 }

@@ -34,7 +34,7 @@ func (s *Server) attachmentRemove(c *gin.Context) {
 	}
 	field, status := c.Query("champ"), map[string]string{}
 	if err == nil {
-		orphan, err := models.RemoveAttachment(c, s.DB, a, editable)
+		err := models.RemoveAttachment(c, s.DB, a, editable)
 		if errors.Is(err, models.ErrNotEditable) {
 			s.notEditable(c)
 			return
@@ -43,11 +43,7 @@ func (s *Server) attachmentRemove(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		if orphan {
-			if err := s.files().Remove(a.SHA256); err != nil {
-				s.Log.Error("remove orphan upload", "err", err)
-			}
-		}
+		s.removeUnusedFile(c, a.SHA256)
 		field = a.Field
 		status[field] = "Fichier retiré : « " + a.Filename + " »."
 	} else if field != "" {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -307,7 +308,7 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 		return err
 	}
 	name := cleanFilename(part.FileName())
-	info, refusal, err := s.saveUpload(part, name, used)
+	up, refusal, err := s.saveUpload(part, name, used)
 	if err != nil {
 		return err
 	}
@@ -316,8 +317,10 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 		return nil
 	}
 	a := &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Field: field, Filename: name,
-		ContentType: info.ContentType, Size: info.Size, SHA256: info.SHA256, UploadedBy: workflow.KindCitizen}
-	err = models.AddAttachment(c, s.DB, a, editable, s.Config.MaxDemandSize)
+		ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256, UploadedBy: workflow.KindCitizen}
+	err = s.keepUpload(c, up, func(keep func() error) error {
+		return models.AddAttachment(c, s.DB, a, editable, s.Config.MaxDemandSize, keep)
+	})
 	switch {
 	case errors.Is(err, models.ErrDemandFull):
 		post.fileErrs[field] = demandFull(name, s.Config.MaxDemandSize, used)
@@ -335,22 +338,51 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 	return nil
 }
 
-// saveUpload stores an uploaded file named name on a demand whose files
-// already take used bytes. A file refused (too large for a file or for
-// the room left, of a type not accepted) comes back with the French reason.
-func (s *Server) saveUpload(r io.Reader, name string, used int64) (info files.Info, refusal string, err error) {
+// saveUpload receives an uploaded file named name on a demand whose files
+// already take used bytes; keepUpload records it. A file refused (too large
+// for a file or for the room left, of a type not accepted) comes back with
+// the French reason, and nothing of it is kept.
+func (s *Server) saveUpload(r io.Reader, name string, used int64) (up *files.Upload, refusal string, err error) {
 	limit := min(s.Config.MaxFileSize, s.Config.MaxDemandSize-used)
-	info, err = s.files().Save(r, limit)
+	up, err = s.files().Receive(r, limit)
 	var refused *files.RefusedError
 	switch {
 	case errors.Is(err, files.ErrTooLarge) && limit < s.Config.MaxFileSize:
-		return info, demandFull(name, s.Config.MaxDemandSize, used), nil
+		return nil, demandFull(name, s.Config.MaxDemandSize, used), nil
 	case errors.Is(err, files.ErrTooLarge):
-		return info, fmt.Sprintf("« %s » est trop volumineux : %s au plus par fichier. Réduisez-le (photo moins grande, PDF compressé) ou découpez-le.", name, limitSize(s.Config.MaxFileSize)), nil
+		return nil, fmt.Sprintf("« %s » est trop volumineux : %s au plus par fichier. Réduisez-le (photo moins grande, PDF compressé) ou découpez-le.", name, limitSize(s.Config.MaxFileSize)), nil
 	case errors.As(err, &refused):
-		return info, fmt.Sprintf("« %s » n'a pas été joint. %s", name, refused.Reason()), nil
+		return nil, fmt.Sprintf("« %s » n'a pas été joint. %s", name, refused.Reason()), nil
 	}
-	return info, "", err
+	return up, "", err
+}
+
+// keepUpload records an upload with record, which calls keep in its
+// transaction once the row is written (models.InsertAttachment). The file
+// reaches the store only with a row that refers to it: whatever refuses it
+// (the demand's size limit, its state, a failed transaction), no file is
+// left that no row refers to.
+func (s *Server) keepUpload(c *gin.Context, up *files.Upload, record func(keep func() error) error) error {
+	defer up.Discard()
+	kept := false
+	err := record(func() error {
+		kept = true
+		return up.Keep()
+	})
+	if err != nil && kept {
+		// Kept, then rolled back: the row is gone, the file may not be.
+		s.removeUnusedFile(c, up.SHA256)
+	}
+	return err
+}
+
+// removeUnusedFile deletes a stored content unless a row refers to it.
+func (s *Server) removeUnusedFile(c *gin.Context, sha string) {
+	ctx := context.WithoutCancel(c.Request.Context()) // even if the person left
+	err := models.RemoveUnusedFile(ctx, s.DB, sha, func() error { return s.files().Remove(sha) })
+	if err != nil {
+		s.Log.Error("remove unused upload", "err", err)
+	}
 }
 
 func demandFull(name string, max, used int64) string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"guichet/files"
 	"guichet/fixture"
 	"guichet/models"
 	"guichet/workflow"
@@ -298,5 +299,30 @@ func TestCitizenJourney(t *testing.T) {
 	if surface["field"] != "surface" || surface["old"] != 12.5 || surface["new"] != 8.0 ||
 		plan["field"] != "plan" || !strings.Contains(fmtAny(plan["new"]), "plan-lisible.pdf") || !strings.Contains(fmtAny(plan["old"]), "vue.png") {
 		t.Fatalf("changes recorded: %v", changes)
+	}
+}
+
+// TestFileFieldsNameTheFormatsOnce: each file question of the demo's
+// procedures says once, and truly, which formats are accepted.
+func TestFileFieldsNameTheFormatsOnce(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	for slug, p := range a.demoProcedures() {
+		r := c.get(startDraft(t, c, a.Commune.Slug, slug, "claude@exemple.fr"))
+		mustStatus(t, r, http.StatusOK)
+		fields := 0
+		for _, f := range p.Form {
+			if f.Type != "file" {
+				continue
+			}
+			fields++
+			block := strings.Join(strings.Fields(r.Doc.Find("#champ-"+f.Name+"-bloc").Text()), " ")
+			if n := strings.Count(block, "Formats acceptés"); n != 1 || !strings.Contains(block, "Formats acceptés : "+files.AcceptedLabels()+".") {
+				t.Errorf("%s, %s: formats named %d times: %q", slug, f.Name, n, block)
+			}
+		}
+		if n := strings.Count(text(r), "Formats acceptés"); fields == 0 || n != fields {
+			t.Errorf("%s: formats named %d times for %d file fields", slug, n, fields)
+		}
 	}
 }

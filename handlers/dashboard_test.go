@@ -330,3 +330,62 @@ func TestDashboardCountsOfABroadSearchStop(t *testing.T) {
 	// Without criteria, the counts the database keeps are exact, however many.
 	mustContain(t, c.get("/gestion/supervision"), "1008 demandes, affichées par 50.")
 }
+
+// TestDashboardSearchForAMissingCode: a reference or tracking code that
+// opens nothing says so, and what the text search found, in words that
+// agree with each other.
+func TestDashboardSearchForAMissingCode(t *testing.T) {
+	a := newApp(t)
+	quoted := a.at(a.DemandAt(t, fixture.AtSubmitted), time.Now(), "Hélène Muret",
+		map[string]any{"description": "Suite à ma demande 2026-QQQQ-RRRR, le lampadaire est toujours éteint."})
+	draft := a.DemandAt(t, fixture.AtDraft)
+	c := a.signIn(a.Accueil)
+	results := func(q string, htmx bool) (string, []string) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, a.URL+"/gestion/?q="+url.QueryEscape(q), nil)
+		fixture.Must(t, err)
+		if htmx {
+			req.Header.Set("HX-Request", "true")
+		}
+		r := c.do(req)
+		mustStatus(t, r, http.StatusOK)
+		assertAccessible(t, r.Doc)
+		return strings.Join(strings.Fields(r.Doc.Find("#resultats").Text()), " "), rowRefs(r)
+	}
+	cases := []struct {
+		q      string
+		htmx   bool
+		says   []string
+		rows   int
+		silent []string
+	}{
+		{"2026-ABCD-EFGH", false, []string{"Aucune demande ne porte la référence « 2026-ABCD-EFGH ».", "Aucune demande ne mentionne non plus « 2026-ABCD-EFGH » avec ces filtres."}, 0, nil},
+		{"2026-QQQQ-RRRR", false, []string{"Aucune demande ne porte la référence « 2026-QQQQ-RRRR ».", "1 demande pour « 2026-QQQQ-RRRR »."}, 1, nil},
+		{"AB12CD34", false, []string{"Aucune demande n'a le code de suivi « AB12CD34 »."}, 0, nil},
+		{draft.Reference, false, []string{"Aucune demande ne porte la référence « " + draft.Reference + " »."}, 0, nil}, // the accueil sees no draft
+		{"trottoir", false, []string{"Aucune demande ne correspond à « trottoir » avec ces filtres."}, 0, []string{"référence", "code de suivi"}},
+		{quoted.Reference, true, []string{"Demande trouvée par sa référence", "Aucune autre demande ne mentionne « " + quoted.Reference + " »"}, 0, []string{"porte la référence"}},
+	}
+	for _, tc := range cases {
+		got, rows := results(tc.q, tc.htmx)
+		if len(rows) != tc.rows {
+			t.Errorf("%q: rows %v, want %d", tc.q, rows, tc.rows)
+		}
+		for _, want := range tc.says {
+			if !strings.Contains(got, want) {
+				t.Errorf("%q: %q not in %q", tc.q, want, got)
+			}
+		}
+		for _, not := range append(tc.silent, "0 demande") {
+			if strings.Contains(got, not) {
+				t.Errorf("%q: %q in %q", tc.q, not, got)
+			}
+		}
+		if n := strings.Count(got, "Aucune demande ne correspond"); n > 1 {
+			t.Errorf("%q: said %d times that nothing matches: %q", tc.q, n, got)
+		}
+	}
+	if got, _ := results("trottoir", false); strings.Count(got, "Aucune") != 1 {
+		t.Errorf("nothing found, said more than once: %q", got)
+	}
+}

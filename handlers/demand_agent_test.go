@@ -45,11 +45,11 @@ func offered(r *response) []string {
 func (a *app) attach(d *models.Demand, field, name string, content []byte) *models.Attachment {
 	a.t.Helper()
 	st := &files.Store{Dir: filepath.Join(a.Config.DataDir, "uploads")}
-	info, err := st.Save(bytes.NewReader(content), int64(len(content)))
+	up, err := st.Receive(bytes.NewReader(content), int64(len(content)))
 	fixture.Must(a.t, err)
 	att := &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Field: field, Filename: name,
-		ContentType: info.ContentType, Size: info.Size, SHA256: info.SHA256, UploadedBy: "citizen"}
-	fixture.Must(a.t, models.AddAttachment(context.Background(), a.DB, att, workflow.AllStates, 1<<30))
+		ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256, UploadedBy: "citizen"}
+	fixture.Must(a.t, models.AddAttachment(context.Background(), a.DB, att, workflow.AllStates, 1<<30, up.Keep))
 	return att
 }
 

@@ -172,6 +172,9 @@ type listData struct {
 	Services      []views.Option
 	StatusOptions []views.Option
 	Found         *models.Demand // the demand the search box's text names exactly
+	NoSuchCode    string         // why the search box's text, shaped like a code, opened nothing
+	Searched      string         // the search box's text, when the list is searched for it
+	Filtered      bool           // filters besides the search narrow the list
 	Notice        string
 	Exports       bool
 	ExportQuery   string // the filters, for the export links
@@ -223,10 +226,21 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 			s.fail(c, err)
 			return
 		}
-		if words, emails := models.SearchTerms(q.Q); len(words)+len(emails) == 0 && data.Found == nil {
+		if data.Found == nil {
+			switch models.CodeKind(q.Q) {
+			case models.CodeReference:
+				data.NoSuchCode = "Aucune demande ne porte la référence « " + q.Q + " »."
+			case models.CodeTracking:
+				data.NoSuchCode = "Aucune demande n'a le code de suivi « " + q.Q + " »."
+			}
+		}
+		if words, emails := models.SearchTerms(q.Q); len(words)+len(emails) > 0 {
+			data.Searched = q.Q
+		} else if data.Found == nil {
 			data.Notice = "Saisissez au moins deux lettres ou chiffres pour chercher."
 		}
 	}
+	data.Filtered = q.Status != statusAll || q.Procedure != "" || q.Service != "" || q.From != "" || q.To != ""
 
 	f, errs := q.filter(a)
 	counts, capped, err := models.CountByState(c, s.DB, com.ID, f)

@@ -13,7 +13,6 @@ import (
 
 	"guichet/forms"
 	"guichet/models"
-	"guichet/throttle"
 	"guichet/views"
 )
 
@@ -51,9 +50,10 @@ func (s *Server) draftStart(c *gin.Context) {
 		return
 	}
 	// Each draft e-mails a link: bound how many anyone can make us send.
-	byAddress := throttle.Limit{Key: "brouillon:email:" + strings.ToLower(email), Max: draftsPerAddress, Per: time.Hour}
-	byClient := throttle.Limit{Key: "brouillon:ip:" + c.ClientIP(), Max: draftsPerClient, Per: time.Hour}
-	over, err := s.Throttle.Allow(c, byAddress, byClient)
+	// Counted in the database: shared by every process, kept across restarts.
+	byAddress := models.RateLimit{Key: "brouillon:email:" + strings.ToLower(email), Max: draftsPerAddress, Per: time.Hour}
+	byClient := models.RateLimit{Key: "brouillon:ip:" + c.ClientIP(), Max: draftsPerClient, Per: time.Hour}
+	over, err := models.CountEvent(c, s.DB, byAddress, byClient)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -64,3 +64,22 @@ func TestDraftStartThrottled(t *testing.T) {
 		t.Errorf("%d mails to a refused address", n)
 	}
 }
+
+// TestDraftStartThrottleSharedAndKept: the count is the database's, so two
+// processes share it and a restart does not reset it.
+func TestDraftStartThrottleSharedAndKept(t *testing.T) {
+	a := newApp(t)
+	other := a.restarted()
+	start := "/c/" + a.Commune.Slug + "/demarches/" + a.Procedure.Slug
+	form := url.Values{"email": {"victime@exemple.fr"}, "nom": {"Claude Dupont"}}
+	for i, app := range []*app{a, other, a, other, other} {
+		if r := app.client().post(start, form); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("start %d: %d %s", i+1, r.StatusCode, text(r))
+		}
+	}
+	for _, app := range []*app{a, other, other.restarted()} {
+		if r := app.client().post(start, form); r.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("sixth start on %s: %d, want %d", app.URL, r.StatusCode, http.StatusTooManyRequests)
+		}
+	}
+}

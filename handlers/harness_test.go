@@ -60,6 +60,21 @@ func newApp(t testing.TB) *app {
 	return &app{World: w, t: t, URL: hs.URL, SMTP: smtpSrv, Worker: worker, Server: srv, Config: cfg}
 }
 
+// restarted is the application started anew on the same database and data
+// directory: a second process beside the first, or the first after a
+// restart. Nothing kept in the first one's memory reaches it.
+func (a *app) restarted() *app {
+	a.t.Helper()
+	s := a.Server
+	srv := &handlers.Server{DB: s.DB, Config: s.Config, Views: s.Views, Links: s.Links, Notifier: s.Notifier,
+		Engine: s.Engine, Worker: s.Worker, Log: s.Log}
+	hs := httptest.NewServer(srv.Handler())
+	a.t.Cleanup(hs.Close)
+	b := *a
+	b.URL, b.Server = hs.URL, srv
+	return &b
+}
+
 // sendMail runs the worker once, as it would after a commit, and returns
 // what the SMTP server received so far.
 func (a *app) sendMail() []mailtest.Received {

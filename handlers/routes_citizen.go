@@ -1,10 +1,6 @@
 package handlers
 
-import (
-	"github.com/gin-gonic/gin"
-
-	"guichet/throttle"
-)
+import "github.com/gin-gonic/gin"
 
 // citizenRoutes: the commune's public portal and the citizen's journey.
 //
@@ -13,9 +9,6 @@ import (
 // citizen acts on one demand through its follow link, /c/SLUG/suivi/TOKEN,
 // which is also the base of every action on it; GET only shows, POST acts.
 func (s *Server) citizenRoutes(r *gin.Engine) {
-	if s.Throttle == nil {
-		s.Throttle = &throttle.Memory{}
-	}
 	g := r.Group("/c/:commune", s.loadCommune)
 	g.GET("/", s.communeHome)
 	g.POST("/suivre", s.trackingLookup)

@@ -16,7 +16,6 @@ import (
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/notify"
-	"guichet/throttle"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -28,9 +27,6 @@ type Server struct {
 	Views    *views.Renderer
 	Links    *links.Signer
 	Notifier *notify.Notifier
-	// Throttle bounds what anyone may make the application e-mail
-	// (drafts started); in memory when nil.
-	Throttle throttle.Throttle
 	Engine   *workflow.Engine
 	Worker   *jobs.Worker
 	Log      *slog.Logger

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
+	"guichet/files"
 	"guichet/models"
 	"guichet/views"
 )
@@ -35,7 +36,8 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		s.renderServiceStatus(c, l, http.StatusForbidden, "", nil)
 		return
 	}
-	person, att, refusal, err := s.readServiceFile(c, l)
+	person, att, up, refusal, err := s.readServiceFile(c, l)
+	defer up.Discard()
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -55,7 +57,10 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		refuse(fileInput, "Choisissez le fichier à joindre.")
 		return
 	}
-	_, err = s.Engine.AddFile(c, l.demand.ID, l.actor(person), att, s.Config.MaxDemandSize)
+	err = s.keepUpload(c, up, func(keep func() error) error {
+		_, err := s.Engine.AddFile(c, l.demand.ID, l.actor(person), att, s.Config.MaxDemandSize, keep)
+		return err
+	})
 	switch {
 	case errors.Is(err, models.ErrDemandFull):
 		used, err := models.AttachedSize(c, s.DB, l.commune.ID, l.demand.ID)
@@ -74,31 +79,32 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 	}
 }
 
-// readServiceFile reads the form as a stream, storing the file as it
-// arrives; a file refused comes back with the French reason.
-func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string, att *models.Attachment, refusal string, err error) {
+// readServiceFile reads the form as a stream, receiving the file as it
+// arrives; a file refused comes back with the French reason. The upload
+// received, if any, is returned with every answer: the caller discards it.
+func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string, att *models.Attachment, up *files.Upload, refusal string, err error) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Config.MaxFileSize+1<<20)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		return "", nil, "", nil // no file was sent
+		return "", nil, nil, "", nil // no file was sent
 	}
-	tooLarge := func(err error) (string, *models.Attachment, string, error) {
+	tooLarge := func(err error) (string, *models.Attachment, *files.Upload, string, error) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return person, nil, fmt.Sprintf("Le fichier est trop volumineux : %s au plus.", limitSize(s.Config.MaxFileSize)), nil
+			return person, nil, up, fmt.Sprintf("Le fichier est trop volumineux : %s au plus.", limitSize(s.Config.MaxFileSize)), nil
 		}
-		return person, nil, "", err
+		return person, nil, up, "", err
 	}
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return person, att, refusal, nil
+			return person, att, up, refusal, nil
 		}
 		if err != nil {
 			return tooLarge(err)
 		}
 		if n > maxParts {
-			return "", nil, "", errors.New("too many form parts")
+			return "", nil, up, "", errors.New("too many form parts")
 		}
 		switch {
 		case part.FormName() == filePerson:
@@ -107,20 +113,20 @@ func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string,
 				return tooLarge(err)
 			}
 			person = strings.TrimSpace(string(b))
-		// One file; none stored when the name typed before it is refused anyway.
+		// One file; none received when the name typed before it is refused anyway.
 		case part.FormName() == fileInput && part.FileName() != "" && att == nil && refusal == "" &&
 			utf8.RuneCountInString(person) <= maxPersonName:
 			used, err := models.AttachedSize(c, s.DB, l.commune.ID, l.demand.ID)
 			if err != nil {
-				return "", nil, "", err
+				return "", nil, up, "", err
 			}
 			name := cleanFilename(part.FileName())
-			info, why, err := s.saveUpload(part, name, used)
+			up, refusal, err = s.saveUpload(part, name, used)
 			if err != nil {
 				return tooLarge(err)
 			}
-			if refusal = why; refusal == "" {
-				att = &models.Attachment{Filename: name, ContentType: info.ContentType, Size: info.Size, SHA256: info.SHA256}
+			if refusal == "" {
+				att = &models.Attachment{Filename: name, ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256}
 			}
 		}
 		if _, err := io.Copy(io.Discard, part); err != nil {

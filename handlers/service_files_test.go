@@ -22,10 +22,11 @@ import (
 // upload would have.
 func attachFile(t *testing.T, a *app, d *models.Demand, uploadedBy, field, name string, content []byte) *models.Attachment {
 	t.Helper()
-	info, err := (&files.Store{Dir: filepath.Join(a.Config.DataDir, "uploads")}).Save(bytes.NewReader(content), int64(len(content)))
+	up, err := (&files.Store{Dir: filepath.Join(a.Config.DataDir, "uploads")}).Receive(bytes.NewReader(content), int64(len(content)))
 	fixture.Must(t, err)
+	fixture.Must(t, up.Keep())
 	att := &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Field: field, Filename: name,
-		ContentType: info.ContentType, Size: info.Size, SHA256: info.SHA256, UploadedBy: uploadedBy}
+		ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256, UploadedBy: uploadedBy}
 	_, err = a.DB.NewInsert().Model(att).Exec(context.Background())
 	fixture.Must(t, err)
 	return att

@@ -83,7 +83,7 @@ func AttachedSize(ctx context.Context, db bun.IDB, communeID, demandID int64) (i
 // AddAttachment records a file of a demand, under the demand's lock: the
 // demand must still be in one of the states given (a late upload after
 // submission is refused); see InsertAttachment.
-func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string, maxTotal int64) error {
+func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string, maxTotal int64, keep func() error) error {
 	return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := LockDemand(ctx, tx, a.CommuneID, a.DemandID)
 		if err != nil {
@@ -92,7 +92,7 @@ func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []stri
 		if !slices.Contains(states, d.State) {
 			return ErrNotEditable
 		}
-		_, err = InsertAttachment(ctx, tx, a, maxTotal)
+		_, err = InsertAttachment(ctx, tx, a, maxTotal, keep)
 		return err
 	})
 }
@@ -100,8 +100,10 @@ func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []stri
 // InsertAttachment records a file of a demand whose row the caller locked:
 // the demand's files must stay within maxTotal bytes, and the same content
 // added twice by the same kind of person to the same field (a double click)
-// is recorded once (added is then false, and a is the existing row).
-func InsertAttachment(ctx context.Context, tx bun.IDB, a *Attachment, maxTotal int64) (added bool, err error) {
+// is recorded once (added is then false, and a is the existing row). Once
+// the row is written, keep puts the content in the store, under the
+// content's lock (see RemoveUnusedFile): a file refused never gets there.
+func InsertAttachment(ctx context.Context, tx bun.IDB, a *Attachment, maxTotal int64, keep func() error) (added bool, err error) {
 	err = tx.NewSelect().Model(a).
 		Where("commune_id = ? AND demand_id = ? AND field = ? AND sha256 = ? AND uploaded_by = ? AND deleted_at IS NULL",
 			a.CommuneID, a.DemandID, a.Field, a.SHA256, a.UploadedBy).
@@ -119,8 +121,13 @@ func InsertAttachment(ctx context.Context, tx bun.IDB, a *Attachment, maxTotal i
 	if used+a.Size > maxTotal {
 		return false, ErrDemandFull
 	}
-	_, err = tx.NewInsert().Model(a).Returning("id, created_at").Exec(ctx)
-	return err == nil, err
+	if err := lockFile(ctx, tx, a.SHA256); err != nil {
+		return false, err
+	}
+	if _, err = tx.NewInsert().Model(a).Returning("id, created_at").Exec(ctx); err != nil {
+		return false, err
+	}
+	return true, keep()
 }
 
 // AttachmentByID finds a current file of a demand.
@@ -135,10 +142,10 @@ func AttachmentByID(ctx context.Context, db bun.IDB, communeID, demandID, id int
 // RemoveAttachment takes a file off a demand, under the demand's lock: the
 // demand must still be in one of the states given. A draft's file is
 // deleted (nobody else has seen it); later, the row is only marked deleted,
-// so that what was submitted stays known. orphan tells that no row refers to
-// the content any more: the caller may delete it from disk.
-func RemoveAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string) (orphan bool, err error) {
-	err = db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+// so that what was submitted stays known. The content stays on disk: see
+// RemoveUnusedFile.
+func RemoveAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string) error {
+	return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := LockDemand(ctx, tx, a.CommuneID, a.DemandID)
 		if err != nil {
 			return err
@@ -150,14 +157,9 @@ func RemoveAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []s
 			_, err := tx.NewUpdate().Model(a).Set("deleted_at = now()").WherePK().Exec(ctx)
 			return err
 		}
-		if _, err := tx.NewDelete().Model(a).WherePK().Exec(ctx); err != nil {
-			return err
-		}
-		used, err := tx.NewSelect().Model((*Attachment)(nil)).Where("sha256 = ?", a.SHA256).Exists(ctx)
-		orphan = !used
+		_, err = tx.NewDelete().Model(a).WherePK().Exec(ctx)
 		return err
 	})
-	return orphan, err
 }
 
 // CountMailsSince counts the mails about a demand with this subject queued since.

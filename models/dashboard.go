@@ -359,6 +359,37 @@ func FindByCode(ctx context.Context, db bun.IDB, communeID int64, typed string) 
 	return DemandByReference(ctx, db, communeID, code)
 }
 
+// What a search may have been meant as (CodeKind).
+const (
+	CodeReference = "reference"
+	CodeTracking  = "tracking"
+)
+
+// CodeKind tells whether what a person typed has the shape of a reference
+// (2026-7KQ3-M9XD) or of a tracking code (eight letters and digits, some of
+// each, unlike a word), dashes and spaces optional; "" otherwise.
+func CodeKind(typed string) string {
+	raw := strings.NewReplacer("-", "", "–", "", " ", "").Replace(typed)
+	letters, digits := 0, 0
+	for _, r := range raw {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+			letters++
+		default:
+			return ""
+		}
+	}
+	switch {
+	case len(raw) == 12 && isDigits(raw[:4]):
+		return CodeReference
+	case len(raw) == 8 && letters > 0 && digits > 0:
+		return CodeTracking
+	}
+	return ""
+}
+
 func isDigits(s string) bool {
 	for _, r := range s {
 		if r < '0' || r > '9' {

@@ -19,8 +19,9 @@ const KindFileAdded = "file_added"
 // demand and records it in the history, in one transaction, under the
 // demand's lock: whoever may write a note may add a file. The demand's
 // files stay within maxTotal bytes (models.ErrDemandFull). The same file
-// sent twice is recorded once; ev is then nil.
-func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *models.Attachment, maxTotal int64) (ev *models.Event, err error) {
+// sent twice is recorded once; ev is then nil. keep puts the content in the
+// store once it is recorded (see models.InsertAttachment).
+func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *models.Attachment, maxTotal int64, keep func() error) (ev *models.Event, err error) {
 	err = e.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := models.LockDemand(ctx, tx, actor.CommuneID, demandID)
 		if err == models.ErrNotFound {
@@ -33,7 +34,7 @@ func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *mo
 			return apperr.New(apperr.Forbidden, "Vous ne pouvez pas joindre de fichier à cette demande dans son état actuel (« %s »).", StateLabel(d.State))
 		}
 		a.CommuneID, a.DemandID, a.UploadedBy = d.CommuneID, d.ID, actor.Kind
-		added, err := models.InsertAttachment(ctx, tx, a, maxTotal)
+		added, err := models.InsertAttachment(ctx, tx, a, maxTotal, keep)
 		if err != nil || !added {
 			return err
 		}
