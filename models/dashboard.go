@@ -134,7 +134,7 @@ func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStat
 // addresses are matched as the parser stored them, whole.
 //
 // Two ways give the same rows. The prefix index (migration
-// 20261123000600_search_prefixes) holds every beginning of every word and
+// 20261123000800_search_prefixes) holds every beginning of every word and
 // the commune as words: the terms are looked up exactly there. As a filter,
 // the terms are prefixes ('x':*) matched against the row's search vector.
 func matchText(q *bun.SelectQuery, communeID int64, text string, asFilter bool) {

@@ -15,8 +15,6 @@ import (
 	"guichet/testdb"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
-
 // TestSearchBothWays: a text search gives the same pages whether it goes
 // through the prefix index (few matches) or filters the list in its order
 // (many matches, ManyMatches), in every order and both directions, and
