@@ -71,3 +71,11 @@ func newPager(d map[string]any) (pager, error) {
 	}
 	return p, nil
 }
+
+// PageLinks are the links of a list paged by keyset (after the last row
+// shown, before the first): what the "keyset_pagination" partial renders.
+type PageLinks struct {
+	First string // the first page, empty on it
+	Prev  string // the previous page, empty on the first
+	Next  string // the next page, empty on the last
+}
