@@ -26,6 +26,7 @@ func ServiceByName(ctx context.Context, db bun.IDB, communeID int64, name string
 
 // RevokeServiceLinks bumps the service's link epoch: every link made for it
 // before (board and demand links) stops working. It returns the new epoch.
+// The admin's services page and "guichet service revoke" both call it.
 func RevokeServiceLinks(ctx context.Context, db bun.IDB, communeID, serviceID int64) (int64, error) {
 	var epoch int64
 	err := db.NewUpdate().Model((*Service)(nil)).Set("link_epoch = link_epoch + 1").
