@@ -100,7 +100,8 @@ func (b *bed) handlers(ctx context.Context) error {
 			_, err = b.serve(ctx, httptest.NewRequest(http.MethodGet, notify.ServicePath(b.commune, tok), nil), nil, http.StatusOK)
 			return err
 		}},
-		{"handler: service board (every demand Voirie holds)", false, func(ctx context.Context, i int) error {
+		// The board as the service opens it from its e-mail: the first page of each of its lists.
+		{"handler: service board (first page of what Voirie holds)", false, func(ctx context.Context, i int) error {
 			u, _, err := b.o.Notifier.BoardURL(b.commune, b.voirie)
 			if err != nil {
 				return err

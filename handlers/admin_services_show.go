@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -9,9 +10,29 @@ import (
 	"guichet/views"
 )
 
-// adminServicesShow lists the commune's services, with the form to add one.
+// adminServicesShow lists the commune's services, with the form to add one
+// and, for each, the actions on its links.
 func (s *Server) adminServicesShow(c *gin.Context) {
 	s.showAdminServices(c, http.StatusOK, nil, nil)
+}
+
+// adminServicesData is the Data of "admin/services".
+type adminServicesData struct {
+	Services  []models.Service
+	BoardDays int // how long a board link lives
+}
+
+// The actions on a service's links: their URL's last segment, which also
+// names their form's inputs.
+const (
+	slugBoardLink   = "lien-tableau"
+	slugRevokeLinks = "revoquer-liens"
+)
+
+// serviceFieldID is the id of an input of a service's action form: one
+// page holds the forms of every service.
+func serviceFieldID(slug string, serviceID int64, name string) string {
+	return slug + "-" + strconv.FormatInt(serviceID, 10) + "-" + name
 }
 
 func (s *Server) showAdminServices(c *gin.Context, status int, form map[string]any, errs views.FormErrors) {
@@ -22,6 +43,23 @@ func (s *Server) showAdminServices(c *gin.Context, status int, form map[string]a
 	}
 	p := s.page(c, "Services")
 	p.Form, p.Errors = form, errs
-	p.Data = ss
+	p.Data = adminServicesData{Services: ss, BoardDays: int(s.Config.BoardLinkTTL.Hours() / 24)}
 	s.render(c, status, "admin/services", p)
+}
+
+// confirmedService loads the service of the URL, in the admin's commune,
+// once the action's confirmation box is ticked; unticked, the page comes
+// back with the box flagged. It returns nil when the handler must stop.
+func (s *Server) confirmedService(c *gin.Context, slug, unticked string) *models.Service {
+	sv, err := models.ServiceByID(c, s.DB, commune(c).ID, idParam(c, "sid"))
+	if err != nil {
+		s.fail(c, err)
+		return nil
+	}
+	if c.PostForm("confirmer") == "" {
+		s.showAdminServices(c, http.StatusUnprocessableEntity, nil,
+			views.FormErrors{serviceFieldID(slug, sv.ID, "confirmer"): unticked})
+		return nil
+	}
+	return sv
 }

@@ -56,6 +56,8 @@ func TestEveryBackOfficeRouteChecksRoleAndCommune(t *testing.T) {
 		{"GET", func() string { return "/gestion/admin/services" }, admin, http.StatusOK, nil, false},
 		{"POST", func() string { return "/gestion/admin/services" }, admin, http.StatusUnprocessableEntity, url.Values{}, false},
 		{"POST", func() string { return "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/reactiver" }, admin, http.StatusSeeOther, nil, true},
+		{"POST", func() string { return "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/lien-tableau" }, admin, http.StatusSeeOther, url.Values{"confirmer": {"oui"}}, true},
+		{"POST", func() string { return "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/revoquer-liens" }, admin, http.StatusSeeOther, url.Values{"confirmer": {"oui"}}, true},
 	}
 	actors := []struct {
 		name  string

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -58,7 +57,6 @@ type listQuery struct {
 	DefaultStatus                                 string
 	Q, Status, Procedure, Service, From, To, Sort string
 	Desc                                          bool
-	After, Before                                 string
 }
 
 func readListQuery(c *gin.Context, scope listScope) listQuery {
@@ -67,7 +65,6 @@ func readListQuery(c *gin.Context, scope listScope) listQuery {
 		Q:             strings.TrimSpace(c.Query("q")), Status: c.Query("etat"),
 		Procedure: c.Query("demarche"), Service: c.Query("service"), From: c.Query("du"), To: c.Query("au"),
 		Sort: c.DefaultQuery("tri", models.SortReceived), Desc: c.Query("ordre") == "desc",
-		After: c.Query("apres"), Before: c.Query("avant"),
 	}
 	if q.Status == "" {
 		q.Status = scope.DefaultStatus
@@ -138,24 +135,6 @@ func (q listQuery) filter(a *models.Agent) (models.DemandFilter, views.FormError
 	return f, errs
 }
 
-// encodeCursor writes a page position for the URL.
-func encodeCursor(key string, id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(key)) + "." + strconv.FormatInt(id, 10)
-}
-
-func decodeCursor(s string, before bool) *models.Cursor {
-	k, id, ok := strings.Cut(s, ".")
-	if !ok {
-		return nil
-	}
-	key, err1 := base64.RawURLEncoding.DecodeString(k)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if err1 != nil || err2 != nil {
-		return nil
-	}
-	return &models.Cursor{Key: string(key), ID: n, Before: before}
-}
-
 // listData is the data of a list page.
 type listData struct {
 	Scope         listScope
@@ -165,9 +144,7 @@ type listData struct {
 	Capped        bool // more than models.CountCap: the counts stop there
 	Columns       []listColumn
 	Rows          []models.DemandRow
-	Prev          string
-	Next          string
-	First         string
+	Pages         views.PageLinks
 	Procedures    []views.Option
 	Services      []views.Option
 	StatusOptions []views.Option
@@ -249,12 +226,7 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		return
 	}
 	f.ManyMatches = capped
-	var cur *models.Cursor
-	if q.Before != "" {
-		cur = decodeCursor(q.Before, true)
-	} else if q.After != "" {
-		cur = decodeCursor(q.After, false)
-	}
+	cur := listKeyset.cursor(c)
 	order := models.Order{Column: q.Sort, Desc: q.Desc}
 	rows, more, err := models.ListDemands(c, s.DB, com.ID, f, order, cur, pageSize)
 	if err != nil {
@@ -273,21 +245,7 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		}
 		return scope.Path + "?" + v.Encode()
 	}
-	// Keyset paging: "next" starts after the page's last row, "previous"
-	// ends before its first; a page reached backwards always has a next one.
-	if len(rows) > 0 {
-		first, last := rows[0], rows[len(rows)-1]
-		backwards := cur != nil && cur.Before
-		if (!backwards && more) || backwards {
-			data.Next = link(func(v url.Values) { v.Set("apres", encodeCursor(last.SortKey, last.ID)) })
-		}
-		if (backwards && more) || (!backwards && cur != nil) {
-			data.Prev = link(func(v url.Values) { v.Set("avant", encodeCursor(first.SortKey, first.ID)) })
-		}
-	}
-	if cur != nil {
-		data.First = link(nil)
-	}
+	data.Pages = listKeyset.links(rows, cur, more, link)
 
 	wanted := f.States
 	if len(wanted) == 0 {

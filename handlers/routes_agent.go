@@ -49,6 +49,8 @@ func (s *Server) agentRoutes(r *gin.Engine) {
 	adm.POST("/services", s.adminServiceCreate)
 	adm.POST("/services/:sid/desactiver", s.adminServiceActivate(false))
 	adm.POST("/services/:sid/reactiver", s.adminServiceActivate(true))
+	adm.POST("/services/:sid/"+slugBoardLink, s.adminServiceBoardLinkSend)
+	adm.POST("/services/:sid/"+slugRevokeLinks, s.adminServiceLinksRevoke)
 }
 
 // agentNav is the back-office menu for an agent.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -13,10 +14,11 @@ import (
 	"guichet/workflow"
 )
 
-// serviceBoardShow is a service's board: every demand it holds, the longest
-// waiting first, each with a fresh link to its page. The board link lives
-// longer than a demand link; the admin revokes it by bumping the service's
-// link epoch.
+// serviceBoardShow is a service's board: the demands it holds, to handle
+// and waiting for the citizen's correction, each list the longest waiting
+// first and paged on its own, each demand with a fresh link to its page.
+// The board link lives longer than a demand link; the admin revokes it by
+// bumping the service's link epoch.
 func (s *Server) serviceBoardShow(c *gin.Context) {
 	cm := s.linkCommune(c)
 	if cm == nil {
@@ -48,32 +50,92 @@ func (s *Server) serviceBoardShow(c *gin.Context) {
 			"La mairie a révoqué ce lien de tableau de bord : il ne fonctionne plus. Demandez-en un nouveau à la mairie : il sera envoyé à l'adresse de votre service.")
 		return
 	}
-	held, err := models.HeldDemands(c, s.DB, cm.ID, svc.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	data := views.ServiceBoardData{ServiceName: svc.Name, Expires: cl.ExpiresAt()}
-	for _, h := range held {
-		tok, _, err := s.Notifier.ServiceToken(cm, svc, &models.Assignment{ID: *h.AssignmentID, DemandID: h.ID, ServiceID: svc.ID})
+	data := views.ServiceBoardData{ServiceName: svc.Name, Expires: cl.ExpiresAt(), PageSize: pageSize}
+	for _, sec := range boardSections {
+		bs, err := s.boardSection(c, cm, svc, sec)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		citizen := h.CitizenName
-		if citizen == "" {
-			citizen = h.CitizenEmail
-		}
-		row := views.BoardRow{Href: notify.ServicePath(cm, tok), Reference: h.Reference, ProcedureTitle: h.ProcedureTitle,
-			Citizen: citizen, Since: h.UpdatedAt, WaitingDays: int(time.Since(h.UpdatedAt) / (24 * time.Hour))}
-		if h.State == workflow.Transferred {
-			data.ToHandle = append(data.ToHandle, row)
-		} else {
-			data.Correction = append(data.Correction, row)
-		}
+		data.Sections = append(data.Sections, bs)
+		data.Total.N += bs.Count.N
+		data.Total.More = data.Total.More || bs.Count.More
 	}
 	s.Log.Info("service board opened", "commune", cm.ID, "service", svc.ID)
 	p := s.page(c, "Tableau de bord du service "+svc.Name)
 	p.Data = data
 	s.render(c, http.StatusOK, "service/board", p)
+}
+
+// boardSectionDef is one list of the board: the demands the service holds
+// in one state, and the query parameters of its page position (paging one
+// list keeps the other where it was).
+type boardSectionDef struct {
+	state, id, title, caption, empty string
+	keys                             keyset
+}
+
+// boardSections: a demand with a service_id is in the service's hands while
+// transferred, or correction_requested (only the service asks a correction
+// then: a return to the accueil clears service_id).
+var boardSections = []boardSectionDef{
+	{workflow.Transferred, "a-traiter", "À traiter", "Demandes à traiter par votre service",
+		"Aucune demande n'attend votre service.", keyset{After: "apres", Before: "avant"}},
+	{workflow.CorrectionRequested, "en-attente", "En attente de correction par l'usager", "Demandes renvoyées à l'usager pour correction",
+		"Aucune demande n'attend de correction.", keyset{After: "attente_apres", Before: "attente_avant"}},
+}
+
+// boardSection reads one page of a list of the board, in the order the
+// demands came into the service's hands (updated_at: a held demand changes
+// only by a transition), with its count, capped as the back office's are.
+func (s *Server) boardSection(c *gin.Context, cm *models.Commune, svc *models.Service, def boardSectionDef) (views.BoardSection, error) {
+	sec := views.BoardSection{ID: def.id, Title: def.title, Caption: def.caption, Empty: def.empty}
+	f := models.DemandFilter{ServiceID: svc.ID, Visible: []string{def.state}}
+	counts, capped, err := models.CountByState(c, s.DB, cm.ID, f)
+	if err != nil {
+		return sec, err
+	}
+	sec.Count = views.Count{N: counts[def.state], More: capped}
+	if capped {
+		sec.Count.N = models.CountCap
+	}
+	cur := def.keys.cursor(c)
+	rows, more, err := models.ListDemands(c, s.DB, cm.ID, f, models.Order{Column: models.SortUpdated}, cur, pageSize)
+	if err != nil {
+		return sec, err
+	}
+	for _, h := range rows {
+		tok, _, err := s.Notifier.ServiceToken(cm, svc, &models.Assignment{ID: *h.AssignmentID, DemandID: h.ID, ServiceID: svc.ID})
+		if err != nil {
+			return sec, err
+		}
+		citizen := h.CitizenName
+		if citizen == "" {
+			citizen = h.CitizenEmail
+		}
+		sec.Rows = append(sec.Rows, views.BoardRow{Href: notify.ServicePath(cm, tok), Reference: h.Reference, ProcedureTitle: h.ProcedureTitle,
+			Citizen: citizen, Since: h.UpdatedAt, WaitingDays: int(time.Since(h.UpdatedAt) / (24 * time.Hour))})
+	}
+	// The paging links keep the board's token (in the path) and the other
+	// lists' positions (in the query string).
+	link := func(edit func(url.Values)) string {
+		v := url.Values{}
+		for _, o := range boardSections {
+			for _, k := range []string{o.keys.After, o.keys.Before} {
+				if o.id != def.id && c.Query(k) != "" {
+					v.Set(k, c.Query(k))
+				}
+			}
+		}
+		if edit != nil {
+			edit(v)
+		}
+		u := c.Request.URL.EscapedPath()
+		if len(v) > 0 {
+			u += "?" + v.Encode()
+		}
+		return u + "#" + def.id
+	}
+	sec.Pages = def.keys.links(rows, cur, more, link)
+	return sec, nil
 }

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,4 +78,120 @@ func mustService(t *testing.T, a *app, id int64) *models.Service {
 	s, err := models.ServiceByID(context.Background(), a.DB, a.Commune.ID, id)
 	fixture.Must(t, err)
 	return s
+}
+
+// boardRefs lists the references of one list of the board (0: to handle,
+// 1: waiting for a correction), in order.
+func boardRefs(r *response, list int) []string {
+	var refs []string
+	r.Doc.Find("main table").Eq(list).Find("tbody tr td:first-child a").Each(func(_ int, s *goquery.Selection) { refs = append(refs, s.Text()) })
+	return refs
+}
+
+// TestServiceBoardPaging: a service holding 120 demands to handle sees
+// them 50 at a time, the longest waiting first, with its total; "next" and
+// "previous" walk them with no gap and no overlap, through addresses that
+// keep the board's signed token; paging one list keeps the other in place.
+func TestServiceBoardPaging(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	for range 120 {
+		a.DemandAt(t, fixture.AtTransferred)
+	}
+	for range 52 {
+		a.DemandAt(t, fixture.AtCorrectionService)
+	}
+	// Four came into the service's hands at the same instant: the id orders them.
+	a.exec("UPDATE demands SET updated_at = now() - interval '2 days' WHERE id IN (SELECT id FROM demands WHERE state = 'transferred' ORDER BY id OFFSET 48 LIMIT 4)")
+	held := func(state string) []string {
+		var refs []string
+		fixture.Must(t, a.DB.NewSelect().Model((*models.Demand)(nil)).Column("reference").
+			Where("commune_id = ? AND service_id = ? AND state = ?", a.Commune.ID, a.Voirie.ID, state).
+			Order("updated_at", "id").Scan(ctx, &refs))
+		return refs
+	}
+	toHandle, waiting := held(workflow.Transferred), held(workflow.CorrectionRequested)
+
+	u, _, err := a.Notifier.BoardURL(a.Commune, a.Voirie)
+	fixture.Must(t, err)
+	board := pathOf(t, u)
+	c := a.client()
+	r := c.get(board)
+	mustStatus(t, r, http.StatusOK)
+	assertAccessible(t, r.Doc)
+	mustContain(t, r, "Votre service détient 172 demandes")
+	mustContain(t, r, "À traiter (120)")
+	mustContain(t, r, "En attente de correction par l'usager (52)")
+	if got := boardRefs(r, 1); !slices.Equal(got, waiting[:50]) {
+		t.Fatalf("waiting list, first page: %v", got)
+	}
+	// The second page of the waiting list, then the to-handle list paged:
+	// the waiting list stays on its second page.
+	r = c.get(r.Doc.Find(`nav[aria-label="Pages : En attente de correction par l'usager"] a[rel="next"]`).AttrOr("href", ""))
+	mustStatus(t, r, http.StatusOK)
+
+	var pages [][]string
+	for {
+		refs := boardRefs(r, 0)
+		if len(refs) == 0 || len(refs) > 50 {
+			t.Fatalf("page %d: %d rows", len(pages)+1, len(refs))
+		}
+		if got := boardRefs(r, 1); !slices.Equal(got, waiting[50:]) {
+			t.Fatalf("page %d: waiting list %v, want its second page", len(pages)+1, got)
+		}
+		pages = append(pages, refs)
+		next, ok := r.Doc.Find(`nav[aria-label="Pages : À traiter"] a[rel="next"]`).Attr("href")
+		if !ok {
+			break
+		}
+		if !strings.HasPrefix(next, board+"?") {
+			t.Fatalf("next page %q is not the board %q with a query", next, board)
+		}
+		r = c.get(next)
+		mustStatus(t, r, http.StatusOK)
+		prev, ok := r.Doc.Find(`nav[aria-label="Pages : À traiter"] a[rel="prev"]`).Attr("href")
+		if !ok {
+			t.Fatalf("page %d: no previous page link", len(pages)+1)
+		}
+		if got := boardRefs(c.get(prev), 0); !slices.Equal(got, refs) {
+			t.Fatalf("previous of page %d: %v, want %v", len(pages)+1, got, refs)
+		}
+	}
+	if len(pages) != 3 || len(pages[0]) != 50 || len(pages[1]) != 50 {
+		t.Fatalf("pages of %d, %d… rows (%d pages), want 50, 50, 20", len(pages[0]), len(pages[1]), len(pages))
+	}
+	if all := slices.Concat(pages...); !slices.Equal(all, toHandle) {
+		t.Fatalf("board walks\n%v\nwant\n%v", all, toHandle)
+	}
+	// A row of the last page opens its demand through its own link.
+	row, _ := r.Doc.Find("main table").First().Find("tbody a").Last().Attr("href")
+	if page := c.get(row); page.StatusCode != http.StatusOK || page.Doc.Find("form[action$='/acceptation']").Length() != 1 {
+		t.Fatalf("row of the last page: %d %s", page.StatusCode, text(page))
+	}
+	// A tampered token is still refused, position or not.
+	if r := c.get(board + "x?apres=x.1"); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("tampered board with a position: %d", r.StatusCode)
+	}
+}
+
+// TestServiceBoardCountStops: past models.CountCap, the board says "plus de
+// 1 000" rather than counting every demand.
+func TestServiceBoardCountStops(t *testing.T) {
+	a := newApp(t)
+	seedDemands(t, a.World, models.CountCap+5, "transferred", time.Now().Add(-72*time.Hour), "Nid-de-poule")
+	a.exec(`WITH asg AS (
+		INSERT INTO assignments (commune_id, demand_id, service_id, created_at)
+		SELECT commune_id, id, ?, updated_at FROM demands WHERE commune_id = ? AND state = 'transferred'
+		RETURNING id, demand_id)
+	UPDATE demands AS d SET service_id = ?, assignment_id = asg.id FROM asg WHERE d.id = asg.demand_id`, a.Voirie.ID, a.Commune.ID, a.Voirie.ID)
+	u, _, err := a.Notifier.BoardURL(a.Commune, a.Voirie)
+	fixture.Must(t, err)
+	r := a.client().get(u)
+	mustStatus(t, r, http.StatusOK)
+	mustContain(t, r, "Votre service détient plus de 1 000 demandes")
+	mustContain(t, r, "À traiter (plus de 1 000)")
+	mustContain(t, r, "Affichées par 50")
+	if got := boardRefs(r, 0); len(got) != 50 || got[0] != "S"+itoa(a.Commune.ID)+"-transferred-1" {
+		t.Fatalf("first page: %d rows from %v", len(got), got[:1])
+	}
 }

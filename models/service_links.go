@@ -26,33 +26,12 @@ func ServiceByName(ctx context.Context, db bun.IDB, communeID int64, name string
 
 // RevokeServiceLinks bumps the service's link epoch: every link made for it
 // before (board and demand links) stops working. It returns the new epoch.
+// The admin's services page and "guichet service revoke" both call it.
 func RevokeServiceLinks(ctx context.Context, db bun.IDB, communeID, serviceID int64) (int64, error) {
 	var epoch int64
 	err := db.NewUpdate().Model((*Service)(nil)).Set("link_epoch = link_epoch + 1").
 		Where("commune_id = ? AND id = ?", communeID, serviceID).Returning("link_epoch").Scan(ctx, &epoch)
 	return epoch, notFound(err)
-}
-
-// HeldDemand is a demand in a service's hands, with what its board shows
-// (only the columns the board needs are read).
-type HeldDemand struct {
-	Demand         `bun:",extend"`
-	ProcedureTitle string
-}
-
-// HeldDemands lists the demands a service holds now (transferred to it) and
-// those waiting for a correction it asked the citizen for, the longest
-// waiting first.
-func HeldDemands(ctx context.Context, db bun.IDB, communeID, serviceID int64) ([]HeldDemand, error) {
-	var ds []HeldDemand
-	err := db.NewSelect().Model(&ds).ModelTableExpr("demands AS d").
-		ColumnExpr("d.id, d.commune_id, d.reference, d.state, d.citizen_name, d.citizen_email, d.service_id, d.assignment_id, d.submitted_at, d.updated_at").
-		ColumnExpr("p.title AS procedure_title").
-		Join("JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id").
-		Where("d.commune_id = ? AND d.service_id = ?", communeID, serviceID).
-		Where("d.state = 'transferred' OR (d.state = 'correction_requested' AND d.correction_by = 'service')").
-		Order("d.updated_at", "d.id").Scan(ctx)
-	return ds, err
 }
 
 // AddEventOnce appends ev unless an event of the same kind about the same

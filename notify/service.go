@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/apperr"
 	"guichet/links"
 	"guichet/models"
 	"guichet/workflow"
@@ -80,8 +81,14 @@ func (n *Notifier) MailService(ctx context.Context, db bun.IDB, s *models.Servic
 	})
 }
 
-// MailBoard enqueues a mail to the service's own address with a link to its board.
+// MailBoard enqueues a mail to the service's own address with a link to
+// its board: what the admin's services page and "guichet service
+// board-link" both do. A deactivated service's board does not open, so it
+// gets no link.
 func (n *Notifier) MailBoard(ctx context.Context, db bun.IDB, c *models.Commune, s *models.Service) error {
+	if !s.Active {
+		return apperr.New(apperr.Invalid, "Le service « %s » est désactivé : son tableau de bord ne s'ouvre pas. Réactivez-le avant de lui envoyer le lien.", s.Name)
+	}
 	u, exp, err := n.BoardURL(c, s)
 	if err != nil {
 		return err

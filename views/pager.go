@@ -71,3 +71,42 @@ func newPager(d map[string]any) (pager, error) {
 	}
 	return p, nil
 }
+
+// PageLinks are the links of a list paged by keyset (after the last row
+// shown, before the first): what the "keyset_pagination" partial renders.
+type PageLinks struct {
+	First string // the first page, empty on it
+	Prev  string // the previous page, empty on the first
+	Next  string // the next page, empty on the last
+}
+
+// Count is a number of demands as a list states it: counts stop at
+// models.CountCap, and More then says there are more than N.
+type Count struct {
+	N    int
+	More bool
+}
+
+// String writes the count in French: "12", "plus de 1 000".
+func (c Count) String() string {
+	if c.More {
+		return "plus de " + groupThousands(c.N)
+	}
+	return groupThousands(c.N)
+}
+
+// Plural tells whether the noun after the count takes an s.
+func (c Count) Plural() bool { return c.N > 1 }
+
+// groupThousands writes n with a narrow no-break space between groups of
+// three digits, as French does.
+func groupThousands(n int) string {
+	if n < 0 {
+		return "-" + groupThousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "\u202f" + s[i:]
+	}
+	return s
+}

@@ -118,6 +118,18 @@ type BoardRow struct {
 type ServiceBoardData struct {
 	ServiceName string
 	Expires     time.Time
-	ToHandle    []BoardRow
-	Correction  []BoardRow
+	Total       Count // every demand the service holds
+	PageSize    int
+	Sections    []BoardSection
+}
+
+// BoardSection is one list of the board, paged on its own.
+type BoardSection struct {
+	ID      string // the heading's id, where its paging links lead
+	Title   string
+	Caption string // the table's, for screen readers
+	Empty   string // said when the list is empty
+	Count   Count
+	Rows    []BoardRow
+	Pages   PageLinks
 }

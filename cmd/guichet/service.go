@@ -14,9 +14,10 @@ const serviceUsage = `usage :
   guichet service board-link -commune SLUG -service NOM   envoie au service le lien de son tableau de bord
   guichet service revoke -commune SLUG -service NOM       révoque tous les liens du service (tableau et demandes)`
 
-// serviceCmd: what the commune admin does about a service's links, until
-// the back office offers it. The board link goes to the service's own
-// address, never to the terminal.
+// serviceCmd: what the commune admin does about a service's links from the
+// back office's services page, for the operator: the same functions
+// (notify.MailBoard, models.RevokeServiceLinks). The board link goes to the
+// service's own address, never to the terminal.
 func serviceCmd(ctx context.Context, args []string) error {
 	if len(args) == 0 || (args[0] != "board-link" && args[0] != "revoke") {
 		return fmt.Errorf("%s", serviceUsage)

@@ -1,0 +1,34 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/apperr"
+	"guichet/views"
+)
+
+// adminServiceBoardLinkSend e-mails a service the link to its board, at
+// the service's own address (as "guichet service board-link" does).
+func (s *Server) adminServiceBoardLinkSend(c *gin.Context) {
+	sv := s.confirmedService(c, slugBoardLink, "Cochez la case pour confirmer l'envoi du lien du tableau de bord.")
+	if sv == nil {
+		return
+	}
+	err := s.Notifier.MailBoard(c, s.DB, commune(c), sv)
+	var e *apperr.Error
+	if errors.As(err, &e) && e.Code == apperr.Invalid { // deactivated meanwhile: its form is gone
+		setFlash(c, views.FlashError, e.Message)
+		redirect(c, "/gestion/admin/services")
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.Log.Info("service board link sent", "commune", sv.CommuneID, "service", sv.ID, "agent", currentAgent(c).ID)
+	setFlash(c, views.FlashSuccess, "Le lien du tableau de bord du service « "+sv.Name+" » est envoyé à "+sv.Email+
+		". Il lui permet d'ouvrir toutes les demandes qu'il détient, jusqu'à ce qu'il expire ou que vous révoquiez les liens du service.")
+	redirect(c, "/gestion/admin/services")
+}

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"encoding/base64"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/models"
+	"guichet/views"
+)
+
+// keyset names the query parameters that carry a list's page position:
+// after the last row shown ("next"), or before the first ("previous").
+// Lists of demands are paged by keyset, never by OFFSET, so that a deep
+// page costs what the first does.
+type keyset struct{ After, Before string }
+
+// listKeyset is the back-office lists' page position.
+var listKeyset = keyset{After: "apres", Before: "avant"}
+
+// cursor reads the page position of the URL; nil is the first page.
+func (k keyset) cursor(c *gin.Context) *models.Cursor {
+	if s := c.Query(k.Before); s != "" {
+		return decodeCursor(s, true)
+	}
+	if s := c.Query(k.After); s != "" {
+		return decodeCursor(s, false)
+	}
+	return nil
+}
+
+// links are the page's links to its neighbours and to the first page, from
+// the rows models.ListDemands returned for cur (more: rows past the far
+// end). link gives the list's address with edit applied to its query
+// (without a page position; edit nil: the first page).
+func (k keyset) links(rows []models.DemandRow, cur *models.Cursor, more bool, link func(edit func(url.Values)) string) views.PageLinks {
+	var p views.PageLinks
+	// "next" starts after the page's last row, "previous" ends before its
+	// first; a page reached backwards always has a next one.
+	if len(rows) > 0 {
+		first, last := rows[0], rows[len(rows)-1]
+		backwards := cur != nil && cur.Before
+		if more || backwards {
+			p.Next = link(func(v url.Values) { v.Set(k.After, encodeCursor(last.SortKey, last.ID)) })
+		}
+		if (backwards && more) || (!backwards && cur != nil) {
+			p.Prev = link(func(v url.Values) { v.Set(k.Before, encodeCursor(first.SortKey, first.ID)) })
+		}
+	}
+	if cur != nil {
+		p.First = link(nil)
+	}
+	return p
+}
+
+// encodeCursor writes a page position for the URL.
+func encodeCursor(key string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(key)) + "." + strconv.FormatInt(id, 10)
+}
+
+func decodeCursor(s string, before bool) *models.Cursor {
+	k, id, ok := strings.Cut(s, ".")
+	if !ok {
+		return nil
+	}
+	key, err1 := base64.RawURLEncoding.DecodeString(k)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	return &models.Cursor{Key: string(key), ID: n, Before: before}
+}
