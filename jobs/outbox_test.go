@@ -17,6 +17,7 @@ import (
 	"guichet/mail"
 	"guichet/mail/mailtest"
 	"guichet/models"
+	"guichet/notify"
 	"guichet/testdb"
 	"guichet/workflow"
 )
@@ -74,15 +75,21 @@ func TestMailArrivesAfterCommit(t *testing.T) {
 	}
 }
 
-// failingNotifier enqueues the real mails, then fails: the whole transition,
-// mails included, must roll back.
-type failingNotifier struct{ workflow.Notifier }
+// failingNotifier writes the real mails to the outbox, then fails: the
+// whole transition, mails included, must roll back.
+type failingNotifier struct{ *notify.Notifier }
 
-func (f failingNotifier) Notify(ctx context.Context, tx bun.Tx, ch workflow.Change) error {
-	if err := f.Notifier.Notify(ctx, tx, ch); err != nil {
-		return err
+func (f failingNotifier) Mails(ctx context.Context, tx bun.Tx, ch workflow.Change) ([]*models.OutboxMail, error) {
+	mails, err := f.Notifier.Mails(ctx, tx, ch)
+	if err != nil {
+		return nil, err
 	}
-	return errors.New("boom after enqueue")
+	for _, m := range mails {
+		if err := jobs.Enqueue(ctx, tx, m, "guichet.test"); err != nil {
+			return nil, err
+		}
+	}
+	return nil, errors.New("boom after enqueue")
 }
 
 func TestNoMailForRolledBackTransition(t *testing.T) {

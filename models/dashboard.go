@@ -133,10 +133,11 @@ func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStat
 // Words go through the French configuration (accents, stems); e-mail
 // addresses are matched as the parser stored them, whole.
 //
-// Two ways give the same rows. The prefix index (migration
+// Two ways give the same rows. demand_words (migration
 // 20261123000800_search_prefixes) holds every beginning of every word and
-// the commune as words: the terms are looked up exactly there. As a filter,
-// the terms are prefixes ('x':*) matched against the row's search vector.
+// the commune as words: the terms are looked up exactly in its index. As a
+// filter, the terms are prefixes ('x':*) matched against the row's search
+// vector.
 func matchText(q *bun.SelectQuery, communeID int64, text string, asFilter bool) {
 	words, emails := SearchTerms(text)
 	if len(words)+len(emails) == 0 {
@@ -155,12 +156,12 @@ func matchText(q *bun.SelectQuery, communeID int64, text string, asFilter bool) 
 	}
 	exact := append(emails, fmt.Sprintf("commune %d", communeID))
 	if len(words) == 0 {
-		q.Where("search_prefixes(d.search, d.commune_id) @@ ?::tsquery", tsTerms(exact, false))
+		q.Where("d.id IN (SELECT demand_id FROM demand_words WHERE words @@ ?::tsquery)", tsTerms(exact, false))
 		return
 	}
 	// Words that are all stop words ("du", "le") make an empty query, which
 	// would match the whole commune here: like the filter, match nothing.
-	q.Where("search_prefixes(d.search, d.commune_id) @@ (to_tsquery('fr_unaccent', ?0) && ?1::tsquery) AND numnode(to_tsquery('fr_unaccent', ?0)) > 0",
+	q.Where("d.id IN (SELECT demand_id FROM demand_words WHERE words @@ (to_tsquery('fr_unaccent', ?0) && ?1::tsquery) AND numnode(to_tsquery('fr_unaccent', ?0)) > 0)",
 		tsTerms(words, false), tsTerms(exact, false))
 }
 

@@ -55,23 +55,45 @@ func (n *Notifier) ThreadID(d *models.Demand) string {
 	return fmt.Sprintf("demande-%s@%s", d.Reference, n.Host())
 }
 
-// Enqueue writes one composed mail to the outbox.
-func (n *Notifier) Enqueue(ctx context.Context, db bun.IDB, c *models.Commune, d *models.Demand, to string, m Mail) error {
+// compose renders a mail to one recipient as an outbox row, not yet written.
+func (n *Notifier) compose(c *models.Commune, d *models.Demand, to string, m Mail) (*models.OutboxMail, error) {
 	m.Commune = c
 	text, html, err := m.render()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ob := &models.OutboxMail{CommuneID: &c.ID, Recipient: to, Subject: m.Subject, BodyText: text, BodyHTML: html}
+	ob := &models.OutboxMail{CommuneID: &c.ID, Recipient: to, Subject: m.Subject, BodyText: text, BodyHTML: html,
+		MessageID: jobs.NewMessageID("mail", n.Host()), Status: models.MailPending}
 	if d != nil {
 		ob.DemandID = &d.ID
 		ob.ThreadID = n.ThreadID(d)
 	}
+	return ob, nil
+}
+
+// Enqueue writes one composed mail to the outbox.
+func (n *Notifier) Enqueue(ctx context.Context, db bun.IDB, c *models.Commune, d *models.Demand, to string, m Mail) error {
+	ob, err := n.compose(c, d, to, m)
+	if err != nil {
+		return err
+	}
 	return jobs.Enqueue(ctx, db, ob, n.Host())
 }
 
-// Notify enqueues the mails a transition calls for.
-func (n *Notifier) Notify(ctx context.Context, tx bun.Tx, ch workflow.Change) error {
+// Mails composes the mails a transition calls for.
+func (n *Notifier) Mails(ctx context.Context, tx bun.Tx, ch workflow.Change) ([]*models.OutboxMail, error) {
+	var mails []*models.OutboxMail
+	add := func(ob *models.OutboxMail, err error) error {
+		if err == nil {
+			mails = append(mails, ob)
+		}
+		return err
+	}
+	err := n.transitionMails(ctx, tx, ch, add)
+	return mails, err
+}
+
+func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.Change, add func(*models.OutboxMail, error) error) error {
 	c, d, p := ch.Commune, ch.Demand, ch.Procedure
 	facts := []Fact{{"Référence", d.Reference}, {"Démarche", p.Title}}
 	toCitizen := func(m Mail) error {
@@ -83,10 +105,10 @@ func (n *Notifier) Notify(ctx context.Context, tx bun.Tx, ch workflow.Change) er
 		if m.Link == nil {
 			m.Link = &Link{Label: "Suivre ma demande", URL: follow}
 		}
-		return n.Enqueue(ctx, tx, c, d, d.CitizenEmail, m)
+		return add(n.compose(c, d, d.CitizenEmail, m))
 	}
 	toService := func(subject string, intro ...string) error {
-		return n.MailService(ctx, tx, ch.Service, ch.Assignment, ServiceMail{Commune: c, Procedure: p, Demand: d, Subject: subject, Intro: intro})
+		return add(n.serviceMail(ch.Service, ch.Assignment, ServiceMail{Commune: c, Procedure: p, Demand: d, Subject: subject, Intro: intro}))
 	}
 
 	switch ch.Event {
@@ -149,7 +171,7 @@ func (n *Notifier) Notify(ctx context.Context, tx bun.Tx, ch workflow.Change) er
 			return err
 		}
 		for _, a := range agents {
-			if err := n.Enqueue(ctx, tx, c, d, a.Email, Mail{
+			if err := add(n.compose(c, d, a.Email, Mail{
 				Subject: fmt.Sprintf("Demande %s renvoyée à l'accueil par %s", d.Reference, ch.Service.Name),
 				Paragraphs: []string{
 					fmt.Sprintf("Le service %s vous renvoie cette demande.", ch.Service.Name),
@@ -157,7 +179,7 @@ func (n *Notifier) Notify(ctx context.Context, tx bun.Tx, ch workflow.Change) er
 				},
 				Facts: facts,
 				Link:  &Link{Label: "Ouvrir la demande", URL: n.AgentDemandURL(d)},
-			}); err != nil {
+			})); err != nil {
 				return err
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/jobs"
 	"guichet/links"
 	"guichet/models"
 	"guichet/workflow"
@@ -60,16 +61,26 @@ type ServiceMail struct {
 // MailService enqueues a mail to the service's own address with a fresh
 // link to the demand under assignment a.
 func (n *Notifier) MailService(ctx context.Context, db bun.IDB, s *models.Service, a *models.Assignment, m ServiceMail) error {
+	ob, err := n.serviceMail(s, a, m)
+	if err != nil {
+		return err
+	}
+	return jobs.Enqueue(ctx, db, ob, n.Host())
+}
+
+// serviceMail composes a mail to the service's own address with a fresh
+// link to the demand under assignment a.
+func (n *Notifier) serviceMail(s *models.Service, a *models.Assignment, m ServiceMail) (*models.OutboxMail, error) {
 	c, d := m.Commune, m.Demand
 	u, exp, err := n.ServiceURL(c, s, a)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	applicant := d.CitizenEmail
 	if d.CitizenName != "" {
 		applicant = d.CitizenName + " <" + d.CitizenEmail + ">"
 	}
-	return n.Enqueue(ctx, db, c, d, s.Email, Mail{
+	return n.compose(c, d, s.Email, Mail{
 		Subject: m.Subject,
 		Paragraphs: append(m.Intro,
 			"Ce qui est attendu de votre service : examiner la demande, puis l'accepter ou la refuser (avec un motif), demander une correction à l'usager si elle est incomplète, ou la renvoyer à l'accueil si elle ne relève pas de votre service. L'usager est prévenu par e-mail de votre décision.",

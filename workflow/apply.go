@@ -49,9 +49,10 @@ type Change struct {
 	History    *models.Event
 }
 
-// Notifier enqueues the e-mails a change calls for, inside its transaction.
+// Notifier composes the e-mails a change calls for; Apply writes them to the
+// outbox with the change, in its transaction.
 type Notifier interface {
-	Notify(ctx context.Context, tx bun.Tx, ch Change) error
+	Mails(ctx context.Context, tx bun.Tx, ch Change) ([]*models.OutboxMail, error)
 }
 
 // Engine applies transitions.
@@ -89,13 +90,19 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	if !knownEvent(ev) {
 		return nil, apperr.New(apperr.Invalid, "Action inconnue : « %s ».", ev)
 	}
-	d, err := models.LockDemand(ctx, tx, actor.CommuneID, demandID)
+	var target int64
+	if ev == Transfer {
+		target = in.ServiceID
+	}
+	// One round trip reads what the transition needs, one writes it all.
+	t, err := models.LockForTransition(ctx, tx, actor.CommuneID, demandID, target)
 	if err == models.ErrNotFound {
 		return nil, apperr.New(apperr.NotFound, "Cette demande n'existe pas.")
 	}
 	if err != nil {
 		return nil, err
 	}
+	d := &t.Demand
 	if in.Version != d.Version {
 		return nil, &apperr.Error{Code: apperr.Conflict, Message: apperr.StaleMessage}
 	}
@@ -113,7 +120,13 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		return nil, err
 	}
 	now := e.now()
-	ch := Change{Event: ev, From: from, Demand: d, Actor: actor, Input: in}
+	ch := Change{Event: ev, From: from, Demand: d, Actor: actor, Input: in, Commune: &t.Commune, Procedure: &t.Procedure}
+	if t.Assignment.ID != 0 {
+		ch.Assignment = &t.Assignment
+	}
+	if t.Service.ID != 0 {
+		ch.Service = &t.Service
+	}
 	hist := &models.Event{
 		CommuneID: d.CommuneID, DemandID: d.ID, At: now, Kind: string(ev),
 		ActorKind: actor.Kind, ActorName: actor.Name, Channel: actor.Channel,
@@ -124,6 +137,13 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		hist.ActorID = &actor.ID
 	}
 
+	var writes models.Batch
+	endAssignment := func(reason string) {
+		if a := ch.Assignment; a != nil {
+			a.EndedAt, a.EndedReason = &now, reason
+			writes.Add(tx.NewUpdate().Model(a).Column("ended_at", "ended_reason").WherePK())
+		}
+	}
 	switch ev {
 	case Submit:
 		d.SubmittedAt = &now
@@ -133,9 +153,7 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	case Accept, Refuse:
 		d.DecidedAt = &now
 		if from == Transferred {
-			if ch.Assignment, err = endAssignment(ctx, tx, d, now, "decided"); err != nil {
-				return nil, err
-			}
+			endAssignment("decided")
 		}
 	case RequestCorrection:
 		by := "accueil"
@@ -154,88 +172,50 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		}
 		d.CorrectionBy, d.CorrectionMessage, d.CorrectionFields = nil, "", []string{}
 	case Transfer:
-		svc, err := models.ServiceByID(ctx, tx, d.CommuneID, in.ServiceID)
-		if err == models.ErrNotFound || (err == nil && !svc.Active) {
+		svc := &t.Target
+		if svc.ID == 0 || !svc.Active {
 			return nil, apperr.Field("service", "Ce service n'existe pas ou n'est plus actif : choisissez-en un dans la liste.")
 		}
-		if err != nil {
-			return nil, err
-		}
-		a := &models.Assignment{CommuneID: d.CommuneID, DemandID: d.ID, ServiceID: svc.ID, CreatedAt: now}
-		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
-			return nil, err
-		}
+		a := &models.Assignment{ID: t.NextAssignmentID, CommuneID: d.CommuneID, DemandID: d.ID, ServiceID: svc.ID, CreatedAt: now}
+		writes.Add(tx.NewInsert().Model(a))
 		d.ServiceID, d.AssignmentID = &svc.ID, &a.ID
 		ch.Service, ch.Assignment = svc, a
 		hist.Details["service_id"] = svc.ID
 		hist.Details["service"] = svc.Name
 		hist.Details["assignment_id"] = a.ID
 	case ReturnToGuichet:
-		if ch.Assignment, err = endAssignment(ctx, tx, d, now, "returned"); err != nil {
-			return nil, err
-		}
+		endAssignment("returned")
 		// Why the routing was wrong is for the accueil, not for the citizen.
 		hist.Visibility = models.Internal
 		d.ServiceID, d.AssignmentID = nil, nil
 	}
-	if ch.Service == nil && ch.Assignment != nil {
-		if ch.Service, err = models.ServiceByID(ctx, tx, d.CommuneID, ch.Assignment.ServiceID); err != nil {
-			return nil, err
-		}
-	}
-	if ch.Service == nil && d.ServiceID != nil {
-		if ch.Service, err = models.ServiceByID(ctx, tx, d.CommuneID, *d.ServiceID); err != nil {
-			return nil, err
-		}
-	}
-	if ch.Assignment == nil && d.AssignmentID != nil {
-		if ch.Assignment, err = models.AssignmentByID(ctx, tx, d.CommuneID, *d.AssignmentID); err != nil {
-			return nil, err
-		}
-	}
 
 	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
-	if err := models.AddEvent(ctx, tx, hist); err != nil {
-		return nil, err
-	}
+	writes.Add(tx.NewInsert().Model(hist))
 	ch.History = hist
 	if e.Notifier != nil {
-		if ch.Commune, err = models.CommuneByID(ctx, tx, d.CommuneID); err != nil {
-			return nil, err
+		mails, err := e.Notifier.Mails(ctx, tx, ch)
+		if err != nil {
+			return nil, fmt.Errorf("mails of %s: %w", ev, err)
 		}
-		if ch.Procedure, err = models.ProcedureByID(ctx, tx, d.CommuneID, d.ProcedureID); err != nil {
-			return nil, err
-		}
-		if err := e.Notifier.Notify(ctx, tx, ch); err != nil {
-			return nil, fmt.Errorf("notify %s: %w", ev, err)
+		if len(mails) > 0 {
+			writes.Add(tx.NewInsert().Model(&mails))
 		}
 	}
 	// The demand's row is written last: the counts per state its trigger
 	// updates are shared by the whole commune, and their locks last until
 	// commit. Only what a transition changes is written: rewriting the data
-	// would recompute the search vector for nothing.
+	// would recompute the search vectors for nothing.
 	cols := []string{"state", "version", "updated_at", "submitted_at", "decided_at", "correction_by",
 		"correction_message", "correction_fields", "service_id", "assignment_id"}
 	if in.Data != nil && (ev == Submit || ev == Resubmit) {
 		cols = append(cols, "data")
 	}
-	if _, err := tx.NewUpdate().Model(d).Column(cols...).WherePK().Exec(ctx); err != nil {
+	writes.Add(tx.NewUpdate().Model(d).Column(cols...).WherePK())
+	if err := writes.Exec(ctx, tx); err != nil {
 		return nil, err
 	}
 	return d, nil
-}
-
-func endAssignment(ctx context.Context, tx bun.Tx, d *models.Demand, now time.Time, reason string) (*models.Assignment, error) {
-	if d.AssignmentID == nil {
-		return nil, nil
-	}
-	a, err := models.AssignmentByID(ctx, tx, d.CommuneID, *d.AssignmentID)
-	if err != nil {
-		return nil, err
-	}
-	a.EndedAt, a.EndedReason = &now, reason
-	_, err = tx.NewUpdate().Model(a).Column("ended_at", "ended_reason").WherePK().Exec(ctx)
-	return a, err
 }
 
 // CheckInput checks what the actor gives with ev, as Apply will: a form can
