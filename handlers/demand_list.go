@@ -220,12 +220,12 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 	data.Filtered = q.Status != statusAll || q.Procedure != "" || q.Service != "" || q.From != "" || q.To != ""
 
 	f, errs := q.filter(a)
-	counts, capped, err := models.CountByState(c, s.DB, com.ID, f)
+	counted, err := models.CountByState(c, s.DB, com.ID, f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	f.ManyMatches = capped
+	f.Counted = &counted // the page reads what counting found
 	cur := listKeyset.cursor(c)
 	order := models.Order{Column: q.Sort, Desc: q.Desc}
 	rows, more, err := models.ListDemands(c, s.DB, com.ID, f, order, cur, pageSize)
@@ -233,7 +233,7 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		s.fail(c, err)
 		return
 	}
-	data.Rows, data.Capped = rows, capped
+	data.Rows, data.Capped = rows, counted.Capped
 
 	link := func(edit func(url.Values)) string {
 		v := q.values()
@@ -252,7 +252,7 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		wanted = f.Visible
 	}
 	for _, st := range f.Visible {
-		n := counts[st]
+		n := counted.ByState[st]
 		if slices.Contains(wanted, st) {
 			data.Total += n
 		}

@@ -52,15 +52,15 @@ func (s *Server) indicatorsShow(c *gin.Context) {
 	since := time.Date(now.Year(), now.Month()-indicatorMonths+1, 1, 0, 0, 0, 0, paris)
 	data := indicatorsData{Since: since}
 
-	counts, _, err := models.CountByState(c, s.DB, com.ID, models.DemandFilter{})
+	counted, err := models.CountByState(c, s.DB, com.ID, models.DemandFilter{})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	for _, st := range workflow.AllStates {
-		data.States = append(data.States, statusCount{State: st, Label: workflow.StateLabel(st), Count: counts[st],
+		data.States = append(data.States, statusCount{State: st, Label: workflow.StateLabel(st), Count: counted.ByState[st],
 			Href: "/gestion/supervision?" + url.Values{"etat": {st}}.Encode()})
-		data.Total += counts[st]
+		data.Total += counted.ByState[st]
 	}
 
 	stats, err := models.ServiceIndicators(c, s.DB, com.ID, since)

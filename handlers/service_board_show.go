@@ -91,12 +91,12 @@ var boardSections = []boardSectionDef{
 func (s *Server) boardSection(c *gin.Context, cm *models.Commune, svc *models.Service, def boardSectionDef) (views.BoardSection, error) {
 	sec := views.BoardSection{ID: def.id, Title: def.title, Caption: def.caption, Empty: def.empty}
 	f := models.DemandFilter{ServiceID: svc.ID, Visible: []string{def.state}}
-	counts, capped, err := models.CountByState(c, s.DB, cm.ID, f)
+	counted, err := models.CountByState(c, s.DB, cm.ID, f)
 	if err != nil {
 		return sec, err
 	}
-	sec.Count = views.Count{N: counts[def.state], More: capped}
-	if capped {
+	sec.Count = views.Count{N: counted.ByState[def.state], More: counted.Capped}
+	if counted.Capped {
 		sec.Count.N = models.CountCap
 	}
 	cur := def.keys.cursor(c)

@@ -24,10 +24,11 @@ type DemandFilter struct {
 	ServiceID   int64
 	From, To    *time.Time // received (submitted; created, for a draft) in [From, To)
 	Text        string     // names, e-mails and field values, in French, accents ignored, partial words
-	// ManyMatches says the text matches more than CountCap demands (as
-	// CountByState tells): a page then reads the list in its order, keeping
-	// the matches, instead of collecting and sorting every match.
-	ManyMatches bool
+	// Counted is what CountByState found of the text: its matches, which a
+	// list then reads at once, or that they are more than CountCap, and a
+	// page then reads the list in its order keeping the matches, instead of
+	// collecting and sorting them all. Nil: searched anew (exports).
+	Counted *Counts
 }
 
 // Sort columns of a list.
@@ -96,9 +97,8 @@ var listColumns = []string{"d.id", "d.commune_id", "d.procedure_id", "d.referenc
 
 // filterDemands restricts q, over demands AS d, to the filter's demands of
 // a commune; withStates false ignores the wanted states (not the visible
-// ones). The text is matched through the prefix index (every match of the
-// commune), or, with inOrder, as a filter on the rows an ordered index gives.
-func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStates, inOrder bool) *bun.SelectQuery {
+// ones).
+func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStates bool) *bun.SelectQuery {
 	q.Where("d.commune_id = ?", communeID)
 	states := f.Visible
 	if withStates && len(f.States) > 0 {
@@ -125,7 +125,7 @@ func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStat
 	if f.To != nil {
 		q.Where("coalesce(d.submitted_at, d.created_at) < ?", *f.To)
 	}
-	matchText(q, communeID, f.Text, inOrder)
+	matchText(q, communeID, f)
 	return q
 }
 
@@ -133,36 +133,38 @@ func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStat
 // Words go through the French configuration (accents, stems); e-mail
 // addresses are matched as the parser stored them, whole.
 //
-// Two ways give the same rows. demand_words (migration
+// Three ways give the same rows. demand_words (migration
 // 20261123000800_search_prefixes) holds every beginning of every word and
-// the commune as words: the terms are looked up exactly in its index. As a
-// filter, the terms are prefixes ('x':*) matched against the row's search
-// vector.
-func matchText(q *bun.SelectQuery, communeID int64, text string, asFilter bool) {
-	words, emails := SearchTerms(text)
-	if len(words)+len(emails) == 0 {
-		return
-	}
-	if asFilter {
-		switch {
-		case len(words) > 0 && len(emails) > 0:
-			q.Where("d.search @@ (to_tsquery('fr_unaccent', ?) && ?::tsquery)", tsTerms(words, true), tsTerms(emails, true))
-		case len(words) > 0:
-			q.Where("d.search @@ to_tsquery('fr_unaccent', ?)", tsTerms(words, true))
-		default:
-			q.Where("d.search @@ ?::tsquery", tsTerms(emails, true))
+// the commune as words: the terms are looked up exactly in its index. Once
+// counted, the matches are known (f.Counted). Or, when they are many, the
+// terms are prefixes ('x':*) matched against the search vector of the rows
+// an ordered index gives (see ListDemands).
+func matchText(q *bun.SelectQuery, communeID int64, f DemandFilter) {
+	words, emails := SearchTerms(f.Text)
+	switch {
+	case len(words)+len(emails) == 0:
+	case f.Counted == nil:
+		exact := tsTerms(append(emails, fmt.Sprintf("commune %d", communeID)), false)
+		if len(words) == 0 {
+			q.Where("d.id IN (SELECT demand_id FROM demand_words WHERE words @@ ?::tsquery)", exact)
+			break
 		}
-		return
+		// Words that are all stop words ("du", "le") make an empty query,
+		// which would match the whole commune here: like the filter, match
+		// nothing.
+		q.Where("d.id IN (SELECT demand_id FROM demand_words WHERE words @@ (to_tsquery('fr_unaccent', ?0) && ?1::tsquery) AND numnode(to_tsquery('fr_unaccent', ?0)) > 0)",
+			tsTerms(words, false), exact)
+	case !f.Counted.Capped && len(f.Counted.Matches) == 0:
+		q.Where("FALSE")
+	case !f.Counted.Capped:
+		q.Where("d.id IN (?)", bun.In(f.Counted.Matches))
+	case len(emails) == 0:
+		q.Where("d.search @@ to_tsquery('fr_unaccent', ?)", tsTerms(words, true))
+	case len(words) == 0:
+		q.Where("d.search @@ ?::tsquery", tsTerms(emails, true))
+	default:
+		q.Where("d.search @@ (to_tsquery('fr_unaccent', ?) && ?::tsquery)", tsTerms(words, true), tsTerms(emails, true))
 	}
-	exact := append(emails, fmt.Sprintf("commune %d", communeID))
-	if len(words) == 0 {
-		q.Where("d.id IN (SELECT demand_id FROM demand_words WHERE words @@ ?::tsquery)", tsTerms(exact, false))
-		return
-	}
-	// Words that are all stop words ("du", "le") make an empty query, which
-	// would match the whole commune here: like the filter, match nothing.
-	q.Where("d.id IN (SELECT demand_id FROM demand_words WHERE words @@ (to_tsquery('fr_unaccent', ?0) && ?1::tsquery) AND numnode(to_tsquery('fr_unaccent', ?0)) > 0)",
-		tsTerms(words, false), tsTerms(exact, false))
 }
 
 func intersect(a, b []string) []string {
@@ -178,9 +180,8 @@ func intersect(a, b []string) []string {
 }
 
 // orderedDemands is the query of a list's rows (into dest), filtered and
-// in the order's direction (reversed with backwards), from the cursor on;
-// inOrder matches the text as a filter (see matchText).
-func orderedDemands(db bun.IDB, dest any, communeID int64, f DemandFilter, col sortColumn, desc bool, cur *Cursor, inOrder bool) *bun.SelectQuery {
+// in the order's direction (reversed with backwards), from the cursor on.
+func orderedDemands(db bun.IDB, dest any, communeID int64, f DemandFilter, col sortColumn, desc bool, cur *Cursor) *bun.SelectQuery {
 	dir, cmp := "ASC", ">"
 	if desc {
 		dir, cmp = "DESC", "<"
@@ -192,7 +193,7 @@ func orderedDemands(db bun.IDB, dest any, communeID int64, f DemandFilter, col s
 		Join("JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id").
 		Join("LEFT JOIN services AS s ON s.commune_id = d.commune_id AND s.id = d.service_id").
 		OrderExpr(col.expr + " " + dir).OrderExpr("d.id " + dir)
-	filterDemands(q, communeID, f, true, inOrder)
+	filterDemands(q, communeID, f, true)
 	if cur != nil {
 		q.Where(fmt.Sprintf("(%s, d.id) %s (CAST(? AS %s), ?)", col.expr, cmp, col.typ), cur.Key, cur.ID)
 	}
@@ -209,10 +210,10 @@ func ListDemands(ctx context.Context, db bun.IDB, communeID int64, f DemandFilte
 	backwards := cur != nil && cur.Before // read backwards from the cursor, then turn the page round
 	var rows []DemandRow
 	page := func(ctx context.Context, db bun.IDB) error {
-		return orderedDemands(db, &rows, communeID, f, col, o.Desc != backwards, cur, f.ManyMatches).Limit(int64(limit) + 1).Scan(ctx)
+		return orderedDemands(db, &rows, communeID, f, col, o.Desc != backwards, cur).Limit(int64(limit) + 1).Scan(ctx)
 	}
 	var err error
-	if f.ManyMatches && f.Text != "" {
+	if f.Counted != nil && f.Counted.Capped && f.Text != "" {
 		err = inIndexOrder(ctx, db, page)
 	} else {
 		err = page(ctx, db)
@@ -252,7 +253,7 @@ func EachDemand(ctx context.Context, db *bun.DB, communeID int64, f DemandFilter
 	if !ok {
 		return fmt.Errorf("unknown sort column %q", o.Column)
 	}
-	rows, err := orderedDemands(db, (*DemandRow)(nil), communeID, f, col, o.Desc, nil, false).ColumnExpr("d.data").Rows(ctx)
+	rows, err := orderedDemands(db, (*DemandRow)(nil), communeID, f, col, o.Desc, nil).ColumnExpr("d.data").Rows(ctx)
 	if err != nil {
 		return err
 	}
@@ -273,36 +274,61 @@ func EachDemand(ctx context.Context, db *bun.DB, communeID int64, f DemandFilter
 // "more than", and the person narrows the search.
 const CountCap = 1000
 
+// Counts are the figures of a filtered list.
+type Counts struct {
+	ByState map[string]int // whatever the filter's wanted states
+	Capped  bool           // more than CountCap demands: ByState stops there
+	// Matches are the demands the text matched (with the other criteria but
+	// the states), when at most CountCap: a list reads them at once instead
+	// of searching again. Nil without a text.
+	Matches []int64
+}
+
 // CountByState counts the filtered demands in each state, whatever the
 // filter's wanted states: the figures beside a list's state filter. Without
 // other criteria, the counts the database keeps are read at once; with
-// some, at most CountCap demands are counted, and capped says so.
-func CountByState(ctx context.Context, db bun.IDB, communeID int64, f DemandFilter) (counts map[string]int, capped bool, err error) {
+// some, at most CountCap demands are counted, and Capped says so.
+func CountByState(ctx context.Context, db bun.IDB, communeID int64, f DemandFilter) (Counts, error) {
+	c := Counts{ByState: map[string]int{}}
 	var rows []struct {
+		ID    int64
 		State string
 		N     int
 	}
+	f.Counted = nil // search anew
 	words, emails := SearchTerms(f.Text)
-	narrowed := f.ProcedureID != 0 || f.ServiceID != 0 || f.From != nil || f.To != nil || len(words)+len(emails) > 0
-	if !narrowed {
+	text := len(words)+len(emails) > 0
+	narrowed := text || f.ProcedureID != 0 || f.ServiceID != 0 || f.From != nil || f.To != nil
+	var err error
+	switch {
+	case text: // the matches themselves, for the list to read
+		err = filterDemands(db.NewSelect().TableExpr("demands AS d"), communeID, f, false).
+			ColumnExpr("d.id, d.state, 1 AS n").Limit(CountCap+1).Scan(ctx, &rows)
+	case narrowed:
+		matches := filterDemands(db.NewSelect().TableExpr("demands AS d"), communeID, f, false).
+			Column("d.state").Limit(CountCap + 1)
+		err = db.NewSelect().TableExpr("(?) AS m", matches).ColumnExpr("state, count(*) AS n").
+			GroupExpr("state").Scan(ctx, &rows)
+	default:
 		q := db.NewSelect().Table("demand_state_counts").Column("state", "n").Where("commune_id = ?", communeID)
 		if len(f.Visible) > 0 {
 			q.Where("state IN (?)", bun.In(f.Visible))
 		}
 		err = q.Scan(ctx, &rows)
-	} else {
-		matches := filterDemands(db.NewSelect().TableExpr("demands AS d"), communeID, f, false, false).
-			Column("d.state").Limit(CountCap + 1)
-		err = db.NewSelect().TableExpr("(?) AS m", matches).ColumnExpr("state, count(*) AS n").
-			GroupExpr("state").Scan(ctx, &rows)
 	}
-	counts = map[string]int{}
 	total := 0
 	for _, r := range rows {
-		counts[r.State] = r.N
+		c.ByState[r.State] += r.N
 		total += r.N
 	}
-	return counts, narrowed && total > CountCap, err
+	c.Capped = narrowed && total > CountCap
+	if text && !c.Capped {
+		c.Matches = make([]int64, len(rows))
+		for i, r := range rows {
+			c.Matches[i] = r.ID
+		}
+	}
+	return c, err
 }
 
 // SearchTerms splits what a person typed into words to look for (two

@@ -15,11 +15,12 @@ import (
 	"guichet/testdb"
 )
 
-// TestSearchBothWays: a text search gives the same pages whether it goes
-// through the prefix index (few matches) or filters the list in its order
-// (many matches, ManyMatches), in every order and both directions, and
-// finds exactly the demands whose words begin with every term.
-func TestSearchBothWays(t *testing.T) {
+// TestSearchEveryWay: a text search gives the same pages whether it goes
+// through the prefix index (exports), reads the matches counting found
+// (few matches), or filters the list in its order (more than CountCap), in
+// every order and both directions, and finds exactly the demands whose
+// words begin with every term.
+func TestSearchEveryWay(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
 	w := fixture.NewWorld(t, db)
@@ -57,9 +58,14 @@ func TestSearchBothWays(t *testing.T) {
 		for _, o := range orders {
 			f := models.DemandFilter{Text: q}
 			indexed := allPages(t, db, w.Commune.ID, f, o)
-			f.ManyMatches = true
-			filtered := allPages(t, db, w.Commune.ID, f, o)
-			if !slices.Equal(indexed, filtered) {
+			counted, err := models.CountByState(ctx, db, w.Commune.ID, f)
+			fixture.Must(t, err)
+			f.Counted = &counted
+			if read := allPages(t, db, w.Commune.ID, f, o); !slices.Equal(indexed, read) {
+				t.Errorf("%q by %v: through the index %v, from the counted matches %v", q, o, indexed, read)
+			}
+			f.Counted = &models.Counts{Capped: true}
+			if filtered := allPages(t, db, w.Commune.ID, f, o); !slices.Equal(indexed, filtered) {
 				t.Errorf("%q by %v: through the index %v, filtering in order %v", q, o, indexed, filtered)
 			}
 			got := slices.Sorted(slices.Values(indexed))
@@ -71,21 +77,21 @@ func TestSearchBothWays(t *testing.T) {
 
 	// Stop words alone ("du", "le") match nothing either way, and the
 	// counts say so.
-	for _, many := range []bool{false, true} {
-		f := models.DemandFilter{Text: "du le", ManyMatches: many}
+	counted, err := models.CountByState(ctx, db, w.Commune.ID, models.DemandFilter{Text: "du le"})
+	fixture.Must(t, err)
+	if len(counted.ByState) != 0 || counted.Capped || len(counted.Matches) != 0 {
+		t.Errorf("stop words counted %+v", counted)
+	}
+	for _, c := range []*models.Counts{nil, &counted, {Capped: true}} {
+		f := models.DemandFilter{Text: "du le", Counted: c}
 		if got := allPages(t, db, w.Commune.ID, f, models.Order{Column: models.SortReceived}); len(got) != 0 {
-			t.Errorf("stop words (ManyMatches %v): %d demands found", many, len(got))
+			t.Errorf("stop words (counted %+v): %d demands found", c, len(got))
 		}
 	}
-	counts, capped, err := models.CountByState(ctx, db, w.Commune.ID, models.DemandFilter{Text: "du le"})
+	counted, err = models.CountByState(ctx, db, w.Commune.ID, models.DemandFilter{Text: "lampad"})
 	fixture.Must(t, err)
-	if len(counts) != 0 || capped {
-		t.Errorf("stop words counted %v (capped %v)", counts, capped)
-	}
-	counts, _, err = models.CountByState(ctx, db, w.Commune.ID, models.DemandFilter{Text: "lampad"})
-	fixture.Must(t, err)
-	if counts["draft"] != len(want["lampad"]) {
-		t.Errorf("counts for lampad: %v, want %d drafts", counts, len(want["lampad"]))
+	if counted.ByState["draft"] != len(want["lampad"]) || len(counted.Matches) != len(want["lampad"]) {
+		t.Errorf("counts for lampad: %+v, want %d drafts", counted, len(want["lampad"]))
 	}
 }
 
