@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,7 +54,7 @@ type commune struct {
 
 // bulkTables are loaded by COPY; their secondary indexes and foreign keys
 // are dropped during the load and rebuilt after it.
-var bulkTables = []string{"demands", "assignments", "demand_events", "attachments", "demand_words"}
+var bulkTables = []string{"demands", "assignments", "demand_events", "attachments"}
 
 const chunkSize = 10_000
 
@@ -233,9 +232,6 @@ func dropIndexes(ctx context.Context, db *bun.DB, out io.Writer) (func(context.C
 		if _, err := conn.ExecContext(ctx, "SET maintenance_work_mem = '512MB'"); err != nil {
 			return err
 		}
-		if err := fillWords(ctx, db, out); err != nil {
-			return err
-		}
 		for _, d := range append(append(idxs, fks...), triggers...) {
 			t := time.Now()
 			if _, err := conn.ExecContext(ctx, d.create); err != nil {
@@ -245,27 +241,6 @@ func dropIndexes(ctx context.Context, db *bun.DB, out io.Writer) (func(context.C
 		}
 		return recount(ctx, conn)
 	}, nil
-}
-
-// fillWords writes the search words that a trigger keeps for each demand
-// (demand_words), on as many connections as there are CPUs: computing them
-// is the work.
-func fillWords(ctx context.Context, db *bun.DB, out io.Writer) error {
-	t := time.Now()
-	n := runtime.NumCPU()
-	g, ctx := errgroup.WithContext(ctx)
-	for i := range n {
-		g.Go(func() error {
-			_, err := db.ExecContext(ctx, `INSERT INTO demand_words (demand_id, words)
-				SELECT id, search_prefixes(search, commune_id) FROM demands WHERE id % ? = ?`, n, i)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "  filled %-41s %s\n", "demand_words", since(t))
-	return nil
 }
 
 // recount rebuilds the counts per commune and state that a trigger keeps

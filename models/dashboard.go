@@ -133,9 +133,9 @@ func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStat
 // Words go through the French configuration (accents, stems); e-mail
 // addresses are matched as the parser stored them, whole.
 //
-// Three ways give the same rows. demand_words (migration
+// Three ways give the same rows. The prefix index (migration
 // 20261123000800_search_prefixes) holds every beginning of every word and
-// the commune as words: the terms are looked up exactly in its index. Once
+// the commune as words: the terms are looked up exactly there. Once
 // counted, the matches are known (f.Counted). Or, when they are many, the
 // terms are prefixes ('x':*) matched against the search vector of the rows
 // an ordered index gives (see ListDemands).
@@ -146,13 +146,13 @@ func matchText(q *bun.SelectQuery, communeID int64, f DemandFilter) {
 	case f.Counted == nil:
 		exact := tsTerms(append(emails, fmt.Sprintf("commune %d", communeID)), false)
 		if len(words) == 0 {
-			q.Where("d.id IN (SELECT demand_id FROM demand_words WHERE words @@ ?::tsquery)", exact)
+			q.Where("search_prefixes(d.search, d.commune_id) @@ ?::tsquery", exact)
 			break
 		}
 		// Words that are all stop words ("du", "le") make an empty query,
 		// which would match the whole commune here: like the filter, match
 		// nothing.
-		q.Where("d.id IN (SELECT demand_id FROM demand_words WHERE words @@ (to_tsquery('fr_unaccent', ?0) && ?1::tsquery) AND numnode(to_tsquery('fr_unaccent', ?0)) > 0)",
+		q.Where("search_prefixes(d.search, d.commune_id) @@ (to_tsquery('fr_unaccent', ?0) && ?1::tsquery) AND numnode(to_tsquery('fr_unaccent', ?0)) > 0",
 			tsTerms(words, false), exact)
 	case !f.Counted.Capped && len(f.Counted.Matches) == 0:
 		q.Where("FALSE")
