@@ -37,7 +37,7 @@ func HashPassword(ctx context.Context, pw string, p Params) (string, error) {
 		return "", err
 	}
 	var key []byte
-	if err := hashing.run(ctx, p.Threads, func() { key = argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, 32) }); err != nil {
+	if err := hashing.run(ctx, p, func() { key = argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, 32) }); err != nil {
 		return "", err
 	}
 	enc := base64.RawStdEncoding
@@ -65,7 +65,7 @@ func CheckPassword(ctx context.Context, encoded, pw string) (bool, error) {
 		return false, errBadHash
 	}
 	var got []byte
-	if err := hashing.run(ctx, p.Threads, func() { got = argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want))) }); err != nil {
+	if err := hashing.run(ctx, p, func() { got = argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want))) }); err != nil {
 		return false, err
 	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
