@@ -107,3 +107,28 @@ func TestWaitingHashEndsWithItsContext(t *testing.T) {
 		t.Errorf("check with an ended context: err = %v, want context.DeadlineExceeded", err)
 	}
 }
+
+// A large hash's memory is collected as soon as it ends (a forced
+// collection), so that the next one does not allocate beside it; a small
+// one is left to the garbage collector's pace.
+func TestLargeHashIsCollected(t *testing.T) {
+	ctx := context.Background()
+	forced := func() uint32 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.NumForcedGC
+	}
+	before := forced()
+	if _, err := auth.HashPassword(ctx, "correct horse battery", auth.FastParams); err != nil {
+		t.Fatal(err)
+	}
+	if got := forced(); got != before {
+		t.Errorf("%d forced collections after a hash of 1 MiB, want none", got-before)
+	}
+	if _, err := auth.HashPassword(ctx, "correct horse battery", auth.Params{Memory: 16 * 1024, Time: 1, Threads: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if got := forced(); got != before+1 {
+		t.Errorf("%d forced collections after a hash of 16 MiB, want 1", got-before)
+	}
+}
