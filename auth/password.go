@@ -3,6 +3,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -28,13 +29,17 @@ var DefaultParams = Params{Memory: 64 * 1024, Time: 3, Threads: 2}
 var FastParams = Params{Memory: 1024, Time: 1, Threads: 1}
 
 // HashPassword returns an encoded argon2id hash carrying its own parameters,
-// so that changing the cost later still verifies older hashes.
-func HashPassword(pw string, p Params) (string, error) {
+// so that changing the cost later still verifies older hashes. It waits for
+// its turn among the process's hashes (see hashing), or for ctx to end.
+func HashPassword(ctx context.Context, pw string, p Params) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, 32)
+	var key []byte
+	if err := hashing.run(ctx, p, func() { key = argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, 32) }); err != nil {
+		return "", err
+	}
 	enc := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		enc.EncodeToString(salt), enc.EncodeToString(key)), nil
@@ -43,7 +48,8 @@ func HashPassword(pw string, p Params) (string, error) {
 var errBadHash = errors.New("malformed password hash")
 
 // CheckPassword tells whether pw matches the encoded hash, in constant time.
-func CheckPassword(encoded, pw string) (bool, error) {
+// It waits for its turn among the process's hashes, or for ctx to end.
+func CheckPassword(ctx context.Context, encoded, pw string) (bool, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errBadHash
@@ -58,6 +64,9 @@ func CheckPassword(encoded, pw string) (bool, error) {
 	if err1 != nil || err2 != nil {
 		return false, errBadHash
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	var got []byte
+	if err := hashing.run(ctx, p, func() { got = argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want))) }); err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

@@ -107,7 +107,7 @@ func CompleteReset(ctx context.Context, db *bun.DB, signer *links.Signer, token,
 	if err := CheckNewPassword(password, confirm); err != nil {
 		return a, err
 	}
-	hash, err := HashPassword(password, p)
+	hash, err := HashPassword(ctx, password, p)
 	if err != nil {
 		return nil, err
 	}

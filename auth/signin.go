@@ -48,8 +48,9 @@ type Authenticator struct {
 
 // decoyHash is checked when the address is unknown, so that the answer
 // takes as long as for a known one and does not tell which addresses exist.
-func (au *Authenticator) decoyHash() string {
-	au.decoyOnce.Do(func() { au.decoy, _ = HashPassword("decoy password", au.Params) })
+// It is made once, even if the first caller gives up meanwhile.
+func (au *Authenticator) decoyHash(ctx context.Context) string {
+	au.decoyOnce.Do(func() { au.decoy, _ = HashPassword(context.WithoutCancel(ctx), "decoy password", au.Params) })
 	return au.decoy
 }
 
@@ -69,11 +70,15 @@ func (au *Authenticator) SignIn(ctx context.Context, email, password, ip string)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, err
 	}
-	hash := au.decoyHash()
+	hash := au.decoyHash(ctx)
 	if err == nil && a.Active && a.PasswordHash != "" {
 		hash = a.PasswordHash
 	}
-	ok, _ := CheckPassword(hash, password)
+	ok, err := CheckPassword(ctx, hash, password)
+	if ctx.Err() != nil {
+		// The client gave up while waiting for its turn: not a failure.
+		return nil, err
+	}
 	if ok && hash != au.decoy {
 		return a, models.ClearThrottle(ctx, au.DB, keys[0])
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -45,9 +46,12 @@ func startServer(ctx context.Context, guichet, dsn, memLimit string) (*server, e
 	s := &server{url: fmt.Sprintf("http://127.0.0.1:%d", port), dir: dir}
 	s.cmd = exec.Command(guichet, "serve")
 	// Development mode: mail stays in the database (no SMTP server needed)
-	// and cookies work over plain HTTP on loopback.
+	// and cookies work over plain HTTP on loopback. The bench is a trusted
+	// proxy, so that each citizen's journey comes from an address of its own
+	// (X-Forwarded-For) and the limit on drafts per client address holds
+	// for each.
 	s.cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn, "GUICHET_ENV=development", "HOST=127.0.0.1",
-		"PORT="+strconv.Itoa(port), "DATA_DIR="+dir, "BASE_URL="+s.url)
+		"PORT="+strconv.Itoa(port), "DATA_DIR="+dir, "BASE_URL="+s.url, "TRUSTED_PROXIES=127.0.0.1")
 	if memLimit != "" {
 		s.cmd.Env = append(s.cmd.Env, "GOMEMLIMIT="+memLimit)
 	}
@@ -229,6 +233,11 @@ func (b *bed) httpScenarios() []scenario {
 		{name: name("submission POST"), note: journeys, request: submit(nil)},
 		{name: name("submission POST with a 1 MB photo"), note: journeys, request: submit(jpeg(1 << 20))},
 		{name: name("submission POST with a 15 MB photo"), note: journeys, request: submit(jpeg(15 << 20))},
+		// Every client signs in again and again: as many password hashes
+		// asked for at once as there are clients.
+		{name: name("sign-in storm"), note: "per second: sign-ins;", request: func(ctx context.Context, base string, c *http.Client) (time.Duration, error) {
+			return 0, b.httpSignIn(ctx, base, c)
+		}},
 	}
 }
 
@@ -257,9 +266,14 @@ var versionRe = regexp.MustCompile(`name="_version" value="(\d+)"`)
 // time measured is the submission's POST (form, photo, checks, Apply).
 func (b *bed) submission(ctx context.Context, base string, c *http.Client, photo []byte) (time.Duration, error) {
 	start := base + "/c/" + b.portal.Slug + "/demarches/" + b.report.Slug
+	// A citizen of their own (address and e-mail), so that the limits on
+	// drafts per address and per e-mail (a few an hour) count each journey
+	// apart, whatever the runs before.
+	who := rand.Uint64()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, start, strings.NewReader(url.Values{
-		"email": {"usager.banc@exemple.fr"}, "nom": {"Camille Banc"}}.Encode()))
+		"email": {fmt.Sprintf("usager.banc.%x@exemple.fr", who)}, "nom": {"Camille Banc"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", byte(who>>16), byte(who>>8), byte(who)))
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, err

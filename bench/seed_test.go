@@ -24,7 +24,7 @@ func seed(t *testing.T, demands, communes int) *bun.DB {
 	db := testdb.New(t)
 	err := bench.Seed(context.Background(), db, bench.SeedOptions{
 		Demands: demands, Communes: communes, Workers: 2, Out: io.Discard,
-		Hash: func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) },
+		Hash: func(pw string) (string, error) { return auth.HashPassword(context.Background(), pw, auth.FastParams) },
 	})
 	fixture.Must(t, err)
 	return db
@@ -167,7 +167,7 @@ func apply(t *testing.T, e *workflow.Engine, d models.Demand, ev workflow.Event,
 func TestSeedTwiceIsRefused(t *testing.T) {
 	db := seed(t, 10, 1)
 	err := bench.Seed(context.Background(), db, bench.SeedOptions{Demands: 10, Communes: 1, Out: io.Discard,
-		Hash: func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }})
+		Hash: func(pw string) (string, error) { return auth.HashPassword(context.Background(), pw, auth.FastParams) }})
 	if err == nil {
 		t.Fatal("second seed accepted")
 	}

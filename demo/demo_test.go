@@ -15,7 +15,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 func TestLoadDemo(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	hash := func(pw string) (string, error) { return auth.HashPassword(pw, auth.FastParams) }
+	hash := func(pw string) (string, error) { return auth.HashPassword(ctx, pw, auth.FastParams) }
 	c, err := demo.Load(ctx, db, hash)
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func TestLoadDemo(t *testing.T) {
 		if err != nil || a.CommuneID != c.ID || a.Role != l.Role {
 			t.Fatalf("login %s: %+v %v", l.Email, a, err)
 		}
-		if ok, _ := auth.CheckPassword(a.PasswordHash, demo.Password); !ok {
+		if ok, _ := auth.CheckPassword(ctx, a.PasswordHash, demo.Password); !ok {
 			t.Fatalf("login %s: the demo password does not match", l.Email)
 		}
 	}

@@ -27,7 +27,9 @@ func (s *Server) loginCreate(c *gin.Context) {
 	if !localPath(data.Next) {
 		data.Next = ""
 	}
-	a, err := s.authn.SignIn(c, email, password, c.ClientIP())
+	// The request's context, so that a client who gives up while the
+	// password waits its turn among the hashes frees its place.
+	a, err := s.authn.SignIn(c.Request.Context(), email, password, c.ClientIP())
 	var locked *auth.LockedError
 	if err != nil {
 		p := s.page(c, "Connexion")
@@ -42,6 +44,8 @@ func (s *Server) loginCreate(c *gin.Context) {
 		case errors.Is(err, auth.ErrBadCredentials):
 			p.Errors = views.FormErrors{"email": "Adresse e-mail ou mot de passe incorrect."}
 			s.render(c, http.StatusUnauthorized, "agent/login", p)
+		case c.Request.Context().Err() != nil:
+			c.Abort() // the client left while waiting: nobody to answer, no fault to log
 		default:
 			s.fail(c, err)
 		}

@@ -12,7 +12,7 @@ import (
 // used up; every session of the agent ends, and they sign in anew.
 func (s *Server) resetUpdate(c *gin.Context) {
 	token := c.Param("token")
-	a, err := auth.CompleteReset(c, s.DB, s.Links, token, c.PostForm("password"), c.PostForm("confirm"), s.Config.PasswordParams())
+	a, err := auth.CompleteReset(c.Request.Context(), s.DB, s.Links, token, c.PostForm("password"), c.PostForm("confirm"), s.Config.PasswordParams())
 	if e := apperr.As(err); err != nil && e.Code == apperr.Invalid {
 		p := s.page(c, "Choisir un nouveau mot de passe")
 		p.Errors = views.FormErrors(e.Fields)

@@ -39,7 +39,7 @@ func benchCmd(ctx context.Context, args []string) error {
 			params := e.cfg.PasswordParams()
 			return bench.Seed(ctx, e.db, bench.SeedOptions{
 				Demands: *demands, Communes: *communes, Workers: *workers, Out: os.Stdout,
-				Hash: func(pw string) (string, error) { return auth.HashPassword(pw, params) },
+				Hash: func(pw string) (string, error) { return auth.HashPassword(ctx, pw, params) },
 			})
 		})
 	case "run":

@@ -22,7 +22,7 @@ func loadDemo(ctx context.Context, e *env, loud bool) error {
 		return nil
 	}
 	params := e.cfg.PasswordParams()
-	if _, err := demo.Load(ctx, e.db, func(pw string) (string, error) { return auth.HashPassword(pw, params) }); err != nil {
+	if _, err := demo.Load(ctx, e.db, func(pw string) (string, error) { return auth.HashPassword(ctx, pw, params) }); err != nil {
 		return fmt.Errorf("chargement de la démo : %w", err)
 	}
 	fmt.Println("Commune de démonstration « Plassans » chargée.")

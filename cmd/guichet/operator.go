@@ -55,7 +55,7 @@ func agentCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("commune %q introuvable", *commune)
 		}
-		hash, err := auth.HashPassword(pw, e.cfg.PasswordParams())
+		hash, err := auth.HashPassword(ctx, pw, e.cfg.PasswordParams())
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -20,6 +21,9 @@ import (
 
 func serve(ctx context.Context, args []string) error {
 	return withDB(ctx, func(e *env) error {
+		if limit := setMemoryLimit(e.cfg.PasswordParams()); limit < math.MaxInt64 {
+			e.log.Info("soft memory limit", "MiB", limit>>20)
+		}
 		if e.cfg.Dev() {
 			if err := loadDemo(ctx, e, false); err != nil {
 				return err
