@@ -25,7 +25,7 @@ type DemandFilter struct {
 	From, To    *time.Time // received (submitted; created, for a draft) in [From, To)
 	Text        string     // names, e-mails and field values, in French, accents ignored, partial words
 	// Counted is what CountByState found of the text: its matches, which a
-	// list then reads at once, or that they are more than CountCap, and a
+	// list then reads at once, or that they are many (no Matches), and a
 	// page then reads the list in its order keeping the matches, instead of
 	// collecting and sorting them all. Nil: searched anew (exports).
 	Counted *Counts
@@ -99,7 +99,16 @@ var listColumns = []string{"d.id", "d.commune_id", "d.procedure_id", "d.referenc
 // a commune; withStates false ignores the wanted states (not the visible
 // ones).
 func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStates bool) *bun.SelectQuery {
-	q.Where("d.commune_id = ?", communeID)
+	if words, emails := SearchTerms(f.Text); len(words)+len(emails) > 0 && f.Counted == nil {
+		// Through the prefix index, which holds the commune as a word, the
+		// condition stays but in a form no btree answers: PostgreSQL would
+		// AND the commune's bitmap (200,000 rows at a million) with the
+		// text's, turn it lossy and recheck every row of the commune's pages
+		// with search_prefixes (40 µs each): 70 ms instead of 14.
+		q.Where("d.commune_id + 0 = ?", communeID)
+	} else {
+		q.Where("d.commune_id = ?", communeID)
+	}
 	states := f.Visible
 	if withStates && len(f.States) > 0 {
 		states = f.States
@@ -154,9 +163,9 @@ func matchText(q *bun.SelectQuery, communeID int64, f DemandFilter) {
 		// nothing.
 		q.Where("search_prefixes(d.search, d.commune_id) @@ (to_tsquery('fr_unaccent', ?0) && ?1::tsquery) AND numnode(to_tsquery('fr_unaccent', ?0)) > 0",
 			tsTerms(words, false), exact)
-	case !f.Counted.Capped && len(f.Counted.Matches) == 0:
+	case f.Counted.Matches != nil && len(f.Counted.Matches) == 0:
 		q.Where("FALSE")
-	case !f.Counted.Capped:
+	case f.Counted.Matches != nil:
 		q.Where("d.id IN (?)", bun.In(f.Counted.Matches))
 	case len(emails) == 0:
 		q.Where("d.search @@ to_tsquery('fr_unaccent', ?)", tsTerms(words, true))
@@ -213,7 +222,7 @@ func ListDemands(ctx context.Context, db bun.IDB, communeID int64, f DemandFilte
 		return orderedDemands(db, &rows, communeID, f, col, o.Desc != backwards, cur).Limit(int64(limit) + 1).Scan(ctx)
 	}
 	var err error
-	if f.Counted != nil && f.Counted.Capped && f.Text != "" {
+	if f.Counted != nil && f.Counted.Matches == nil && f.Text != "" {
 		err = inIndexOrder(ctx, db, page)
 	} else {
 		err = page(ctx, db)
@@ -280,7 +289,10 @@ type Counts struct {
 	Capped  bool           // more than CountCap demands: ByState stops there
 	// Matches are the demands the text matched (with the other criteria but
 	// the states), when at most CountCap: a list reads them at once instead
-	// of searching again. Nil without a text.
+	// of searching again. Nil without a text, or with more matches: a list
+	// then reads itself in order, keeping the matches, which are dense
+	// enough for a page to come soon (at a million demands, the largest
+	// commune holds 220,000: at most 50 × 220,000 / 1,000 = 11,000 rows).
 	Matches []int64
 }
 
