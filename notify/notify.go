@@ -167,19 +167,29 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 	case workflow.ReturnToGuichet:
 		var agents []models.Agent
 		if err := tx.NewSelect().Model(&agents).
-			Where("commune_id = ? AND role = ? AND active", c.ID, models.RoleAccueil).Scan(ctx); err != nil {
+			Where("commune_id = ? AND role = ? AND active", c.ID, models.RoleAccueil).Order("id").Scan(ctx); err != nil {
 			return err
 		}
-		for _, a := range agents {
-			if err := add(n.compose(c, d, a.Email, Mail{
-				Subject: fmt.Sprintf("Demande %s renvoyée à l'accueil par %s", d.Reference, ch.Service.Name),
-				Paragraphs: []string{
-					fmt.Sprintf("Le service %s vous renvoie cette demande.", ch.Service.Name),
-					"Motif : " + ch.Input.Message,
-				},
-				Facts: facts,
-				Link:  &Link{Label: "Ouvrir la demande", URL: n.AgentDemandURL(d)},
-			})); err != nil {
+		if len(agents) == 0 {
+			return nil
+		}
+		// One text for every agent of the accueil, rendered once.
+		first, err := n.compose(c, d, agents[0].Email, Mail{
+			Subject: fmt.Sprintf("Demande %s renvoyée à l'accueil par %s", d.Reference, ch.Service.Name),
+			Paragraphs: []string{
+				fmt.Sprintf("Le service %s vous renvoie cette demande.", ch.Service.Name),
+				"Motif : " + ch.Input.Message,
+			},
+			Facts: facts,
+			Link:  &Link{Label: "Ouvrir la demande", URL: n.AgentDemandURL(d)},
+		})
+		if err := add(first, err); err != nil {
+			return err
+		}
+		for _, a := range agents[1:] {
+			m := *first
+			m.Recipient, m.MessageID = a.Email, jobs.NewMessageID("mail", n.Host())
+			if err := add(&m, nil); err != nil {
 				return err
 			}
 		}

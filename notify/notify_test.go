@@ -87,3 +87,42 @@ func TestTransitionMails(t *testing.T) {
 		})
 	}
 }
+
+// A demand returned to the accueil is e-mailed to each of its active
+// agents, once, each mail with its own Message-ID; not to others.
+func TestReturnMailsEveryAccueilAgent(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	ctx := context.Background()
+	second := &models.Agent{CommuneID: w.Commune.ID, Email: "accueil2@" + w.Commune.Slug + ".test", Name: "Seconde",
+		Role: models.RoleAccueil, PasswordHash: w.Accueil.PasswordHash, Active: true}
+	gone := &models.Agent{CommuneID: w.Commune.ID, Email: "parti@" + w.Commune.Slug + ".test", Name: "Parti",
+		Role: models.RoleAccueil, PasswordHash: w.Accueil.PasswordHash, Active: false}
+	for _, a := range []*models.Agent{second, gone} {
+		_, err := db.NewInsert().Model(a).Exec(ctx)
+		fixture.Must(t, err)
+	}
+	d := w.DemandAt(t, fixture.AtTransferred)
+	d = w.Apply(t, d, workflow.ReturnToGuichet, w.ServiceOn(d, w.Voirie), workflow.Input{Version: d.Version, Message: "Relève de l'urbanisme."})
+
+	var mails []models.OutboxMail
+	fixture.Must(t, db.NewSelect().Model(&mails).Where("demand_id = ? AND subject LIKE ?", d.ID, "%renvoyée à l'accueil%").
+		Order("recipient").Scan(ctx))
+	if len(mails) != 2 || mails[0].Recipient != second.Email || mails[1].Recipient != w.Accueil.Email {
+		t.Fatalf("mails to %v, want %s and %s", recipients(mails), second.Email, w.Accueil.Email)
+	}
+	if mails[0].MessageID == mails[1].MessageID {
+		t.Errorf("both mails have Message-ID %s", mails[0].MessageID)
+	}
+	if mails[0].BodyText != mails[1].BodyText || !strings.Contains(mails[0].BodyText, "Motif : Relève de l'urbanisme.") {
+		t.Errorf("bodies differ or lack the motive:\n%s\n---\n%s", mails[0].BodyText, mails[1].BodyText)
+	}
+}
+
+func recipients(ms []models.OutboxMail) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Recipient)
+	}
+	return out
+}
