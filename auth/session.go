@@ -65,3 +65,10 @@ func CurrentSession(ctx context.Context, db bun.IDB, token string) (*models.Sess
 func EndSession(ctx context.Context, db bun.IDB, token string) error {
 	return models.RevokeSession(ctx, db, hashToken(token))
 }
+
+// Purge deletes stale sign-in records (models.PurgeSignIns): sessions 30
+// days after they ended, failure counts once forgotten, reset links after
+// a week.
+func Purge(ctx context.Context, db bun.IDB, now time.Time) (int, error) {
+	return models.PurgeSignIns(ctx, db, now, 30*24*time.Hour, max(AccountPolicy.Forget, AddressPolicy.Forget, ResetPolicy.Forget), 7*24*time.Hour)
+}

@@ -172,3 +172,25 @@ func SetAgentPassword(ctx context.Context, db bun.IDB, communeID, agentID int64,
 		Where("commune_id = ? AND id = ?", communeID, agentID).Exec(ctx)
 	return err
 }
+
+// PurgeSignIns deletes what sign-ins leave behind once it serves nothing:
+// sessions ended (expired or revoked) before keepSessions ago, kept that
+// long to tell who was signed in when; failure counts idle since before
+// forget, and not locked; reset links issued before keepResets ago (their
+// signed link expired long before). It returns how many rows went.
+func PurgeSignIns(ctx context.Context, db bun.IDB, now time.Time, keepSessions, forget, keepResets time.Duration) (int, error) {
+	n := 0
+	for _, q := range []*bun.DeleteQuery{
+		db.NewDelete().Table("agent_sessions").Where("least(expires_at, coalesce(revoked_at, expires_at)) < ?", now.Add(-keepSessions)),
+		db.NewDelete().Table("login_throttles").Where("last_failure_at < ? AND coalesce(locked_until, '-infinity') < ?", now.Add(-forget), now),
+		db.NewDelete().Table("password_resets").Where("created_at < ?", now.Add(-keepResets)),
+	} {
+		res, err := q.Exec(ctx)
+		if err != nil {
+			return n, err
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"guichet/auth"
 	"guichet/handlers"
 	"guichet/jobs"
 	"guichet/links"
@@ -44,6 +45,7 @@ func serve(ctx context.Context, args []string) error {
 				}
 			})
 		}
+		periodic("stale sign-in records deleted", func(ctx context.Context, now time.Time) (int, error) { return auth.Purge(ctx, e.db, now) })
 		periodic("archived decided demands", (&jobs.Archiver{DB: e.db, Engine: srv.Engine, After: time.Duration(e.cfg.ArchiveDays) * 24 * time.Hour}).RunOnce)
 		if e.cfg.ReminderDays > 0 {
 			periodic("service reminders sent", (&notify.Reminders{DB: e.db, Notifier: n, After: time.Duration(e.cfg.ReminderDays) * 24 * time.Hour}).RunOnce)
