@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/gabriel-vasile/mimetype"
 )
@@ -214,6 +215,23 @@ func acceptedKind(mt *mimetype.MIME) (Kind, bool) {
 		}
 	}
 	return Kind{}, false
+}
+
+// SweepAbandoned removes the temporary files of uploads older than
+// olderThan: what a process stopped in the middle of an upload left
+// behind. No upload lasts that long.
+func (s *Store) SweepAbandoned(now time.Time, olderThan time.Duration) (int, error) {
+	tmps, err := filepath.Glob(filepath.Join(s.Dir, ".upload-*"))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range tmps {
+		if fi, err := os.Stat(p); err == nil && fi.ModTime().Before(now.Add(-olderThan)) && os.Remove(p) == nil {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Open opens a stored file for reading.

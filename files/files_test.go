@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"guichet/files"
 )
@@ -134,5 +135,42 @@ func TestOpenRejectsPaths(t *testing.T) {
 	s := &files.Store{Dir: t.TempDir()}
 	if _, err := s.Open("../../etc/passwd"); err == nil || errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("path accepted: %v", err)
+	}
+}
+
+// An upload's temporary file that a stopped process left behind goes after
+// a day; one being received, and stored files, stay.
+func TestSweepAbandoned(t *testing.T) {
+	s := &files.Store{Dir: t.TempDir()}
+	up, err := s.Receive(bytes.NewReader(pdf), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Discard()
+	kept, err := s.Receive(bytes.NewReader(png), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kept.Keep(); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(s.Dir, ".upload-abandoned")
+	if err := os.WriteFile(old, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := os.Chtimes(old, now.Add(-25*time.Hour), now.Add(-25*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	before := len(filesIn(t, s.Dir))
+	n, err := s.SweepAbandoned(now, 24*time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("swept %d (%v), want 1", n, err)
+	}
+	if _, err := os.Stat(old); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the abandoned upload is still there: %v", err)
+	}
+	if after := len(filesIn(t, s.Dir)); after != before-1 {
+		t.Errorf("%d files left, want %d: %v", after, before-1, filesIn(t, s.Dir))
 	}
 }

@@ -45,6 +45,9 @@ func serve(ctx context.Context, args []string) error {
 				}
 			})
 		}
+		periodic("abandoned uploads deleted", func(_ context.Context, now time.Time) (int, error) {
+			return srv.Files().SweepAbandoned(now, 24*time.Hour)
+		})
 		periodic("stale sign-in records deleted", func(ctx context.Context, now time.Time) (int, error) { return auth.Purge(ctx, e.db, now) })
 		periodic("archived decided demands", (&jobs.Archiver{DB: e.db, Engine: srv.Engine, After: time.Duration(e.cfg.ArchiveDays) * 24 * time.Hour}).RunOnce)
 		if e.cfg.ReminderDays > 0 {
