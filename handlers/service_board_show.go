@@ -45,7 +45,11 @@ func (s *Server) serviceBoardShow(c *gin.Context) {
 	case err != nil:
 		s.fail(c, err)
 		return
-	case cl.Epoch != svc.LinkEpoch || !svc.Active:
+	case !svc.Active:
+		s.renderError(c, http.StatusGone, "Service désactivé",
+			"Le service "+svc.Name+" a été désactivé par la mairie : son tableau de bord ne s'ouvre plus. Pour toute question, contactez la mairie.")
+		return
+	case cl.Epoch != svc.LinkEpoch:
 		s.renderError(c, http.StatusGone, "Lien révoqué",
 			"La mairie a révoqué ce lien de tableau de bord : il ne fonctionne plus. Demandez-en un nouveau à la mairie : il sera envoyé à l'adresse de votre service.")
 		return

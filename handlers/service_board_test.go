@@ -69,8 +69,16 @@ func TestServiceBoard(t *testing.T) {
 		t.Fatalf("link from a revoked board: %d %s", r.StatusCode, text(r))
 	}
 	fixture.Must(t, a.Notifier.MailBoard(ctx, a.DB, a.Commune, mustService(t, a, a.Voirie.ID)))
-	if r := c.get(linkIn(t, mailTo(t, a.sendMail(), a.Voirie.Email), "/service/tableau/")); r.StatusCode != http.StatusOK {
+	fresh := linkIn(t, mailTo(t, a.sendMail(), a.Voirie.Email), "/service/tableau/")
+	if r := c.get(fresh); r.StatusCode != http.StatusOK {
 		t.Fatalf("new board link: %d %s", r.StatusCode, text(r))
+	}
+
+	// A deactivated service's board says so, not that its link was revoked.
+	_, err = a.DB.NewUpdate().Model((*models.Service)(nil)).Set("active = false").Where("id = ?", a.Voirie.ID).Exec(ctx)
+	fixture.Must(t, err)
+	if r := c.get(fresh); r.StatusCode != http.StatusGone || !strings.Contains(text(r), "Service désactivé") || strings.Contains(text(r), "révoqué") {
+		t.Fatalf("deactivated service's board: %d %s", r.StatusCode, text(r))
 	}
 }
 
