@@ -24,12 +24,13 @@ func (s *Server) agentFileUpload(c *gin.Context) {
 	if !ok {
 		return
 	}
+	att, up, refusal, err := s.readAgentFile(c, d)
+	defer up.Discard()
 	refuse := func(msg string) {
+		up.Discard() // before the answer: once it is read, nothing is left
 		st := demandState{action: "piece", errs: map[string]string{"fichier": msg}}
 		s.showAgentDemand(c, d, st, http.StatusUnprocessableEntity, nil)
 	}
-	att, up, refusal, err := s.readAgentFile(c, d)
-	defer up.Discard()
 	switch {
 	case err != nil:
 		s.fail(c, err)

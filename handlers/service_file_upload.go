@@ -43,6 +43,7 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		return
 	}
 	refuse := func(field, msg string) {
+		up.Discard() // before the answer: once it is read, nothing is left
 		s.renderServiceDemand(c, l, http.StatusUnprocessableEntity, "service/show", views.Page{
 			Form: map[string]any{"open": fileSlug, filePerson: person}, Errors: views.FormErrors{field: msg}})
 	}
@@ -70,6 +71,7 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		}
 		refuse(fileInput, demandFull(att.Filename, s.Config.MaxDemandSize, used))
 	case apperr.CodeOf(err) == apperr.Forbidden:
+		up.Discard()
 		s.renderServiceStatus(c, l, http.StatusForbidden, apperr.As(err).Message, nil)
 	case err != nil:
 		s.fail(c, err)
