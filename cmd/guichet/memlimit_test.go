@@ -8,14 +8,27 @@ import (
 	"guichet/auth"
 )
 
-// serve sets a soft memory limit of its own unless GOMEMLIMIT sets one.
+// serve sets a soft memory limit and a GOGC of its own unless GOMEMLIMIT
+// and GOGC set them.
 func TestMemoryLimit(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	t.Setenv("GOMEMLIMIT", "") // restored after the test
+	t.Setenv("GOGC", "")
 	os.Unsetenv("GOMEMLIMIT")
+	os.Unsetenv("GOGC")
 	want := 48<<20 + auth.MaxHashMemory(auth.DefaultParams)
 	if got := setMemoryLimit(auth.DefaultParams); got != want || debug.SetMemoryLimit(-1) != want {
 		t.Errorf("limit without GOMEMLIMIT = %d, want %d", got, want)
+	}
+	if got := debug.SetGCPercent(100); got != 400 {
+		t.Errorf("GOGC without GOGC = %d, want 400", got)
+	}
+	t.Setenv("GOGC", "150")
+	debug.SetGCPercent(150)
+	setMemoryLimit(auth.DefaultParams)
+	if got := debug.SetGCPercent(100); got != 150 {
+		t.Errorf("GOGC with GOGC=150 = %d, want 150", got)
 	}
 
 	// Set by the environment (applied by the runtime at start): kept.
