@@ -79,7 +79,7 @@ func benchCmd(ctx context.Context, args []string) error {
 			// The application measured in-process, wired as `serve` wires it
 			// (its memory limit and GOGC too), in development mode: mail stays
 			// in the database.
-			setMemoryLimit(e.cfg.PasswordParams())
+			setGarbageCollection(e.cfg.PasswordParams())
 			e.cfg.Env = "development"
 			e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 			srv, err := newServer(e)

@@ -35,10 +35,10 @@ func defaultMemoryLimit(p auth.Params) int64 {
 // memory limit bounds what the heap may grow to.
 const gcPercent = 400
 
-// setMemoryLimit applies defaultMemoryLimit unless GOMEMLIMIT is set (the
-// runtime has then applied it; "off" for none), and gcPercent unless GOGC
-// is set; it returns the limit.
-func setMemoryLimit(p auth.Params) int64 {
+// setGarbageCollection applies defaultMemoryLimit unless GOMEMLIMIT is set
+// (the runtime has then applied it; "off" for none), and gcPercent unless
+// GOGC is set; it returns the memory limit.
+func setGarbageCollection(p auth.Params) int64 {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(defaultMemoryLimit(p))
 	}

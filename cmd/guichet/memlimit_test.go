@@ -18,7 +18,7 @@ func TestMemoryLimit(t *testing.T) {
 	os.Unsetenv("GOMEMLIMIT")
 	os.Unsetenv("GOGC")
 	want := 48<<20 + auth.MaxHashMemory(auth.DefaultParams)
-	if got := setMemoryLimit(auth.DefaultParams); got != want || debug.SetMemoryLimit(-1) != want {
+	if got := setGarbageCollection(auth.DefaultParams); got != want || debug.SetMemoryLimit(-1) != want {
 		t.Errorf("limit without GOMEMLIMIT = %d, want %d", got, want)
 	}
 	if got := debug.SetGCPercent(100); got != 400 {
@@ -26,7 +26,7 @@ func TestMemoryLimit(t *testing.T) {
 	}
 	t.Setenv("GOGC", "150")
 	debug.SetGCPercent(150)
-	setMemoryLimit(auth.DefaultParams)
+	setGarbageCollection(auth.DefaultParams)
 	if got := debug.SetGCPercent(100); got != 150 {
 		t.Errorf("GOGC with GOGC=150 = %d, want 150", got)
 	}
@@ -34,7 +34,7 @@ func TestMemoryLimit(t *testing.T) {
 	// Set by the environment (applied by the runtime at start): kept.
 	t.Setenv("GOMEMLIMIT", "300MiB")
 	debug.SetMemoryLimit(300 << 20)
-	if got := setMemoryLimit(auth.DefaultParams); got != 300<<20 {
+	if got := setGarbageCollection(auth.DefaultParams); got != 300<<20 {
 		t.Errorf("limit with GOMEMLIMIT=300MiB = %d, want %d", got, 300<<20)
 	}
 }

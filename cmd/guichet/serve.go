@@ -22,7 +22,7 @@ import (
 
 func serve(ctx context.Context, args []string) error {
 	return withDB(ctx, func(e *env) error {
-		if limit := setMemoryLimit(e.cfg.PasswordParams()); limit < math.MaxInt64 {
+		if limit := setGarbageCollection(e.cfg.PasswordParams()); limit < math.MaxInt64 {
 			e.log.Info("soft memory limit", "MiB", limit>>20)
 		}
 		if e.cfg.Dev() {
