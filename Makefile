@@ -5,7 +5,7 @@
 GO ?= go
 BIN := bin/guichet
 
-.PHONY: build run test vet fmt bench bench-scale e2e clean
+.PHONY: build run test fuzz vet fmt bench bench-scale e2e clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/guichet
@@ -18,6 +18,11 @@ test:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	GO=$(GO) FUZZTIME=$${FUZZTIME:-3s} scripts/fuzz.sh
+
+# Every fuzz target at length (FUZZTIME each, default two minutes).
+fuzz:
+	GO=$(GO) FUZZTIME=$${FUZZTIME:-2m} scripts/fuzz.sh
 
 # Browser tests: Debian's Chromium (playwright-core), axe-core and the Nu Html
 # Checker against a fresh instance on a free port with its own database; see
