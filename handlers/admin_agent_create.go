@@ -50,6 +50,6 @@ func (s *Server) adminAgentCreate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	setFlash(c, views.FlashSuccess, "Compte de "+name+" créé. Un e-mail l'invite à choisir son mot de passe (lien valable 3 jours).")
+	s.setFlash(c, views.FlashSuccess, "Compte de "+name+" créé. Un e-mail l'invite à choisir son mot de passe (lien valable 3 jours).")
 	redirect(c, "/gestion/admin/agents")
 }

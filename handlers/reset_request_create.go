@@ -32,7 +32,7 @@ func (s *Server) resetRequestCreate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	setFlash(c, views.FlashInfo, "Si un compte correspond à cette adresse, un e-mail vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable une heure. Pensez à regarder dans les indésirables.")
+	s.setFlash(c, views.FlashInfo, "Si un compte correspond à cette adresse, un e-mail vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable une heure. Pensez à regarder dans les indésirables.")
 	redirect(c, "/gestion/connexion")
 }
 

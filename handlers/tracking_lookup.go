@@ -71,7 +71,7 @@ func (s *Server) sendFreshLink(c *gin.Context, d *models.Demand) {
 		return
 	}
 	if sent >= maxFreshLinks {
-		setFlash(c, views.FlashInfo, "Plusieurs liens ont déjà été envoyés pour cette demande dans l'heure, à l'adresse "+maskEmail(d.CitizenEmail)+". Vérifiez votre boîte de réception et vos courriers indésirables, ou réessayez plus tard.")
+		s.setFlash(c, views.FlashInfo, "Plusieurs liens ont déjà été envoyés pour cette demande dans l'heure, à l'adresse "+maskEmail(d.CitizenEmail)+". Vérifiez votre boîte de réception et vos courriers indésirables, ou réessayez plus tard.")
 		redirect(c, home)
 		return
 	}
@@ -84,7 +84,7 @@ func (s *Server) sendFreshLink(c *gin.Context, d *models.Demand) {
 		s.fail(c, err)
 		return
 	}
-	setFlash(c, views.FlashSuccess, "Un lien pour accéder à votre demande vient d'être envoyé à l'adresse donnée lors de la demande ("+maskEmail(d.CitizenEmail)+"). Pensez à regarder dans les courriers indésirables.")
+	s.setFlash(c, views.FlashSuccess, "Un lien pour accéder à votre demande vient d'être envoyé à l'adresse donnée lors de la demande ("+maskEmail(d.CitizenEmail)+"). Pensez à regarder dans les courriers indésirables.")
 	redirect(c, home)
 }
 
