@@ -43,13 +43,30 @@ func (s *Server) adminAgentCreate(c *gin.Context) {
 		return s.mailPasswordLink(ctx, tx, a, auth.InviteLinkTTL, true)
 	})
 	if errors.Is(err, models.ErrTaken) {
-		s.showAdminAgents(c, http.StatusUnprocessableEntity, form, views.FormErrors{"email": "Cette adresse est déjà celle d'un compte."})
+		s.addressTaken(c, form, email)
 		return
 	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	setFlash(c, views.FlashSuccess, "Compte de "+name+" créé. Un e-mail l'invite à choisir son mot de passe (lien valable 3 jours).")
+	s.setFlash(c, views.FlashSuccess, "Compte de "+name+" créé. Un e-mail l'invite à choisir son mot de passe (lien valable 3 jours).")
 	redirect(c, "/gestion/admin/agents")
+}
+
+// addressTaken refuses an address already used: sign-in addresses are
+// unique across communes, since the sign-in does not ask for the commune.
+// The admin sees their own agents, so is told when it is one of theirs; of
+// an address used elsewhere, nothing is said but that it cannot be used.
+func (s *Server) addressTaken(c *gin.Context, form map[string]any, email string) {
+	msg := "Cette adresse ne peut pas être utilisée pour un nouveau compte : choisissez-en une autre. Si elle doit servir à cet agent, contactez l'exploitant du guichet unique."
+	a, err := models.AgentByEmail(c, s.DB, email)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		s.fail(c, err)
+		return
+	}
+	if err == nil && a.CommuneID == commune(c).ID {
+		msg = "Cette adresse est déjà celle d'un agent de votre commune : " + a.Name + ", dans la liste des agents."
+	}
+	s.showAdminAgents(c, http.StatusUnprocessableEntity, form, views.FormErrors{"email": msg})
 }

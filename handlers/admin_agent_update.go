@@ -33,7 +33,7 @@ func (s *Server) adminAgentActivate(active bool) gin.HandlerFunc {
 		if active {
 			msg = "Compte de " + a.Name + " réactivé."
 		}
-		setFlash(c, views.FlashSuccess, msg)
+		s.setFlash(c, views.FlashSuccess, msg)
 		redirect(c, "/gestion/admin/agents")
 	}
 }
@@ -53,6 +53,6 @@ func (s *Server) adminAgentInvite(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	setFlash(c, views.FlashSuccess, "Un lien pour choisir son mot de passe a été envoyé à "+a.Email+".")
+	s.setFlash(c, views.FlashSuccess, "Un lien pour choisir son mot de passe a été envoyé à "+a.Email+".")
 	redirect(c, "/gestion/admin/agents")
 }

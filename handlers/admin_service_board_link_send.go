@@ -19,7 +19,7 @@ func (s *Server) adminServiceBoardLinkSend(c *gin.Context) {
 	err := s.Notifier.MailBoard(c, s.DB, commune(c), sv)
 	var e *apperr.Error
 	if errors.As(err, &e) && e.Code == apperr.Invalid { // deactivated meanwhile: its form is gone
-		setFlash(c, views.FlashError, e.Message)
+		s.setFlash(c, views.FlashError, e.Message)
 		redirect(c, "/gestion/admin/services")
 		return
 	}
@@ -28,7 +28,7 @@ func (s *Server) adminServiceBoardLinkSend(c *gin.Context) {
 		return
 	}
 	s.Log.Info("service board link sent", "commune", sv.CommuneID, "service", sv.ID, "agent", currentAgent(c).ID)
-	setFlash(c, views.FlashSuccess, "Le lien du tableau de bord du service « "+sv.Name+" » est envoyé à "+sv.Email+
+	s.setFlash(c, views.FlashSuccess, "Le lien du tableau de bord du service « "+sv.Name+" » est envoyé à "+sv.Email+
 		". Il lui permet d'ouvrir toutes les demandes qu'il détient, jusqu'à ce qu'il expire ou que vous révoquiez les liens du service.")
 	redirect(c, "/gestion/admin/services")
 }

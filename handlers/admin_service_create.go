@@ -37,6 +37,6 @@ func (s *Server) adminServiceCreate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	setFlash(c, views.FlashSuccess, "Service « "+name+" » ajouté : l'accueil peut lui transmettre des demandes.")
+	s.setFlash(c, views.FlashSuccess, "Service « "+name+" » ajouté : l'accueil peut lui transmettre des demandes.")
 	redirect(c, "/gestion/admin/services")
 }

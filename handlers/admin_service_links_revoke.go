@@ -20,7 +20,7 @@ func (s *Server) adminServiceLinksRevoke(c *gin.Context) {
 		return
 	}
 	s.Log.Info("service links revoked", "commune", sv.CommuneID, "service", sv.ID, "agent", currentAgent(c).ID)
-	setFlash(c, views.FlashSuccess, "Tous les liens du service « "+sv.Name+" » sont révoqués : ceux déjà envoyés ne fonctionnent plus. "+
+	s.setFlash(c, views.FlashSuccess, "Tous les liens du service « "+sv.Name+" » sont révoqués : ceux déjà envoyés ne fonctionnent plus. "+
 		"Le service recevra de nouveaux liens à la prochaine demande transmise ; depuis un ancien lien vers une demande qu'il détient encore, "+
 		"il peut en demander un nouveau, envoyé à "+sv.Email+". Pour son tableau de bord, envoyez-lui un nouveau lien.")
 	redirect(c, "/gestion/admin/services")

@@ -23,7 +23,7 @@ func (s *Server) adminServiceActivate(active bool) gin.HandlerFunc {
 		if active {
 			msg = "Service « " + sv.Name + " » réactivé."
 		}
-		setFlash(c, views.FlashSuccess, msg)
+		s.setFlash(c, views.FlashSuccess, msg)
 		redirect(c, "/gestion/admin/services")
 	}
 }

@@ -27,7 +27,19 @@ func TestAdminAddsAnAgentWhoChoosesTheirPassword(t *testing.T) {
 	}
 	r = admin.post("/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "email": {strings.ToUpper(a.Accueil.Email)}, "role": {"supervisor"}})
 	mustStatus(t, r, http.StatusUnprocessableEntity)
-	mustContain(t, r, "déjà celle d'un compte")
+	mustContain(t, r, "déjà celle d'un agent de votre commune")
+	// Another commune's agent: the refusal says nothing of that commune,
+	// and keeps what was typed.
+	other := fixture.NewWorld(t, a.DB)
+	r = admin.post("/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "email": {other.Accueil.Email}, "role": {"supervisor"}})
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	mustContain(t, r, "Cette adresse ne peut pas être utilisée pour un nouveau compte")
+	if body := text(r); strings.Contains(body, "déjà") || strings.Contains(body, other.Commune.Name) {
+		t.Fatalf("the refusal tells of the other commune: %s", body)
+	}
+	if r.Doc.Find("#nom").AttrOr("value", "") != "Léa Quenu" || r.Doc.Find("#email").AttrOr("value", "") != other.Accueil.Email {
+		t.Fatalf("values lost: %s", text(r))
+	}
 
 	before := len(a.SMTP.Messages())
 	r = admin.post("/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "email": {"lea.quenu@mairie.test"}, "role": {"supervisor"}})

@@ -59,7 +59,7 @@ func (s *Server) agentFileUpload(c *gin.Context) {
 	case err != nil:
 		s.fail(c, err)
 	default:
-		setFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'usager ne le voit pas.")
+		s.setFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'usager ne le voit pas.")
 		redirect(c, demandURL(d.ID)+"#pieces")
 	}
 }

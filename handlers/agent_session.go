@@ -25,14 +25,11 @@ var (
 )
 
 func (s *Server) setSessionCookie(c *gin.Context, token string) {
-	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/",
-		HttpOnly: true, Secure: !s.Config.Dev(), SameSite: http.SameSiteLaxMode,
-		MaxAge: int(auth.SessionLifetime.Seconds())})
+	http.SetCookie(c.Writer, s.cookie(sessionCookie, token, int(auth.SessionLifetime.Seconds())))
 }
 
 func (s *Server) clearSessionCookie(c *gin.Context) {
-	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: !s.Config.Dev(), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(c.Writer, s.cookie(sessionCookie, "", -1))
 }
 
 // currentAgent is the signed-in agent (set by requireAgent).
@@ -82,7 +79,7 @@ func (s *Server) signInFirst(c *gin.Context, expired bool) {
 	}
 	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
 		if expired {
-			setFlash(c, views.FlashInfo, "Votre session a expiré : reconnectez-vous pour continuer.")
+			s.setFlash(c, views.FlashInfo, "Votre session a expiré : reconnectez-vous pour continuer.")
 		}
 		redirect(c, "/gestion/connexion?suite="+url.QueryEscape(c.Request.URL.RequestURI()))
 		return

@@ -66,7 +66,7 @@ func (s *Server) afterFileAction(c *gin.Context, post *demandPost, field string,
 			}
 		}
 		msg := strings.Join(append(msgs, "Brouillon enregistré."), " ")
-		setFlash(c, views.FlashSuccess, msg)
+		s.setFlash(c, views.FlashSuccess, msg)
 		to := base
 		if field != "" {
 			to += "#" + fieldID(field)

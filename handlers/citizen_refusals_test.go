@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -196,7 +197,7 @@ func TestTamperedLink(t *testing.T) {
 	}
 	home := c.follow(r)
 	assertAccessible(t, home.Doc)
-	if !strings.Contains(text(home), "c•••@exemple.fr") || strings.Contains(text(home), "claude@exemple.fr") {
+	if !strings.Contains(text(home), trackingAnswer) || strings.Contains(text(home), "@exemple.fr") || strings.Contains(text(home), "•••") {
 		t.Fatalf("after the tracking code: %s", text(home))
 	}
 	msgs := a.sendMail()
@@ -206,13 +207,19 @@ func TestTamperedLink(t *testing.T) {
 	if fresh := c.get(pathOf(t, followLinkIn(t, msgs[0]))); fresh.StatusCode != http.StatusOK {
 		t.Fatalf("fresh link: %d", fresh.StatusCode)
 	}
-	// Unknown and empty codes are said so, next to the field.
-	for code, want := range map[string]string{"ZZZZ9999": "Aucune demande", "": "Indiquez le code de suivi"} {
-		r := c.post("/c/"+a.Commune.Slug+"/suivre", url.Values{"code": {code}})
-		assertAccessible(t, r.Doc)
-		if msg, invalid := fieldError(r, "code"); r.StatusCode != http.StatusUnprocessableEntity || !invalid || !strings.Contains(msg, want) {
-			t.Errorf("code %q: %d %q", code, r.StatusCode, msg)
-		}
+	// An unknown code gets the same answer, and no mail: the page never
+	// tells whether a code exists. An empty one is said so, by the field.
+	r = c.post("/c/"+a.Commune.Slug+"/suivre", url.Values{"code": {"ZZZZ9999"}})
+	if unknown := c.follow(r); text(unknown) != text(home) {
+		t.Errorf("unknown code: %d %s\nknown code: %s", r.StatusCode, text(unknown), text(home))
+	}
+	if n := len(a.sendMail()); n != 1 {
+		t.Fatalf("%d mails after an unknown code, want the first one only", n)
+	}
+	r = c.post("/c/"+a.Commune.Slug+"/suivre", url.Values{"code": {""}})
+	assertAccessible(t, r.Doc)
+	if msg, invalid := fieldError(r, "code"); r.StatusCode != http.StatusUnprocessableEntity || !invalid || !strings.Contains(msg, "Indiquez le code de suivi") {
+		t.Errorf("empty code: %d %q", r.StatusCode, msg)
 	}
 	// Too many fresh links in an hour are not sent.
 	for i := 0; i < 3; i++ {
@@ -220,6 +227,34 @@ func TestTamperedLink(t *testing.T) {
 	}
 	if n := len(a.sendMail()); n != 3 {
 		t.Fatalf("%d fresh links sent in the hour, want 3", n)
+	}
+}
+
+// trackingAnswer is what "Suivre une demande" answers to any code.
+const trackingAnswer = "Si ce code correspond à une demande faite à"
+
+// TestTrackingLookupThrottled: one client cannot try codes without bound;
+// the refusal says why in French and keeps the code typed.
+func TestTrackingLookupThrottled(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	for i := range 20 {
+		if r := c.post("/c/"+a.Commune.Slug+"/suivre", url.Values{"code": {fmt.Sprintf("ZZZZ%04d", i)}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("lookup %d: %d %s", i+1, r.StatusCode, text(r))
+		}
+	}
+	d := a.DemandAt(t, fixture.AtSubmitted)
+	a.sendMail()
+	r := c.post("/c/"+a.Commune.Slug+"/suivre", url.Values{"code": {d.TrackingCode}})
+	assertAccessible(t, r.Doc)
+	if msg, invalid := fieldError(r, "code"); r.StatusCode != http.StatusTooManyRequests || !invalid || !strings.Contains(msg, "depuis votre connexion") || !strings.Contains(msg, "dans une heure") {
+		t.Fatalf("21st lookup: %d %q", r.StatusCode, msg)
+	}
+	if code, _ := r.Doc.Find("#code").Attr("value"); code != d.TrackingCode {
+		t.Errorf("the code typed is lost: %q", code)
+	}
+	if n := len(a.sendMail()); n != 1 {
+		t.Fatalf("%d mails after a refused lookup, want the submission's receipt only", n)
 	}
 }
 
@@ -275,8 +310,8 @@ func TestDraftOfAnotherCommune(t *testing.T) {
 			t.Fatalf("renew: %d", r.StatusCode)
 		}
 	}
-	if r := c.post("/c/"+a.Commune.Slug+"/suivre", url.Values{"code": {theirs.TrackingCode}}); r.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("their tracking code at our commune: %d", r.StatusCode)
+	if r := c.post("/c/"+a.Commune.Slug+"/suivre", url.Values{"code": {theirs.TrackingCode}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(text(c.follow(r)), trackingAnswer) {
+		t.Fatalf("their tracking code at our commune: %d %s", r.StatusCode, text(r))
 	}
 	// Under its own commune the link works.
 	if r := c.get("/c/" + other.Commune.Slug + "/suivi/" + tok); r.StatusCode != http.StatusOK {

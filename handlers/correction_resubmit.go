@@ -17,7 +17,7 @@ import (
 func (s *Server) correctionResubmit(c *gin.Context) {
 	d, p, base := followed(c)
 	if d.State != workflow.CorrectionRequested {
-		setFlash(c, views.FlashInfo, "Cette demande n'attend pas de correction de votre part (elle a peut-être déjà été renvoyée) : voici où elle en est.")
+		s.setFlash(c, views.FlashInfo, "Cette demande n'attend pas de correction de votre part (elle a peut-être déjà été renvoyée) : voici où elle en est.")
 		redirect(c, base)
 		return
 	}
@@ -47,7 +47,7 @@ func (s *Server) correctionResubmit(c *gin.Context) {
 			return
 		}
 		if now.State != workflow.CorrectionRequested {
-			setFlash(c, views.FlashInfo, "Votre demande corrigée a déjà été renvoyée : voici où elle en est.")
+			s.setFlash(c, views.FlashInfo, "Votre demande corrigée a déjà été renvoyée : voici où elle en est.")
 			redirect(c, base)
 			return
 		}
@@ -60,6 +60,6 @@ func (s *Server) correctionResubmit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	setFlash(c, views.FlashSuccess, "Votre demande corrigée a été renvoyée à la mairie. Vous serez prévenu par e-mail de la suite.")
+	s.setFlash(c, views.FlashSuccess, "Votre demande corrigée a été renvoyée à la mairie. Vous serez prévenu par e-mail de la suite.")
 	redirect(c, base)
 }

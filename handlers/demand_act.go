@@ -63,7 +63,7 @@ func (s *Server) demandAct(c *gin.Context) {
 	var e *apperr.Error
 	switch {
 	case err == nil:
-		setFlash(c, views.FlashSuccess, actionDone[act.Event])
+		s.setFlash(c, views.FlashSuccess, actionDone[act.Event])
 		redirect(c, demandURL(d.ID))
 	case errors.As(err, &e) && e.Code == apperr.Conflict:
 		s.stale(c, d, st)

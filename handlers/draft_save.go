@@ -38,7 +38,7 @@ func (s *Server) draftSave(c *gin.Context) {
 			&views.Flash{Kind: views.FlashInfo, Text: "Brouillon enregistré. Certaines réponses sont à revoir avant de déposer la demande."})
 		return
 	}
-	setFlash(c, views.FlashSuccess, "Brouillon enregistré. Vous pourrez le reprendre à tout moment avec le lien reçu par e-mail.")
+	s.setFlash(c, views.FlashSuccess, "Brouillon enregistré. Vous pourrez le reprendre à tout moment avec le lien reçu par e-mail.")
 	redirect(c, base)
 }
 
@@ -46,7 +46,7 @@ func (s *Server) draftSave(c *gin.Context) {
 // (submitted meanwhile, from another tab or by a double click): its page.
 func (s *Server) notEditable(c *gin.Context) {
 	_, _, base := followed(c)
-	setFlash(c, views.FlashInfo, "Cette demande a déjà été déposée : elle ne peut plus être modifiée. Voici où elle en est.")
+	s.setFlash(c, views.FlashInfo, "Cette demande a déjà été déposée : elle ne peut plus être modifiée. Voici où elle en est.")
 	redirect(c, base)
 }
 

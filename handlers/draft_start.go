@@ -88,6 +88,6 @@ func (s *Server) draftStart(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	setFlash(c, views.FlashSuccess, "Votre brouillon est créé. Nous venons d'envoyer à "+email+" un lien pour le reprendre à tout moment.")
+	s.setFlash(c, views.FlashSuccess, "Votre brouillon est créé. Nous venons d'envoyer à "+email+" un lien pour le reprendre à tout moment.")
 	redirect(c, u.Path)
 }

@@ -53,6 +53,7 @@ func newApp(t testing.TB) *app {
 		ReminderDays: 7, ArchiveDays: 90, Argon2Memory: 1024}
 	srv := &handlers.Server{DB: db, Config: cfg, Views: r, Links: w.Links, Notifier: w.Notifier,
 		Engine: w.Engine, Worker: worker, Log: log}
+	worker.Prepare = srv.MailResetRequests
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	cfg.BaseURL = hs.URL

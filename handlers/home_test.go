@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"guichet/fixture"
 )
 
 func TestHomeListsCommunes(t *testing.T) {
@@ -37,6 +39,58 @@ func TestCrossSitePostIsRefused(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusForbidden {
 		t.Fatalf("cross-site POST got %d, want 403", res.StatusCode)
+	}
+}
+
+// TestPostFromAnotherSchemeIsRefused: a browser too old for Sec-Fetch-Site
+// gives only Origin; an https page of the same host posting to the http site
+// is another origin, and is refused in French.
+func TestPostFromAnotherSchemeIsRefused(t *testing.T) {
+	a := newApp(t)
+	host := strings.TrimPrefix(a.URL, "http://")
+	post := func(origin string) *response {
+		req, err := http.NewRequest(http.MethodPost, a.URL+"/gestion/mot-de-passe-oublie", strings.NewReader(url.Values{"email": {"pas une adresse"}}.Encode()))
+		fixture.Must(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", origin)
+		return a.client().do(req)
+	}
+	mustStatus(t, post("http://"+host), http.StatusUnprocessableEntity)
+	r := post("https://" + host)
+	mustStatus(t, r, http.StatusForbidden)
+	mustContain(t, r, "Requête refusée")
+}
+
+// TestProductionAnswersAreForHTTPSOnly: in production every answer asks
+// the browser to keep to HTTPS, and the flash cookie is sent over HTTPS
+// only, as the session cookie is; development (plain http) sets neither.
+func TestProductionAnswersAreForHTTPSOnly(t *testing.T) {
+	a := newApp(t)
+	reset := func() *response {
+		r := a.client().post("/gestion/mot-de-passe-oublie", url.Values{"email": {"personne@exemple.fr"}})
+		mustStatus(t, r, http.StatusSeeOther)
+		return r
+	}
+	flash := func(r *response) string {
+		for _, sc := range r.Header.Values("Set-Cookie") {
+			if strings.HasPrefix(sc, "guichet_flash=") {
+				return sc
+			}
+		}
+		t.Fatalf("no flash cookie: %v", r.Header.Values("Set-Cookie"))
+		return ""
+	}
+	r := reset()
+	if sc := flash(r); strings.Contains(sc, "Secure") || r.Header.Get("Strict-Transport-Security") != "" {
+		t.Fatalf("development: Set-Cookie %s, HSTS %q", sc, r.Header.Get("Strict-Transport-Security"))
+	}
+	a.Config.Env = "production"
+	r = reset()
+	if sc := flash(r); !strings.Contains(sc, "Secure") || !strings.Contains(sc, "HttpOnly") {
+		t.Fatalf("production flash cookie: %s", sc)
+	}
+	if h := a.client().get("/").Header.Get("Strict-Transport-Security"); !strings.HasPrefix(h, "max-age=") {
+		t.Fatalf("production HSTS: %q", h)
 	}
 }
 

@@ -1,13 +1,18 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/uptrace/bun"
 
 	"guichet/fixture"
 )
@@ -256,6 +261,57 @@ func TestPasswordResetLinkExpiresAndCannotBeForged(t *testing.T) {
 	r = a.client().get(link[:len(link)-3] + "xyz")
 	mustStatus(t, r, http.StatusNotFound)
 	mustContain(t, r, "n'est pas valide")
+}
+
+// statements records the SQL statements the database runs.
+type statements struct {
+	mu   sync.Mutex
+	runs []string
+}
+
+func (s *statements) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+
+func (s *statements) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.runs = append(s.runs, e.Query)
+}
+
+// during returns the statements run while f ran, with addr in them replaced.
+func (s *statements) during(addr string, f func()) []string {
+	s.mu.Lock()
+	s.runs = nil
+	s.mu.Unlock()
+	f()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, q := range s.runs {
+		out = append(out, strings.ReplaceAll(strings.ReplaceAll(q, addr, "ADDR"), strings.ToLower(addr), "ADDR"))
+	}
+	return out
+}
+
+// TestResetRequestCostsTheSameForAnyAddress: asking a reset link for an
+// agent's address runs the very statements an unknown address does, so the
+// answer takes no longer for one than the other; the mail still goes.
+func TestResetRequestCostsTheSameForAnyAddress(t *testing.T) {
+	a := newApp(t)
+	rec := &statements{}
+	a.DB.AddQueryHook(rec)
+	ask := func(addr string) []string {
+		return rec.during(addr, func() {
+			mustStatus(t, a.client().post("/gestion/mot-de-passe-oublie", url.Values{"email": {addr}}), http.StatusSeeOther)
+		})
+	}
+	unknown, known := ask("Personne@Exemple.fr"), ask(a.Accueil.Email)
+	if !slices.Equal(unknown, known) {
+		t.Fatalf("an unknown address runs\n%s\nan agent's\n%s", strings.Join(unknown, "\n"), strings.Join(known, "\n"))
+	}
+	ms := a.sendMail()
+	if len(ms) != 1 || ms[0].To[0] != a.Accueil.Email || resetLink.FindString(ms[0].Text) == "" {
+		t.Fatalf("reset mails: %+v", ms)
+	}
 }
 
 func TestResetMailsAreBounded(t *testing.T) {

@@ -27,6 +27,6 @@ func (s *Server) logoutCreate(c *gin.Context) {
 		}
 	}
 	s.clearSessionCookie(c)
-	setFlash(c, views.FlashSuccess, "Vous êtes déconnecté.")
+	s.setFlash(c, views.FlashSuccess, "Vous êtes déconnecté.")
 	redirect(c, "/gestion/connexion")
 }

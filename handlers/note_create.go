@@ -22,7 +22,7 @@ func (s *Server) noteCreate(c *gin.Context) {
 	var e *apperr.Error
 	switch {
 	case err == nil:
-		setFlash(c, views.FlashSuccess, "Note ajoutée à l'historique. L'usager ne la voit pas.")
+		s.setFlash(c, views.FlashSuccess, "Note ajoutée à l'historique. L'usager ne la voit pas.")
 		redirect(c, demandURL(d.ID)+"#historique")
 	case errors.As(err, &e) && (e.Code == apperr.Invalid || e.Code == apperr.Forbidden):
 		st := demandState{action: "note", values: map[string]any{"message": c.PostForm("message")}, errs: e.Fields}

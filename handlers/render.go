@@ -38,7 +38,7 @@ func viewCommune(m *models.Commune) *views.Commune {
 
 // page starts the data of a page: commune, signed-in agent, flash message.
 func (s *Server) page(c *gin.Context, title string) views.Page {
-	p := views.Page{Title: title, Commune: viewCommune(commune(c)), Flash: popFlash(c)}
+	p := views.Page{Title: title, Commune: viewCommune(commune(c)), Flash: s.popFlash(c)}
 	if v, ok := c.Get(keyAgent); ok {
 		a := v.(*models.Agent)
 		p.User = &views.User{Name: a.Name, Email: a.Email, Role: a.Role}
@@ -98,19 +98,25 @@ func (s *Server) fail(c *gin.Context, err error) {
 
 const flashCookie = "guichet_flash"
 
-// setFlash keeps a one-time message for the page after the redirect.
-func setFlash(c *gin.Context, kind, text string) {
-	b, _ := json.Marshal(views.Flash{Kind: kind, Text: text})
-	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString(b),
-		Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+// cookie is one of our cookies: out of scripts' reach, not sent on
+// cross-site subrequests, and over HTTPS only outside development.
+func (s *Server) cookie(name, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: !s.Config.Dev(), SameSite: http.SameSiteLaxMode}
 }
 
-func popFlash(c *gin.Context) *views.Flash {
+// setFlash keeps a one-time message for the page after the redirect.
+func (s *Server) setFlash(c *gin.Context, kind, text string) {
+	b, _ := json.Marshal(views.Flash{Kind: kind, Text: text})
+	http.SetCookie(c.Writer, s.cookie(flashCookie, base64.RawURLEncoding.EncodeToString(b), 60))
+}
+
+func (s *Server) popFlash(c *gin.Context) *views.Flash {
 	ck, err := c.Request.Cookie(flashCookie)
 	if err != nil {
 		return nil
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
+	http.SetCookie(c.Writer, s.cookie(flashCookie, "", -1))
 	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
 	var f views.Flash
 	if err != nil || json.Unmarshal(b, &f) != nil || f.Text == "" {

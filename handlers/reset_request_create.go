@@ -17,8 +17,10 @@ import (
 )
 
 // resetRequestCreate e-mails a reset link to an active agent's address. The
-// answer is the same whether the address is known or not, and the number of
-// mails one address can be sent is bounded.
+// answer is the same whether the address is known or not, and so is the
+// work done before it: the request is counted and queued, and the mail
+// worker looks the address up (MailResetRequests). The number of mails one
+// address can be sent is bounded.
 func (s *Server) resetRequestCreate(c *gin.Context) {
 	email := strings.TrimSpace(c.PostForm("email"))
 	if _, err := mail.ParseAddress(email); err != nil {
@@ -28,29 +30,51 @@ func (s *Server) resetRequestCreate(c *gin.Context) {
 		s.render(c, http.StatusUnprocessableEntity, "agent/reset_request", p)
 		return
 	}
-	if err := s.sendReset(c, email); err != nil {
+	ok, err := auth.ResetRequestAllowed(c, s.DB, email)
+	if err == nil && ok {
+		err = models.QueueResetRequest(c, s.DB, email)
+	}
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	setFlash(c, views.FlashInfo, "Si un compte correspond à cette adresse, un e-mail vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable une heure. Pensez à regarder dans les indésirables.")
+	s.Worker.Kick()
+	s.setFlash(c, views.FlashInfo, "Si un compte correspond à cette adresse, un e-mail vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable une heure. Pensez à regarder dans les indésirables.")
 	redirect(c, "/gestion/connexion")
 }
 
-func (s *Server) sendReset(ctx context.Context, email string) error {
-	ok, err := auth.ResetRequestAllowed(ctx, s.DB, email)
-	if err != nil || !ok {
-		return err
+// resetBatch is how many queued reset requests one transaction handles.
+const resetBatch = 20
+
+// MailResetRequests turns the queued reset requests into reset mails, for
+// the addresses of active agents; the others come to nothing. The mail
+// worker runs it before each look at the outbox.
+func (s *Server) MailResetRequests(ctx context.Context) error {
+	for {
+		var emails []string
+		err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			if emails, err = models.TakeResetRequests(ctx, tx, resetBatch); err != nil {
+				return err
+			}
+			for _, email := range emails {
+				a, err := models.AgentByEmail(ctx, tx, email)
+				if errors.Is(err, models.ErrNotFound) || (err == nil && !a.Active) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if err := s.mailPasswordLink(ctx, tx, a, auth.ResetLinkTTL, false); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil || len(emails) < resetBatch {
+			return err
+		}
 	}
-	a, err := models.AgentByEmail(ctx, s.DB, email)
-	if errors.Is(err, models.ErrNotFound) || (err == nil && !a.Active) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return s.mailPasswordLink(ctx, tx, a, auth.ResetLinkTTL, false)
-	})
 }
 
 // mailPasswordLink issues a single-use link for the agent to choose a

@@ -26,6 +26,6 @@ func (s *Server) resetUpdate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	setFlash(c, views.FlashSuccess, "Votre mot de passe est enregistré. Connectez-vous avec lui.")
+	s.setFlash(c, views.FlashSuccess, "Votre mot de passe est enregistré. Connectez-vous avec lui.")
 	redirect(c, "/gestion/connexion")
 }

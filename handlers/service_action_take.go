@@ -173,7 +173,7 @@ func (s *Server) serviceActionTake(act *serviceAction) gin.HandlerFunc {
 		switch apperr.CodeOf(err) {
 		case "":
 			s.Worker.Kick()
-			setFlash(c, views.FlashSuccess, act.done)
+			s.setFlash(c, views.FlashSuccess, act.done)
 			redirect(c, l.path())
 		case apperr.Conflict:
 			s.serviceStale(c, l, f)

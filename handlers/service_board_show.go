@@ -25,13 +25,16 @@ func (s *Server) serviceBoardShow(c *gin.Context) {
 		return
 	}
 	cl, err := s.Links.Verify(links.Board, c.Param("token"))
+	if err != links.ErrInvalid && cl.CommuneID != cm.ID {
+		err = links.ErrInvalid
+	}
+	// Only a link still valid names a service to load: an expired one must
+	// keep its error, never open the board.
 	var svc *models.Service
-	if err != links.ErrInvalid && cl.CommuneID == cm.ID {
+	if err == nil {
 		if svc, err = models.ServiceByID(c, s.DB, cm.ID, cl.ServiceID); err == models.ErrNotFound {
 			err = links.ErrInvalid
 		}
-	} else {
-		err = links.ErrInvalid
 	}
 	switch {
 	case err == links.ErrInvalid:

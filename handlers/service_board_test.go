@@ -82,6 +82,26 @@ func TestServiceBoard(t *testing.T) {
 	}
 }
 
+// TestServiceBoardLinkExpires: a board link past its expiry opens nothing
+// and hands out no action link; it says when it expired.
+func TestServiceBoardLinkExpires(t *testing.T) {
+	a := newApp(t)
+	a.DemandAt(t, fixture.AtTransferred)
+	u, _, err := a.Notifier.BoardURL(a.Commune, a.Voirie)
+	fixture.Must(t, err)
+	board := pathOf(t, u)
+	mustStatus(t, a.client().get(board), http.StatusOK)
+
+	a.Links.Now = func() time.Time { return time.Now().Add(a.Notifier.BoardLinkTTL + time.Minute) }
+	t.Cleanup(func() { a.Links.Now = time.Now })
+	r := a.client().get(board)
+	mustStatus(t, r, http.StatusGone)
+	mustContain(t, r, "Ce lien de tableau de bord a expiré le")
+	if n := r.Doc.Find("a[href*='/service/']").Length(); n != 0 {
+		t.Fatalf("an expired board gives %d service links: %s", n, text(r))
+	}
+}
+
 func mustService(t *testing.T, a *app, id int64) *models.Service {
 	s, err := models.ServiceByID(context.Background(), a.DB, a.Commune.ID, id)
 	fixture.Must(t, err)

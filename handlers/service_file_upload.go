@@ -76,7 +76,7 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 	case err != nil:
 		s.fail(c, err)
 	default:
-		setFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'accueil le verra ; l'usager ne le voit pas.")
+		s.setFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'accueil le verra ; l'usager ne le voit pas.")
 		redirect(c, l.path())
 	}
 }

@@ -14,31 +14,46 @@ import (
 	"guichet/views"
 )
 
+// lookupsPerClient bounds the codes one client address may try in an hour
+// (several people may share one, at a town hall's desk).
+const lookupsPerClient = 20
+
 // trackingLookup e-mails a fresh follow link for the demand of a tracking
-// code or reference, to the address on file: the page never shows the
-// demand itself, and no address is ever typed here.
+// code or reference, to the address on file. The answer is the same whether
+// the code names a demand or not, and shows neither the demand nor its
+// address: a code is no proof of anything, so the page must not tell which
+// codes exist.
 func (s *Server) trackingLookup(c *gin.Context) {
 	cm := commune(c)
 	code := strings.TrimSpace(c.PostForm("code"))
-	var d *models.Demand
-	var err error
-	msg := "Indiquez le code de suivi ou la référence de votre demande."
-	if code != "" {
-		d, err = models.DemandByReference(c, s.DB, cm.ID, models.NormalizeCode(code))
-		msg = "Aucune demande faite à " + cm.Name + " ne porte ce code. Vérifiez-le : il figure dans les e-mails reçus de la mairie (8 caractères, par exemple 7KQ3M9XD)."
-	}
-	if code == "" || errors.Is(err, models.ErrNotFound) {
-		s.showHome(c, http.StatusUnprocessableEntity, map[string]any{"code": code}, views.FormErrors{"code": msg})
+	typed := map[string]any{"code": code}
+	if code == "" {
+		s.showHome(c, http.StatusUnprocessableEntity, typed, views.FormErrors{"code": "Indiquez le code de suivi ou la référence de votre demande."})
 		return
 	}
+	over, err := models.CountEvent(c, s.DB, models.RateLimit{Key: "suivi:ip:" + c.ClientIP(), Max: lookupsPerClient, Per: time.Hour})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.sendFreshLink(c, d)
+	if over != nil {
+		s.showHome(c, http.StatusTooManyRequests, typed, views.FormErrors{"code": "Trop de codes de suivi ont été essayés depuis votre connexion au cours de la dernière heure. Réessayez dans une heure ; si vous avez reçu un e-mail de la mairie, son lien vous donne accès à votre demande."})
+		return
+	}
+	d, err := models.DemandByReference(c, s.DB, cm.ID, models.NormalizeCode(code))
+	if err == nil {
+		_, err = s.mailFreshLink(c, d)
+	}
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		s.fail(c, err)
+		return
+	}
+	s.setFlash(c, views.FlashInfo, "Si ce code correspond à une demande faite à "+cm.Name+", un lien pour y accéder vient d'être envoyé à l'adresse e-mail donnée lors de la demande. Pensez à regarder dans les courriers indésirables. Si rien n'arrive, vérifiez le code : il figure dans les e-mails reçus de la mairie (8 caractères, par exemple 7KQ3M9XD).")
+	redirect(c, "/c/"+cm.Slug+"/")
 }
 
-// linkRenew e-mails a fresh follow link when the old one expired.
+// linkRenew e-mails a fresh follow link when the old one expired. The
+// person holds a genuine link: the answer may hint at the address.
 func (s *Server) linkRenew(c *gin.Context) {
 	cm := commune(c)
 	cl, err := s.Links.Verify(links.Follow, c.Param("token"))
@@ -55,37 +70,36 @@ func (s *Server) linkRenew(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.sendFreshLink(c, d)
+	sent, err := s.mailFreshLink(c, d)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if sent {
+		s.setFlash(c, views.FlashSuccess, "Un lien pour accéder à votre demande vient d'être envoyé à l'adresse donnée lors de la demande ("+maskEmail(d.CitizenEmail)+"). Pensez à regarder dans les courriers indésirables.")
+	} else {
+		s.setFlash(c, views.FlashInfo, "Plusieurs liens ont déjà été envoyés pour cette demande dans l'heure, à l'adresse "+maskEmail(d.CitizenEmail)+". Vérifiez votre boîte de réception et vos courriers indésirables, ou réessayez plus tard.")
+	}
+	redirect(c, "/c/"+cm.Slug+"/")
 }
 
 // maxFreshLinks per demand and hour: enough for a person, too few to flood
 // their mailbox with someone else's tracking code.
 const maxFreshLinks = 3
 
-func (s *Server) sendFreshLink(c *gin.Context, d *models.Demand) {
+// mailFreshLink e-mails a fresh follow link for d, unless maxFreshLinks
+// were sent in the hour; it tells whether it sent one.
+func (s *Server) mailFreshLink(c *gin.Context, d *models.Demand) (bool, error) {
 	cm := commune(c)
-	home := "/c/" + cm.Slug + "/"
 	sent, err := models.CountMailsSince(c, s.DB, cm.ID, d.ID, notify.FreshLinkSubject(d), time.Now().Add(-time.Hour))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if sent >= maxFreshLinks {
-		setFlash(c, views.FlashInfo, "Plusieurs liens ont déjà été envoyés pour cette demande dans l'heure, à l'adresse "+maskEmail(d.CitizenEmail)+". Vérifiez votre boîte de réception et vos courriers indésirables, ou réessayez plus tard.")
-		redirect(c, home)
-		return
+	if err != nil || sent >= maxFreshLinks {
+		return false, err
 	}
 	p, err := models.ProcedureByID(c, s.DB, cm.ID, d.ProcedureID)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return false, err
 	}
-	if err := s.Notifier.FreshLink(c, s.DB, cm, d, p); err != nil {
-		s.fail(c, err)
-		return
-	}
-	setFlash(c, views.FlashSuccess, "Un lien pour accéder à votre demande vient d'être envoyé à l'adresse donnée lors de la demande ("+maskEmail(d.CitizenEmail)+"). Pensez à regarder dans les courriers indésirables.")
-	redirect(c, home)
+	return true, s.Notifier.FreshLink(c, s.DB, cm, d, p)
 }
 
 // maskEmail hints at an address without giving it away: c•••@exemple.fr.

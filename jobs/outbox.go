@@ -55,6 +55,9 @@ type Worker struct {
 	// Backoff is the wait before attempt n+1 after n failures.
 	Backoff func(n int) time.Duration
 	Log     *slog.Logger
+	// Prepare, when set, runs before each look at the outbox: it turns
+	// work that requests only queued (password reset requests) into mails.
+	Prepare func(context.Context) error
 
 	kick chan struct{}
 }
@@ -121,6 +124,12 @@ func (w *Worker) Run(ctx context.Context) {
 // meanwhile) and returns how many it handled.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.init()
+	if w.Prepare != nil {
+		// Mail already in the outbox goes out even if this fails.
+		if err := w.Prepare(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Error("outbox: preparing queued mail", "err", err)
+		}
+	}
 	start := time.Now()
 	n := 0
 	for {

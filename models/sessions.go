@@ -141,6 +141,24 @@ func CreatePasswordReset(ctx context.Context, db bun.IDB, r *PasswordReset) erro
 	return err
 }
 
+// QueueResetRequest queues a request for a reset link to email.
+func QueueResetRequest(ctx context.Context, db bun.IDB, email string) error {
+	_, err := db.NewRaw("INSERT INTO reset_requests (email) VALUES (?)", email).Exec(ctx)
+	return err
+}
+
+// TakeResetRequests removes up to limit queued reset requests, the oldest
+// first, skipping those another worker holds, and returns their addresses.
+// In the caller's transaction: a rollback puts them back.
+func TakeResetRequests(ctx context.Context, tx bun.Tx, limit int) ([]string, error) {
+	var emails []string
+	err := tx.NewRaw(`
+DELETE FROM reset_requests WHERE id IN (
+    SELECT id FROM reset_requests ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+RETURNING email`, limit).Scan(ctx, &emails)
+	return emails, err
+}
+
 // UnusedPasswordReset finds a reset nonce of an agent that has not been used.
 func UnusedPasswordReset(ctx context.Context, db bun.IDB, communeID, agentID int64, nonce string) (*PasswordReset, error) {
 	r := new(PasswordReset)

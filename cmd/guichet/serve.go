@@ -93,8 +93,10 @@ func newServer(e *env) (*handlers.Server, error) {
 		return nil, err
 	}
 	n := &notify.Notifier{BaseURL: e.cfg.BaseURL, Links: signer, FollowLinkTTL: e.cfg.FollowLinkTTL, ServiceLinkTTL: e.cfg.ServiceLinkTTL, BoardLinkTTL: e.cfg.BoardLinkTTL}
-	return &handlers.Server{
+	srv := &handlers.Server{
 		DB: e.db, Config: e.cfg, Views: renderer, Links: signer, Notifier: n, Worker: worker, Log: e.log,
 		Engine: &workflow.Engine{DB: e.db, Notifier: n},
-	}, nil
+	}
+	worker.Prepare = srv.MailResetRequests
+	return srv, nil
 }
