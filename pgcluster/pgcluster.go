@@ -120,9 +120,9 @@ func Start(ctx context.Context, dir string) (_ *Cluster, err error) {
 	return c, c.ping(ctx)
 }
 
-// Stop stops the server (fast shutdown: sessions are disconnected) unless
-// another process still uses it, in which case the last one to leave stops
-// it, and removes the temporary directories.
+// Stop leaves the server. While another process still uses it, it keeps
+// running; the last user stops it (fast shutdown: sessions are disconnected)
+// and removes its socket and temporary directories.
 func (c *Cluster) Stop() error {
 	if c.users == nil {
 		return c.removeDirs() // failed before taking part
