@@ -165,13 +165,20 @@ func (w *Worker) deliver(ctx context.Context, m *models.OutboxMail) {
 		w.save(ctx, upd.Column("status", "sent_at"))
 		return
 	}
+	// The mail is marked sent the moment the server accepts it: a crash
+	// before the mark makes it go again once its lease ends, with the same
+	// Message-ID, the row's (delivery is at least once).
+	accepted := func() {
+		m.Status, m.SentAt, m.LastError = models.MailSent, ptr(time.Now()), ""
+		w.save(ctx, upd.Column("status", "sent_at", "last_error"))
+	}
 	err := w.Sender.Send(ctx, mail.Message{
 		To: m.Recipient, Subject: m.Subject, Text: m.BodyText, HTML: m.BodyHTML,
-		MessageID: m.MessageID, ThreadID: m.ThreadID, Date: m.CreatedAt,
+		MessageID: m.MessageID, ThreadID: m.ThreadID, Date: m.CreatedAt, Accepted: accepted,
 	})
 	switch {
 	case err == nil:
-		m.Status, m.SentAt, m.LastError = models.MailSent, ptr(time.Now()), ""
+		return // marked by accepted
 	case mail.IsPermanent(err) || m.Attempts >= w.MaxAttempts:
 		m.Status, m.LastError = models.MailFailed, err.Error()
 		w.Log.Error("mail failed for good", "id", m.ID, "to", m.Recipient, "err", err)
@@ -180,7 +187,7 @@ func (w *Worker) deliver(ctx context.Context, m *models.OutboxMail) {
 		m.NextAttemptAt = time.Now().Add(w.Backoff(m.Attempts))
 		w.Log.Warn("mail will be retried", "id", m.ID, "attempt", m.Attempts, "err", err)
 	}
-	w.save(ctx, upd.Column("status", "sent_at", "last_error", "next_attempt_at"))
+	w.save(ctx, upd.Column("status", "last_error", "next_attempt_at"))
 }
 
 func (w *Worker) save(ctx context.Context, q *bun.UpdateQuery) {

@@ -202,3 +202,67 @@ func TestDefaultBackoffGrowsToAnHour(t *testing.T) {
 		t.Errorf("backoff(30) = %v, want 1h", got)
 	}
 }
+
+// TestMailMarkedSentOnAcceptance: the outbox row says sent from the moment
+// the SMTP server accepts the mail, before the session ends: a worker dying
+// while it closes the session (here, while the server holds its answer to
+// QUIT) leaves nothing to send again.
+func TestMailMarkedSentOnAcceptance(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	srv := mailtest.Start(t)
+	d := w.DemandAt(t, fixture.AtSubmitted)
+	atQuit := make(chan string, 1)
+	srv.Before("QUIT", func() {
+		var status string
+		if err := db.NewSelect().Model((*models.OutboxMail)(nil)).Column("status").Where("demand_id = ?", d.ID).Scan(context.Background(), &status); err != nil {
+			status = err.Error()
+		}
+		atQuit <- status
+	})
+	_, err := newWorker(t, db, srv).RunOnce(context.Background())
+	fixture.Must(t, err)
+	if status := <-atQuit; status != models.MailSent {
+		t.Fatalf("outbox row %q when the session ended, want %q: a crash then would send the mail twice", status, models.MailSent)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Fatalf("%d deliveries, want 1", n)
+	}
+}
+
+// TestMailResentWithItsMessageID: what remains of the window. A worker dying
+// after the server accepted a mail but before it marked it (here, its
+// database gone at that point) leaves it pending; once the lease ends, the
+// mail goes again with the same Message-ID, which lets the receiver drop
+// the duplicate.
+func TestMailResentWithItsMessageID(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	srv := mailtest.Start(t)
+	d := w.DemandAt(t, fixture.AtSubmitted)
+	dying, err := models.Open(testdb.DSN(t, db))
+	fixture.Must(t, err)
+	srv.Before("DATA", func() { dying.Close() })
+	first := newWorker(t, db, srv)
+	first.DB = dying
+	first.RunOnce(context.Background()) // fails once its database is closed
+	ob := outbox(t, db, d.ID)[0]
+	sent := srv.Messages()
+	if ob.Status != models.MailPending || len(sent) != 1 || sent[0].Header("Message-ID") != "<"+ob.MessageID+">" {
+		t.Fatalf("after the crash: row %s, %d deliveries; want pending, 1 with <%s>", ob.Status, len(sent), ob.MessageID)
+	}
+
+	srv.Reset()
+	// The lease ends.
+	_, err = db.NewUpdate().Model(&ob).Set("next_attempt_at = now()").WherePK().Exec(context.Background())
+	fixture.Must(t, err)
+	_, err = newWorker(t, db, srv).RunOnce(context.Background())
+	fixture.Must(t, err)
+	resent := srv.Messages()
+	if len(resent) != 1 || resent[0].Header("Message-ID") != sent[0].Header("Message-ID") {
+		t.Fatalf("resent %d mail(s), want 1 with %s: %+v", len(resent), sent[0].Header("Message-ID"), resent)
+	}
+	if ob := outbox(t, db, d.ID)[0]; ob.Status != models.MailSent || ob.Attempts != 2 {
+		t.Fatalf("outbox %+v, want sent at the second attempt", ob)
+	}
+}

@@ -27,9 +27,15 @@ type Message struct {
 	MessageID string // without angle brackets; generated if empty
 	ThreadID  string // Message-ID of the thread's root, without angle brackets
 	Date      time.Time
+	// Accepted, if set, is called as soon as the server has accepted the
+	// message, before the session is closed: the caller records the delivery
+	// there, so that a crash between acceptance and record, which would send
+	// the message again, has as little time as possible to happen.
+	Accepted func()
 }
 
-// Sender delivers messages.
+// Sender delivers messages. Send returns nil if and only if the server
+// accepted the message, after calling its Accepted.
 type Sender interface {
 	Send(ctx context.Context, m Message) error
 }

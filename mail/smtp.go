@@ -189,7 +189,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 
 	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
 	defer cancel()
-	if err := s.send(ctx, from.Address, to.Address, raw); err != nil {
+	if err := s.send(ctx, from.Address, to.Address, raw, m.Accepted); err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("mail: sending to %s via %s: %w: %w", to.Address, s.cfg.addr(), ctx.Err(), err)
 		}
@@ -198,7 +198,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
-func (s *SMTPSender) send(ctx context.Context, from, to string, raw []byte) error {
+func (s *SMTPSender) send(ctx context.Context, from, to string, raw []byte, accepted func()) error {
 	c, err := s.connect(ctx)
 	if err != nil {
 		return err
@@ -216,8 +216,11 @@ func (s *SMTPSender) send(ctx context.Context, from, to string, raw []byte) erro
 	if err := c.SendMail(from, []string{to}, bytes.NewReader(raw)); err != nil {
 		return err
 	}
-	// The server has accepted the message: failing now would make the caller
-	// send it twice.
+	// The server has accepted the message: the caller records it before the
+	// session ends, and failing now would make the caller send it twice.
+	if accepted != nil {
+		accepted()
+	}
 	_ = c.Quit()
 	return nil
 }

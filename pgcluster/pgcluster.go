@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -23,11 +22,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sys/unix"
 )
 
 const notFound = "PostgreSQL server binaries not found (initdb, pg_ctl): install them with `apt-get install postgresql` (Debian/Ubuntu), or set DATABASE_URL"
 
-// Cluster is a running PostgreSQL server.
+// Cluster is a running PostgreSQL server. It listens on a Unix socket only,
+// in a directory closed to other local users, so that the trust
+// authentication initdb sets up admits nobody but this user (and root).
 type Cluster struct {
 	// DSN connects to the "postgres" database as the superuser "postgres".
 	DSN string
@@ -40,13 +42,20 @@ type Cluster struct {
 	sockDir string
 	tempDir string // removed by Stop; "" for a persistent cluster
 	port    int
-	running bool
+	// users is share-locked by every process using the server, so that the
+	// last one to leave stops it (see Stop).
+	users *os.File
 }
+
+// port names the socket file only: the socket directory is the cluster's own.
+const port = 5432
 
 // Start starts a cluster whose data lives in dir: created and initialised if
 // missing or empty, reused if already initialised, so that data survives
-// restarts. If dir is "", the data lives in a temporary directory that Stop
-// removes.
+// restarts. A server another process runs on dir (`serve`, while an operator
+// command runs) is used as it is. If dir is "", the data lives in a temporary
+// directory that Stop removes; such a throw-away cluster trades durability
+// for speed, a persistent one keeps PostgreSQL's durable defaults.
 func Start(ctx context.Context, dir string) (_ *Cluster, err error) {
 	c := &Cluster{}
 	if c.initdb, c.pgctl, err = findBinaries(); err != nil {
@@ -78,42 +87,68 @@ func Start(ctx context.Context, dir string) (_ *Cluster, err error) {
 	if err := c.prepareDir(); err != nil {
 		return nil, err
 	}
+	unlock, err := c.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	alone, err := c.join()
+	if err != nil {
+		return nil, err
+	}
 	if err := c.initialise(ctx); err != nil {
 		return nil, err
 	}
-	// Unix socket paths are limited to about 107 bytes, so the socket gets a
-	// short directory of its own rather than one next to the data.
-	if c.sockDir, err = os.MkdirTemp("/tmp", "pgs-"); err != nil {
+	running := c.isRunning(ctx)
+	if running && alone {
+		// Left by a process that crashed: restarted, so that it runs with
+		// this program's settings and a socket directory this process knows.
+		if err := c.stopServer(ctx); err != nil {
+			return nil, err
+		}
+		running = false
+	}
+	if running {
+		err = c.attach()
+	} else {
+		err = c.start(ctx)
+	}
+	if err != nil {
 		return nil, err
 	}
-	if err := c.chown(c.sockDir); err != nil {
-		return nil, err
-	}
-	if err := c.stopStale(ctx); err != nil {
-		return nil, err
-	}
-	if err := c.start(ctx); err != nil {
-		return nil, err
-	}
-	if err := c.ping(ctx); err != nil {
-		return nil, err
-	}
-	return c, nil
+	c.DSN = c.AdminDSN("postgres")
+	return c, c.ping(ctx)
 }
 
-// Stop stops the server (fast shutdown: sessions are disconnected) and
-// removes the temporary directories.
+// Stop leaves the server. While another process still uses it, it keeps
+// running; the last user stops it (fast shutdown: sessions are disconnected)
+// and removes its socket and temporary directories.
 func (c *Cluster) Stop() error {
-	var err error
-	if c.running {
-		var out []byte
-		out, err = c.command(context.Background(), c.pgctl, "stop", "-D", c.dataDir, "-m", "fast", "-w", "-t", "60").CombinedOutput()
-		if err != nil {
-			err = fmt.Errorf("pg_ctl stop: %w: %s", err, bytes.TrimSpace(out))
-		} else {
-			c.running = false
-		}
+	if c.users == nil {
+		return c.removeDirs() // failed before taking part
 	}
+	unlock, err := c.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// Only the last user gets the exclusive lock; a failed attempt gives up
+	// the shared one too, which is the point anyway.
+	last := syscall.Flock(int(c.users.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil
+	c.users.Close()
+	c.users = nil
+	if !last {
+		return nil
+	}
+	ctx := context.Background()
+	if c.isRunning(ctx) {
+		err = c.stopServer(ctx)
+	}
+	return errors.Join(err, c.removeDirs())
+}
+
+func (c *Cluster) removeDirs() error {
+	var err error
 	for _, d := range []string{c.sockDir, c.tempDir} {
 		if d != "" {
 			err = errors.Join(err, os.RemoveAll(d))
@@ -124,14 +159,38 @@ func (c *Cluster) Stop() error {
 
 // AdminDSN connects to database dbname on the same server as the superuser.
 func (c *Cluster) AdminDSN(dbname string) string {
-	u := url.URL{
-		Scheme:   "postgres",
-		User:     url.User("postgres"),
-		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
-		Path:     "/" + dbname,
-		RawQuery: "sslmode=disable",
-	}
+	q := url.Values{"host": {c.sockDir}, "port": {strconv.Itoa(c.port)}, "sslmode": {"disable"}}
+	u := url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/" + dbname, RawQuery: q.Encode()}
 	return u.String()
+}
+
+// lock serialises, between processes, the decisions to start and to stop
+// the server on the data directory.
+func (c *Cluster) lock() (unlock func(), err error) {
+	f, err := os.Open(c.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", c.dataDir, err)
+	}
+	return func() { f.Close() }, nil
+}
+
+// join registers this process as a user of the server, under lock, and
+// tells whether it is the only one. A process that ends, even by a crash,
+// leaves: the kernel drops its locks.
+func (c *Cluster) join() (alone bool, err error) {
+	if c.users, err = os.OpenFile(c.dataDir+".users", os.O_CREATE|os.O_RDONLY, 0o600); err != nil {
+		return false, err
+	}
+	fd := int(c.users.Fd())
+	alone = syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB) == nil
+	if err := syscall.Flock(fd, syscall.LOCK_SH); err != nil {
+		return false, fmt.Errorf("lock %s: %w", c.users.Name(), err)
+	}
+	return alone, nil
 }
 
 // tempParent prefers a large enough tmpfs for throw-away data: on disk,
@@ -266,7 +325,8 @@ func (c *Cluster) initialise(ctx context.Context) error {
 	if c.initialised() {
 		return nil
 	}
-	args := []string{"-D", c.dataDir, "-A", "trust", "-E", "UTF8", "--no-sync", "-U", "postgres"}
+	// Trust on the socket only: TCP is refused even if it were opened.
+	args := []string{"-D", c.dataDir, "--auth-local=trust", "--auth-host=reject", "-E", "UTF8", "-U", "postgres", "--no-sync"}
 	out, err := c.command(ctx, c.initdb, append(args, "--locale=C.UTF-8")...).CombinedOutput()
 	// Systems without the C.UTF-8 locale still have C; initdb empties the
 	// directory when it fails, so it can run again.
@@ -276,58 +336,85 @@ func (c *Cluster) initialise(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("initdb: %w: %s", err, bytes.TrimSpace(out))
 	}
-	return nil
-}
-
-// stopStale stops a server that a crashed process left running on a
-// persistent directory, so that this process starts one it knows the port of.
-func (c *Cluster) stopStale(ctx context.Context) error {
-	if !isFile(filepath.Join(c.dataDir, "postmaster.pid")) {
+	if c.tempDir != "" {
 		return nil
 	}
-	if c.command(ctx, c.pgctl, "status", "-D", c.dataDir).Run() != nil {
-		return nil // not running: the server removes a stale pid file itself
-	}
-	out, err := c.command(ctx, c.pgctl, "stop", "-D", c.dataDir, "-m", "fast", "-w", "-t", "60").CombinedOutput()
+	// Persistent data must be on disk before it is used. initdb would fsync
+	// its thousand files one by one (seconds on a busy disk); one syncfs
+	// flushes them all, as PostgreSQL 17's --sync-method=syncfs does.
+	d, err := os.Open(c.dataDir)
 	if err != nil {
-		return fmt.Errorf("stop the server left running in %s: %w: %s", c.dataDir, err, bytes.TrimSpace(out))
+		return err
+	}
+	defer d.Close()
+	if err := unix.Syncfs(int(d.Fd())); err != nil {
+		return fmt.Errorf("sync the new cluster %s: %w", c.dataDir, err)
 	}
 	return nil
 }
 
-// start runs the server on a free port. The port is free when chosen but
-// another process may take it before the server binds it, so a failure to
-// bind is retried with another port.
+// isRunning reports whether a server runs on the data directory; a server
+// that died leaves a stale pid file, which the next one removes itself.
+func (c *Cluster) isRunning(ctx context.Context) bool {
+	return isFile(filepath.Join(c.dataDir, "postmaster.pid")) &&
+		c.command(ctx, c.pgctl, "status", "-D", c.dataDir).Run() == nil
+}
+
+func (c *Cluster) stopServer(ctx context.Context) error {
+	out, err := c.command(ctx, c.pgctl, "stop", "-D", c.dataDir, "-m", "fast", "-w", "-t", "60").CombinedOutput()
+	// A server that had just died (killed, not yet reaped) fails the stop
+	// but is down all the same.
+	if err != nil && c.isRunning(ctx) {
+		return fmt.Errorf("pg_ctl stop %s: %w: %s", c.dataDir, err, bytes.TrimSpace(out))
+	}
+	return nil
+}
+
+// attach uses the server another process started: its pid file gives the
+// port (line 4) and the socket directory (line 5).
+func (c *Cluster) attach() error {
+	b, err := os.ReadFile(filepath.Join(c.dataDir, "postmaster.pid"))
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 5 || lines[4] == "" {
+		return fmt.Errorf("%s/postmaster.pid gives no socket directory", c.dataDir)
+	}
+	if c.port, err = strconv.Atoi(lines[3]); err != nil {
+		return fmt.Errorf("%s/postmaster.pid: port %q: %w", c.dataDir, lines[3], err)
+	}
+	c.sockDir = lines[4]
+	return nil
+}
+
+// start runs the server on a socket directory of its own, made by MkdirTemp
+// with mode 0700: Unix socket paths are limited to about 107 bytes, so the
+// socket cannot always live next to the data.
 func (c *Cluster) start(ctx context.Context) error {
 	var err error
-	for range 3 {
-		var logStart int64
-		if fi, statErr := os.Stat(c.logPath); statErr == nil {
-			logStart = fi.Size()
-		}
-		if c.port, err = freePort(); err != nil {
-			return err
-		}
-		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200 -c synchronous_commit=off", c.port, c.sockDir)
-		if c.tempDir != "" {
-			// Throw-away data needs no crash safety. Its WAL may be in memory,
-			// so it is recycled early rather than let grow to 1 GB.
-			opts += " -c fsync=off -c full_page_writes=off -c max_wal_size=64MB"
-		}
-		var out []byte
-		out, err = c.command(ctx, c.pgctl, "start", "-D", c.dataDir, "-l", c.logPath, "-w", "-t", "60", "-o", opts).CombinedOutput()
-		if err == nil {
-			c.running = true
-			c.DSN = c.AdminDSN("postgres")
-			return nil
-		}
-		log := logTail(c.logPath, logStart)
-		err = fmt.Errorf("pg_ctl start: %w: %s\nserver log %s:\n%s", err, bytes.TrimSpace(out), c.logPath, log)
-		if !strings.Contains(log, "could not bind") {
-			return err
-		}
+	if c.sockDir, err = os.MkdirTemp("/tmp", "pgs-"); err != nil {
+		return err
 	}
-	return err
+	if err := c.chown(c.sockDir); err != nil {
+		return err
+	}
+	c.port = port
+	var logStart int64
+	if fi, err := os.Stat(c.logPath); err == nil {
+		logStart = fi.Size()
+	}
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses= -c max_connections=200", c.port, c.sockDir)
+	if c.tempDir != "" {
+		// Throw-away data needs no crash safety. Its WAL may be in memory,
+		// so it is recycled early rather than let grow to 1 GB.
+		opts += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_wal_size=64MB"
+	}
+	out, err := c.command(ctx, c.pgctl, "start", "-D", c.dataDir, "-l", c.logPath, "-w", "-t", "60", "-o", opts).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pg_ctl start: %w: %s\nserver log %s:\n%s", err, bytes.TrimSpace(out), c.logPath, logTail(c.logPath, logStart))
+	}
+	return nil
 }
 
 func (c *Cluster) ping(ctx context.Context) error {
@@ -359,15 +446,6 @@ func (c *Cluster) command(ctx context.Context, name string, args ...string) *exe
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.owner}
 	}
 	return cmd
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // logTail returns the last lines the server wrote after offset.

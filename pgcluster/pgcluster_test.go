@@ -87,7 +87,9 @@ func TestStaleServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The first owner "crashes": its server keeps running.
+	// The first user "crashes": the kernel drops its lock, its server keeps
+	// running and is restarted by the next one.
+	crashed.users.Close()
 	c, err := Start(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
@@ -96,4 +98,75 @@ func TestStaleServer(t *testing.T) {
 	defer os.RemoveAll(crashed.sockDir)
 	var one int
 	query(t, c.DSN, "SELECT 1", &one)
+}
+
+// TestPersistentIsPrivateAndDurable: the cluster serve keeps has no TCP
+// listener, a socket directory closed to other users, and the durable
+// defaults.
+func TestPersistentIsPrivateAndDurable(t *testing.T) {
+	c, err := Start(t.Context(), filepath.Join(t.TempDir(), "pg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	for setting, want := range map[string]string{"listen_addresses": "", "synchronous_commit": "on", "fsync": "on", "full_page_writes": "on"} {
+		var got string
+		query(t, c.DSN, "SHOW "+setting, &got)
+		if got != want {
+			t.Errorf("%s = %q, want %q", setting, got, want)
+		}
+	}
+	fi, err := os.Stat(c.sockDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		t.Errorf("socket directory %s has mode %v: open to other users", c.sockDir, fi.Mode().Perm())
+	}
+	var hostRules int
+	query(t, c.DSN, "SELECT count(*) FROM pg_hba_file_rules WHERE type LIKE 'host%' AND auth_method <> 'reject'", &hostRules)
+	if hostRules != 0 {
+		t.Errorf("%d pg_hba rules admit TCP connections", hostRules)
+	}
+}
+
+// TestSharedServer: a second process on the same directory (an operator
+// command while serve runs) uses the running server; whichever leaves first
+// leaves it running for the other, the last one stops it.
+func TestSharedServer(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pg")
+	for _, firstLeaves := range []bool{false, true} {
+		a, err := Start(t.Context(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := pgx.Connect(t.Context(), a.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Start(t.Context(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.DSN != a.DSN {
+			t.Errorf("second user connects to %s, the first to %s", b.DSN, a.DSN)
+		}
+		first, last := b, a
+		if firstLeaves {
+			first, last = a, b
+		}
+		if err := first.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.Ping(t.Context()); err != nil {
+			t.Fatalf("the server stopped while another user had it: %v", err)
+		}
+		conn.Close(t.Context())
+		if err := last.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		if last.isRunning(t.Context()) {
+			t.Fatal("the server still runs after its last user stopped it")
+		}
+	}
 }

@@ -24,8 +24,9 @@ type env struct {
 	log *slog.Logger
 }
 
-// withDB loads the configuration, opens (or starts) the database, migrates
-// it, runs fn, and stops what it started.
+// withDB loads the configuration, opens the database (the private cluster,
+// started unless another process runs it), migrates it, runs fn, and lets
+// the cluster go (see pgcluster.Cluster.Stop).
 func withDB(ctx context.Context, fn func(*env) error) error {
 	cfg, err := config.Load()
 	if err != nil {
@@ -38,7 +39,7 @@ func withDB(ctx context.Context, fn func(*env) error) error {
 		if err != nil {
 			return err
 		}
-		log.Info("DATABASE_URL is not set: starting a private PostgreSQL", "dir", dir)
+		log.Info("DATABASE_URL is not set: using the private PostgreSQL", "dir", dir)
 		cl, err := pgcluster.Start(ctx, dir)
 		if err != nil {
 			return err

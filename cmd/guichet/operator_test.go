@@ -67,3 +67,28 @@ func TestProcedureImport(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
+
+// TestAgentAddWhileServing: an operator command run while serve runs on the
+// same DATA_DIR uses serve's PostgreSQL and leaves it running: serve keeps
+// answering and sees the new agent.
+func TestAgentAddWhileServing(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+	t.Setenv("DATA_DIR", t.TempDir())
+	t.Setenv("GUICHET_ENV", "development")
+	t.Setenv("GUICHET_PASSWORD", "un mot de passe assez long")
+	ctx := context.Background()
+	fixture.Must(t, withDB(ctx, func(serving *env) error {
+		w := fixture.NewWorld(t, serving.db)
+		if err := agentCmd(ctx, []string{"add", "-commune", w.Commune.Slug, "-email", "nouvel.agent@mairie.test", "-name", "Nouvel Agent", "-role", "accueil"}); err != nil {
+			return err
+		}
+		var a models.Agent
+		if err := serving.db.NewSelect().Model(&a).Where("email = ?", "nouvel.agent@mairie.test").Scan(ctx); err != nil {
+			t.Fatalf("serve's database after the command: %v", err)
+		}
+		if a.CommuneID != w.Commune.ID || a.Role != models.RoleAccueil {
+			t.Errorf("agent created as %+v", a)
+		}
+		return nil
+	}))
+}

@@ -26,6 +26,7 @@ type Server struct {
 	arrived  chan struct{} // closed and replaced on each arrival
 	down     bool
 	rejected map[string]bool
+	before   map[string]func()
 }
 
 // Received is one message accepted by the server.
@@ -57,6 +58,7 @@ func Start(tb testing.TB) *Server {
 		Addr:     l.Addr().String(),
 		arrived:  make(chan struct{}),
 		rejected: map[string]bool{},
+		before:   map[string]func(){},
 	}
 	logger := &tbLogger{tb: tb}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
@@ -69,7 +71,7 @@ func Start(tb testing.TB) *Server {
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
-		if err := srv.Serve(l); err != nil {
+		if err := srv.Serve(hookListener{l, s}); err != nil {
 			logger.Printf("mailtest: serve: %v", err)
 		}
 	}()
@@ -143,12 +145,56 @@ func (s *Server) RejectRecipient(addr string) {
 	s.rejected[strings.ToLower(addr)] = true
 }
 
-// Reset forgets the received messages and undoes SetDown and RejectRecipient.
+// Before makes fn run each time a client sends the command cmd ("DATA",
+// "QUIT"…), before the server handles it: the client waits for its reply
+// meanwhile, so fn sees the client's state at that point of the exchange.
+func (s *Server) Before(cmd string, fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.before[strings.ToUpper(cmd)] = fn
+}
+
+// Reset forgets the received messages and undoes SetDown, RejectRecipient
+// and Before.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.msgs, s.down = nil, false
 	clear(s.rejected)
+	clear(s.before)
+}
+
+// hookListener runs the Before hooks: a client sends a command and waits
+// for the reply, so a command comes in a read of its own.
+type hookListener struct {
+	net.Listener
+	srv *Server
+}
+
+func (l hookListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return hookConn{c, l.srv}, nil
+}
+
+type hookConn struct {
+	net.Conn
+	srv *Server
+}
+
+func (c hookConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	line, _, _ := strings.Cut(string(p[:n]), "\r\n")
+	cmd, _, _ := strings.Cut(line, " ")
+	c.srv.mu.Lock()
+	fn := c.srv.before[strings.ToUpper(cmd)]
+	c.srv.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
+	return n, err
 }
 
 func (s *Server) add(r Received) {
