@@ -251,6 +251,8 @@ func TestStaleVersionIsRefusedWithTheFreshPageAndTheTextKept(t *testing.T) {
 	r := c.post(action, form)
 	mustStatus(t, r, http.StatusConflict)
 	mustContain(t, r, apperr.StaleMessage)
+	// It may have been the same agent, in another tab.
+	mustContain(t, r, "Ce dossier a été modifié entre-temps (peut-être dans un autre onglet ou par une autre personne).")
 	mustContain(t, r, "Transmise à un service") // the fresh page
 	if got := r.Doc.Find(".notice .message").Text(); got != "Motif longuement rédigé." {
 		t.Fatalf("text typed not kept: %q", got)

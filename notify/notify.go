@@ -11,11 +11,16 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/forms"
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/models"
 	"guichet/workflow"
 )
+
+// AfterSubmit says what the accueil may do with a demand just submitted:
+// the confirmation page and the acknowledgement say it alike.
+const AfterSubmit = "L'accueil de la mairie vérifie votre demande. Il peut l'accepter, la refuser, vous demander une correction ou la transmettre au service compétent. Vous serez prévenu par e-mail à chaque étape."
 
 // Notifier implements workflow.Notifier.
 type Notifier struct {
@@ -95,6 +100,7 @@ func (n *Notifier) Mails(ctx context.Context, tx bun.Tx, ch workflow.Change) ([]
 
 func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.Change, add func(*models.OutboxMail, error) error) error {
 	c, d, p := ch.Commune, ch.Demand, ch.Procedure
+	name := forms.DemandName(p.Title)
 	facts := []Fact{{"Référence", d.Reference}, {"Démarche", p.Title}}
 	toCitizen := func(m Mail) error {
 		follow, err := n.FollowURL(c, d)
@@ -102,9 +108,11 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 			return err
 		}
 		m.Facts = append(facts, m.Facts...)
+		// The follow link is the citizen's one way in, whatever the button says.
 		if m.Link == nil {
-			m.Link = &Link{Label: "Suivre ma demande", URL: follow}
+			m.Link = &Link{Label: "Suivre ma demande"}
 		}
+		m.Link.URL = follow
 		return add(n.compose(c, d, d.CitizenEmail, m))
 	}
 	toService := func(subject string, intro ...string) error {
@@ -114,10 +122,10 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 	switch ch.Event {
 	case workflow.Submit:
 		return toCitizen(Mail{
-			Subject: fmt.Sprintf("Demande %s bien reçue — %s", d.Reference, p.Title),
+			Subject: fmt.Sprintf("Votre %s est bien reçue (%s)", name, d.Reference),
 			Paragraphs: []string{
-				fmt.Sprintf("Nous avons bien reçu votre demande « %s ». Conservez sa référence : elle vous sera demandée si vous contactez la mairie.", p.Title),
-				"Et maintenant ? L'accueil de la mairie vérifie votre demande. Il peut l'accepter, vous demander une correction ou la transmettre au service compétent. Vous serez prévenu par e-mail à chaque étape.",
+				fmt.Sprintf("Nous avons bien reçu votre %s. Conservez sa référence : elle vous sera demandée si vous contactez la mairie.", name),
+				"Et maintenant ? " + AfterSubmit,
 				"Depuis le lien ci-dessous, vous pouvez suivre votre demande et télécharger son récépissé de dépôt (PDF).",
 			},
 			Facts: []Fact{{"Reçue le", formatTime(d.SubmittedAt)}, {"Service en charge", "Accueil — guichet unique de " + c.Name}, {"Code de suivi", d.TrackingCode}},
@@ -130,7 +138,7 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 				"Message de la mairie : " + ch.Input.Message,
 				"Ouvrez votre demande avec le lien ci-dessous, modifiez ce qui est demandé, puis renvoyez-la.",
 			},
-			Link: nil,
+			Link: &Link{Label: "Corriger ma demande"},
 		})
 	case workflow.Transfer:
 		if err := toCitizen(Mail{
@@ -153,13 +161,13 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 	case workflow.Accept:
 		return toCitizen(Mail{
 			Subject:    fmt.Sprintf("Demande %s acceptée", d.Reference),
-			Paragraphs: []string{fmt.Sprintf("Bonne nouvelle : votre demande « %s » a été acceptée.", p.Title)},
+			Paragraphs: []string{"Bonne nouvelle : votre " + name + " a été acceptée."},
 		})
 	case workflow.Refuse:
 		return toCitizen(Mail{
 			Subject: fmt.Sprintf("Demande %s refusée", d.Reference),
 			Paragraphs: []string{
-				fmt.Sprintf("Votre demande « %s » n'a pas pu être acceptée.", p.Title),
+				"Votre " + name + " n'a pas pu être acceptée.",
 				"Motif : " + ch.Input.Message,
 				"Pour toute question, contactez la mairie aux coordonnées ci-dessous en indiquant la référence de votre demande.",
 			},
