@@ -143,11 +143,7 @@ func (s *Server) demandData(c *gin.Context, d *models.Demand, st demandState) (*
 		}
 	}
 	labels := fieldLabels(p)
-	for _, f := range p.Form {
-		if f.Type != "file" {
-			data.FormFields = append(data.FormFields, views.Option{Value: f.Name, Label: f.Label})
-		}
-	}
+	data.FormFields = correctionFields(p)
 	if d.State == workflow.CorrectionRequested {
 		data.CorrectionByService = d.CorrectionBy != nil && *d.CorrectionBy == "service"
 		for _, name := range d.CorrectionFields {
