@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -118,6 +120,31 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 	toService := func(subject string, intro ...string) error {
 		return add(n.serviceMail(ch.Service, ch.Assignment, ServiceMail{Commune: c, Procedure: p, Demand: d, Subject: subject, Intro: intro}))
 	}
+	// One text for every active agent of the accueil, rendered once.
+	toAccueil := func(m Mail) error {
+		var agents []models.Agent
+		if err := tx.NewSelect().Model(&agents).
+			Where("commune_id = ? AND role = ? AND active", c.ID, models.RoleAccueil).Order("id").Scan(ctx); err != nil {
+			return err
+		}
+		if len(agents) == 0 {
+			return nil
+		}
+		m.Facts = append(facts, m.Facts...)
+		m.Link = &Link{Label: "Ouvrir la demande", URL: n.AgentDemandURL(d)}
+		first, err := n.compose(c, d, agents[0].Email, m)
+		if err := add(first, err); err != nil {
+			return err
+		}
+		for _, a := range agents[1:] {
+			m := *first
+			m.Recipient, m.MessageID = a.Email, jobs.NewMessageID("mail", n.Host())
+			if err := add(&m, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 
 	switch ch.Event {
 	case workflow.Submit:
@@ -153,11 +180,28 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 		}
 		return toService(fmt.Sprintf("Demande %s à traiter : %s", d.Reference, p.Title), intro...)
 	case workflow.Resubmit:
-		if ch.Demand.State == workflow.Transferred {
-			return toService(fmt.Sprintf("Demande %s corrigée par l'usager : %s", d.Reference, p.Title),
-				"L'usager a corrigé la demande pour laquelle votre service lui avait demandé une correction. Elle est de nouveau entre vos mains.")
+		// Back to whoever asked: the service holding it, or the accueil.
+		changed := changedAnswers(p, ch.History)
+		holder := "de l'accueil de la mairie"
+		if d.State == workflow.Transferred {
+			holder = "du service " + ch.Service.Name
+			if err := toService(fmt.Sprintf("Demande %s corrigée par l'usager : %s", d.Reference, p.Title),
+				"L'usager a corrigé la demande pour laquelle votre service lui avait demandé une correction. Elle est de nouveau entre vos mains.", changed); err != nil {
+				return err
+			}
+		} else if err := toAccueil(Mail{
+			Subject: fmt.Sprintf("Demande %s corrigée par l'usager", d.Reference),
+			Paragraphs: []string{"L'usager a corrigé la demande pour laquelle l'accueil lui avait demandé une correction. Elle attend de nouveau votre vérification.",
+				changed},
+		}); err != nil {
+			return err
 		}
-		return nil
+		return toCitizen(Mail{
+			Subject: fmt.Sprintf("Demande %s corrigée : bien reçue", d.Reference),
+			Paragraphs: []string{
+				fmt.Sprintf("Nous avons bien reçu votre %s corrigée. Elle est de nouveau entre les mains %s, qui va l'examiner. Vous serez prévenu par e-mail de la suite.", name, holder),
+			},
+		})
 	case workflow.Accept:
 		return toCitizen(Mail{
 			Subject:    fmt.Sprintf("Demande %s acceptée", d.Reference),
@@ -173,34 +217,29 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 			},
 		})
 	case workflow.ReturnToGuichet:
-		var agents []models.Agent
-		if err := tx.NewSelect().Model(&agents).
-			Where("commune_id = ? AND role = ? AND active", c.ID, models.RoleAccueil).Order("id").Scan(ctx); err != nil {
-			return err
-		}
-		if len(agents) == 0 {
-			return nil
-		}
-		// One text for every agent of the accueil, rendered once.
-		first, err := n.compose(c, d, agents[0].Email, Mail{
+		return toAccueil(Mail{
 			Subject: fmt.Sprintf("Demande %s renvoyée à l'accueil par %s", d.Reference, ch.Service.Name),
 			Paragraphs: []string{
 				fmt.Sprintf("Le service %s vous renvoie cette demande.", ch.Service.Name),
 				"Motif : " + ch.Input.Message,
 			},
-			Facts: facts,
-			Link:  &Link{Label: "Ouvrir la demande", URL: n.AgentDemandURL(d)},
 		})
-		if err := add(first, err); err != nil {
-			return err
-		}
-		for _, a := range agents[1:] {
-			m := *first
-			m.Recipient, m.MessageID = a.Email, jobs.NewMessageID("mail", n.Host())
-			if err := add(&m, nil); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
+}
+
+// changedAnswers says which answers a resubmission changed, in the form's
+// order, for whoever checks the corrected demand.
+func changedAnswers(p *models.Procedure, h *models.Event) string {
+	changes, _ := h.Details["changes"].([]workflow.FieldChange)
+	var labels []string
+	for _, f := range p.Form {
+		if slices.ContainsFunc(changes, func(c workflow.FieldChange) bool { return c.Field == f.Name }) {
+			labels = append(labels, f.Label)
+		}
+	}
+	if len(labels) == 0 {
+		return "L'usager l'a renvoyée sans modifier ses réponses."
+	}
+	return "Réponses modifiées : " + strings.Join(labels, ", ") + "."
 }
