@@ -41,7 +41,7 @@ func TestCitizenWordingOfADemandNamedDemande(t *testing.T) {
 	d := a.onlyDemand(t)
 
 	ack := mailTo(t, a.sendMail(), email)
-	if want := "Votre demande d'occupation du domaine public est bien reçue (" + d.Reference + ")"; ack.Subject != want {
+	if want := "Demande " + d.Reference + " bien reçue"; ack.Subject != want {
 		t.Errorf("acknowledgement's subject %q, want %q", ack.Subject, want)
 	}
 	for _, want := range []string{"Nous avons bien reçu votre demande d'occupation du domaine public.",

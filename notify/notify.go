@@ -149,7 +149,7 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 	switch ch.Event {
 	case workflow.Submit:
 		return toCitizen(Mail{
-			Subject: fmt.Sprintf("Votre %s est bien reçue (%s)", name, d.Reference),
+			Subject: fmt.Sprintf("Demande %s bien reçue", d.Reference), // the procedure is named below
 			Paragraphs: []string{
 				fmt.Sprintf("Nous avons bien reçu votre %s. Conservez sa référence : elle vous sera demandée si vous contactez la mairie.", name),
 				"Et maintenant ? " + AfterSubmit,
