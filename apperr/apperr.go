@@ -72,5 +72,6 @@ func As(err error) *Error {
 	return Wrap(err)
 }
 
-// StaleMessage is what a person sees when someone else changed the demand first.
-const StaleMessage = "Ce dossier a été modifié entre-temps par une autre personne. Voici sa version à jour : vérifiez-la avant d'agir à nouveau."
+// StaleMessage is what a person sees when the demand changed after they
+// opened it: by someone else, or by themselves in another tab.
+const StaleMessage = "Ce dossier a été modifié entre-temps (peut-être dans un autre onglet ou par une autre personne). Voici sa version actuelle : vérifiez-la avant d'agir à nouveau."

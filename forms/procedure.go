@@ -22,6 +22,19 @@ type Definition struct {
 	Fields      []models.Field `yaml:"fields"`
 }
 
+// DemandName names a demand made through the procedure titled title, after
+// "votre" or "une": "demande d'occupation du domaine public" when the title
+// already starts with "Demande" (not "demande « Demande d'occupation… »"),
+// "demande « Signalement d'un dysfonctionnement »" otherwise. Every page and
+// mail that names the citizen's demand by its procedure says it this way.
+func DemandName(title string) string {
+	const word = "demande "
+	if len(title) > len(word) && strings.EqualFold(title[:len(word)], word) {
+		return word + title[len(word):]
+	}
+	return "demande «\u00a0" + title + "\u00a0»"
+}
+
 // FieldTypes are the kinds of question a form may ask.
 var FieldTypes = []string{"text", "textarea", "email", "phone", "date", "number", "choice", "checkboxes", "address", "file"}
 

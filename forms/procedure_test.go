@@ -79,3 +79,16 @@ fields:
 		})
 	}
 }
+
+func TestDemandName(t *testing.T) {
+	for _, tc := range []struct{ title, want string }{
+		{"Demande d'occupation du domaine public", "demande d'occupation du domaine public"},
+		{"demande de raccordement", "demande de raccordement"},
+		{"Signalement d'un dysfonctionnement", "demande «\u00a0Signalement d'un dysfonctionnement\u00a0»"},
+		{"Demandes groupées", "demande «\u00a0Demandes groupées\u00a0»"},
+	} {
+		if got := forms.DemandName(tc.title); got != tc.want {
+			t.Errorf("DemandName(%q) = %q, want %q", tc.title, got, tc.want)
+		}
+	}
+}

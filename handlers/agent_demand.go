@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -87,6 +89,7 @@ type agentDemandData struct {
 	Files               []views.FileRow // the citizen's, and those agents and services added
 	ToCorrect           []string        // labels of the fields the pending correction names
 	CorrectionByService bool
+	LastReturn          *demandReturn // the last time a service sent it back, if ever
 	History             []views.HistoryItem
 	Actions             []actionForm
 	Services            []views.Option
@@ -102,6 +105,24 @@ type agentDemandData struct {
 	MaxFileSize         string
 	Accepted            string
 	Extensions          string
+}
+
+// demandReturn is a service sending a demand back to the accueil.
+type demandReturn struct {
+	ServiceID int64
+	Service   string // and the name the person gave, if any
+	At        time.Time
+	Reason    string
+}
+
+// lastReturn is the demand's last return to the accueil, nil if none.
+func lastReturn(evs []models.Event) *demandReturn {
+	for i := len(evs) - 1; i >= 0; i-- {
+		if ev := evs[i]; ev.Kind == string(workflow.ReturnToGuichet) && ev.ActorID != nil {
+			return &demandReturn{ServiceID: *ev.ActorID, Service: ev.ActorName, At: ev.At, Reason: ev.Message}
+		}
+	}
+	return nil
 }
 
 // agentDemand loads the demand of the URL, if the agent may see it: of
@@ -136,18 +157,15 @@ func (s *Server) demandData(c *gin.Context, d *models.Demand, st demandState) (*
 	base := demandURL(d.ID)
 	data := &agentDemandData{Demand: d, Procedure: p, Version: d.Version, BackURL: "/gestion/", PrintURL: base + "/impression",
 		Data: demandFields(p, d), Files: demandFiles(p, atts, base), History: historyItems(p, hist), Lost: st.lost,
-		MaxFileSize: limitSize(s.Config.MaxFileSize), Accepted: files.AcceptedLabels(), Extensions: files.Extensions}
+		MaxFileSize: limitSize(s.Config.MaxFileSize), Accepted: files.AcceptedLabels(), Extensions: files.Extensions,
+		LastReturn: lastReturn(hist)}
 	if d.ServiceID != nil {
 		if data.Service, err = models.ServiceByID(c, s.DB, d.CommuneID, *d.ServiceID); err != nil {
 			return nil, err
 		}
 	}
 	labels := fieldLabels(p)
-	for _, f := range p.Form {
-		if f.Type != "file" {
-			data.FormFields = append(data.FormFields, views.Option{Value: f.Name, Label: f.Label})
-		}
-	}
+	data.FormFields = correctionFields(p)
 	if d.State == workflow.CorrectionRequested {
 		data.CorrectionByService = d.CorrectionBy != nil && *d.CorrectionBy == "service"
 		for _, name := range d.CorrectionFields {
@@ -170,6 +188,14 @@ func (s *Server) demandData(c *gin.Context, d *models.Demand, st demandState) (*
 	if slices.ContainsFunc(data.Actions, func(f actionForm) bool { return f.Service }) {
 		if data.Services, err = s.serviceOptions(c, d.CommuneID, true); err != nil {
 			return nil, err
+		}
+		// Sending it back where it just came from must be a choice made knowingly.
+		if r := data.LastReturn; r != nil {
+			for i, o := range data.Services {
+				if o.Value == strconv.FormatInt(r.ServiceID, 10) {
+					data.Services[i].Label += " — a renvoyé cette demande le " + r.At.In(paris).Format("02/01/2006")
+				}
+			}
 		}
 	}
 	// Whoever may write a note may add a file (workflow: Note, AddFile).

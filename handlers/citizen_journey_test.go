@@ -289,6 +289,20 @@ func TestCitizenJourney(t *testing.T) {
 	if d = a.reload(t, d); d.State != workflow.Submitted || !strings.Contains(text(after), "Demande corrigée et renvoyée.") {
 		t.Fatalf("after resubmission: %s; %s", d.State, text(after))
 	}
+	// The accueil, which asked, is told; the citizen gets an acknowledgement.
+	msgs = a.sendMail()
+	toAccueil := mailTo(t, msgs, a.Accueil.Email)
+	if toAccueil.Subject != "Demande "+d.Reference+" corrigée par l'usager" ||
+		!strings.Contains(toAccueil.Text, "Réponses modifiées : Surface occupée (m²), Plan de situation.") ||
+		!strings.Contains(toAccueil.Text, a.URL+"/gestion/demandes/"+itoa(d.ID)) {
+		t.Fatalf("accueil on resubmission: %q\n%s", toAccueil.Subject, toAccueil.Text)
+	}
+	resubAck := mailTo(t, msgs, "claude@exemple.fr")
+	if resubAck.Subject != "Demande "+d.Reference+" corrigée : bien reçue" ||
+		!strings.Contains(resubAck.Text, "Nous avons bien reçu votre demande d'occupation du domaine public corrigée. Elle est de nouveau entre les mains de l'accueil de la mairie") {
+		t.Fatalf("citizen on resubmission: %q\n%s", resubAck.Subject, resubAck.Text)
+	}
+	mustContain(t, phone.get(pathOf(t, followLinkIn(t, resubAck))), "En cours de vérification")
 	hist, err = models.History(ctx, a.DB, a.Commune.ID, d.ID, false)
 	fixture.Must(t, err)
 	changes := hist[len(hist)-1].Details["changes"].([]any)

@@ -41,6 +41,36 @@ func offered(r *response) []string {
 	return out
 }
 
+// serviceChoices lists the services the transfer form offers, as labelled.
+func serviceChoices(r *response) []string {
+	var out []string
+	r.Doc.Find(`#transmettre-service option[value!=""]`).Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
+	return out
+}
+
+// A demand sent back says, at the top of its page, which service sent it
+// back and why: the last one to do so, when it went to several.
+func TestReturnedDemandSaysWhoSentItBackAndWhy(t *testing.T) {
+	a := newApp(t)
+	d := a.DemandAt(t, fixture.AtReturned)
+	d = a.Apply(t, d, workflow.Transfer, workflow.AgentActor(a.Accueil), workflow.Input{ServiceID: a.Urbanisme.ID})
+	d = a.Apply(t, d, workflow.ReturnToGuichet, workflow.ServiceActor(a.Urbanisme, *d.AssignmentID, "Camille"),
+		workflow.Input{Message: "Pas de travaux : c'est bien pour la voirie."})
+
+	r := a.signIn(a.Accueil).get("/gestion/demandes/" + itoa(d.ID))
+	mustStatus(t, r, http.StatusOK)
+	assertAccessible(t, r.Doc)
+	top := r.Doc.Find("h1").NextUntil("#actions")
+	if got := strings.Join(strings.Fields(top.Filter(".returned").Text()), " "); !strings.Contains(got, "Renvoyée par le service urbanisme (Camille)") ||
+		!strings.Contains(got, "Pas de travaux : c'est bien pour la voirie.") || strings.Contains(got, "Relève de l'urbanisme.") {
+		t.Fatalf("above the actions: %q", strings.Join(strings.Fields(top.Text()), " "))
+	}
+	day := d.UpdatedAt.In(paris).Format("02/01/2006")
+	if services := serviceChoices(r); !slices.Equal(services, []string{"urbanisme — a renvoyé cette demande le " + day, "voirie"}) {
+		t.Fatalf("services %v", services)
+	}
+}
+
 // attach stores content as a citizen's file of the demand.
 func (a *app) attach(d *models.Demand, field, name string, content []byte) *models.Attachment {
 	a.t.Helper()
@@ -77,10 +107,9 @@ func TestDemandPageShowsDataFilesHistoryAndOnlyAllowedActions(t *testing.T) {
 	if v := r.Doc.Find(`form[action$="/actions/accepter"] input[name="version"]`).AttrOr("value", ""); v != itoa(int64(d.Version)) {
 		t.Fatalf("version %q, want %d", v, d.Version)
 	}
-	// The transfer offers the commune's active services only.
-	var services []string
-	r.Doc.Find(`#transmettre-service option[value!=""]`).Each(func(_ int, s *goquery.Selection) { services = append(services, s.Text()) })
-	if !slices.Equal(services, []string{"urbanisme", "voirie"}) {
+	// The transfer offers the commune's active services only, the one that
+	// sent the demand back marked.
+	if services := serviceChoices(r); !slices.Equal(services, []string{"urbanisme", "voirie — a renvoyé cette demande le " + d.UpdatedAt.In(paris).Format("02/01/2006")}) {
 		t.Fatalf("services %v", services)
 	}
 
@@ -251,6 +280,8 @@ func TestStaleVersionIsRefusedWithTheFreshPageAndTheTextKept(t *testing.T) {
 	r := c.post(action, form)
 	mustStatus(t, r, http.StatusConflict)
 	mustContain(t, r, apperr.StaleMessage)
+	// It may have been the same agent, in another tab.
+	mustContain(t, r, "Ce dossier a été modifié entre-temps (peut-être dans un autre onglet ou par une autre personne).")
 	mustContain(t, r, "Transmise à un service") // the fresh page
 	if got := r.Doc.Find(".notice .message").Text(); got != "Motif longuement rédigé." {
 		t.Fatalf("text typed not kept: %q", got)

@@ -31,6 +31,16 @@ func demandFields(p *models.Procedure, d *models.Demand) []views.DataRow {
 	return rows
 }
 
+// correctionFields are the questions a correction request may name, file
+// questions included: the accueil's form and the service's offer the same.
+func correctionFields(p *models.Procedure) []views.Option {
+	opts := make([]views.Option, len(p.Form))
+	for i, f := range p.Form {
+		opts[i] = views.Option{Value: f.Name, Label: f.Label}
+	}
+	return opts
+}
+
 // fieldLabels maps a procedure's field names to their labels.
 func fieldLabels(p *models.Procedure) map[string]string {
 	m := make(map[string]string, len(p.Form))

@@ -46,6 +46,8 @@ func (s *Server) Handler() http.Handler {
 	}
 	r.Use(s.logRequests, gin.CustomRecovery(s.recovered))
 	r.GET("/static/*filepath", gin.WrapH(views.Static()))
+	// Browsers that ignore the layout's icon link still ask for /favicon.ico.
+	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, views.StaticPrefix+"favicon.svg") })
 	r.GET("/", s.homeShow)
 	if s.Config.Dev() {
 		r.GET("/dev/mail", s.devMailIndex)

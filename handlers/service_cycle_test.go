@@ -59,9 +59,16 @@ func TestSeedCycle(t *testing.T) {
 	if d.State != workflow.Transferred || *d.ServiceID != a.Voirie.ID {
 		t.Fatalf("after resubmit: %s, service %v", d.State, d.ServiceID)
 	}
-	back := mailTo(t, a.sendMail(), a.Voirie.Email)
-	if !strings.Contains(back.Subject, "corrigée par l'usager") {
-		t.Fatalf("service on resubmit: %q", back.Subject)
+	msgs = a.sendMail()
+	back := mailTo(t, msgs, a.Voirie.Email)
+	if !strings.Contains(back.Subject, "corrigée par l'usager") || !strings.Contains(back.Text, "Réponses modifiées : Description.") {
+		t.Fatalf("service on resubmit: %q\n%s", back.Subject, back.Text)
+	}
+	if ack := mailTo(t, msgs, d.CitizenEmail); !strings.Contains(ack.Subject, "corrigée : bien reçue") || !strings.Contains(ack.Text, "entre les mains du service voirie") {
+		t.Fatalf("citizen on resubmit: %q\n%s", ack.Subject, ack.Text)
+	}
+	if n := len(mailsTo(msgs, a.Accueil.Email)); n != 0 {
+		t.Fatalf("the accueil, which did not ask, got %d mails", n)
 	}
 	link = linkIn(t, back, "/service/")
 	if p := c.get(link); !strings.Contains(text(p), "Lampadaire n° 12") {

@@ -95,9 +95,7 @@ func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.Servic
 		}
 		data.Actions = append(data.Actions, noteAction.slug, fileSlug)
 		data.FileHint = fmt.Sprintf("Fichier interne : l'accueil le verra, pas l'usager. Formats acceptés : %s ; %s au plus.", files.AcceptedLabels(), limitSize(s.Config.MaxFileSize))
-		for _, f := range l.procedure.Form {
-			data.FieldOptions = append(data.FieldOptions, views.Option{Value: f.Name, Label: f.Label})
-		}
+		data.FieldOptions = correctionFields(l.procedure)
 	} else if !l.service.Active {
 		data.Notice = serviceInactive
 	} else if d.State == workflow.CorrectionRequested {

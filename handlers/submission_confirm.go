@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/notify"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -18,6 +19,7 @@ func (s *Server) submissionConfirm(c *gin.Context) {
 	}
 	pg := s.page(c, "Demande déposée")
 	pg.Data = views.Confirmation{ProcedureTitle: p.Title, Reference: d.Reference, TrackingCode: d.TrackingCode,
-		SubmittedAt: d.SubmittedAt, Email: d.CitizenEmail, FollowURL: base, ReceiptURL: base + "/recepisse.pdf"}
+		SubmittedAt: d.SubmittedAt, Email: d.CitizenEmail, FollowURL: base, ReceiptURL: base + "/recepisse.pdf",
+		WhatNext: notify.AfterSubmit}
 	s.render(c, http.StatusOK, "citizen/confirmation", pg)
 }

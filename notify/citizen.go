@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/forms"
 	"guichet/models"
 )
 
@@ -18,9 +19,9 @@ func (n *Notifier) DraftStarted(ctx context.Context, db bun.IDB, c *models.Commu
 		return "", err
 	}
 	return u, n.Enqueue(ctx, db, c, d, d.CitizenEmail, Mail{
-		Subject: fmt.Sprintf("Votre demande « %s » : lien pour la reprendre", p.Title),
+		Subject: fmt.Sprintf("Votre %s : lien pour la reprendre", forms.DemandName(p.Title)),
 		Paragraphs: []string{
-			fmt.Sprintf("Vous avez commencé une demande « %s » sur le site de la mairie de %s. Elle est enregistrée comme brouillon : rien n'est envoyé à la mairie tant que vous ne l'avez pas déposée.", p.Title, c.Name),
+			fmt.Sprintf("Vous avez commencé une %s sur le site de la mairie de %s. Elle est enregistrée comme brouillon : rien n'est envoyé à la mairie tant que vous ne l'avez pas déposée.", forms.DemandName(p.Title), c.Name),
 			"Ce lien vous permet de la reprendre à tout moment, de compléter le formulaire, de joindre vos documents puis de la déposer.",
 		},
 		Facts:    []Fact{{"Démarche", p.Title}, {"Code de suivi", d.TrackingCode}},

@@ -7,15 +7,22 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"guichet/forms"
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/models"
 	"guichet/workflow"
 )
+
+// AfterSubmit says what the accueil may do with a demand just submitted:
+// the confirmation page and the acknowledgement say it alike.
+const AfterSubmit = "L'accueil de la mairie vérifie votre demande. Il peut l'accepter, la refuser, vous demander une correction ou la transmettre au service compétent. Vous serez prévenu par e-mail à chaque étape."
 
 // Notifier implements workflow.Notifier.
 type Notifier struct {
@@ -95,6 +102,7 @@ func (n *Notifier) Mails(ctx context.Context, tx bun.Tx, ch workflow.Change) ([]
 
 func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.Change, add func(*models.OutboxMail, error) error) error {
 	c, d, p := ch.Commune, ch.Demand, ch.Procedure
+	name := forms.DemandName(p.Title)
 	facts := []Fact{{"Référence", d.Reference}, {"Démarche", p.Title}}
 	toCitizen := func(m Mail) error {
 		follow, err := n.FollowURL(c, d)
@@ -102,22 +110,49 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 			return err
 		}
 		m.Facts = append(facts, m.Facts...)
+		// The follow link is the citizen's one way in, whatever the button says.
 		if m.Link == nil {
-			m.Link = &Link{Label: "Suivre ma demande", URL: follow}
+			m.Link = &Link{Label: "Suivre ma demande"}
 		}
+		m.Link.URL = follow
 		return add(n.compose(c, d, d.CitizenEmail, m))
 	}
 	toService := func(subject string, intro ...string) error {
 		return add(n.serviceMail(ch.Service, ch.Assignment, ServiceMail{Commune: c, Procedure: p, Demand: d, Subject: subject, Intro: intro}))
 	}
+	// One text for every active agent of the accueil, rendered once.
+	toAccueil := func(m Mail) error {
+		var agents []models.Agent
+		if err := tx.NewSelect().Model(&agents).
+			Where("commune_id = ? AND role = ? AND active", c.ID, models.RoleAccueil).Order("id").Scan(ctx); err != nil {
+			return err
+		}
+		if len(agents) == 0 {
+			return nil
+		}
+		m.Facts = append(facts, m.Facts...)
+		m.Link = &Link{Label: "Ouvrir la demande", URL: n.AgentDemandURL(d)}
+		first, err := n.compose(c, d, agents[0].Email, m)
+		if err := add(first, err); err != nil {
+			return err
+		}
+		for _, a := range agents[1:] {
+			m := *first
+			m.Recipient, m.MessageID = a.Email, jobs.NewMessageID("mail", n.Host())
+			if err := add(&m, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 
 	switch ch.Event {
 	case workflow.Submit:
 		return toCitizen(Mail{
-			Subject: fmt.Sprintf("Demande %s bien reçue — %s", d.Reference, p.Title),
+			Subject: fmt.Sprintf("Demande %s bien reçue", d.Reference), // the procedure is named below
 			Paragraphs: []string{
-				fmt.Sprintf("Nous avons bien reçu votre demande « %s ». Conservez sa référence : elle vous sera demandée si vous contactez la mairie.", p.Title),
-				"Et maintenant ? L'accueil de la mairie vérifie votre demande. Il peut l'accepter, vous demander une correction ou la transmettre au service compétent. Vous serez prévenu par e-mail à chaque étape.",
+				fmt.Sprintf("Nous avons bien reçu votre %s. Conservez sa référence : elle vous sera demandée si vous contactez la mairie.", name),
+				"Et maintenant ? " + AfterSubmit,
 				"Depuis le lien ci-dessous, vous pouvez suivre votre demande et télécharger son récépissé de dépôt (PDF).",
 			},
 			Facts: []Fact{{"Reçue le", formatTime(d.SubmittedAt)}, {"Service en charge", "Accueil — guichet unique de " + c.Name}, {"Code de suivi", d.TrackingCode}},
@@ -130,7 +165,7 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 				"Message de la mairie : " + ch.Input.Message,
 				"Ouvrez votre demande avec le lien ci-dessous, modifiez ce qui est demandé, puis renvoyez-la.",
 			},
-			Link: nil,
+			Link: &Link{Label: "Corriger ma demande"},
 		})
 	case workflow.Transfer:
 		if err := toCitizen(Mail{
@@ -145,54 +180,66 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 		}
 		return toService(fmt.Sprintf("Demande %s à traiter : %s", d.Reference, p.Title), intro...)
 	case workflow.Resubmit:
-		if ch.Demand.State == workflow.Transferred {
-			return toService(fmt.Sprintf("Demande %s corrigée par l'usager : %s", d.Reference, p.Title),
-				"L'usager a corrigé la demande pour laquelle votre service lui avait demandé une correction. Elle est de nouveau entre vos mains.")
+		// Back to whoever asked: the service holding it, or the accueil.
+		changed := changedAnswers(p, ch.History)
+		holder := "de l'accueil de la mairie"
+		if d.State == workflow.Transferred {
+			holder = "du service " + ch.Service.Name
+			if err := toService(fmt.Sprintf("Demande %s corrigée par l'usager : %s", d.Reference, p.Title),
+				"L'usager a corrigé la demande pour laquelle votre service lui avait demandé une correction. Elle est de nouveau entre vos mains.", changed); err != nil {
+				return err
+			}
+		} else if err := toAccueil(Mail{
+			Subject: fmt.Sprintf("Demande %s corrigée par l'usager", d.Reference),
+			Paragraphs: []string{"L'usager a corrigé la demande pour laquelle l'accueil lui avait demandé une correction. Elle attend de nouveau votre vérification.",
+				changed},
+		}); err != nil {
+			return err
 		}
-		return nil
+		return toCitizen(Mail{
+			Subject: fmt.Sprintf("Demande %s corrigée : bien reçue", d.Reference),
+			Paragraphs: []string{
+				fmt.Sprintf("Nous avons bien reçu votre %s corrigée. Elle est de nouveau entre les mains %s, qui va l'examiner. Vous serez prévenu par e-mail de la suite.", name, holder),
+			},
+		})
 	case workflow.Accept:
 		return toCitizen(Mail{
 			Subject:    fmt.Sprintf("Demande %s acceptée", d.Reference),
-			Paragraphs: []string{fmt.Sprintf("Bonne nouvelle : votre demande « %s » a été acceptée.", p.Title)},
+			Paragraphs: []string{"Bonne nouvelle : votre " + name + " a été acceptée."},
 		})
 	case workflow.Refuse:
 		return toCitizen(Mail{
 			Subject: fmt.Sprintf("Demande %s refusée", d.Reference),
 			Paragraphs: []string{
-				fmt.Sprintf("Votre demande « %s » n'a pas pu être acceptée.", p.Title),
+				"Votre " + name + " n'a pas pu être acceptée.",
 				"Motif : " + ch.Input.Message,
 				"Pour toute question, contactez la mairie aux coordonnées ci-dessous en indiquant la référence de votre demande.",
 			},
 		})
 	case workflow.ReturnToGuichet:
-		var agents []models.Agent
-		if err := tx.NewSelect().Model(&agents).
-			Where("commune_id = ? AND role = ? AND active", c.ID, models.RoleAccueil).Order("id").Scan(ctx); err != nil {
-			return err
-		}
-		if len(agents) == 0 {
-			return nil
-		}
-		// One text for every agent of the accueil, rendered once.
-		first, err := n.compose(c, d, agents[0].Email, Mail{
+		return toAccueil(Mail{
 			Subject: fmt.Sprintf("Demande %s renvoyée à l'accueil par %s", d.Reference, ch.Service.Name),
 			Paragraphs: []string{
 				fmt.Sprintf("Le service %s vous renvoie cette demande.", ch.Service.Name),
 				"Motif : " + ch.Input.Message,
 			},
-			Facts: facts,
-			Link:  &Link{Label: "Ouvrir la demande", URL: n.AgentDemandURL(d)},
 		})
-		if err := add(first, err); err != nil {
-			return err
-		}
-		for _, a := range agents[1:] {
-			m := *first
-			m.Recipient, m.MessageID = a.Email, jobs.NewMessageID("mail", n.Host())
-			if err := add(&m, nil); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
+}
+
+// changedAnswers says which answers a resubmission changed, in the form's
+// order, for whoever checks the corrected demand.
+func changedAnswers(p *models.Procedure, h *models.Event) string {
+	changes, _ := h.Details["changes"].([]workflow.FieldChange)
+	var labels []string
+	for _, f := range p.Form {
+		if slices.ContainsFunc(changes, func(c workflow.FieldChange) bool { return c.Field == f.Name }) {
+			labels = append(labels, f.Label)
+		}
+	}
+	if len(labels) == 0 {
+		return "L'usager l'a renvoyée sans modifier ses réponses."
+	}
+	return "Réponses modifiées : " + strings.Join(labels, ", ") + "."
 }

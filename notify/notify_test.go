@@ -20,6 +20,9 @@ func TestTransitionMails(t *testing.T) {
 	w := fixture.NewWorld(t, db)
 	ctx := context.Background()
 	acc := workflow.AgentActor(w.Accueil)
+	resubmit := func(d *models.Demand) (workflow.Event, workflow.Actor, workflow.Input) {
+		return workflow.Resubmit, w.Citizen(d), workflow.Input{Data: map[string]any{"nom": "Claude Dupont", "description": "Lampadaire n° 12 éteint"}}
+	}
 	cases := []struct {
 		name    string
 		setup   fixture.Setup
@@ -58,6 +61,18 @@ func TestTransitionMails(t *testing.T) {
 			},
 			func(d *models.Demand) string { return d.CitizenEmail },
 			"acceptée", []string{"a été acceptée"}},
+		{"resubmit to the accueil that asked", fixture.AtCorrectionAccueil, resubmit,
+			func(d *models.Demand) string { return w.Accueil.Email },
+			"corrigée par l'usager", []string{"l'accueil lui avait demandé une correction", "Réponses modifiées : Description.", "/gestion/demandes/"}},
+		{"resubmit to the service that asked", fixture.AtCorrectionService, resubmit,
+			func(d *models.Demand) string { return w.Voirie.Email },
+			"corrigée par l'usager", []string{"votre service lui avait demandé une correction", "Réponses modifiées : Description.", "/service/"}},
+		{"resubmit acknowledged, accueil", fixture.AtCorrectionAccueil, resubmit,
+			func(d *models.Demand) string { return d.CitizenEmail },
+			"corrigée : bien reçue", []string{"Nous avons bien reçu votre demande «\u00a0Signalement d'un dysfonctionnement\u00a0» corrigée. Elle est de nouveau entre les mains de l'accueil de la mairie", "Suivre ma demande :", "/suivi/"}},
+		{"resubmit acknowledged, service", fixture.AtCorrectionService, resubmit,
+			func(d *models.Demand) string { return d.CitizenEmail },
+			"corrigée : bien reçue", []string{"Elle est de nouveau entre les mains du service voirie, qui va l'examiner.", "/suivi/"}},
 		{"return to accueil", fixture.AtTransferred,
 			func(d *models.Demand) (workflow.Event, workflow.Actor, workflow.Input) {
 				return workflow.ReturnToGuichet, w.ServiceOn(d, w.Voirie), workflow.Input{Message: "Relève de l'urbanisme."}
@@ -88,9 +103,10 @@ func TestTransitionMails(t *testing.T) {
 	}
 }
 
-// A demand returned to the accueil is e-mailed to each of its active
-// agents, once, each mail with its own Message-ID; not to others.
-func TestReturnMailsEveryAccueilAgent(t *testing.T) {
+// A demand back with the accueil (returned by a service, or corrected after
+// the accueil asked) is e-mailed to each of its active agents, once, each
+// mail with its own Message-ID; not to others.
+func TestAccueilMailsEveryActiveAgent(t *testing.T) {
 	db := testdb.New(t)
 	w := fixture.NewWorld(t, db)
 	ctx := context.Background()
@@ -102,20 +118,34 @@ func TestReturnMailsEveryAccueilAgent(t *testing.T) {
 		_, err := db.NewInsert().Model(a).Exec(ctx)
 		fixture.Must(t, err)
 	}
-	d := w.DemandAt(t, fixture.AtTransferred)
-	d = w.Apply(t, d, workflow.ReturnToGuichet, w.ServiceOn(d, w.Voirie), workflow.Input{Version: d.Version, Message: "Relève de l'urbanisme."})
-
-	var mails []models.OutboxMail
-	fixture.Must(t, db.NewSelect().Model(&mails).Where("demand_id = ? AND subject LIKE ?", d.ID, "%renvoyée à l'accueil%").
-		Order("recipient").Scan(ctx))
-	if len(mails) != 2 || mails[0].Recipient != second.Email || mails[1].Recipient != w.Accueil.Email {
-		t.Fatalf("mails to %v, want %s and %s", recipients(mails), second.Email, w.Accueil.Email)
-	}
-	if mails[0].MessageID == mails[1].MessageID {
-		t.Errorf("both mails have Message-ID %s", mails[0].MessageID)
-	}
-	if mails[0].BodyText != mails[1].BodyText || !strings.Contains(mails[0].BodyText, "Motif : Relève de l'urbanisme.") {
-		t.Errorf("bodies differ or lack the motive:\n%s\n---\n%s", mails[0].BodyText, mails[1].BodyText)
+	for _, tc := range []struct {
+		name, subject, body string
+		setup               fixture.Setup
+		ev                  workflow.Event
+		actor               func(d *models.Demand) workflow.Actor
+		in                  workflow.Input
+	}{
+		{"return", "%renvoyée à l'accueil%", "Motif : Relève de l'urbanisme.", fixture.AtTransferred, workflow.ReturnToGuichet,
+			func(d *models.Demand) workflow.Actor { return w.ServiceOn(d, w.Voirie) }, workflow.Input{Message: "Relève de l'urbanisme."}},
+		{"resubmit", "%corrigée par l'usager%", "l'accueil lui avait demandé une correction", fixture.AtCorrectionAccueil, workflow.Resubmit,
+			w.Citizen, workflow.Input{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := w.DemandAt(t, tc.setup)
+			d = w.Apply(t, d, tc.ev, tc.actor(d), tc.in)
+			var mails []models.OutboxMail
+			fixture.Must(t, db.NewSelect().Model(&mails).Where("demand_id = ? AND subject LIKE ?", d.ID, tc.subject).
+				Order("recipient").Scan(ctx))
+			if len(mails) != 2 || mails[0].Recipient != second.Email || mails[1].Recipient != w.Accueil.Email {
+				t.Fatalf("mails to %v, want %s and %s", recipients(mails), second.Email, w.Accueil.Email)
+			}
+			if mails[0].MessageID == mails[1].MessageID {
+				t.Errorf("both mails have Message-ID %s", mails[0].MessageID)
+			}
+			if mails[0].BodyText != mails[1].BodyText || !strings.Contains(mails[0].BodyText, tc.body) {
+				t.Errorf("bodies differ or lack %q:\n%s\n---\n%s", tc.body, mails[0].BodyText, mails[1].BodyText)
+			}
+		})
 	}
 }
 

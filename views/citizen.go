@@ -120,6 +120,7 @@ type Confirmation struct {
 	Email          string
 	FollowURL      string
 	ReceiptURL     string
+	WhatNext       string // what the accueil may do now
 }
 
 // LinkProblem is the Data of "citizen/link": an expired or invalid link.

@@ -16,6 +16,7 @@ type field struct {
 	Error        string
 	Autocomplete string
 	Required     bool
+	ToCorrect    bool // named by a pending correction request
 	Rows         int
 	Options      []Option
 	Value        string          // every type but checkboxes
@@ -62,6 +63,12 @@ func newField(d map[string]any) (field, error) {
 				err = fmt.Errorf("want a bool, got %T", v)
 			}
 			f.Required = b
+		case "toCorrect":
+			b, ok := v.(bool)
+			if !ok {
+				err = fmt.Errorf("want a bool, got %T", v)
+			}
+			f.ToCorrect = b
 		case "rows":
 			n, ok := v.(int)
 			if !ok {

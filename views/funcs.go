@@ -3,6 +3,7 @@ package views
 import (
 	"errors"
 	"fmt"
+	"guichet/forms"
 	"guichet/workflow"
 	"html/template"
 	"math"
@@ -29,6 +30,7 @@ func funcs() template.FuncMap {
 		"asset":      assetURL,
 		"accent":     accentStyle,
 		"bytes":      humanSize,
+		"demandName": forms.DemandName,
 		"dict":       dict,
 		"field":      newField,
 		"formatDate": timeFormatter("02/01/2006 à 15:04"),

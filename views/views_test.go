@@ -350,6 +350,10 @@ func TestField(t *testing.T) {
 		name: "checkboxes",
 		dict: map[string]any{"page": page, "name": "services", "label": "Services", "type": "checkboxes", "options": options},
 		want: map[string]string{`input#services[checked]`: "value=voirie", `input#services-2[checked]`: "value=urbanisme"},
+	}, {
+		name: "named by a correction request",
+		dict: map[string]any{"page": page, "name": "services", "label": "Services", "type": "checkboxes", "options": options, "required": true, "toCorrect": true},
+		want: map[string]string{`fieldset legend`: "text=Services (obligatoire) (à corriger)", `legend .to-correct`: ""},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -389,6 +393,7 @@ func TestFieldRejectsBadDict(t *testing.T) {
 		{"name": "nom", "label": "Nom", "type": "color"},
 		{"name": "nom", "label": "Nom", "requierd": true},
 		{"name": "nom", "label": "Nom", "required": "oui"},
+		{"name": "nom", "label": "Nom", "toCorrect": "oui"},
 	} {
 		var buf bytes.Buffer
 		if err := r.pages["error"].ExecuteTemplate(&buf, "field", d); err == nil {

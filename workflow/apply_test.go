@@ -33,10 +33,12 @@ func expect(w *fixture.World, s fixture.Setup, ev workflow.Event, actor string) 
 		return to, []string{"citizen"}, true
 	case ev == workflow.RequestCorrection && ((guichet && agent) || (s == fixture.AtTransferred && actor == "service")):
 		return workflow.CorrectionRequested, []string{"citizen"}, true
+	// A resubmission goes back to whoever asked, who is told; the citizen is
+	// acknowledged.
 	case ev == workflow.Resubmit && s == fixture.AtCorrectionAccueil && actor == "citizen":
-		return workflow.Submitted, nil, true
+		return workflow.Submitted, []string{"citizen", w.Accueil.Email}, true
 	case ev == workflow.Resubmit && s == fixture.AtCorrectionService && actor == "citizen":
-		return workflow.Transferred, []string{w.Voirie.Email}, true
+		return workflow.Transferred, []string{"citizen", w.Voirie.Email}, true
 	case ev == workflow.Transfer && guichet && agent:
 		return workflow.Transferred, []string{"citizen", w.Urbanisme.Email}, true
 	case ev == workflow.ReturnToGuichet && s == fixture.AtTransferred && actor == "service":
