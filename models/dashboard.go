@@ -53,7 +53,9 @@ const stateOrder = "array_position(ARRAY['draft', 'submitted', 'correction_reque
 var sortColumns = map[string]sortColumn{
 	SortReference: {"d.reference", "text"},
 	SortProcedure: {"p.title", "text"},
-	SortCitizen:   {"lower(coalesce(nullif(d.citizen_name, ''), d.citizen_email))", "text"},
+	// French order (migration 20261123000900), indexed (demands_citizen_idx):
+	// the keyset's comparison takes the collation from this expression.
+	SortCitizen: {"lower(coalesce(nullif(d.citizen_name, ''), d.citizen_email)) COLLATE french_names", "text"},
 	// Indexed (demands_received_idx): the default order.
 	SortReceived: {"coalesce(d.submitted_at, d.created_at)", "timestamptz"},
 	SortUpdated:  {"d.updated_at", "timestamptz"},
