@@ -389,16 +389,19 @@ func tsTerms(terms []string, prefixes bool) string {
 }
 
 // FindByCode finds a demand by what a person typed of its reference or
-// tracking code, dashes and spaces optional.
-func FindByCode(ctx context.Context, db bun.IDB, communeID int64, typed string) (*Demand, error) {
+// tracking code, dashes and spaces optional, and tells which it was
+// (CodeReference or CodeTracking).
+func FindByCode(ctx context.Context, db bun.IDB, communeID int64, typed string) (*Demand, string, error) {
 	code := strings.NewReplacer("-", "", "–", "").Replace(NormalizeCode(typed))
+	kind := CodeTracking
 	switch {
 	case len(code) == 12 && isDigits(code[:4]):
-		code = code[:4] + "-" + code[4:8] + "-" + code[8:]
+		code, kind = code[:4]+"-"+code[4:8]+"-"+code[8:], CodeReference
 	case len(code) != 8:
-		return nil, ErrNotFound
+		return nil, "", ErrNotFound
 	}
-	return DemandByReference(ctx, db, communeID, code)
+	d, err := DemandByReference(ctx, db, communeID, code)
+	return d, kind, err
 }
 
 // What a search may have been meant as (CodeKind).
