@@ -177,7 +177,7 @@ var columnLabels = []struct{ key, label string }{
 	{models.SortProcedure, "Démarche"},
 	{models.SortCitizen, "Usager"},
 	{models.SortReceived, "Reçue le"},
-	{models.SortUpdated, "Dernière modification"},
+	{models.SortUpdated, "Modifiée le"},
 	{models.SortState, "Statut"},
 	{models.SortService, "Service"},
 }
@@ -306,6 +306,7 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 
 	p := s.page(c, scope.Title)
 	p.Data = data
+	p.Wide = true
 	p.Errors = errs
 	status := http.StatusOK
 	if len(errs) > 0 {
