@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -100,7 +101,8 @@ type agentDemandData struct {
 	FileError           string
 	Lost                string
 	Version             int
-	BackURL             string
+	BackURL             string // the list the agent came from
+	BackQuery           string // keeps BackURL on the page's links and forms
 	PrintURL            string
 	MaxFileSize         string
 	Accepted            string
@@ -124,6 +126,32 @@ func lastReturn(evs []models.Event) *demandReturn {
 	}
 	return nil
 }
+
+// backParam carries to a demand's page, and from there to its forms and
+// redirects, the list the agent opened it from, filters and page included.
+const backParam = "retour"
+
+// backURL is the list of the request's retour parameter when it is one of
+// the back office's lists, else the accueil's queue: never another address.
+func backURL(c *gin.Context) string {
+	u, err := url.Parse(c.Query(backParam))
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		(u.Path != queueScope.Path && u.Path != allScope.Path) {
+		return queueScope.Path
+	}
+	return (&url.URL{Path: u.Path, RawQuery: u.Query().Encode()}).String()
+}
+
+// backQuery is the query string that carries back (none for the queue, the default).
+func backQuery(back string) string {
+	if back == queueScope.Path {
+		return ""
+	}
+	return "?" + url.Values{backParam: {back}}.Encode()
+}
+
+// demandBackURL is a demand's page, with the list to go back to.
+func demandBackURL(id int64, back string) string { return demandURL(id) + backQuery(back) }
 
 // agentDemand loads the demand of the URL, if the agent may see it: of
 // their commune, and not a draft unless they supervise.
@@ -154,9 +182,10 @@ func (s *Server) demandData(c *gin.Context, d *models.Demand, st demandState) (*
 	if err != nil {
 		return nil, err
 	}
-	base := demandURL(d.ID)
-	data := &agentDemandData{Demand: d, Procedure: p, Version: d.Version, BackURL: "/gestion/", PrintURL: base + "/impression",
-		Data: demandFields(p, d), Files: demandFiles(p, atts, base), History: historyItems(p, hist), Lost: st.lost,
+	base, back := demandURL(d.ID), backURL(c)
+	data := &agentDemandData{Demand: d, Procedure: p, Version: d.Version, Data: demandFields(p, d),
+		Files: demandFiles(p, atts, base), History: historyItems(p, hist), Lost: st.lost,
+		BackURL: back, BackQuery: backQuery(back), PrintURL: base + "/impression" + backQuery(back),
 		MaxFileSize: limitSize(s.Config.MaxFileSize), Accepted: files.AcceptedLabels(), Extensions: files.Extensions,
 		LastReturn: lastReturn(hist)}
 	if d.ServiceID != nil {

@@ -60,7 +60,7 @@ func (s *Server) agentFileUpload(c *gin.Context) {
 		s.fail(c, err)
 	default:
 		s.setFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'usager ne le voit pas.")
-		redirect(c, demandURL(d.ID)+"#pieces")
+		redirect(c, demandBackURL(d.ID, backURL(c))+"#pieces")
 	}
 }
 

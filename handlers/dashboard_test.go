@@ -233,13 +233,21 @@ func TestDashboardSearch(t *testing.T) {
 		}
 	}
 
-	// A reference or tracking code, however typed, opens the demand.
-	for _, typed := range []string{eglise.Reference, strings.ToLower(eglise.Reference), strings.ReplaceAll(eglise.Reference, "-", " "),
-		eglise.TrackingCode, " " + strings.ToLower(eglise.TrackingCode[:4]) + " " + eglise.TrackingCode[4:]} {
-		r := c.get("/gestion/?q=" + url.QueryEscape(typed))
+	// A reference or tracking code, however typed, opens the demand, and
+	// the page says which it was.
+	for _, tc := range []struct{ typed, says string }{
+		{eglise.Reference, "sa référence " + eglise.Reference},
+		{strings.ToLower(eglise.Reference), "sa référence " + eglise.Reference},
+		{strings.ReplaceAll(eglise.Reference, "-", " "), "sa référence " + eglise.Reference},
+		{eglise.TrackingCode, "son code de suivi " + eglise.TrackingCode},
+		{" " + strings.ToLower(eglise.TrackingCode[:4]) + " " + eglise.TrackingCode[4:], "son code de suivi " + eglise.TrackingCode},
+	} {
+		r := c.get("/gestion/?q=" + url.QueryEscape(tc.typed))
 		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/gestion/demandes/"+itoa(eglise.ID) {
-			t.Errorf("%q: %d to %q, want the demand", typed, r.StatusCode, r.Header.Get("Location"))
+			t.Errorf("%q: %d to %q, want the demand", tc.typed, r.StatusCode, r.Header.Get("Location"))
+			continue
 		}
+		mustContain(t, c.follow(r), "Demande trouvée par "+tc.says+".")
 	}
 	// Not a draft for the accueil, nor another commune's demand.
 	for _, d := range []*models.Demand{draft, foreign} {
@@ -250,13 +258,25 @@ func TestDashboardSearch(t *testing.T) {
 	if r := a.signIn(a.Supervisor).get("/gestion/?q=" + url.QueryEscape(draft.Reference)); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("the supervisor cannot open a draft by its reference: %d", r.StatusCode)
 	}
-	// Searching as one types (htmx) shows the match instead of leaving the page.
-	req, _ := http.NewRequest(http.MethodGet, a.URL+"/gestion/?q="+url.QueryEscape(eglise.Reference), nil)
-	req.Header.Set("HX-Request", "true")
-	r := c.do(req)
-	mustStatus(t, r, http.StatusOK)
-	if r.Doc.Find(`#resultats a[href="/gestion/demandes/`+itoa(eglise.ID)+`"]`).Length() == 0 {
-		t.Fatal("as-you-type search does not offer the demand it recognised")
+	// Searching as one types (htmx) opens it too, the filters kept for the
+	// way back (not the code, which would open it again).
+	sup := a.signIn(a.Supervisor)
+	for _, tc := range []struct {
+		client                  *client
+		list, typed, back, says string
+	}{
+		{c, "/gestion/?", eglise.Reference, "", "sa référence"},
+		{sup, "/gestion/supervision?etat=submitted&", eglise.TrackingCode, "?retour=" + url.QueryEscape("/gestion/supervision?etat=submitted"), "son code de suivi"},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, a.URL+tc.list+"q="+url.QueryEscape(tc.typed), nil)
+		req.Header.Set("HX-Request", "true")
+		r := tc.client.do(req)
+		mustStatus(t, r, http.StatusOK)
+		to := r.Header.Get("HX-Redirect")
+		if to != "/gestion/demandes/"+itoa(eglise.ID)+tc.back || strings.Contains(r.Body, "resultats") {
+			t.Fatalf("%s%s as one types: to %q, body %q; want the demand's page", tc.list, tc.typed, to, r.Body)
+		}
+		mustContain(t, tc.client.get(to), "Demande trouvée par "+tc.says)
 	}
 	mustContain(t, c.get("/gestion/?q=a"), "au moins deux lettres")
 }
@@ -336,7 +356,7 @@ func TestDashboardCountsOfABroadSearchStop(t *testing.T) {
 // agree with each other.
 func TestDashboardSearchForAMissingCode(t *testing.T) {
 	a := newApp(t)
-	quoted := a.at(a.DemandAt(t, fixture.AtSubmitted), time.Now(), "Hélène Muret",
+	a.at(a.DemandAt(t, fixture.AtSubmitted), time.Now(), "Hélène Muret",
 		map[string]any{"description": "Suite à ma demande 2026-QQQQ-RRRR, le lampadaire est toujours éteint."})
 	draft := a.DemandAt(t, fixture.AtDraft)
 	c := a.signIn(a.Accueil)
@@ -364,7 +384,7 @@ func TestDashboardSearchForAMissingCode(t *testing.T) {
 		{"AB12CD34", false, []string{"Aucune demande n'a le code de suivi « AB12CD34 »."}, 0, nil},
 		{draft.Reference, false, []string{"Aucune demande ne porte la référence « " + draft.Reference + " »."}, 0, nil}, // the accueil sees no draft
 		{"trottoir", false, []string{"Aucune demande ne correspond à « trottoir » avec ces filtres."}, 0, []string{"référence", "code de suivi"}},
-		{quoted.Reference, true, []string{"Demande trouvée par sa référence", "Aucune autre demande ne mentionne « " + quoted.Reference + " »"}, 0, []string{"porte la référence"}},
+		{"2026-QQQQ-RRRR", true, []string{"Aucune demande ne porte la référence « 2026-QQQQ-RRRR ».", "1 demande pour « 2026-QQQQ-RRRR »."}, 1, nil},
 	}
 	for _, tc := range cases {
 		got, rows := results(tc.q, tc.htmx)

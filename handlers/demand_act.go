@@ -64,7 +64,7 @@ func (s *Server) demandAct(c *gin.Context) {
 	switch {
 	case err == nil:
 		s.setFlash(c, views.FlashSuccess, actionDone[act.Event])
-		redirect(c, demandURL(d.ID))
+		redirect(c, demandBackURL(d.ID, backURL(c)))
 	case errors.As(err, &e) && e.Code == apperr.Conflict:
 		s.stale(c, d, st)
 	case errors.As(err, &e) && (e.Code == apperr.Invalid || e.Code == apperr.Forbidden):

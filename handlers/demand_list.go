@@ -148,10 +148,10 @@ type listData struct {
 	Procedures    []views.Option
 	Services      []views.Option
 	StatusOptions []views.Option
-	Found         *models.Demand // the demand the search box's text names exactly
-	NoSuchCode    string         // why the search box's text, shaped like a code, opened nothing
-	Searched      string         // the search box's text, when the list is searched for it
-	Filtered      bool           // filters besides the search narrow the list
+	NoSuchCode    string // why the search box's text, shaped like a code, opened nothing
+	Searched      string // the search box's text, when the list is searched for it
+	Filtered      bool   // filters besides the search narrow the list
+	BackQuery     string // on the links to the demands: back to this page of the list
 	Notice        string
 	Exports       bool
 	ExportQuery   string // the filters, for the export links
@@ -177,7 +177,7 @@ var columnLabels = []struct{ key, label string }{
 	{models.SortProcedure, "Démarche"},
 	{models.SortCitizen, "Usager"},
 	{models.SortReceived, "Reçue le"},
-	{models.SortUpdated, "Dernière modification"},
+	{models.SortUpdated, "Modifiée le"},
 	{models.SortState, "Statut"},
 	{models.SortService, "Service"},
 }
@@ -189,31 +189,51 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 	q := readListQuery(c, scope)
 	data := listData{Scope: scope, Query: q, Exports: scope == allScope, ExportQuery: q.values().Encode()}
 
-	// A reference or tracking code typed whole opens its demand at once.
+	link := func(edit func(url.Values)) string {
+		v := q.values()
+		if edit != nil {
+			edit(v)
+		}
+		if len(v) == 0 {
+			return scope.Path
+		}
+		return scope.Path + "?" + v.Encode()
+	}
+
+	// A reference or tracking code typed whole opens its demand at once,
+	// searching as one types (htmx) too; back from it, the list's filters
+	// remain, not the code, which would open the demand again.
 	if q.Q != "" {
-		d, err := models.FindByCode(c, s.DB, com.ID, q.Q)
+		d, kind, err := models.FindByCode(c, s.DB, com.ID, q.Q)
 		switch {
 		case err == nil && slices.Contains(visibleStates(a), d.State):
-			if c.GetHeader("HX-Request") == "" {
-				redirect(c, demandURL(d.ID))
+			how := "sa référence " + d.Reference
+			if kind == models.CodeTracking {
+				how = "son code de suivi " + d.TrackingCode
+			}
+			s.setFlash(c, views.FlashInfo, "Demande trouvée par "+how+".")
+			to := demandBackURL(d.ID, link(func(v url.Values) { v.Del("q") }))
+			if c.GetHeader("HX-Request") != "" {
+				c.Header("HX-Redirect", to) // htmx would follow a 303 itself and swap the demand's page in
+				c.Status(http.StatusOK)
+				c.Abort()
 				return
 			}
-			data.Found = d
+			redirect(c, to)
+			return
 		case err != nil && !errors.Is(err, models.ErrNotFound):
 			s.fail(c, err)
 			return
 		}
-		if data.Found == nil {
-			switch models.CodeKind(q.Q) {
-			case models.CodeReference:
-				data.NoSuchCode = "Aucune demande ne porte la référence « " + q.Q + " »."
-			case models.CodeTracking:
-				data.NoSuchCode = "Aucune demande n'a le code de suivi « " + q.Q + " »."
-			}
+		switch models.CodeKind(q.Q) {
+		case models.CodeReference:
+			data.NoSuchCode = "Aucune demande ne porte la référence « " + q.Q + " »."
+		case models.CodeTracking:
+			data.NoSuchCode = "Aucune demande n'a le code de suivi « " + q.Q + " »."
 		}
 		if words, emails := models.SearchTerms(q.Q); len(words)+len(emails) > 0 {
 			data.Searched = q.Q
-		} else if data.Found == nil {
+		} else {
 			data.Notice = "Saisissez au moins deux lettres ou chiffres pour chercher."
 		}
 	}
@@ -234,18 +254,8 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		return
 	}
 	data.Rows, data.Capped = rows, counted.Capped
-
-	link := func(edit func(url.Values)) string {
-		v := q.values()
-		if edit != nil {
-			edit(v)
-		}
-		if len(v) == 0 {
-			return scope.Path
-		}
-		return scope.Path + "?" + v.Encode()
-	}
 	data.Pages = listKeyset.links(rows, cur, more, link)
+	data.BackQuery = backQuery(link(func(v url.Values) { listKeyset.keep(c, v) }))
 
 	wanted := f.States
 	if len(wanted) == 0 {
@@ -296,6 +306,7 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 
 	p := s.page(c, scope.Title)
 	p.Data = data
+	p.Wide = true
 	p.Errors = errs
 	status := http.StatusOK
 	if len(errs) > 0 {

@@ -32,6 +32,15 @@ func (k keyset) cursor(c *gin.Context) *models.Cursor {
 	return nil
 }
 
+// keep copies the page position of the URL into v.
+func (k keyset) keep(c *gin.Context, v url.Values) {
+	for _, name := range []string{k.After, k.Before} {
+		if s := c.Query(name); s != "" {
+			v.Set(name, s)
+		}
+	}
+}
+
 // links are the page's links to its neighbours and to the first page, from
 // the rows models.ListDemands returned for cur (more: rows past the far
 // end). link gives the list's address with edit applied to its query

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -57,4 +58,33 @@ func TestListsSortNamesInFrenchOrder(t *testing.T) {
 	admin := a.signIn(a.Admin).get("/gestion/admin/services")
 	mustStatus(t, admin, http.StatusOK)
 	check("the services page", texts(admin.Doc.Find("tbody th[scope=row]")), services)
+}
+
+// TestListsSortCitizensInFrenchOrder: sorted by citizen, "Étienne" comes
+// before "Yves" (byte order puts É after every plain letter), and the
+// pages that follow start where French order left off: the keyset
+// compares in the same collation as the sort.
+func TestListsSortCitizensInFrenchOrder(t *testing.T) {
+	a := newApp(t)
+	seedDemands(t, a.World, 50, "submitted", time.Now().Add(-time.Hour), "Banc")
+	a.exec("UPDATE demands SET citizen_name = 'Yves ' || lpad(substr(citizen_name, 8), 2, '0') WHERE commune_id = ?", a.Commune.ID)
+	etienne := a.at(a.DemandAt(t, fixture.AtSubmitted), time.Now(), "Étienne Lantier", nil)
+	c := a.signIn(a.Supervisor)
+	for _, list := range []string{"/gestion/?tri=usager", "/gestion/supervision?tri=usager"} {
+		var names []string
+		for r := c.get(list); ; {
+			mustStatus(t, r, http.StatusOK)
+			r.Doc.Find("table.demand-table tbody tr td:nth-child(3)").Each(func(_ int, s *goquery.Selection) {
+				names = append(names, strings.Fields(s.Text())[0])
+			})
+			next, ok := r.Doc.Find(`a[rel="next"]`).Attr("href")
+			if !ok {
+				break
+			}
+			r = c.get(next)
+		}
+		if len(names) != 51 || names[0] != "Étienne" || slices.Index(names[1:], "Étienne") >= 0 {
+			t.Errorf("%s: %d names %q, want %s first and once", list, len(names), names, etienne.CitizenName)
+		}
+	}
 }

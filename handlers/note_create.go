@@ -23,7 +23,7 @@ func (s *Server) noteCreate(c *gin.Context) {
 	switch {
 	case err == nil:
 		s.setFlash(c, views.FlashSuccess, "Note ajoutée à l'historique. L'usager ne la voit pas.")
-		redirect(c, demandURL(d.ID)+"#historique")
+		redirect(c, demandBackURL(d.ID, backURL(c))+"#historique")
 	case errors.As(err, &e) && (e.Code == apperr.Invalid || e.Code == apperr.Forbidden):
 		st := demandState{action: "note", values: map[string]any{"message": c.PostForm("message")}, errs: e.Fields}
 		var flash *views.Flash

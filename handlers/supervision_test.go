@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -163,4 +164,41 @@ func TestIndicators(t *testing.T) {
 	var n int
 	fixture.Must(t, a.DB.NewSelect().Table("demands").ColumnExpr("count(*)").Where("commune_id = ?", a.Commune.ID).Scan(ctx, &n))
 	mustContain(t, r, itoa(int64(n))+" demandes en tout")
+}
+
+// TestDemandPageGoesBackToItsList: a demand opened from the supervisor's
+// list, filtered, sorted and paged, goes back there, and still does after
+// an action; the way back is one of the back office's lists, never an
+// address elsewhere.
+func TestDemandPageGoesBackToItsList(t *testing.T) {
+	a := newApp(t)
+	seedDemands(t, a.World, 55, "submitted", time.Now().Add(-2*time.Hour), "Banc")
+	c := a.signIn(a.Supervisor)
+	first := c.get("/gestion/supervision?etat=submitted&tri=usager")
+	next, _ := first.Doc.Find(`a[rel="next"]`).Attr("href")
+	list := c.get(next)
+	row, ok := list.Doc.Find("table.demand-table tbody tr td:first-child a").First().Attr("href")
+	if !ok {
+		t.Fatalf("no row on %s: %s", next, text(list))
+	}
+	page := c.get(row)
+	mustStatus(t, page, http.StatusOK)
+	back := func(r *response) string { return r.Doc.Find(`a:contains("Retour à la liste")`).AttrOr("href", "") }
+	if got := back(page); got != next {
+		t.Fatalf("back to %q, want the list the demand was opened from, %q", got, next)
+	}
+	action, form := actionForm(t, page, "accepter")
+	form.Set("confirmer", "oui")
+	done := c.follow(c.post(action, form))
+	mustContain(t, done, "Demande acceptée")
+	if got := back(done); got != next {
+		t.Fatalf("after the action, back to %q, want %q", got, next)
+	}
+
+	id := row[:strings.Index(row, "?")]
+	for _, elsewhere := range []string{"https://mal.example/gestion/", "//mal.example/gestion/supervision", "/gestion/admin/agents", "javascript:alert(1)"} {
+		if got := back(c.get(id + "?retour=" + url.QueryEscape(elsewhere))); got != "/gestion/" {
+			t.Errorf("retour=%s: back to %q, want the queue", elsewhere, got)
+		}
+	}
 }

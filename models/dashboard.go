@@ -53,7 +53,9 @@ const stateOrder = "array_position(ARRAY['draft', 'submitted', 'correction_reque
 var sortColumns = map[string]sortColumn{
 	SortReference: {"d.reference", "text"},
 	SortProcedure: {"p.title", "text"},
-	SortCitizen:   {"lower(coalesce(nullif(d.citizen_name, ''), d.citizen_email))", "text"},
+	// French order (migration 20261123001000), indexed (demands_citizen_idx):
+	// the keyset's comparison takes the collation from this expression.
+	SortCitizen: {"lower(coalesce(nullif(d.citizen_name, ''), d.citizen_email)) COLLATE french_names", "text"},
 	// Indexed (demands_received_idx): the default order.
 	SortReceived: {"coalesce(d.submitted_at, d.created_at)", "timestamptz"},
 	SortUpdated:  {"d.updated_at", "timestamptz"},
@@ -387,16 +389,19 @@ func tsTerms(terms []string, prefixes bool) string {
 }
 
 // FindByCode finds a demand by what a person typed of its reference or
-// tracking code, dashes and spaces optional.
-func FindByCode(ctx context.Context, db bun.IDB, communeID int64, typed string) (*Demand, error) {
+// tracking code, dashes and spaces optional, and tells which it was
+// (CodeReference or CodeTracking).
+func FindByCode(ctx context.Context, db bun.IDB, communeID int64, typed string) (*Demand, string, error) {
 	code := strings.NewReplacer("-", "", "–", "").Replace(NormalizeCode(typed))
+	kind := CodeTracking
 	switch {
 	case len(code) == 12 && isDigits(code[:4]):
-		code = code[:4] + "-" + code[4:8] + "-" + code[8:]
+		code, kind = code[:4]+"-"+code[4:8]+"-"+code[8:], CodeReference
 	case len(code) != 8:
-		return nil, ErrNotFound
+		return nil, "", ErrNotFound
 	}
-	return DemandByReference(ctx, db, communeID, code)
+	d, err := DemandByReference(ctx, db, communeID, code)
+	return d, kind, err
 }
 
 // What a search may have been meant as (CodeKind).

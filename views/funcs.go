@@ -35,9 +35,11 @@ func funcs() template.FuncMap {
 		"field":      newField,
 		"formatDate": timeFormatter("02/01/2006 à 15:04"),
 		"formatDay":  timeFormatter("02/01/2006"),
-		"pager":      newPager,
-		"stateLabel": StateLabel,
-		"tel":        telNumber,
+		// formatStamp: a date and time in a list's narrow column.
+		"formatStamp": timeFormatter("02/01/2006 15:04"),
+		"pager":       newPager,
+		"stateLabel":  StateLabel,
+		"tel":         telNumber,
 	}
 }
 

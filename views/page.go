@@ -10,6 +10,7 @@ type Page struct {
 	Form    map[string]any // submitted values, to refill the form
 	Data    any            // page-specific data
 	Nav     []NavItem      // back-office navigation
+	Wide    bool           // the lists of demands: their seven columns take a wide screen's width
 }
 
 // Commune is the tenant the page is shown for: its branding and contact details.

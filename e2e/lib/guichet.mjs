@@ -81,17 +81,16 @@ export async function signIn(agent, email) {
 }
 
 // openDemand finds a demand by its reference from one of the back office's
-// lists (a menu item), as an agent with the reference at hand does, and
-// opens it.
+// lists (a menu item), as an agent with the reference at hand does: typed
+// in the search box, the reference opens the demand.
 export async function openDemand(agent, reference, list = 'À traiter') {
   const page = agent.page;
   await agent.step(`ouvre « ${list} »`, () => agent.click(page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: list })));
-  await agent.step(`cherche la demande ${reference}`, async () => {
+  await agent.step(`tape la référence ${reference}, qui ouvre la demande`, async () => {
     await agent.fill(page.getByLabel('Rechercher'), reference);
-    await agent.click(page.getByRole('button', { name: 'Filtrer' }));
+    await page.getByRole('heading', { level: 1, name: `Demande ${reference}` }).waitFor();
   });
-  await agent.step(`ouvre la demande ${reference}`, () => agent.click(page.getByRole('link', { name: `ouvrir la demande ${reference}` })));
-  await page.getByRole('heading', { level: 1, name: `Demande ${reference}` }).waitFor();
+  await assertSays(page, `Demande trouvée par sa référence ${reference}.`);
 }
 
 // agentAct opens one of the demand page's actions (a disclosure named by

@@ -100,3 +100,49 @@ scenario('pages annexes des agents : connexion refusée, mot de passe oublié, a
   await supervisor.step('ouvre la version imprimable', () => supervisor.page.getByRole('link', { name: 'Version imprimable' }).click());
   await assertSays(supervisor.page, reference, 'Une branche menace de tomber');
 });
+
+// columnsInView fails unless every column header of the page's list of
+// demands lies inside the window (1,280 px wide), the table fitting its
+// box without scrolling sideways.
+async function columnsInView(actor, list) {
+  const page = actor.page;
+  const { width } = page.viewportSize();
+  assert.equal(width, 1280);
+  const table = page.getByRole('table');
+  const fit = await table.evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement.clientWidth }));
+  assert.ok(fit.table <= fit.box, `${list}: the table is ${fit.table} px wide in a box of ${fit.box} px: it scrolls sideways`);
+  const headers = table.getByRole('columnheader');
+  assert.equal(await headers.count(), 7, `${list}: ${await headers.allInnerTexts()}`);
+  for (const th of await headers.all()) {
+    const box = await th.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= width, `${list}: the column « ${(await th.innerText()).trim()} » spans ${Math.round(box.x)}–${Math.round(box.x + box.width)} px, out of the ${width} px window`);
+  }
+}
+
+scenario('listes des demandes : chaque colonne visible à 1 280 px ; une demande revient à sa liste filtrée', async (run) => {
+  const citizen = await run.actor('usager');
+  const reference = await submitSignalement(citizen, {
+    email: 'marie-christine.delacroix-fontaine@exemple.fr', name: 'Marie-Christine Delacroix-Fontaine',
+    categorie: 'Éclairage public', lieu: 'Boulevard de la République', description: 'Trois lampadaires éteints depuis lundi.',
+  });
+
+  const accueil = await run.actor('accueil');
+  await signIn(accueil, logins.accueil);
+  await assertSays(accueil.page, reference);
+  await columnsInView(accueil, 'la liste de l’accueil');
+
+  const supervisor = await run.actor('superviseur');
+  const sp = supervisor.page;
+  await signIn(supervisor, logins.supervisor);
+  await supervisor.step('ouvre toutes les demandes', () => sp.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Toutes les demandes' }).click());
+  await columnsInView(supervisor, 'la liste du superviseur');
+  await supervisor.step('ne garde que les demandes à vérifier', async () => {
+    await sp.getByLabel('Statut', { exact: true }).selectOption({ label: "À vérifier par l'accueil" });
+    await sp.waitForURL(/etat=submitted/);
+  });
+  await supervisor.step(`ouvre la demande ${reference}`, () => sp.getByRole('link', { name: reference, exact: true }).click());
+  await sp.getByRole('heading', { level: 1, name: `Demande ${reference}` }).waitFor();
+  await supervisor.step('revient à la liste', () => sp.getByRole('link', { name: '← Retour à la liste' }).click());
+  assert.equal(new URL(sp.url()).pathname, '/gestion/supervision', 'back to the list the demand was opened from');
+  assert.equal(await sp.getByLabel('Statut', { exact: true }).inputValue(), 'submitted', 'the list keeps its filter');
+});
