@@ -51,6 +51,10 @@ type Config struct {
 
 	MaxFileSize   int64 `env:"MAX_FILE_SIZE" envDefault:"20000000"`
 	MaxDemandSize int64 `env:"MAX_DEMAND_SIZE" envDefault:"100000000"`
+	// MaxFilesPerField bounds the files of one question of a form;
+	// MaxFilesPerDemand those of a demand, whoever added them.
+	MaxFilesPerField  int `env:"MAX_FILES_PER_FIELD" envDefault:"10"`
+	MaxFilesPerDemand int `env:"MAX_FILES_PER_DEMAND" envDefault:"50"`
 
 	// ReminderDays: a service holding a demand this long gets a reminder,
 	// then another every ReminderDays while it still holds it (0: none).
@@ -70,6 +74,9 @@ func Load() (*Config, error) {
 	}
 	if c.Env != "development" && c.Env != "production" {
 		return nil, fmt.Errorf("configuration: GUICHET_ENV must be development or production, not %q", c.Env)
+	}
+	if c.MaxFilesPerField < 1 || c.MaxFilesPerDemand < 1 {
+		return nil, errors.New("configuration: MAX_FILES_PER_FIELD and MAX_FILES_PER_DEMAND must be at least 1")
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = fmt.Sprintf("http://%s:%d", c.Host, c.Port)

@@ -62,3 +62,14 @@ func TestDevelopmentKeyIsGeneratedOnceAndKept(t *testing.T) {
 		t.Fatal("production without LINK_KEYS started")
 	}
 }
+
+func TestFileCountLimits(t *testing.T) {
+	c, err := config.Load()
+	if err != nil || c.MaxFilesPerField != 10 || c.MaxFilesPerDemand != 50 {
+		t.Fatalf("defaults: %+v, %v", c, err)
+	}
+	t.Setenv("MAX_FILES_PER_FIELD", "0")
+	if _, err := config.Load(); err == nil || !strings.Contains(err.Error(), "MAX_FILES_PER_FIELD") {
+		t.Fatalf("no file per field: %v", err)
+	}
+}

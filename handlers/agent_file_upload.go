@@ -43,17 +43,13 @@ func (s *Server) agentFileUpload(c *gin.Context) {
 		return
 	}
 	err = s.keepUpload(c, up, func(keep func() error) error {
-		_, err := s.Engine.AddFile(c, d.ID, workflow.AgentActor(currentAgent(c)), att, s.Config.MaxDemandSize, keep)
+		_, err := s.Engine.AddFile(c, d.ID, workflow.AgentActor(currentAgent(c)), att, s.fileLimits(), keep)
 		return err
 	})
+	limit, err := s.limitReached(c, d.CommuneID, d.ID, "", att.Filename, err)
 	switch {
-	case errors.Is(err, models.ErrDemandFull):
-		used, err := models.AttachedSize(c, s.DB, d.CommuneID, d.ID)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		refuse(demandFull(att.Filename, s.Config.MaxDemandSize, used))
+	case limit != "":
+		refuse(limit)
 	case apperr.CodeOf(err) == apperr.Forbidden:
 		refuse(apperr.As(err).Message)
 	case err != nil:
@@ -85,15 +81,11 @@ func (s *Server) readAgentFile(c *gin.Context, d *models.Demand) (att *models.At
 		case err != nil:
 			return nil, up, "", err
 		case n > maxParts:
-			return nil, up, "", errors.New("too many form parts")
+			return nil, up, tooManyParts, nil
 		}
 		if part.FormName() == "fichier" && part.FileName() != "" && att == nil && refusal == "" {
-			used, err := models.AttachedSize(c, s.DB, d.CommuneID, d.ID)
-			if err != nil {
-				return nil, up, "", err
-			}
-			name := cleanFilename(part.FileName())
-			up, refusal, err = s.saveUpload(part, name, used)
+			var name string
+			up, name, refusal, err = s.receiveFile(c, d.CommuneID, d.ID, "", part)
 			if errors.As(err, &mbe) {
 				return nil, up, tooLarge, nil
 			}

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -171,6 +170,7 @@ func (s *Server) formField(base string, d *models.Demand, f models.Field, atts [
 		ff.Status = st.fileStatus[f.Name]
 		ff.MaxSize = s.Config.MaxFileSize
 		ff.MaxSizeText = limitSize(s.Config.MaxFileSize)
+		ff.MaxFiles = fileCount(s.Config.MaxFilesPerField)
 		ff.Accepted = files.AcceptedLabels()
 		ff.Extensions = files.Extensions
 		if isEditable(d) {
@@ -223,6 +223,9 @@ const (
 	maxParts    = 1000
 )
 
+// tooManyParts refuses a form of more than maxParts values: no form of ours has so many.
+const tooManyParts = "L'envoi comptait trop d'éléments et a été interrompu : rien n'a été joint."
+
 // readDemandPost reads the form of a demand as a stream: text values are
 // collected, each file is stored as it arrives (never held in memory), checked
 // on its own, and attached to the demand. A refused file gets a French reason
@@ -244,7 +247,7 @@ func (s *Server) readDemandPost(c *gin.Context, d *models.Demand, p *models.Proc
 	if err != nil {
 		return nil, err
 	}
-	for n := 0; ; n++ {
+	for n, sent := 0, 0; ; n++ {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			break
@@ -252,11 +255,17 @@ func (s *Server) readDemandPost(c *gin.Context, d *models.Demand, p *models.Proc
 		if err != nil {
 			return post, s.tooLarge(err, post, p, c.Query("champ"))
 		}
-		if n > maxParts {
-			return nil, errors.New("too many form parts")
-		}
 		name := part.FormName()
-		if field, ok := strings.CutPrefix(name, "fichier:"); ok {
+		field, isFile := strings.CutPrefix(name, "fichier:")
+		if isFile {
+			sent++
+		}
+		// No demand holds more files than that: stop before storing any more.
+		if n > maxParts || sent > s.Config.MaxFilesPerDemand {
+			interrupt(post, p, c.Query("champ"), fmt.Sprintf("L'envoi comptait trop d'éléments et a été interrompu : une demande compte %s au plus, chaque question %s.", fileCount(s.Config.MaxFilesPerDemand), fileCount(s.Config.MaxFilesPerField)))
+			return post, nil
+		}
+		if isFile {
 			if err := s.attachPart(c, d, p, field, part, post); err != nil {
 				return post, s.tooLarge(err, post, p, field)
 			}
@@ -284,13 +293,19 @@ func (s *Server) tooLarge(err error, post *demandPost, p *models.Procedure, fiel
 	if !errors.As(err, &mbe) {
 		return err
 	}
+	interrupt(post, p, field, fmt.Sprintf("L'envoi était trop volumineux et a été interrompu. Joignez les fichiers un par un, de %s au plus chacun.", limitSize(s.Config.MaxFileSize)))
+	return nil
+}
+
+// interrupt gives the reason a request was read only in part next to the
+// file input of field, or the form's first.
+func interrupt(post *demandPost, p *models.Procedure, field, reason string) {
 	for _, f := range p.Form {
 		if field == "" && f.Type == "file" {
 			field = f.Name // the reason must sit next to a file input
 		}
 	}
-	post.fileErrs[field] = fmt.Sprintf("L'envoi était trop volumineux et a été interrompu. Joignez les fichiers un par un, de %s au plus chacun.", limitSize(s.Config.MaxFileSize))
-	return nil
+	post.fileErrs[field] = reason
 }
 
 // attachPart stores one uploaded file and attaches it to the demand.
@@ -303,12 +318,7 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 	if !ok || f.Type != "file" {
 		return nil
 	}
-	used, err := models.AttachedSize(c, s.DB, d.CommuneID, d.ID)
-	if err != nil {
-		return err
-	}
-	name := cleanFilename(part.FileName())
-	up, refusal, err := s.saveUpload(part, name, used)
+	up, name, refusal, err := s.receiveFile(c, d.CommuneID, d.ID, field, part)
 	if err != nil {
 		return err
 	}
@@ -319,11 +329,13 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 	a := &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Field: field, Filename: name,
 		ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256, UploadedBy: workflow.KindCitizen}
 	err = s.keepUpload(c, up, func(keep func() error) error {
-		return models.AddAttachment(c, s.DB, a, editable, s.Config.MaxDemandSize, keep)
+		return models.AddAttachment(c, s.DB, a, editable, s.fileLimits(), keep)
 	})
+	if refusal, err = s.limitReached(c, d.CommuneID, d.ID, field, name, err); refusal != "" {
+		post.fileErrs[field] = refusal
+		return nil
+	}
 	switch {
-	case errors.Is(err, models.ErrDemandFull):
-		post.fileErrs[field] = demandFull(name, s.Config.MaxDemandSize, used)
 	case errors.Is(err, models.ErrNotEditable):
 		post.fileErrs[field] = fmt.Sprintf("« %s » n'a pas été joint : la demande a été déposée entre-temps et ne peut plus être modifiée.", name)
 	case err != nil:
@@ -338,23 +350,73 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 	return nil
 }
 
-// saveUpload receives an uploaded file named name on a demand whose files
-// already take used bytes; keepUpload records it. A file refused (too large
-// for a file or for the room left, of a type not accepted) comes back with
-// the French reason, and nothing of it is kept.
-func (s *Server) saveUpload(r io.Reader, name string, used int64) (up *files.Upload, refusal string, err error) {
-	limit := min(s.Config.MaxFileSize, s.Config.MaxDemandSize-used)
-	up, err = s.Files().Receive(r, limit)
+// fileLimits are the configured limits on a demand's files.
+func (s *Server) fileLimits() models.FileLimits {
+	return models.FileLimits{Size: s.Config.MaxDemandSize, Files: s.Config.MaxFilesPerDemand, FilesPerField: s.Config.MaxFilesPerField}
+}
+
+// receiveFile receives the file of part for field of a demand ("" for the
+// accueil's and services' own files); keepUpload records it. A file refused
+// (one file too many, too large for a file or for the room left, of a type
+// not accepted) comes back with the French reason, and nothing of it is
+// kept: past a count limit, it is not even received. An accepted file comes
+// with the name to keep it under, which has its type's extension.
+func (s *Server) receiveFile(c *gin.Context, communeID, demandID int64, field string, part *multipart.Part) (up *files.Upload, name, refusal string, err error) {
+	name = files.Name(part.FileName(), files.Kind{}) // as sent, for a refusal
+	usage, err := models.AttachedUsage(c, s.DB, communeID, demandID, field)
+	if err != nil {
+		return nil, name, "", err
+	}
+	if err := s.fileLimits().Admit(usage, field, 0); err != nil {
+		return nil, name, s.limitRefusal(name, err, usage), nil
+	}
+	limit := min(s.Config.MaxFileSize, s.Config.MaxDemandSize-usage.Size)
+	up, err = s.Files().Receive(part, limit)
 	var refused *files.RefusedError
 	switch {
 	case errors.Is(err, files.ErrTooLarge) && limit < s.Config.MaxFileSize:
-		return nil, demandFull(name, s.Config.MaxDemandSize, used), nil
+		return nil, name, demandFull(name, s.Config.MaxDemandSize, usage.Size), nil
 	case errors.Is(err, files.ErrTooLarge):
-		return nil, fmt.Sprintf("« %s » est trop volumineux : %s au plus par fichier. Réduisez-le (photo moins grande, PDF compressé) ou découpez-le.", name, limitSize(s.Config.MaxFileSize)), nil
+		return nil, name, fmt.Sprintf("« %s » est trop volumineux : %s au plus par fichier. Réduisez-le (photo moins grande, PDF compressé) ou découpez-le.", name, limitSize(s.Config.MaxFileSize)), nil
 	case errors.As(err, &refused):
-		return nil, fmt.Sprintf("« %s » n'a pas été joint. %s", name, refused.Reason()), nil
+		return nil, name, fmt.Sprintf("« %s » n'a pas été joint. %s", name, refused.Reason()), nil
+	case err != nil:
+		return up, name, "", err
 	}
-	return up, "", err
+	kind, _ := files.KindOf(up.ContentType)
+	return up, files.Name(part.FileName(), kind), "", nil
+}
+
+// limitReached words a limit that recording a file met (another upload
+// took the room meanwhile); any other error is returned as it is.
+func (s *Server) limitReached(c *gin.Context, communeID, demandID int64, field, name string, err error) (string, error) {
+	if !models.IsLimit(err) {
+		return "", err
+	}
+	usage, err2 := models.AttachedUsage(c, s.DB, communeID, demandID, field)
+	if err2 != nil {
+		return "", err2
+	}
+	return s.limitRefusal(name, err, usage), nil
+}
+
+// limitRefusal explains, in French, which of the demand's limits refused name.
+func (s *Server) limitRefusal(name string, err error, usage models.FileUsage) string {
+	switch {
+	case errors.Is(err, models.ErrTooManyFiles):
+		return fmt.Sprintf("« %s » n'a pas été joint : une demande compte %s au plus. Regroupez plusieurs pages dans un même PDF.", name, fileCount(s.Config.MaxFilesPerDemand))
+	case errors.Is(err, models.ErrFieldFull):
+		return fmt.Sprintf("« %s » n'a pas été joint : %s au plus pour cette question. Regroupez plusieurs pages dans un même PDF, ou retirez un fichier.", name, fileCount(s.Config.MaxFilesPerField))
+	}
+	return demandFull(name, s.Config.MaxDemandSize, usage.Size)
+}
+
+// fileCount writes a number of files: "1 fichier", "10 fichiers".
+func fileCount(n int) string {
+	if n < 2 {
+		return fmt.Sprintf("%d fichier", n)
+	}
+	return fmt.Sprintf("%d fichiers", n)
 }
 
 // keepUpload records an upload with record, which calls keep in its
@@ -400,27 +462,6 @@ func limitSize(n int64) string {
 		unit, div = "Ko", 1e3
 	}
 	return strings.Replace(strconv.FormatFloat(float64(n)/div, 'f', -1, 64), ".", ",", 1) + "\u00a0" + unit
-}
-
-// cleanFilename keeps a file's name displayable and safe in a header.
-func cleanFilename(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' || r == '\\' || r == '/' {
-			return -1
-		}
-		return r
-	}, filepath.Base(name))
-	if r := []rune(name); len(r) > 150 {
-		ext := []rune(filepath.Ext(name))
-		if len(ext) > 10 {
-			ext = nil
-		}
-		name = string(r[:150-len(ext)]) + string(ext)
-	}
-	if strings.Trim(name, ". ") == "" {
-		return "document"
-	}
-	return name
 }
 
 // attachedCounts counts the files of each field.

@@ -28,7 +28,8 @@ func (zeros) Read(p []byte) (int, error) {
 //	go test -run '^$' -bench Upload20MB -benchmem ./handlers/
 func BenchmarkUpload20MB(b *testing.B) {
 	a := newApp(b)
-	a.Config.MaxDemandSize = 1 << 50 // as many uploads as iterations
+	// As many uploads as iterations.
+	a.Config.MaxDemandSize, a.Config.MaxFilesPerField, a.Config.MaxFilesPerDemand = 1<<50, 1<<30, 1<<30
 	a.demoProcedures()
 	c := a.client()
 	path := startDraft(b, c, a.Commune.Slug, "signalement-dysfonctionnement", "claude@exemple.fr")

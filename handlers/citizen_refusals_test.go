@@ -50,6 +50,12 @@ func TestRefusedFilesLoseNothing(t *testing.T) {
 		{name: "over the demand's total", setup: func(a *app) { a.Config.MaxFileSize, a.Config.MaxDemandSize = 60_000, 100_000 },
 			before: []upload{{"plan", "a.pdf", pdfFile(40_000)}, {"assurance", "b.pdf", pdfFile(40_000)}},
 			file:   upload{"plan", "c.pdf", pdfFile(30_000)}, message: "les fichiers d'une demande ne peuvent dépasser 100 Ko au total, et il reste 20 Ko"},
+		{name: "one file too many for the question", setup: func(a *app) { a.Config.MaxFilesPerField = 2 },
+			before: []upload{{"plan", "a.pdf", pdfFile(1000)}, {"plan", "b.pdf", pdfFile(1001)}},
+			file:   upload{"plan", "c.pdf", pdfFile(1002)}, message: "« c.pdf » n'a pas été joint : 2 fichiers au plus pour cette question."},
+		{name: "one file too many for the demand", setup: func(a *app) { a.Config.MaxFilesPerDemand = 2 },
+			before: []upload{{"plan", "a.pdf", pdfFile(1000)}, {"assurance", "b.pdf", pdfFile(1001)}},
+			file:   upload{"plan", "c.pdf", pdfFile(1002)}, message: "« c.pdf » n'a pas été joint : une demande compte 2 fichiers au plus."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -79,7 +79,7 @@ func (a *app) attach(d *models.Demand, field, name string, content []byte) *mode
 	fixture.Must(a.t, err)
 	att := &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Field: field, Filename: name,
 		ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256, UploadedBy: "citizen"}
-	fixture.Must(a.t, models.AddAttachment(context.Background(), a.DB, att, workflow.AllStates, 1<<30, up.Keep))
+	fixture.Must(a.t, models.AddAttachment(context.Background(), a.DB, att, workflow.AllStates, models.FileLimits{Size: 1 << 30, Files: 50, FilesPerField: 10}, up.Keep))
 	return att
 }
 

@@ -49,6 +49,7 @@ func newApp(t testing.TB) *app {
 	r, err := views.New()
 	fixture.Must(t, err)
 	cfg := &config.Config{Env: "development", DataDir: t.TempDir(), MaxFileSize: 20_000_000, MaxDemandSize: 100_000_000,
+		MaxFilesPerField: 10, MaxFilesPerDemand: 50,
 		FollowLinkTTL: 90 * 24 * time.Hour, ServiceLinkTTL: 30 * 24 * time.Hour, BoardLinkTTL: 90 * 24 * time.Hour,
 		ReminderDays: 7, ArchiveDays: 90, Argon2Memory: 1024}
 	srv := &handlers.Server{DB: db, Config: cfg, Views: r, Links: w.Links, Notifier: w.Notifier,

@@ -1,14 +1,24 @@
 package handlers
 
-import "github.com/gin-gonic/gin"
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
 
 // serviceFileDownload sends one of the demand's files (the citizen's, and
 // those the accueil or a service added) to the service holding its link,
-// as a download or, with ?apercu=1, shown in the browser. It only needs the
-// link to open: a service may still read a demand it no longer holds.
+// as a download or, with ?apercu=1, shown in the browser. A service that
+// only may not act (it asked a correction, it was deactivated) still reads
+// them; once its assignment ended, the demand is no longer its business,
+// nor are files added since: the link only says where the demand stands.
 func (s *Server) serviceFileDownload(c *gin.Context) {
 	l := s.serviceLink(c)
 	if l == nil {
+		return
+	}
+	if l.ended() {
+		s.renderServiceStatus(c, l, http.StatusForbidden, "Ce lien ne donne plus accès aux fichiers de la demande : elle n'est plus entre les mains de votre service.", nil)
 		return
 	}
 	s.sendAttachment(c, l.commune.ID, l.demand.ID, idParam(c, "id"), true)

@@ -59,17 +59,13 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		return
 	}
 	err = s.keepUpload(c, up, func(keep func() error) error {
-		_, err := s.Engine.AddFile(c, l.demand.ID, l.actor(person), att, s.Config.MaxDemandSize, keep)
+		_, err := s.Engine.AddFile(c, l.demand.ID, l.actor(person), att, s.fileLimits(), keep)
 		return err
 	})
+	limit, err := s.limitReached(c, l.commune.ID, l.demand.ID, "", att.Filename, err)
 	switch {
-	case errors.Is(err, models.ErrDemandFull):
-		used, err := models.AttachedSize(c, s.DB, l.commune.ID, l.demand.ID)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		refuse(fileInput, demandFull(att.Filename, s.Config.MaxDemandSize, used))
+	case limit != "":
+		refuse(fileInput, limit)
 	case apperr.CodeOf(err) == apperr.Forbidden:
 		up.Discard()
 		s.renderServiceStatus(c, l, http.StatusForbidden, apperr.As(err).Message, nil)
@@ -106,7 +102,7 @@ func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string,
 			return tooLarge(err)
 		}
 		if n > maxParts {
-			return "", nil, up, "", errors.New("too many form parts")
+			return person, nil, up, tooManyParts, nil
 		}
 		switch {
 		case part.FormName() == filePerson:
@@ -118,12 +114,8 @@ func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string,
 		// One file; none received when the name typed before it is refused anyway.
 		case part.FormName() == fileInput && part.FileName() != "" && att == nil && refusal == "" &&
 			utf8.RuneCountInString(person) <= maxPersonName:
-			used, err := models.AttachedSize(c, s.DB, l.commune.ID, l.demand.ID)
-			if err != nil {
-				return "", nil, up, "", err
-			}
-			name := cleanFilename(part.FileName())
-			up, refusal, err = s.saveUpload(part, name, used)
+			var name string
+			up, name, refusal, err = s.receiveFile(c, l.commune.ID, l.demand.ID, "", part)
 			if err != nil {
 				return tooLarge(err)
 			}

@@ -83,19 +83,67 @@ func TestServiceFileDownload(t *testing.T) {
 		t.Errorf("tampered token: %d", res.StatusCode)
 	}
 
-	// Once the service has decided, the link still reads the demand's files…
+	// Once the service has decided, the link neither reads the demand's files…
 	if r := c.act(link, "acceptation", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("accept: %d %s", r.StatusCode, text(r))
 	}
-	if res, _ := c.download(link + "/pieces/" + itoa(pdf.ID)); res.StatusCode != http.StatusOK {
+	if res, body := c.download(link + "/pieces/" + itoa(pdf.ID)); res.StatusCode != http.StatusForbidden || bytes.Contains(body, []byte("%PDF")) {
 		t.Errorf("after the decision: %d", res.StatusCode)
 	}
-	// but adds none.
+	// nor adds any.
 	if r := c.postFile(link+"/piece", nil, "piece-fichier", "tard.pdf", pdfFile(100)); r.StatusCode != http.StatusForbidden {
 		t.Errorf("upload after the decision: %d", r.StatusCode)
 	}
 	if n, _ := a.DB.NewSelect().Model((*models.Attachment)(nil)).Where("filename = 'tard.pdf'").Count(context.Background()); n != 0 {
 		t.Error("a file was added after the decision")
+	}
+}
+
+// TestEndedAssignmentLinkShowsOnlyStatus: once a service returned a demand,
+// its link, and the one its board gave, only say where the demand stands:
+// none of its files, not even those added since, by another service or the
+// accueil, comes through them.
+func TestEndedAssignmentLinkShowsOnlyStatus(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	d, link := transferred(t, a)
+	before := attachFile(t, a, d, workflow.KindCitizen, "justificatif", "plan du trottoir.pdf", pdfFile(2000))
+	fixture.Must(t, a.Notifier.MailBoard(ctx, a.DB, a.Commune, a.Voirie))
+	c := a.client()
+	board := c.get(linkIn(t, mailTo(t, a.sendMail(), a.Voirie.Email), "/service/tableau/"))
+	fromBoard, ok := board.Doc.Find(`main table tbody a:contains("` + d.Reference + `")`).Attr("href")
+	if !ok {
+		t.Fatalf("the demand is not on the board: %s", text(board))
+	}
+	if res, _ := c.download(fromBoard + "/pieces/" + itoa(before.ID)); res.StatusCode != http.StatusOK {
+		t.Fatalf("download while the service holds the demand: %d", res.StatusCode)
+	}
+
+	if r := c.act(link, "renvoi", map[string][]string{"message": {"Relève de l'urbanisme."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("return: %d %s", r.StatusCode, text(r))
+	}
+	d = a.reload(t, d)
+	a.Apply(t, d, workflow.Transfer, workflow.AgentActor(a.Accueil), workflow.Input{ServiceID: a.Urbanisme.ID})
+	theirs := attachFile(t, a, d, workflow.KindService, "", "avis urbanisme.pdf", pdfFile(3000))
+	agents := attachFile(t, a, d, workflow.KindAgent, "", "photo.png", pngFile())
+
+	for _, l := range []string{link, fromBoard} {
+		page := c.get(l)
+		if page.StatusCode != http.StatusOK || !strings.Contains(text(page), "Votre service a renvoyé cette demande à l'accueil") {
+			t.Fatalf("page: %d %s", page.StatusCode, text(page))
+		}
+		if n := page.Doc.Find(`a[href*="/pieces/"]`).Length(); n != 0 || strings.Contains(text(page), "plan du trottoir") {
+			t.Errorf("the status page shows files: %s", text(page))
+		}
+		for _, att := range []*models.Attachment{before, theirs, agents} {
+			for _, q := range []string{"", "?apercu=1"} {
+				res, body := c.download(l + "/pieces/" + itoa(att.ID) + q)
+				if res.StatusCode != http.StatusForbidden || !bytes.Contains(body, []byte("Ce lien ne donne plus accès aux fichiers de la demande")) ||
+					bytes.Contains(body, []byte("%PDF")) || bytes.Contains(body, []byte("PNG")) || res.Header.Get("Content-Disposition") != "" {
+					t.Errorf("%s%s: %d %s", att.Filename, q, res.StatusCode, res.Header.Get("Content-Disposition"))
+				}
+			}
+		}
 	}
 }
 

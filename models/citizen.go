@@ -67,23 +67,63 @@ func SaveDraft(ctx context.Context, db bun.IDB, communeID, id int64, data map[st
 
 // Why an attachment could not be added.
 var (
-	ErrNotEditable = errors.New("demand not editable")
-	ErrDemandFull  = errors.New("demand size limit reached")
+	ErrNotEditable  = errors.New("demand not editable")
+	ErrDemandFull   = errors.New("demand size limit reached")
+	ErrTooManyFiles = errors.New("demand file count limit reached")
+	ErrFieldFull    = errors.New("field file count limit reached")
 )
 
-// AttachedSize is the total size of a demand's current files.
-func AttachedSize(ctx context.Context, db bun.IDB, communeID, demandID int64) (int64, error) {
-	var n int64
-	err := db.NewSelect().Model((*Attachment)(nil)).ColumnExpr("coalesce(sum(size), 0)").
+// IsLimit tells whether err is one of FileLimits': the caller words it
+// with what the demand holds.
+func IsLimit(err error) bool {
+	return errors.Is(err, ErrDemandFull) || errors.Is(err, ErrTooManyFiles) || errors.Is(err, ErrFieldFull)
+}
+
+// FileLimits bound what a demand's files take.
+type FileLimits struct {
+	Size          int64 // bytes, all files together
+	Files         int   // files, whoever added them
+	FilesPerField int   // files of one question of the form (the citizen's)
+}
+
+// FileUsage is what a demand's current files take: all of them, and those
+// of one field.
+type FileUsage struct {
+	Size              int64
+	Files, FieldFiles int
+}
+
+// AttachedUsage is what a demand's current files take; field "" (the
+// accueil's and services' files) counts no field.
+func AttachedUsage(ctx context.Context, db bun.IDB, communeID, demandID int64, field string) (FileUsage, error) {
+	var u FileUsage
+	err := db.NewSelect().Model((*Attachment)(nil)).
+		ColumnExpr("coalesce(sum(size), 0), count(*), count(*) FILTER (WHERE field = ? AND field <> '')", field).
 		Where("commune_id = ? AND demand_id = ? AND deleted_at IS NULL", communeID, demandID).
-		Scan(ctx, &n)
-	return n, err
+		Scan(ctx, &u.Size, &u.Files, &u.FieldFiles)
+	return u, err
+}
+
+// Admit tells whether one more file of size bytes, for field, fits in a
+// demand whose files take u: if not, ErrTooManyFiles, ErrFieldFull or
+// ErrDemandFull. Size 0 asks whether any file still fits, before one is
+// received.
+func (l FileLimits) Admit(u FileUsage, field string, size int64) error {
+	switch {
+	case u.Files >= l.Files:
+		return ErrTooManyFiles
+	case field != "" && u.FieldFiles >= l.FilesPerField:
+		return ErrFieldFull
+	case u.Size+size > l.Size:
+		return ErrDemandFull
+	}
+	return nil
 }
 
 // AddAttachment records a file of a demand, under the demand's lock: the
 // demand must still be in one of the states given (a late upload after
 // submission is refused); see InsertAttachment.
-func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string, maxTotal int64, keep func() error) error {
+func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string, limits FileLimits, keep func() error) error {
 	return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := LockDemand(ctx, tx, a.CommuneID, a.DemandID)
 		if err != nil {
@@ -92,18 +132,19 @@ func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []stri
 		if !slices.Contains(states, d.State) {
 			return ErrNotEditable
 		}
-		_, err = InsertAttachment(ctx, tx, a, maxTotal, keep)
+		_, err = InsertAttachment(ctx, tx, a, limits, keep)
 		return err
 	})
 }
 
 // InsertAttachment records a file of a demand whose row the caller locked:
-// the demand's files must stay within maxTotal bytes, and the same content
-// added twice by the same kind of person to the same field (a double click)
-// is recorded once (added is then false, and a is the existing row). Once
-// the row is written, keep puts the content in the store, under the
-// content's lock (see RemoveUnusedFile): a file refused never gets there.
-func InsertAttachment(ctx context.Context, tx bun.IDB, a *Attachment, maxTotal int64, keep func() error) (added bool, err error) {
+// the demand's files must stay within limits (see FileLimits.Admit), and
+// the same content added twice by the same kind of person to the same
+// field (a double click) is recorded once (added is then false, and a is
+// the existing row). Once the row is written, keep puts the content in the
+// store, under the content's lock (see RemoveUnusedFile): a file refused
+// never gets there.
+func InsertAttachment(ctx context.Context, tx bun.IDB, a *Attachment, limits FileLimits, keep func() error) (added bool, err error) {
 	err = tx.NewSelect().Model(a).
 		Where("commune_id = ? AND demand_id = ? AND field = ? AND sha256 = ? AND uploaded_by = ? AND deleted_at IS NULL",
 			a.CommuneID, a.DemandID, a.Field, a.SHA256, a.UploadedBy).
@@ -114,12 +155,12 @@ func InsertAttachment(ctx context.Context, tx bun.IDB, a *Attachment, maxTotal i
 	if !errors.Is(err, sql.ErrNoRows) {
 		return false, err
 	}
-	used, err := AttachedSize(ctx, tx, a.CommuneID, a.DemandID)
+	u, err := AttachedUsage(ctx, tx, a.CommuneID, a.DemandID, a.Field)
 	if err != nil {
 		return false, err
 	}
-	if used+a.Size > maxTotal {
-		return false, ErrDemandFull
+	if err := limits.Admit(u, a.Field, a.Size); err != nil {
+		return false, err
 	}
 	if err := lockFile(ctx, tx, a.SHA256); err != nil {
 		return false, err

@@ -53,6 +53,7 @@ type FormField struct {
 	UploadURL   string
 	MaxSize     int64
 	MaxSizeText string // "20 Mo"
+	MaxFiles    string // "10 fichiers", of this field
 	Accepted    string // "PDF, JPEG, PNG…"
 	Extensions  string // the input's accept attribute
 }

@@ -3,7 +3,6 @@ package workflow
 import (
 	"context"
 	"database/sql"
-	"errors"
 
 	"github.com/uptrace/bun"
 
@@ -18,10 +17,10 @@ const KindFileAdded = "file_added"
 // AddFile attaches an internal file (never shown to the citizen) to a
 // demand and records it in the history, in one transaction, under the
 // demand's lock: whoever may write a note may add a file. The demand's
-// files stay within maxTotal bytes (models.ErrDemandFull). The same file
+// files stay within limits (models.FileLimits.Admit). The same file
 // sent twice is recorded once; ev is then nil. keep puts the content in the
 // store once it is recorded (see models.InsertAttachment).
-func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *models.Attachment, maxTotal int64, keep func() error) (ev *models.Event, err error) {
+func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *models.Attachment, limits models.FileLimits, keep func() error) (ev *models.Event, err error) {
 	err = e.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := models.LockDemand(ctx, tx, actor.CommuneID, demandID)
 		if err == models.ErrNotFound {
@@ -34,7 +33,7 @@ func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *mo
 			return apperr.New(apperr.Forbidden, "Vous ne pouvez pas joindre de fichier à cette demande dans son état actuel (« %s »).", StateLabel(d.State))
 		}
 		a.CommuneID, a.DemandID, a.UploadedBy = d.CommuneID, d.ID, actor.Kind
-		added, err := models.InsertAttachment(ctx, tx, a, maxTotal, keep)
+		added, err := models.InsertAttachment(ctx, tx, a, limits, keep)
 		if err != nil || !added {
 			return err
 		}
@@ -51,8 +50,8 @@ func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *mo
 		}
 		return models.AddEvent(ctx, tx, ev)
 	})
-	if errors.Is(err, models.ErrDemandFull) {
-		return nil, err // the caller words it with the room left
+	if models.IsLimit(err) {
+		return nil, err // the caller words it with what the demand holds
 	}
 	if err != nil {
 		return nil, apperr.As(err)
