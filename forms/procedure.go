@@ -113,6 +113,9 @@ func (d Definition) check() []string {
 			ps = append(ps, fmt.Sprintf("%s : type « %s » inconnu (types possibles : %s)", at, f.Type, strings.Join(FieldTypes, ", ")))
 		}
 		ps = append(ps, checkRules(at, f)...)
+		if f.NotBefore != "" && !slices.ContainsFunc(d.Fields[:i], func(s models.Field) bool { return s.Name == f.NotBefore && s.Type == "date" }) {
+			ps = append(ps, at+" : « not_before » doit nommer un champ de type date placé avant lui (le début de la période)")
+		}
 	}
 	return ps
 }
@@ -153,6 +156,9 @@ func checkRules(at string, f models.Field) []string {
 	}
 	if f.MaxLen != 0 && !slices.Contains([]string{"text", "textarea", "address", "email", "phone"}, f.Type) {
 		ps = append(ps, at+" : « max_length » ne s'applique qu'aux champs de texte")
+	}
+	if f.NotBefore != "" && f.Type != "date" {
+		ps = append(ps, at+" : « not_before » ne s'applique qu'aux dates")
 	}
 	if f.MaxLen < 0 {
 		ps = append(ps, at+" : « max_length » doit être positif")

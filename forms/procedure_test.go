@@ -52,6 +52,9 @@ fields:
   - {name: age, label: Âge, type: number, min: 10, max: 5}
   - {name: cases, label: Cases, type: checkboxes, options: [A, A], min: 3}
   - {name: date, label: Date, type: date, max_length: 10, options: [x]}
+  - {name: fin, label: Fin, type: date, not_before: debut}
+  - {name: debut, label: Début, type: date}
+  - {name: jours, label: Jours, type: number, not_before: debut}
 `, []string{
 			"démarche « travaux » : champ « Nom » : « name » doit commencer par une lettre minuscule",
 			"champ « x » : « label » est obligatoire",
@@ -63,6 +66,8 @@ fields:
 			"champ « cases » : pour des cases à cocher, « min » et « max » sont des nombres de cases, entre 0 et 2",
 			"champ « date » : « max_length » ne s'applique qu'aux champs de texte",
 			"champ « date » : « options » ne s'applique qu'aux types choice et checkboxes",
+			"champ « fin » : « not_before » doit nommer un champ de type date placé avant lui",
+			"champ « jours » : « not_before » ne s'applique qu'aux dates",
 		}},
 	}
 	for _, tc := range cases {

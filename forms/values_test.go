@@ -17,6 +17,7 @@ var form = []models.Field{
 	{Name: "courriel", Label: "Courriel", Type: "email"},
 	{Name: "tel", Label: "Téléphone", Type: "phone"},
 	{Name: "jour", Label: "Date", Type: "date", Required: true},
+	{Name: "fin", Label: "Date de fin", Type: "date", NotBefore: "jour"},
 	{Name: "surface", Label: "Surface", Type: "number", Min: ptr(1), Max: ptr(1000)},
 	{Name: "nature", Label: "Nature", Type: "choice", Required: true, Options: []string{"Terrasse", "Benne"}},
 	{Name: "engagements", Label: "Engagements", Type: "checkboxes", Required: true, Min: ptr(2), Options: []string{"A", "B"}},
@@ -58,6 +59,17 @@ func TestReadKeepsInvalidValuesAsTyped(t *testing.T) {
 		{"surface", "beaucoup", "beaucoup", "Saisissez un nombre"},
 		{"surface", "0", 0.0, "entre 1 et 1000"},
 		{"surface", "1000,5", 1000.5, "entre 1 et 1000"},
+		// strconv.ParseFloat reads these; JSON (the draft's storage) cannot hold them.
+		{"surface", "NaN", "NaN", "Saisissez un nombre"},
+		{"surface", "Inf", "Inf", "Saisissez un nombre"},
+		{"surface", "-infinity", "-infinity", "Saisissez un nombre"},
+		{"surface", "1e400", "1e400", "Saisissez un nombre"},
+		// PostgreSQL keeps neither NUL bytes nor invalid UTF-8: what can be kept is.
+		{"nom", "Clau\x00de", "Claude", "caractère non autorisé"},
+		{"nom", "Cl\xffde", "Cl\ufffdde", "caractère non autorisé"},
+		{"tel", "06 12 34 56 78\x00", "06 12 34 56 78", "caractère non autorisé"},
+		{"jour", "23/11/2026\x00", "2026-11-23", "caractère non autorisé"},
+		{"surface", "\x0012", 12.0, "caractère non autorisé"},
 	}
 	for _, tc := range cases {
 		data, errs := forms.Read(form, url.Values{tc.field: {tc.typed}})
@@ -69,6 +81,26 @@ func TestReadKeepsInvalidValuesAsTyped(t *testing.T) {
 	data, errs := forms.Read(form, url.Values{"nature": {"Piscine"}})
 	if _, ok := data["nature"]; ok || errs["nature"] == "" {
 		t.Errorf("choice outside the list: %v %v", data, errs)
+	}
+}
+
+// A period's end may not come before its start; the same day is a period.
+func TestReadChecksPeriods(t *testing.T) {
+	cases := []struct {
+		start, end, msg string
+	}{
+		{"23/11/2026", "22/11/2026", "La date de fin doit être postérieure ou égale à la date de début."},
+		{"23/11/2026", "23/11/2026", ""},
+		{"23/11/2026", "2027-01-02", ""},
+		{"", "22/11/2026", ""},                  // no start yet: Missing says so
+		{"31/02/2026", "22/11/2026", ""},        // the start's own error is enough
+		{"23/11/2026", "demain", "date valide"}, // the end's own error
+	}
+	for _, tc := range cases {
+		_, errs := forms.Read(form, url.Values{"jour": {tc.start}, "fin": {tc.end}})
+		if tc.msg == "" && errs["fin"] != "" || !strings.Contains(errs["fin"], tc.msg) {
+			t.Errorf("%q to %q: error %q, want %q", tc.start, tc.end, errs["fin"], tc.msg)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -250,7 +251,7 @@ func (s *Server) readDemandPost(c *gin.Context, d *models.Demand, p *models.Proc
 			break
 		}
 		if err != nil {
-			return post, s.tooLarge(err, post, p, c.Query("champ"))
+			return post, s.unreadable(err, post, p, c.Query("champ"))
 		}
 		if n > maxParts {
 			return nil, errors.New("too many form parts")
@@ -258,13 +259,13 @@ func (s *Server) readDemandPost(c *gin.Context, d *models.Demand, p *models.Proc
 		name := part.FormName()
 		if field, ok := strings.CutPrefix(name, "fichier:"); ok {
 			if err := s.attachPart(c, d, p, field, part, post); err != nil {
-				return post, s.tooLarge(err, post, p, field)
+				return post, s.unreadable(err, post, p, field)
 			}
 			continue
 		}
 		b, err := io.ReadAll(io.LimitReader(part, maxTextPart+1))
 		if err != nil {
-			return post, s.tooLarge(err, post, p, c.Query("champ"))
+			return post, s.unreadable(err, post, p, c.Query("champ"))
 		}
 		if len(b) > maxTextPart {
 			b = b[:maxTextPart] // longer than any field allows: the field's own check says so
@@ -277,11 +278,15 @@ func (s *Server) readDemandPost(c *gin.Context, d *models.Demand, p *models.Proc
 	return post, nil
 }
 
-// tooLarge turns the request's size limit into a French reason on the file
-// being read; any other error is returned.
-func (s *Server) tooLarge(err error, post *demandPost, p *models.Procedure, field string) error {
+// unreadable turns the request's size limit, or a part that cannot be read,
+// into a French reason on the file being read; any other error is returned.
+func (s *Server) unreadable(err error, post *demandPost, p *models.Procedure, field string) error {
 	var mbe *http.MaxBytesError
-	if !errors.As(err, &mbe) {
+	reason := badPartRefusal
+	switch {
+	case errors.As(err, &mbe):
+		reason = fmt.Sprintf("L'envoi était trop volumineux et a été interrompu. Joignez les fichiers un par un, de %s au plus chacun.", limitSize(s.Config.MaxFileSize))
+	case !badPart(err):
 		return err
 	}
 	for _, f := range p.Form {
@@ -289,9 +294,18 @@ func (s *Server) tooLarge(err error, post *demandPost, p *models.Procedure, fiel
 			field = f.Name // the reason must sit next to a file input
 		}
 	}
-	post.fileErrs[field] = fmt.Sprintf("L'envoi était trop volumineux et a été interrompu. Joignez les fichiers un par un, de %s au plus chacun.", limitSize(s.Config.MaxFileSize))
+	post.fileErrs[field] = reason
 	return nil
 }
+
+// badPart tells whether a multipart form was cut short by a part header Go
+// refuses: a file name holding a NUL byte or a line break.
+func badPart(err error) bool {
+	var pe textproto.ProtocolError
+	return errors.As(err, &pe)
+}
+
+const badPartRefusal = "L'envoi a été interrompu : le nom d'un fichier contient un caractère non autorisé. Renommez le fichier, puis joignez-le à nouveau."
 
 // attachPart stores one uploaded file and attaches it to the demand.
 func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedure, field string, part *multipart.Part, post *demandPost) error {

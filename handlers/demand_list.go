@@ -226,15 +226,6 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		return
 	}
 	f.Counted = &counted // the page reads what counting found
-	cur := listKeyset.cursor(c)
-	order := models.Order{Column: q.Sort, Desc: q.Desc}
-	rows, more, err := models.ListDemands(c, s.DB, com.ID, f, order, cur, pageSize)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	data.Rows, data.Capped = rows, counted.Capped
-
 	link := func(edit func(url.Values)) string {
 		v := q.values()
 		if edit != nil {
@@ -245,6 +236,23 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		}
 		return scope.Path + "?" + v.Encode()
 	}
+	cur, ok := listKeyset.cursor(c)
+	if !ok {
+		s.badCursor(c, link(nil))
+		return
+	}
+	order := models.Order{Column: q.Sort, Desc: q.Desc}
+	rows, more, err := models.ListDemands(c, s.DB, com.ID, f, order, cur, pageSize)
+	if errors.Is(err, models.ErrBadCursor) {
+		s.badCursor(c, link(nil))
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data.Rows, data.Capped = rows, counted.Capped
+
 	data.Pages = listKeyset.links(rows, cur, more, link)
 
 	wanted := f.States

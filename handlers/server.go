@@ -43,7 +43,7 @@ func (s *Server) Handler() http.Handler {
 		s.Log.Error("TRUSTED_PROXIES ignored", "err", err)
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(s.logRequests, gin.CustomRecovery(s.recovered))
+	r.Use(s.logRequests, gin.CustomRecovery(s.recovered), s.refuseUnstorable)
 	r.GET("/static/*filepath", gin.WrapH(views.Static()))
 	r.GET("/", s.homeShow)
 	if s.Config.Dev() {
