@@ -1,8 +1,10 @@
 package forms_test
 
 import (
+	"encoding/json"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -157,4 +159,39 @@ func TestDisplay(t *testing.T) {
 			t.Errorf("Display(%v) = %q, want %q", tc.v, got, tc.want)
 		}
 	}
+}
+
+// FuzzRead: whatever is typed, Read never panics, and what it returns can
+// be stored: JSON (no NaN or Inf) whose strings PostgreSQL can keep.
+func FuzzRead(f *testing.F) {
+	for _, seed := range [][3]string{
+		{"surface", "NaN", ""}, {"surface", "-Inf", ""}, {"surface", "1e400", ""}, {"surface", "12,5", ""},
+		{"nom", "Clau\x00de", ""}, {"nom", "Cl\xffde", ""}, {"courriel", "a@b.fr\x00", ""},
+		{"tel", "+33 (0)6 12 34 56 78", ""}, {"jour", "23/11/2026", "22/11/2026"}, {"engagements", "A", "B"},
+	} {
+		f.Add(seed[0], seed[1], seed[2])
+	}
+	f.Fuzz(func(t *testing.T, name, first, second string) {
+		data, errs := forms.Read(form, url.Values{name: {first, second}, "fin": {second}})
+		if _, err := json.Marshal(data); err != nil {
+			t.Fatalf("%#v cannot be stored: %v", data, err)
+		}
+		for _, v := range data {
+			for _, x := range append([]any{v}, anySlice(v)...) {
+				if s, ok := x.(string); ok && !forms.Storable(s) {
+					t.Fatalf("PostgreSQL cannot keep %q", s)
+				}
+			}
+		}
+		for field, msg := range errs {
+			if msg == "" || !slices.ContainsFunc(form, func(f models.Field) bool { return f.Name == field }) {
+				t.Fatalf("error %q on %q", msg, field)
+			}
+		}
+	})
+}
+
+func anySlice(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
