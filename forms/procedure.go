@@ -3,6 +3,7 @@
 package forms
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -46,9 +47,12 @@ var nameRe = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 // field at fault, in French, all at once.
 func Parse(src []byte) ([]Definition, error) {
 	var defs []Definition
-	if err := yaml.UnmarshalWithOptions(src, &defs, yaml.Strict()); err != nil {
+	if err := unmarshal(src, &defs); err != nil {
 		var one Definition
-		if err1 := yaml.UnmarshalWithOptions(src, &one, yaml.Strict()); err1 != nil {
+		if err1 := unmarshal(src, &one); err1 != nil {
+			if errors.Is(err1, errYAMLCrash) {
+				return nil, fmt.Errorf("fichier illisible : %w", err1)
+			}
 			return nil, fmt.Errorf("fichier illisible : %s", yaml.FormatError(err1, false, true))
 		}
 		defs = []Definition{one}
@@ -75,6 +79,20 @@ func Parse(src []byte) ([]Definition, error) {
 		return nil, fmt.Errorf("définition invalide :\n- %s", strings.Join(problems, "\n- "))
 	}
 	return defs, nil
+}
+
+var errYAMLCrash = errors.New("ce n'est pas un YAML valide")
+
+// unmarshal decodes strict YAML. goccy/go-yaml v1.19.2 (the newest) panics
+// on some malformed input (a nil dereference on "!0 00"): that is a file it
+// cannot read, not a crash of ours.
+func unmarshal(src []byte, v any) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = errYAMLCrash
+		}
+	}()
+	return yaml.UnmarshalWithOptions(src, v, yaml.Strict())
 }
 
 func (d Definition) check() []string {
@@ -108,6 +126,9 @@ func (d Definition) check() []string {
 			ps = append(ps, fmt.Sprintf("%s : type « %s » inconnu (types possibles : %s)", at, f.Type, strings.Join(FieldTypes, ", ")))
 		}
 		ps = append(ps, checkRules(at, f)...)
+		if f.NotBefore != "" && !slices.ContainsFunc(d.Fields[:i], func(s models.Field) bool { return s.Name == f.NotBefore && s.Type == "date" }) {
+			ps = append(ps, at+" : « not_before » doit nommer un champ de type date placé avant lui (le début de la période)")
+		}
 	}
 	return ps
 }
@@ -148,6 +169,9 @@ func checkRules(at string, f models.Field) []string {
 	}
 	if f.MaxLen != 0 && !slices.Contains([]string{"text", "textarea", "address", "email", "phone"}, f.Type) {
 		ps = append(ps, at+" : « max_length » ne s'applique qu'aux champs de texte")
+	}
+	if f.NotBefore != "" && f.Type != "date" {
+		ps = append(ps, at+" : « not_before » ne s'applique qu'aux dates")
 	}
 	if f.MaxLen < 0 {
 		ps = append(ps, at+" : « max_length » doit être positif")

@@ -52,6 +52,9 @@ fields:
   - {name: age, label: Âge, type: number, min: 10, max: 5}
   - {name: cases, label: Cases, type: checkboxes, options: [A, A], min: 3}
   - {name: date, label: Date, type: date, max_length: 10, options: [x]}
+  - {name: fin, label: Fin, type: date, not_before: debut}
+  - {name: debut, label: Début, type: date}
+  - {name: jours, label: Jours, type: number, not_before: debut}
 `, []string{
 			"démarche « travaux » : champ « Nom » : « name » doit commencer par une lettre minuscule",
 			"champ « x » : « label » est obligatoire",
@@ -63,6 +66,8 @@ fields:
 			"champ « cases » : pour des cases à cocher, « min » et « max » sont des nombres de cases, entre 0 et 2",
 			"champ « date » : « max_length » ne s'applique qu'aux champs de texte",
 			"champ « date » : « options » ne s'applique qu'aux types choice et checkboxes",
+			"champ « fin » : « not_before » doit nommer un champ de type date placé avant lui",
+			"champ « jours » : « not_before » ne s'applique qu'aux dates",
 		}},
 	}
 	for _, tc := range cases {
@@ -91,4 +96,36 @@ func TestDemandName(t *testing.T) {
 			t.Errorf("DemandName(%q) = %q, want %q", tc.title, got, tc.want)
 		}
 	}
+}
+
+// A file the YAML library cannot read (it panics on some, such as the five
+// bytes "!0 00") is refused with a message, like any unreadable file.
+func TestParseRefusesWhatCrashesTheYAMLLibrary(t *testing.T) {
+	_, err := forms.Parse([]byte("!0 00"))
+	if err == nil || !strings.HasPrefix(err.Error(), "fichier illisible : ") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// FuzzParse: whatever the file, Parse answers (definitions or a French
+// refusal) and never panics.
+func FuzzParse(f *testing.F) {
+	// Small seeds: the fuzzer minimizes what it finds, slowly on long input.
+	f.Add([]byte("- slug: a\n  title: A\n  documents: [Plan]\n  fields:\n    - {name: t, label: T, type: text, max_length: 9}\n    - {name: c, label: C, type: checkboxes, min: 1, options: [x, y]}\n"))
+	f.Add([]byte("!0 00")) // panicked inside goccy/go-yaml v1.19.2
+	f.Add([]byte(`{"slug": "a", "title": "A", "fields": [{"name": "x", "label": "X", "type": "number", "min": 1}]}`))
+	f.Add([]byte("- slug: a\n  title: A\n  fields: [{name: x, label: X, type: date, not_before: y}]\n"))
+	f.Add([]byte("&a [*a]"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		defs, err := forms.Parse(src)
+		if err != nil {
+			if msg := err.Error(); !strings.HasPrefix(msg, "fichier illisible") && !strings.HasPrefix(msg, "définition invalide") {
+				t.Fatalf("refusal without its French heading: %v", err)
+			}
+			return
+		}
+		if len(defs) == 0 {
+			t.Fatal("no definition and no error")
+		}
+	})
 }

@@ -2,6 +2,7 @@ package forms
 
 import (
 	"fmt"
+	"math"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -55,7 +56,26 @@ func Read(fields []models.Field, form url.Values) (map[string]any, map[string]st
 			errs[f.Name] = msg
 		}
 	}
+	for _, f := range fields {
+		if msg := checkPeriod(f, data, errs); msg != "" {
+			errs[f.Name] = msg
+		}
+	}
 	return data, errs
+}
+
+// checkPeriod checks that a date naming its period's start (NotBefore) does
+// not precede it, once both are valid dates.
+func checkPeriod(f models.Field, data map[string]any, errs map[string]string) string {
+	if f.NotBefore == "" || errs[f.Name] != "" || errs[f.NotBefore] != "" {
+		return ""
+	}
+	end, ok1 := data[f.Name].(string)
+	start, ok2 := data[f.NotBefore].(string)
+	if ok1 && ok2 && end < start { // both YYYY-MM-DD
+		return "La date de fin doit être postérieure ou égale à la date de début."
+	}
+	return ""
 }
 
 // Missing lists the required fields that are empty, with a French message
@@ -116,6 +136,13 @@ var digitsRe = regexp.MustCompile(`^[0-9]+$`)
 // It returns the value to store (normalized, or as typed when invalid) and a
 // French message when it is invalid.
 func Normalize(f models.Field, raw string) (any, string) {
+	if !Storable(raw) {
+		v, msg := Normalize(f, Clean(raw))
+		if msg == "" {
+			msg = Unstorable
+		}
+		return v, msg
+	}
 	maxLen := f.MaxLen
 	if maxLen == 0 {
 		maxLen = defaultMaxLen[f.Type]
@@ -144,7 +171,7 @@ func Normalize(f models.Field, raw string) (any, string) {
 		return raw, "Saisissez une date valide, par exemple 23/11/2026."
 	case "number":
 		n, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(raw, " ", ""), ",", "."), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(n) || math.IsInf(n, 0) { // ParseFloat reads "NaN" and "Inf"
 			return raw, fmt.Sprintf("Saisissez un nombre pour « %s », par exemple 12 ou 12,5.", f.Label)
 		}
 		switch {
@@ -162,6 +189,20 @@ func Normalize(f models.Field, raw string) (any, string) {
 		}
 	}
 	return raw, ""
+}
+
+// Unstorable is the message on a value that held text Storable refuses.
+const Unstorable = "Cette réponse contenait un caractère non autorisé (caractère nul ou codage invalide), qui a été retiré : vérifiez-la."
+
+// Storable tells whether PostgreSQL can keep s as text: valid UTF-8 without
+// NUL bytes.
+func Storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// Clean is s made storable: NUL bytes dropped, invalid UTF-8 replaced by U+FFFD.
+func Clean(s string) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\ufffd")
 }
 
 // NormalizePhone accepts French numbers as people write them (06 12 34 56 78,

@@ -1,8 +1,10 @@
 package forms_test
 
 import (
+	"encoding/json"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,6 +19,7 @@ var form = []models.Field{
 	{Name: "courriel", Label: "Courriel", Type: "email"},
 	{Name: "tel", Label: "Téléphone", Type: "phone"},
 	{Name: "jour", Label: "Date", Type: "date", Required: true},
+	{Name: "fin", Label: "Date de fin", Type: "date", NotBefore: "jour"},
 	{Name: "surface", Label: "Surface", Type: "number", Min: ptr(1), Max: ptr(1000)},
 	{Name: "nature", Label: "Nature", Type: "choice", Required: true, Options: []string{"Terrasse", "Benne"}},
 	{Name: "engagements", Label: "Engagements", Type: "checkboxes", Required: true, Min: ptr(2), Options: []string{"A", "B"}},
@@ -58,6 +61,17 @@ func TestReadKeepsInvalidValuesAsTyped(t *testing.T) {
 		{"surface", "beaucoup", "beaucoup", "Saisissez un nombre"},
 		{"surface", "0", 0.0, "entre 1 et 1000"},
 		{"surface", "1000,5", 1000.5, "entre 1 et 1000"},
+		// strconv.ParseFloat reads these; JSON (the draft's storage) cannot hold them.
+		{"surface", "NaN", "NaN", "Saisissez un nombre"},
+		{"surface", "Inf", "Inf", "Saisissez un nombre"},
+		{"surface", "-infinity", "-infinity", "Saisissez un nombre"},
+		{"surface", "1e400", "1e400", "Saisissez un nombre"},
+		// PostgreSQL keeps neither NUL bytes nor invalid UTF-8: what can be kept is.
+		{"nom", "Clau\x00de", "Claude", "caractère non autorisé"},
+		{"nom", "Cl\xffde", "Cl\ufffdde", "caractère non autorisé"},
+		{"tel", "06 12 34 56 78\x00", "06 12 34 56 78", "caractère non autorisé"},
+		{"jour", "23/11/2026\x00", "2026-11-23", "caractère non autorisé"},
+		{"surface", "\x0012", 12.0, "caractère non autorisé"},
 	}
 	for _, tc := range cases {
 		data, errs := forms.Read(form, url.Values{tc.field: {tc.typed}})
@@ -69,6 +83,26 @@ func TestReadKeepsInvalidValuesAsTyped(t *testing.T) {
 	data, errs := forms.Read(form, url.Values{"nature": {"Piscine"}})
 	if _, ok := data["nature"]; ok || errs["nature"] == "" {
 		t.Errorf("choice outside the list: %v %v", data, errs)
+	}
+}
+
+// A period's end may not come before its start; the same day is a period.
+func TestReadChecksPeriods(t *testing.T) {
+	cases := []struct {
+		start, end, msg string
+	}{
+		{"23/11/2026", "22/11/2026", "La date de fin doit être postérieure ou égale à la date de début."},
+		{"23/11/2026", "23/11/2026", ""},
+		{"23/11/2026", "2027-01-02", ""},
+		{"", "22/11/2026", ""},                  // no start yet: Missing says so
+		{"31/02/2026", "22/11/2026", ""},        // the start's own error is enough
+		{"23/11/2026", "demain", "date valide"}, // the end's own error
+	}
+	for _, tc := range cases {
+		_, errs := forms.Read(form, url.Values{"jour": {tc.start}, "fin": {tc.end}})
+		if tc.msg == "" && errs["fin"] != "" || !strings.Contains(errs["fin"], tc.msg) {
+			t.Errorf("%q to %q: error %q, want %q", tc.start, tc.end, errs["fin"], tc.msg)
+		}
 	}
 }
 
@@ -125,4 +159,39 @@ func TestDisplay(t *testing.T) {
 			t.Errorf("Display(%v) = %q, want %q", tc.v, got, tc.want)
 		}
 	}
+}
+
+// FuzzRead: whatever is typed, Read never panics, and what it returns can
+// be stored: JSON (no NaN or Inf) whose strings PostgreSQL can keep.
+func FuzzRead(f *testing.F) {
+	for _, seed := range [][3]string{
+		{"surface", "NaN", ""}, {"surface", "-Inf", ""}, {"surface", "1e400", ""}, {"surface", "12,5", ""},
+		{"nom", "Clau\x00de", ""}, {"nom", "Cl\xffde", ""}, {"courriel", "a@b.fr\x00", ""},
+		{"tel", "+33 (0)6 12 34 56 78", ""}, {"jour", "23/11/2026", "22/11/2026"}, {"engagements", "A", "B"},
+	} {
+		f.Add(seed[0], seed[1], seed[2])
+	}
+	f.Fuzz(func(t *testing.T, name, first, second string) {
+		data, errs := forms.Read(form, url.Values{name: {first, second}, "fin": {second}})
+		if _, err := json.Marshal(data); err != nil {
+			t.Fatalf("%#v cannot be stored: %v", data, err)
+		}
+		for _, v := range data {
+			for _, x := range append([]any{v}, anySlice(v)...) {
+				if s, ok := x.(string); ok && !forms.Storable(s) {
+					t.Fatalf("PostgreSQL cannot keep %q", s)
+				}
+			}
+		}
+		for field, msg := range errs {
+			if msg == "" || !slices.ContainsFunc(form, func(f models.Field) bool { return f.Name == field }) {
+				t.Fatalf("error %q on %q", msg, field)
+			}
+		}
+	})
+}
+
+func anySlice(v any) []any {
+	l, _ := v.([]any)
+	return l
 }

@@ -78,6 +78,8 @@ func (s *Server) readAgentFile(c *gin.Context, d *models.Demand) (att *models.At
 			return att, up, refusal, nil
 		case errors.As(err, &mbe):
 			return nil, up, tooLarge, nil
+		case badPart(err):
+			return nil, up, badPartRefusal, nil
 		case err != nil:
 			return nil, up, "", err
 		case n > maxParts:

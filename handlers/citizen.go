@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -253,7 +254,7 @@ func (s *Server) readDemandPost(c *gin.Context, d *models.Demand, p *models.Proc
 			break
 		}
 		if err != nil {
-			return post, s.tooLarge(err, post, p, c.Query("champ"))
+			return post, s.unreadable(err, post, p, c.Query("champ"))
 		}
 		name := part.FormName()
 		field, isFile := strings.CutPrefix(name, "fichier:")
@@ -267,13 +268,13 @@ func (s *Server) readDemandPost(c *gin.Context, d *models.Demand, p *models.Proc
 		}
 		if isFile {
 			if err := s.attachPart(c, d, p, field, part, post); err != nil {
-				return post, s.tooLarge(err, post, p, field)
+				return post, s.unreadable(err, post, p, field)
 			}
 			continue
 		}
 		b, err := io.ReadAll(io.LimitReader(part, maxTextPart+1))
 		if err != nil {
-			return post, s.tooLarge(err, post, p, c.Query("champ"))
+			return post, s.unreadable(err, post, p, c.Query("champ"))
 		}
 		if len(b) > maxTextPart {
 			b = b[:maxTextPart] // longer than any field allows: the field's own check says so
@@ -286,14 +287,18 @@ func (s *Server) readDemandPost(c *gin.Context, d *models.Demand, p *models.Proc
 	return post, nil
 }
 
-// tooLarge turns the request's size limit into a French reason on the file
-// being read; any other error is returned.
-func (s *Server) tooLarge(err error, post *demandPost, p *models.Procedure, field string) error {
+// unreadable turns the request's size limit, or a part that cannot be read,
+// into a French reason on the file being read; any other error is returned.
+func (s *Server) unreadable(err error, post *demandPost, p *models.Procedure, field string) error {
 	var mbe *http.MaxBytesError
-	if !errors.As(err, &mbe) {
+	reason := badPartRefusal
+	switch {
+	case errors.As(err, &mbe):
+		reason = fmt.Sprintf("L'envoi était trop volumineux et a été interrompu. Joignez les fichiers un par un, de %s au plus chacun.", limitSize(s.Config.MaxFileSize))
+	case !badPart(err):
 		return err
 	}
-	interrupt(post, p, field, fmt.Sprintf("L'envoi était trop volumineux et a été interrompu. Joignez les fichiers un par un, de %s au plus chacun.", limitSize(s.Config.MaxFileSize)))
+	interrupt(post, p, field, reason)
 	return nil
 }
 
@@ -307,6 +312,15 @@ func interrupt(post *demandPost, p *models.Procedure, field, reason string) {
 	}
 	post.fileErrs[field] = reason
 }
+
+// badPart tells whether a multipart form was cut short by a part header Go
+// refuses: a file name holding a NUL byte or a line break.
+func badPart(err error) bool {
+	var pe textproto.ProtocolError
+	return errors.As(err, &pe)
+}
+
+const badPartRefusal = "L'envoi a été interrompu : le nom d'un fichier contient un caractère non autorisé. Renommez le fichier, puis joignez-le à nouveau."
 
 // attachPart stores one uploaded file and attaches it to the demand.
 func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedure, field string, part *multipart.Part, post *demandPost) error {

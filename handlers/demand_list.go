@@ -246,9 +246,17 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		return
 	}
 	f.Counted = &counted // the page reads what counting found
-	cur := listKeyset.cursor(c)
+	cur, ok := listKeyset.cursor(c)
+	if !ok {
+		s.badCursor(c, link(nil))
+		return
+	}
 	order := models.Order{Column: q.Sort, Desc: q.Desc}
 	rows, more, err := models.ListDemands(c, s.DB, com.ID, f, order, cur, pageSize)
+	if errors.Is(err, models.ErrBadCursor) {
+		s.badCursor(c, link(nil))
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"maps"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -26,6 +27,19 @@ func (s *Server) draftSave(c *gin.Context) {
 		return
 	}
 	data, errs := forms.Read(p.Form, post.values)
+	if !post.hasForm {
+		// Cut short by a refused file: saving would erase the answers after
+		// it. What was read is shown over what is saved.
+		shown := maps.Clone(d.Data)
+		if shown == nil {
+			shown = map[string]any{}
+		}
+		maps.Copy(shown, data)
+		maps.Copy(errs, post.fileErrs)
+		s.showDemand(c, http.StatusUnprocessableEntity, formState{values: shown, errs: errs, fileStatus: attachedStatus(post)},
+			&views.Flash{Kind: views.FlashError, Text: "Le brouillon n'a pas été enregistré : l'envoi a été interrompu. Corrigez la réponse signalée, puis enregistrez à nouveau."})
+		return
+	}
 	if err := models.SaveDraft(c, s.DB, d.CommuneID, d.ID, data); err != nil {
 		s.fail(c, err)
 		return

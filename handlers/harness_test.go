@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,6 +35,32 @@ type app struct {
 	Worker *jobs.Worker
 	Server *handlers.Server
 	Config *config.Config
+	Logs   *logBuffer
+}
+
+// logBuffer keeps what the server logs, for tests to read.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// errors are the ERROR lines logged so far.
+func (l *logBuffer) errors() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, line := range strings.Split(l.b.String(), "\n") {
+		if strings.Contains(line, "level=ERROR") {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 func newApp(t testing.TB) *app {
@@ -43,7 +70,8 @@ func newApp(t testing.TB) *app {
 	smtpSrv := mailtest.Start(t)
 	sc, err := mail.ParseSMTPURL(smtpSrv.URL())
 	fixture.Must(t, err)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &logBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	worker := &jobs.Worker{DB: db, Sender: mail.NewSMTPSender(sc, "Guichet <guichet@test>"), Log: log,
 		Backoff: func(int) time.Duration { return 10 * time.Millisecond }}
 	r, err := views.New()
@@ -59,7 +87,7 @@ func newApp(t testing.TB) *app {
 	t.Cleanup(hs.Close)
 	cfg.BaseURL = hs.URL
 	w.Notifier.BaseURL = hs.URL
-	return &app{World: w, t: t, URL: hs.URL, SMTP: smtpSrv, Worker: worker, Server: srv, Config: cfg}
+	return &app{World: w, t: t, URL: hs.URL, SMTP: smtpSrv, Worker: worker, Server: srv, Config: cfg, Logs: logs}
 }
 
 // restarted is the application started anew on the same database and data

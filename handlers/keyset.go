@@ -2,12 +2,14 @@ package handlers
 
 import (
 	"encoding/base64"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/forms"
 	"guichet/models"
 	"guichet/views"
 )
@@ -21,15 +23,16 @@ type keyset struct{ After, Before string }
 // listKeyset is the back-office lists' page position.
 var listKeyset = keyset{After: "apres", Before: "avant"}
 
-// cursor reads the page position of the URL; nil is the first page.
-func (k keyset) cursor(c *gin.Context) *models.Cursor {
+// cursor reads the page position of the URL; nil is the first page, false
+// a position that does not parse (see badCursor).
+func (k keyset) cursor(c *gin.Context) (*models.Cursor, bool) {
 	if s := c.Query(k.Before); s != "" {
-		return decodeCursor(s, true)
+		return parseCursor(s, true)
 	}
 	if s := c.Query(k.After); s != "" {
-		return decodeCursor(s, false)
+		return parseCursor(s, false)
 	}
-	return nil
+	return nil, true
 }
 
 // keep copies the page position of the URL into v.
@@ -70,15 +73,30 @@ func encodeCursor(key string, id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(key)) + "." + strconv.FormatInt(id, 10)
 }
 
-func decodeCursor(s string, before bool) *models.Cursor {
-	k, id, ok := strings.Cut(s, ".")
-	if !ok {
-		return nil
-	}
+// parseCursor reads a page position as encodeCursor wrote it; false: it is
+// not one (a key PostgreSQL cannot hold as text is not one either).
+func parseCursor(s string, before bool) (*models.Cursor, bool) {
+	k, id, _ := strings.Cut(s, ".")
 	key, err1 := base64.RawURLEncoding.DecodeString(k)
 	n, err2 := strconv.ParseInt(id, 10, 64)
-	if err1 != nil || err2 != nil {
-		return nil
+	if err1 != nil || err2 != nil || n <= 0 || !forms.Storable(string(key)) {
+		return nil, false
 	}
-	return &models.Cursor{Key: string(key), ID: n, Before: before}
+	return &models.Cursor{Key: string(key), ID: n, Before: before}, true
 }
+
+// badCursor answers a page position that does not parse, or that does not
+// fit the list's sort (models.ErrBadCursor), with a link to the list's
+// first page, filters kept.
+func (s *Server) badCursor(c *gin.Context, first string) {
+	p := s.page(c, "Page introuvable")
+	p.Data = views.ErrorData{Title: p.Title, Message: "Cette page de la liste n'existe pas : le lien de pagination est incomplet ou a été modifié.",
+		BackURL: first, BackLabel: "Revenir à la première page de la liste"}
+	s.render(c, http.StatusBadRequest, "error", p)
+}
+
+// badCursorError is a list's page position that does not parse, and the
+// list's first page.
+type badCursorError struct{ first string }
+
+func (e *badCursorError) Error() string { return "bad page position" }

@@ -107,26 +107,36 @@ func (s *Server) resumeForm(c *gin.Context, a *models.Agent, r resume) {
 			return
 		}
 	}
-	data := resumeData{Action: r.Action, Values: r.Values}
-	for name, vs := range r.Values {
-		if label, ok := resumeLabels[name]; ok {
+	s.renderResend(c, http.StatusOK, "Reprendre votre saisie", resendData{Action: r.Action, Values: r.Values,
+		Intro:     "Vous êtes de nouveau connecté. Voici ce que vous aviez saisi avant l'expiration de votre session\u00a0: vérifiez-le, puis envoyez-le. Si le dossier a changé entre-temps, vous en serez averti avant que rien ne soit modifié.",
+		CancelURL: "/gestion/", CancelLabel: "Abandonner et revenir à la liste"})
+}
+
+// resendData is the Data of "resend": a form kept, to check and send again.
+type resendData struct {
+	Action, Intro          string
+	Values                 url.Values
+	Shown                  []views.Option // what the person typed, labelled
+	CancelURL, CancelLabel string
+}
+
+// renderResend shows a kept form to send again, with what was typed in its
+// labelled inputs.
+func (s *Server) renderResend(c *gin.Context, status int, title string, data resendData) {
+	for name, vs := range data.Values {
+		// A service's forms prefix their inputs with the action: "refus-message".
+		if label, ok := resendLabels[name[strings.LastIndex(name, "-")+1:]]; ok {
 			for _, v := range vs {
 				data.Shown = append(data.Shown, views.Option{Value: v, Label: label})
 			}
 		}
 	}
 	slices.SortStableFunc(data.Shown, func(x, y views.Option) int { return strings.Compare(x.Label, y.Label) })
-	p := s.page(c, "Reprendre votre saisie")
+	p := s.page(c, title)
 	p.Data = data
-	s.render(c, http.StatusOK, "agent/resume", p)
+	s.render(c, status, "resend", p)
 }
 
-// resumeData is the Data of "agent/resume": a kept form, to send again.
-type resumeData struct {
-	Action string
-	Values url.Values
-	Shown  []views.Option // what the person typed, labelled
-}
-
-// resumeLabels name the back office's form inputs a person types into.
-var resumeLabels = map[string]string{"nom": "Nom", "email": "Adresse e-mail", "role": "Rôle", "message": "Message"}
+// resendLabels name the form inputs a person types into.
+var resendLabels = map[string]string{"nom": "Nom", "email": "Adresse e-mail", "role": "Rôle", "message": "Message",
+	"code": "Code de suivi", "person": "Votre nom"}

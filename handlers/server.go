@@ -44,7 +44,7 @@ func (s *Server) Handler() http.Handler {
 		s.Log.Error("TRUSTED_PROXIES ignored", "err", err)
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(s.logRequests, gin.CustomRecovery(s.recovered))
+	r.Use(s.logRequests, gin.CustomRecovery(s.recovered), s.refuseUnstorable)
 	r.GET("/static/*filepath", gin.WrapH(views.Static()))
 	// Browsers that ignore the layout's icon link still ask for /favicon.ico.
 	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, views.StaticPrefix+"favicon.svg") })

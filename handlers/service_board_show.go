@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -60,6 +61,11 @@ func (s *Server) serviceBoardShow(c *gin.Context) {
 	data := views.ServiceBoardData{ServiceName: svc.Name, Expires: cl.ExpiresAt(), PageSize: pageSize}
 	for _, sec := range boardSections {
 		bs, err := s.boardSection(c, cm, svc, sec)
+		var bad *badCursorError
+		if errors.As(err, &bad) {
+			s.badCursor(c, bad.first)
+			return
+		}
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -106,23 +112,6 @@ func (s *Server) boardSection(c *gin.Context, cm *models.Commune, svc *models.Se
 	if counted.Capped {
 		sec.Count.N = models.CountCap
 	}
-	cur := def.keys.cursor(c)
-	rows, more, err := models.ListDemands(c, s.DB, cm.ID, f, models.Order{Column: models.SortUpdated}, cur, pageSize)
-	if err != nil {
-		return sec, err
-	}
-	for _, h := range rows {
-		tok, _, err := s.Notifier.ServiceToken(cm, svc, &models.Assignment{ID: *h.AssignmentID, DemandID: h.ID, ServiceID: svc.ID})
-		if err != nil {
-			return sec, err
-		}
-		citizen := h.CitizenName
-		if citizen == "" {
-			citizen = h.CitizenEmail
-		}
-		sec.Rows = append(sec.Rows, views.BoardRow{Href: notify.ServicePath(cm, tok), Reference: h.Reference, ProcedureTitle: h.ProcedureTitle,
-			Citizen: citizen, Since: h.UpdatedAt, WaitingDays: int(time.Since(h.UpdatedAt) / (24 * time.Hour))})
-	}
 	// The paging links keep the board's token (in the path) and the other
 	// lists' positions (in the query string).
 	link := func(edit func(url.Values)) string {
@@ -142,6 +131,29 @@ func (s *Server) boardSection(c *gin.Context, cm *models.Commune, svc *models.Se
 			u += "?" + v.Encode()
 		}
 		return u + "#" + def.id
+	}
+	cur, ok := def.keys.cursor(c)
+	if !ok {
+		return sec, &badCursorError{first: link(nil)}
+	}
+	rows, more, err := models.ListDemands(c, s.DB, cm.ID, f, models.Order{Column: models.SortUpdated}, cur, pageSize)
+	if errors.Is(err, models.ErrBadCursor) {
+		return sec, &badCursorError{first: link(nil)}
+	}
+	if err != nil {
+		return sec, err
+	}
+	for _, h := range rows {
+		tok, _, err := s.Notifier.ServiceToken(cm, svc, &models.Assignment{ID: *h.AssignmentID, DemandID: h.ID, ServiceID: svc.ID})
+		if err != nil {
+			return sec, err
+		}
+		citizen := h.CitizenName
+		if citizen == "" {
+			citizen = h.CitizenEmail
+		}
+		sec.Rows = append(sec.Rows, views.BoardRow{Href: notify.ServicePath(cm, tok), Reference: h.Reference, ProcedureTitle: h.ProcedureTitle,
+			Citizen: citizen, Since: h.UpdatedAt, WaitingDays: int(time.Since(h.UpdatedAt) / (24 * time.Hour))})
 	}
 	sec.Pages = def.keys.links(rows, cur, more, link)
 	return sec, nil

@@ -12,6 +12,7 @@ import (
 
 	"guichet/apperr"
 	"guichet/files"
+	"guichet/forms"
 	"guichet/models"
 	"guichet/views"
 )
@@ -48,6 +49,10 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 			Form: map[string]any{"open": fileSlug, filePerson: person}, Errors: views.FormErrors{field: msg}})
 	}
 	switch {
+	case !forms.Storable(person):
+		person = forms.Clean(person)
+		refuse(filePerson, forms.Unstorable)
+		return
 	case utf8.RuneCountInString(person) > maxPersonName:
 		refuse(filePerson, "Votre nom est trop long (100 caractères au plus).")
 		return
@@ -88,8 +93,11 @@ func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string,
 	}
 	tooLarge := func(err error) (string, *models.Attachment, *files.Upload, string, error) {
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		switch {
+		case errors.As(err, &mbe):
 			return person, nil, up, fmt.Sprintf("Le fichier est trop volumineux : %s au plus.", limitSize(s.Config.MaxFileSize)), nil
+		case badPart(err):
+			return person, nil, up, badPartRefusal, nil
 		}
 		return person, nil, up, "", err
 	}
@@ -113,7 +121,7 @@ func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string,
 			person = strings.TrimSpace(string(b))
 		// One file; none received when the name typed before it is refused anyway.
 		case part.FormName() == fileInput && part.FileName() != "" && att == nil && refusal == "" &&
-			utf8.RuneCountInString(person) <= maxPersonName:
+			utf8.RuneCountInString(person) <= maxPersonName && forms.Storable(person):
 			var name string
 			up, name, refusal, err = s.receiveFile(c, l.commune.ID, l.demand.ID, "", part)
 			if err != nil {

@@ -3,12 +3,14 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 )
 
@@ -83,6 +85,10 @@ type Cursor struct {
 	ID     int64
 	Before bool
 }
+
+// ErrBadCursor is a cursor whose value the sort column cannot hold (a
+// hand-edited address, or one of another sort).
+var ErrBadCursor = errors.New("cursor does not fit the sort column")
 
 // DemandRow is one line of a list.
 type DemandRow struct {
@@ -229,6 +235,10 @@ func ListDemands(ctx context.Context, db bun.IDB, communeID int64, f DemandFilte
 		err = inIndexOrder(ctx, db, page)
 	} else {
 		err = page(ctx, db)
+	}
+	var pgErr *pgconn.PgError
+	if cur != nil && errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") {
+		return nil, false, ErrBadCursor // data exception: the cursor's value is not of the column's type
 	}
 	if err != nil && err != sql.ErrNoRows {
 		return nil, false, err

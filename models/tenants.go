@@ -85,6 +85,9 @@ type Field struct {
 	Min      *float64 `json:"min,omitempty"`
 	Max      *float64 `json:"max,omitempty"`
 	MaxLen   int      `json:"max_length,omitempty"`
+	// NotBefore names the date field this date may not precede: a period's
+	// end names its start.
+	NotBefore string `json:"not_before,omitempty"`
 }
 
 // CommuneBySlug finds a commune by its public slug.

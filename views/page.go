@@ -69,7 +69,8 @@ type HomeData struct {
 
 // ErrorData is the Data of the "error" page.
 type ErrorData struct {
-	Title   string
-	Message string
-	BackURL string // defaults to the commune's home page, or "/"
+	Title     string
+	Message   string
+	BackURL   string // defaults to the commune's home page, or "/"
+	BackLabel string // defaults to "Revenir à l'accueil"
 }

@@ -59,6 +59,11 @@ func TestProcedureImport(t *testing.T) {
 		t.Fatalf("half of a broken file was imported: %v", err)
 	}
 
+	// Five bytes that make the YAML library panic are refused like any unreadable file.
+	if err := importFile("!0 00"); err == nil || !strings.Contains(err.Error(), "demarches.yaml : fichier illisible") {
+		t.Fatalf("file that crashes the YAML library: %v", err)
+	}
+
 	err = procedureCmd(ctx, []string{"import", "-commune", "nulle-part", writeFile(t, "slug: a\ntitle: A\nfields: [{name: a, label: A, type: text}]")})
 	if err == nil || !strings.Contains(err.Error(), `commune "nulle-part" introuvable`) {
 		t.Fatalf("unknown commune: %v", err)
