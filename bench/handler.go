@@ -69,6 +69,7 @@ func (b *bed) handlers(ctx context.Context) error {
 		return err
 	}
 	queue, filtered := "/gestion/", fmt.Sprintf("/gestion/?etat=transferred&service=%d", b.voirie.ID)
+	byCitizen := "/gestion/?tri=" + models.SortCitizen
 	steps := []struct {
 		name  string
 		agent bool
@@ -77,6 +78,7 @@ func (b *bed) handlers(ctx context.Context) error {
 		{"handler: home page", false, b.page("/", nil)},
 		{"handler: dashboard first page (queue, oldest first)", true, get(&queue, http.StatusOK)},
 		{"handler: dashboard filtered (transferred to Voirie)", true, get(&filtered, http.StatusOK)},
+		{"handler: dashboard sorted by citizen (French collation)", true, get(&byCitizen, http.StatusOK)},
 		{"handler: dashboard deep page (page 101 of the queue, or its last)", true, get(&deep, http.StatusOK)},
 		{"handler: search by reference (redirects to the demand)", true, func(ctx context.Context, i int) error {
 			req := httptest.NewRequest(http.MethodGet, "/gestion/?q="+url.QueryEscape(b.refs[i%len(b.refs)]), nil)
