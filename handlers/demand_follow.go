@@ -43,7 +43,7 @@ func (s *Server) showDemand(c *gin.Context, status int, st formState, flash *vie
 		s.fail(c, err)
 		return
 	}
-	label, explanation := citizenStatus(d.State)
+	label, explanation := workflow.CitizenStatus(d.State)
 	if d.State == workflow.Transferred && d.ServiceID != nil {
 		if svc, err := models.ServiceByID(c, s.DB, d.CommuneID, *d.ServiceID); err == nil {
 			explanation = "Votre demande a été transmise au service " + svc.Name + " de la mairie, qui l'examine. Vous serez prévenu par e-mail de la décision."
@@ -88,26 +88,6 @@ func (s *Server) showDemand(c *gin.Context, status int, st formState, flash *vie
 	pg.Errors = byID(st.errs)
 	pg.Data = data
 	s.render(c, status, "citizen/follow", pg)
-}
-
-// citizenStatus says where a demand stands, in the citizen's words: the
-// commune's inner routing (a return to the accueil) is not theirs to follow.
-func citizenStatus(state string) (label, explanation string) {
-	switch state {
-	case workflow.Submitted, workflow.ReturnedToGuichet:
-		return "En cours de vérification", "L'accueil de la mairie vérifie votre demande. Vous serez prévenu par e-mail de la suite."
-	case workflow.CorrectionRequested:
-		return "Correction demandée", "La mairie attend une correction ou un complément de votre part : lisez ci-dessous ce qui est demandé, modifiez votre demande puis renvoyez-la."
-	case workflow.Transferred:
-		return "En cours de traitement", "Votre demande a été transmise au service compétent de la mairie, qui l'examine. Vous serez prévenu par e-mail de la décision."
-	case workflow.Accepted:
-		return "Acceptée", "Votre demande a été acceptée."
-	case workflow.Refused:
-		return "Refusée", "Votre demande a été refusée. Le motif figure dans l'historique ci-dessous."
-	case workflow.Archived:
-		return "Close", "Votre demande est close et archivée."
-	}
-	return workflow.StateLabel(state), ""
 }
 
 // historyItem words one public event for the citizen; ok is false for an

@@ -30,7 +30,7 @@ func (r *Reminders) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	for {
 		var batch int
 		err := r.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			due, err := models.DueReminders(ctx, tx, now.Add(-r.After), reminderBatch)
+			due, err := models.DueReminders(ctx, tx, workflow.Standard.In(workflow.SetService), now.Add(-r.After), reminderBatch)
 			batch = len(due)
 			for _, rem := range due {
 				if err := r.remind(ctx, tx, rem, now); err != nil {
