@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/forms"
+	"guichet/history"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
@@ -90,33 +91,9 @@ func (s *Server) showDemand(c *gin.Context, status int, st formState, flash *vie
 	s.render(c, status, "citizen/follow", pg)
 }
 
-// historyItem words one public event for the citizen; ok is false for an
-// event that says nothing to them (an audit line without a message).
+// historyItem words one event for the citizen; ok is false for an event
+// they may not read.
 func historyItem(ev models.Event) (it views.HistoryItem, ok bool) {
-	it = views.HistoryItem{At: ev.At, Message: ev.Message}
-	switch workflow.Event(ev.Kind) {
-	case workflow.Submit:
-		it.Title = "Demande déposée."
-	case workflow.RequestCorrection:
-		it.Title = "La mairie vous demande une correction :"
-	case workflow.Resubmit:
-		it.Title = "Demande corrigée et renvoyée."
-	case workflow.Transfer:
-		it.Title = "Demande transmise au service compétent."
-		if name, ok := ev.Details["service"].(string); ok {
-			it.Title = "Demande transmise au service " + name + "."
-		}
-	case workflow.Accept:
-		it.Title = "Demande acceptée."
-	case workflow.Refuse:
-		it.Title = "Demande refusée. Motif :"
-	case workflow.Archive:
-		it.Title = "Demande archivée."
-	default:
-		if ev.Message == "" {
-			return it, false
-		}
-		it.Title = "Message de la mairie :"
-	}
-	return it, true
+	title, ok := history.CitizenTitle(ev)
+	return views.HistoryItem{At: ev.At, Title: title, Message: ev.Message}, ok
 }

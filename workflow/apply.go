@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/history"
 	"guichet/models"
 )
 
@@ -132,8 +133,7 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	hist := &models.Event{
 		CommuneID: d.CommuneID, DemandID: d.ID, At: now, Kind: string(ev),
 		ActorKind: actor.Kind, ActorName: actor.Name, Channel: actor.Channel,
-		FromState: from, ToState: to, Message: in.Message, Visibility: def.transition(ev).visibility(),
-		Details: map[string]any{},
+		FromState: from, ToState: to, Message: in.Message, Details: map[string]any{},
 	}
 	if actor.ID != 0 {
 		hist.ActorID = &actor.ID
@@ -191,7 +191,9 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	}
 
 	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
-	writes.Add(tx.NewInsert().Model(hist))
+	if err := history.Queue(&writes, tx, hist); err != nil {
+		return nil, err
+	}
 	ch.History = hist
 	if e.Notifier != nil {
 		mails, err := e.Notifier.Mails(ctx, tx, ch)
@@ -239,15 +241,6 @@ func (d *Definition) CheckInput(ev Event, in Input) error {
 		}
 	}
 	return nil
-}
-
-// visibility is who may read the history entry of the event: the citizen
-// too, unless it has no public wording.
-func (t *Transition) visibility() string {
-	if t.Public == "" {
-		return models.Internal
-	}
-	return models.Public
 }
 
 // refusal explains, in French, why ev cannot be fired and what can be.
