@@ -160,7 +160,10 @@ func createCommunes(ctx context.Context, db *bun.DB, o SeedOptions) ([]*commune,
 					return err
 				}
 				c.procs[p.ID] = p
-				c.procIDs = append(c.procIDs, p.ID)
+				// The stories play the standard lifecycle (transfers included).
+				if workflow.For(p) == &workflow.Standard {
+					c.procIDs = append(c.procIDs, p.ID)
+				}
 			}
 			out = append(out, c)
 		}

@@ -2,12 +2,14 @@ package demo_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"guichet/auth"
 	"guichet/demo"
 	"guichet/models"
 	"guichet/testdb"
+	"guichet/workflow"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -25,8 +27,14 @@ func TestLoadDemo(t *testing.T) {
 	}
 	ss, _ := models.ListServices(ctx, db, c.ID, true)
 	ps, _ := models.ListProcedures(ctx, db, c.ID)
-	if len(ss) != 3 || len(ps) != 2 {
-		t.Fatalf("%d services, %d procedures; want 3 and 2", len(ss), len(ps))
+	if len(ss) != 3 || len(ps) != 3 {
+		t.Fatalf("%d services, %d procedures; want 3 and 3", len(ss), len(ps))
+	}
+	// One procedure follows a variant of the lifecycle: the accueil decides alone.
+	acte, err := models.ProcedureBySlug(ctx, db, c.ID, "acte-etat-civil")
+	fixtureErr(t, err)
+	if acte.Variant != "sans_service" || slices.Contains(workflow.For(acte).EventsFrom(workflow.Submitted), workflow.Transfer) {
+		t.Fatalf("the civil status procedure follows %q, want sans_service, without transfer", acte.Variant)
 	}
 	for _, l := range demo.Logins {
 		a, err := models.AgentByEmail(ctx, db, l.Email)

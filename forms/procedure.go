@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"guichet/models"
+	"guichet/workflow"
 )
 
 // Definition is a procedure as written in a YAML or JSON file.
@@ -21,6 +22,9 @@ type Definition struct {
 	Description string         `yaml:"description"`
 	Documents   []string       `yaml:"documents"`
 	Fields      []models.Field `yaml:"fields"`
+	// Variant names the lifecycle the procedure's demands follow
+	// (workflow.Variants); empty: the standard one.
+	Variant string `yaml:"variante"`
 }
 
 // DemandName names a demand made through the procedure titled title, after
@@ -106,6 +110,11 @@ func (d Definition) check() []string {
 	if len(d.Fields) == 0 {
 		ps = append(ps, "le formulaire doit avoir au moins un champ (« fields »)")
 	}
+	if v, err := workflow.Variant(d.Variant); err != nil {
+		ps = append(ps, err.Error())
+	} else if err := v.Check(); err != nil {
+		ps = append(ps, err.Error())
+	}
 	names := map[string]bool{}
 	for i, f := range d.Fields {
 		at := fmt.Sprintf("champ n°%d", i+1)
@@ -187,6 +196,6 @@ func (d Definition) Procedure(communeID int64) *models.Procedure {
 	}
 	return &models.Procedure{
 		CommuneID: communeID, Slug: d.Slug, Title: d.Title, Description: d.Description,
-		Documents: docs, Form: d.Fields, Active: true,
+		Documents: docs, Form: d.Fields, Variant: d.Variant, Active: true,
 	}
 }

@@ -14,7 +14,7 @@ func TestDemoProceduresParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defs, err := forms.Parse(src)
-	if err != nil || len(defs) != 2 {
+	if err != nil || len(defs) != 3 {
 		t.Fatalf("demo: %d procedures, %v", len(defs), err)
 	}
 }
@@ -23,6 +23,21 @@ func TestParseAcceptsJSONAndASingleProcedure(t *testing.T) {
 	defs, err := forms.Parse([]byte(`{"slug": "etat-civil", "title": "Acte de naissance", "fields": [{"name": "nom", "label": "Nom", "type": "text", "max_length": 80}]}`))
 	if err != nil || len(defs) != 1 || defs[0].Fields[0].MaxLen != 80 {
 		t.Fatalf("%+v %v", defs, err)
+	}
+}
+
+// A procedure names its lifecycle's variant; an unknown one is refused,
+// in French, with the variants there are.
+func TestParseChecksTheVariant(t *testing.T) {
+	const form = "\nfields: [{name: nom, label: Nom, type: text}]"
+	defs, err := forms.Parse([]byte("slug: acte\ntitle: Acte\nvariante: sans_service" + form))
+	if err != nil || defs[0].Procedure(1).Variant != "sans_service" {
+		t.Fatalf("%+v %v", defs, err)
+	}
+	_, err = forms.Parse([]byte("slug: acte\ntitle: Acte\nvariante: express" + form))
+	want := "démarche « acte » : variante « express » inconnue (variantes possibles : sans_service, standard)"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want %q", err, want)
 	}
 }
 

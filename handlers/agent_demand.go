@@ -167,6 +167,15 @@ func (s *Server) agentDemand(c *gin.Context) (*models.Demand, bool) {
 	return d, true
 }
 
+// lifecycle is the lifecycle of a demand: its procedure's.
+func (s *Server) lifecycle(c *gin.Context, d *models.Demand) (*workflow.Definition, error) {
+	p, err := models.ProcedureByID(c, s.DB, d.CommuneID, d.ProcedureID)
+	if err != nil {
+		return nil, err
+	}
+	return workflow.For(p), nil
+}
+
 // demandData gathers what the demand page and its print view show.
 func (s *Server) demandData(c *gin.Context, d *models.Demand, st demandState) (*agentDemandData, error) {
 	a := currentAgent(c)
@@ -203,7 +212,7 @@ func (s *Server) demandData(c *gin.Context, d *models.Demand, st demandState) (*
 	}
 
 	actor := workflow.AgentActor(a)
-	allowed := workflow.Allowed(d, actor)
+	allowed := workflow.For(p).Allowed(d, actor)
 	for _, act := range agentActions {
 		if !slices.Contains(allowed, act.Event) {
 			continue

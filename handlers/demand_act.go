@@ -43,7 +43,12 @@ func (s *Server) demandAct(c *gin.Context) {
 		s.stale(c, d, st)
 		return
 	}
-	if err := workflow.CheckInput(act.Event, in); err != nil {
+	def, err := s.lifecycle(c, d)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := def.CheckInput(act.Event, in); err != nil {
 		for k, v := range apperr.As(err).Fields {
 			st.errs[k] = v
 		}
@@ -59,7 +64,7 @@ func (s *Server) demandAct(c *gin.Context) {
 		return
 	}
 
-	_, err := s.Engine.Apply(c, d.ID, act.Event, workflow.AgentActor(currentAgent(c)), in)
+	_, err = s.Engine.Apply(c, d.ID, act.Event, workflow.AgentActor(currentAgent(c)), in)
 	var e *apperr.Error
 	switch {
 	case err == nil:
@@ -76,7 +81,7 @@ func (s *Server) demandAct(c *gin.Context) {
 			s.fail(c, ferr)
 			return
 		}
-		s.showAgentDemand(c, fresh, keepTyped(c, fresh, st), statusOf(e.Code), &views.Flash{Kind: views.FlashError, Text: e.Message})
+		s.showAgentDemand(c, fresh, s.keepTyped(c, fresh, st), statusOf(e.Code), &views.Flash{Kind: views.FlashError, Text: e.Message})
 	default:
 		s.fail(c, err)
 	}
@@ -91,15 +96,18 @@ func (s *Server) stale(c *gin.Context, d *models.Demand, st demandState) {
 		return
 	}
 	st.errs = nil
-	s.showAgentDemand(c, fresh, keepTyped(c, fresh, st), http.StatusConflict, &views.Flash{Kind: views.FlashError, Text: apperr.StaleMessage})
+	s.showAgentDemand(c, fresh, s.keepTyped(c, fresh, st), http.StatusConflict, &views.Flash{Kind: views.FlashError, Text: apperr.StaleMessage})
 }
 
 // keepTyped keeps what was typed in its form if the action is still
 // possible (a note always is), and aside for the agent to copy otherwise.
-func keepTyped(c *gin.Context, d *models.Demand, st demandState) demandState {
+func (s *Server) keepTyped(c *gin.Context, d *models.Demand, st demandState) demandState {
 	act, ok := actionBySlug(st.action)
-	if !ok || slices.Contains(workflow.Allowed(d, workflow.AgentActor(currentAgent(c))), act.Event) {
+	if !ok {
 		return st
+	}
+	if def, err := s.lifecycle(c, d); err != nil || slices.Contains(def.Allowed(d, workflow.AgentActor(currentAgent(c))), act.Event) {
+		return st // on error, the page that follows fails to load the procedure too
 	}
 	st.lost, _ = st.values["message"].(string)
 	st.action = ""

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/forms"
+	"guichet/history"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
@@ -43,7 +44,7 @@ func (s *Server) showDemand(c *gin.Context, status int, st formState, flash *vie
 		s.fail(c, err)
 		return
 	}
-	label, explanation := citizenStatus(d.State)
+	label, explanation := workflow.CitizenStatus(d.State)
 	if d.State == workflow.Transferred && d.ServiceID != nil {
 		if svc, err := models.ServiceByID(c, s.DB, d.CommuneID, *d.ServiceID); err == nil {
 			explanation = "Votre demande a été transmise au service " + svc.Name + " de la mairie, qui l'examine. Vous serez prévenu par e-mail de la décision."
@@ -90,53 +91,9 @@ func (s *Server) showDemand(c *gin.Context, status int, st formState, flash *vie
 	s.render(c, status, "citizen/follow", pg)
 }
 
-// citizenStatus says where a demand stands, in the citizen's words: the
-// commune's inner routing (a return to the accueil) is not theirs to follow.
-func citizenStatus(state string) (label, explanation string) {
-	switch state {
-	case workflow.Submitted, workflow.ReturnedToGuichet:
-		return "En cours de vérification", "L'accueil de la mairie vérifie votre demande. Vous serez prévenu par e-mail de la suite."
-	case workflow.CorrectionRequested:
-		return "Correction demandée", "La mairie attend une correction ou un complément de votre part : lisez ci-dessous ce qui est demandé, modifiez votre demande puis renvoyez-la."
-	case workflow.Transferred:
-		return "En cours de traitement", "Votre demande a été transmise au service compétent de la mairie, qui l'examine. Vous serez prévenu par e-mail de la décision."
-	case workflow.Accepted:
-		return "Acceptée", "Votre demande a été acceptée."
-	case workflow.Refused:
-		return "Refusée", "Votre demande a été refusée. Le motif figure dans l'historique ci-dessous."
-	case workflow.Archived:
-		return "Close", "Votre demande est close et archivée."
-	}
-	return workflow.StateLabel(state), ""
-}
-
-// historyItem words one public event for the citizen; ok is false for an
-// event that says nothing to them (an audit line without a message).
+// historyItem words one event for the citizen; ok is false for an event
+// they may not read.
 func historyItem(ev models.Event) (it views.HistoryItem, ok bool) {
-	it = views.HistoryItem{At: ev.At, Message: ev.Message}
-	switch workflow.Event(ev.Kind) {
-	case workflow.Submit:
-		it.Title = "Demande déposée."
-	case workflow.RequestCorrection:
-		it.Title = "La mairie vous demande une correction :"
-	case workflow.Resubmit:
-		it.Title = "Demande corrigée et renvoyée."
-	case workflow.Transfer:
-		it.Title = "Demande transmise au service compétent."
-		if name, ok := ev.Details["service"].(string); ok {
-			it.Title = "Demande transmise au service " + name + "."
-		}
-	case workflow.Accept:
-		it.Title = "Demande acceptée."
-	case workflow.Refuse:
-		it.Title = "Demande refusée. Motif :"
-	case workflow.Archive:
-		it.Title = "Demande archivée."
-	default:
-		if ev.Message == "" {
-			return it, false
-		}
-		it.Title = "Message de la mairie :"
-	}
-	return it, true
+	title, ok := history.CitizenTitle(ev)
+	return views.HistoryItem{At: ev.At, Title: title, Message: ev.Message}, ok
 }

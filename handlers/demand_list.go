@@ -29,7 +29,7 @@ const (
 )
 
 // queueStates wait for the accueil (a resubmission it asked for comes back as submitted).
-var queueStates = []string{workflow.Submitted, workflow.ReturnedToGuichet}
+var queueStates = workflow.Standard.In(workflow.SetGuichet)
 
 // listScope is one of the two lists.
 type listScope struct {
@@ -49,7 +49,7 @@ func visibleStates(a *models.Agent) []string {
 	if a.Role == models.RoleSupervisor {
 		return workflow.AllStates
 	}
-	return workflow.AllStates[1:]
+	return workflow.Standard.Sent()
 }
 
 // listQuery is a list's filters as read from the URL.
@@ -251,7 +251,7 @@ func (s *Server) showList(c *gin.Context, scope listScope) {
 		s.badCursor(c, link(nil))
 		return
 	}
-	order := models.Order{Column: q.Sort, Desc: q.Desc}
+	order := models.Order{Column: q.Sort, Desc: q.Desc, States: workflow.AllStates}
 	rows, more, err := models.ListDemands(c, s.DB, com.ID, f, order, cur, pageSize)
 	if errors.Is(err, models.ErrBadCursor) {
 		s.badCursor(c, link(nil))

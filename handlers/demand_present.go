@@ -6,6 +6,7 @@ import (
 
 	"guichet/files"
 	"guichet/forms"
+	"guichet/history"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
@@ -84,16 +85,11 @@ func historyItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 	}
 	items := make([]views.HistoryItem, 0, len(evs))
 	for _, ev := range evs {
-		it := views.HistoryItem{At: ev.At, Actor: actorLabel(ev), Message: ev.Message, Internal: ev.Visibility == models.Internal}
+		it := views.HistoryItem{At: ev.At, Actor: actorLabel(ev), Message: ev.Message, Internal: ev.Visibility == models.Internal,
+			Title: history.AgentTitle(ev)}
+		// The answers a correction names or changed, by their labels.
 		switch ev.Kind {
-		case string(workflow.Submit):
-			it.Title = "Demande déposée"
-		case string(workflow.Accept):
-			it.Title = "Demande acceptée"
-		case string(workflow.Refuse):
-			it.Title = "Demande refusée"
 		case string(workflow.RequestCorrection):
-			it.Title = "Correction demandée à l'usager"
 			if fs, ok := ev.Details["fields"].([]any); ok && len(fs) > 0 {
 				names := make([]string, len(fs))
 				for i, f := range fs {
@@ -102,7 +98,6 @@ func historyItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 				it.Lines = append(it.Lines, "Champs à corriger : "+strings.Join(names, ", "))
 			}
 		case string(workflow.Resubmit):
-			it.Title = "Demande corrigée par l'usager"
 			// Old and new values, so agents and services see what the citizen changed.
 			if cs, ok := ev.Details["changes"].([]any); ok {
 				for _, c := range cs {
@@ -112,24 +107,6 @@ func historyItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 					}
 				}
 			}
-		case string(workflow.Transfer):
-			it.Title = fmt.Sprintf("Transmise au service %v", ev.Details["service"])
-		case string(workflow.ReturnToGuichet):
-			it.Title = "Renvoyée à l'accueil"
-		case string(workflow.Archive):
-			it.Title = "Demande archivée"
-		case workflow.KindNote:
-			it.Title = "Note interne"
-		case workflow.KindFileAdded:
-			it.Title = "Fichier joint"
-		case models.KindLinkOpened:
-			it.Title = "Lien du service ouvert"
-		case models.KindLinkResent:
-			it.Title = "Nouveau lien envoyé au service"
-		case models.KindReminder:
-			it.Title = "Rappel envoyé au service"
-		default:
-			it.Title = ev.Kind
 		}
 		items = append(items, it)
 	}

@@ -38,7 +38,7 @@ func (s *Server) planExport(c *gin.Context) (*exportPlan, bool) {
 		return nil, false
 	}
 	com := commune(c)
-	plan := &exportPlan{filter: f, order: models.Order{Column: q.Sort, Desc: q.Desc},
+	plan := &exportPlan{filter: f, order: models.Order{Column: q.Sort, Desc: q.Desc, States: workflow.AllStates},
 		headers: append([]string{}, exportHeaders...),
 		name:    fmt.Sprintf("demandes-%s-%s", com.Slug, time.Now().In(paris).Format("2006-01-02"))}
 	if f.ProcedureID != 0 {

@@ -63,7 +63,7 @@ func (s *Server) indicatorsShow(c *gin.Context) {
 		data.Total += counted.ByState[st]
 	}
 
-	stats, err := models.ServiceIndicators(c, s.DB, com.ID, since)
+	stats, err := models.ServiceIndicators(c, s.DB, com.ID, workflow.Standard.In(workflow.SetService), since)
 	if err != nil {
 		s.fail(c, err)
 		return

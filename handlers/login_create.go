@@ -103,7 +103,7 @@ func (s *Server) resumeForm(c *gin.Context, a *models.Agent, r resume) {
 			if st.action == "notes" {
 				st.action = "note"
 			}
-			s.showAgentDemand(c, d, keepTyped(c, d, st), http.StatusOK, kept)
+			s.showAgentDemand(c, d, s.keepTyped(c, d, st), http.StatusOK, kept)
 			return
 		}
 	}

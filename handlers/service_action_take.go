@@ -117,14 +117,14 @@ func (f serviceForm) input() workflow.Input {
 }
 
 // check checks the input as the workflow will, before asking to confirm.
-func (f serviceForm) check() error {
+func (f serviceForm) check(l *serviceLink) error {
 	if utf8.RuneCountInString(f.person) > maxPersonName {
 		return apperr.Field("person", "Votre nom est trop long (100 caractères au plus).")
 	}
 	if f.act.event == "" {
 		return workflow.CheckNote(f.message)
 	}
-	return workflow.CheckInput(f.act.event, f.input())
+	return workflow.For(l.procedure).CheckInput(f.act.event, f.input())
 }
 
 // run does the action as the service, with the person's name.
@@ -157,7 +157,7 @@ func (s *Server) serviceActionTake(act *serviceAction) gin.HandlerFunc {
 			s.renderServiceStatus(c, l, http.StatusForbidden, "", f.kept(l))
 			return
 		}
-		if err := f.check(); err != nil {
+		if err := f.check(l); err != nil {
 			s.serviceInvalid(c, l, f, err)
 			return
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/history"
 	"guichet/links"
 	"guichet/models"
 	"guichet/notify"
@@ -164,10 +165,10 @@ func (s *Server) serviceLinkProblem(c *gin.Context, l *serviceLink, err error) {
 // per assignment so that a person reloading the page (or a mail scanner)
 // does not flood the history.
 func (s *Server) auditLinkOpening(c *gin.Context, l *serviceLink, view string) error {
-	_, err := models.AddEventOnce(c, s.DB, &models.Event{
+	_, err := history.RecordOnce(c, s.DB, &models.Event{
 		CommuneID: l.commune.ID, DemandID: l.demand.ID, Kind: models.KindLinkOpened,
 		ActorKind: workflow.KindService, ActorID: &l.service.ID, ActorName: l.service.Name,
-		Channel: workflow.ChannelLink, Visibility: models.Internal,
+		Channel: workflow.ChannelLink,
 		Details: map[string]any{"view": view},
 	}, l.assignment.ID, time.Hour)
 	return err

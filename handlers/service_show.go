@@ -88,7 +88,7 @@ func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.Servic
 	data.History = historyItems(l.procedure, shown)
 	data.AccueilNotes = historyItems(l.procedure, notes)
 	if l.holds() {
-		for _, ev := range workflow.Allowed(d, l.actor("")) {
+		for _, ev := range workflow.For(l.procedure).Allowed(d, l.actor("")) {
 			if act := actionFor(ev); act != nil {
 				data.Actions = append(data.Actions, act.slug)
 			}

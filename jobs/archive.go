@@ -24,7 +24,7 @@ type Archiver struct {
 func (a *Archiver) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	var due []models.Demand
 	err := a.DB.NewSelect().Model(&due).Column("id", "commune_id", "version").
-		Where("state IN (?) AND decided_at < ?", bun.In([]string{workflow.Accepted, workflow.Refused}), now.Add(-a.After)).
+		Where("state IN (?) AND decided_at < ?", bun.In(workflow.Standard.In(workflow.SetDecided)), now.Add(-a.After)).
 		Order("decided_at").Limit(500).Scan(ctx)
 	if err != nil {
 		return 0, err

@@ -17,7 +17,7 @@ func UpsertProcedure(ctx context.Context, db bun.IDB, p *Procedure) error {
 	_, err := db.NewInsert().Model(p).
 		On("CONFLICT (commune_id, slug) DO UPDATE").
 		Set("title = EXCLUDED.title, description = EXCLUDED.description").
-		Set("documents = EXCLUDED.documents, form = EXCLUDED.form, active = true, updated_at = now()").
+		Set("documents = EXCLUDED.documents, form = EXCLUDED.form, variant = EXCLUDED.variant, active = true, updated_at = now()").
 		Returning("id").
 		Exec(ctx)
 	return err

@@ -49,9 +49,6 @@ type sortColumn struct {
 	typ  string // SQL type of a cursor value
 }
 
-// stateOrder sorts states in lifecycle order rather than alphabetically.
-const stateOrder = "array_position(ARRAY['draft', 'submitted', 'correction_requested', 'transferred', 'returned_to_guichet', 'accepted', 'refused', 'archived'], d.state)"
-
 var sortColumns = map[string]sortColumn{
 	SortReference: {"d.reference", "text"},
 	SortProcedure: {"p.title", "text"},
@@ -61,7 +58,7 @@ var sortColumns = map[string]sortColumn{
 	// Indexed (demands_received_idx): the default order.
 	SortReceived: {"coalesce(d.submitted_at, d.created_at)", "timestamptz"},
 	SortUpdated:  {"d.updated_at", "timestamptz"},
-	SortState:    {stateOrder, "integer"},
+	SortState:    {"", "integer"}, // in Order.States' order: see column
 	SortService:  {"coalesce(s.name, '')", "text"},
 }
 
@@ -76,6 +73,21 @@ func ValidSort(s string) bool {
 type Order struct {
 	Column string
 	Desc   bool
+	// States, in the lifecycle's order (workflow's), which SortState
+	// follows rather than the alphabet.
+	States []string
+}
+
+func (o Order) column() (sortColumn, bool) {
+	col, ok := sortColumns[o.Column]
+	if o.Column == SortState {
+		quoted := make([]string, len(o.States))
+		for i, s := range o.States {
+			quoted[i] = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+		}
+		col.expr = "array_position(ARRAY[" + strings.Join(quoted, ", ") + "]::text[], d.state)"
+	}
+	return col, ok
 }
 
 // Cursor is a position in a list: the sort value and id of a row. A page
@@ -221,7 +233,7 @@ func orderedDemands(db bun.IDB, dest any, communeID int64, f DemandFilter, col s
 // ListDemands returns up to limit demands from the cursor on (the first
 // page without one), and whether there are more past the page's far end.
 func ListDemands(ctx context.Context, db bun.IDB, communeID int64, f DemandFilter, o Order, cur *Cursor, limit int) ([]DemandRow, bool, error) {
-	col, ok := sortColumns[o.Column]
+	col, ok := o.column()
 	if !ok {
 		return nil, false, fmt.Errorf("unknown sort column %q", o.Column)
 	}
@@ -271,7 +283,7 @@ func inIndexOrder(ctx context.Context, db bun.IDB, read func(context.Context, bu
 // EachDemand calls fn with every filtered demand in order, data included,
 // reading them as a stream: an export of a million rows holds one at a time.
 func EachDemand(ctx context.Context, db *bun.DB, communeID int64, f DemandFilter, o Order, fn func(*DemandRow) error) error {
-	col, ok := sortColumns[o.Column]
+	col, ok := o.column()
 	if !ok {
 		return fmt.Errorf("unknown sort column %q", o.Column)
 	}

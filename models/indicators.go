@@ -28,8 +28,8 @@ type ServiceStats struct {
 }
 
 // ServiceIndicators computes every service's figures, over the transfers
-// made since the given time.
-func ServiceIndicators(ctx context.Context, db bun.IDB, communeID int64, since time.Time) ([]ServiceStats, error) {
+// made since the given time; a service holds the demands in the held states.
+func ServiceIndicators(ctx context.Context, db bun.IDB, communeID int64, held []string, since time.Time) ([]ServiceStats, error) {
 	var out []ServiceStats
 	err := db.NewRaw(`
 SELECT s.id AS service_id, s.name, s.active,
@@ -43,12 +43,12 @@ FROM services AS s
 LEFT JOIN LATERAL (
     SELECT count(*) AS held, min(x.created_at) AS oldest_since
     FROM demands AS d JOIN assignments AS x ON x.id = d.assignment_id
-    WHERE d.commune_id = s.commune_id AND d.service_id = s.id AND d.state = 'transferred'
+    WHERE d.commune_id = s.commune_id AND d.service_id = s.id AND d.state IN (?2)
 ) AS h ON true
 LEFT JOIN assignments AS a ON a.commune_id = s.commune_id AND a.service_id = s.id AND a.created_at >= ?1
 WHERE s.commune_id = ?0
 GROUP BY s.id, s.name, s.active, h.held, h.oldest_since
-ORDER BY s.name, s.id`, communeID, since).Scan(ctx, &out)
+ORDER BY s.name, s.id`, communeID, since, bun.In(held)).Scan(ctx, &out)
 	return out, err
 }
 

@@ -62,16 +62,18 @@ type Agent struct {
 type Procedure struct {
 	bun.BaseModel `bun:"table:procedures"`
 
-	ID          int64     `bun:",pk,autoincrement"`
-	CommuneID   int64     `bun:",notnull"`
-	Slug        string    `bun:",notnull"`
-	Title       string    `bun:",notnull"`
-	Description string    `bun:",notnull"`
-	Documents   []string  `bun:",type:jsonb,notnull"`
-	Form        []Field   `bun:",type:jsonb,notnull"`
-	Active      bool      `bun:",notnull"`
-	CreatedAt   time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	UpdatedAt   time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	ID          int64    `bun:",pk,autoincrement"`
+	CommuneID   int64    `bun:",notnull"`
+	Slug        string   `bun:",notnull"`
+	Title       string   `bun:",notnull"`
+	Description string   `bun:",notnull"`
+	Documents   []string `bun:",type:jsonb,notnull"`
+	Form        []Field  `bun:",type:jsonb,notnull"`
+	// Variant names the procedure's lifecycle (workflow.Variants).
+	Variant   string    `bun:",nullzero,notnull,default:'standard'"`
+	Active    bool      `bun:",notnull"`
+	CreatedAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	UpdatedAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 }
 
 // Field is one question of a procedure's form.

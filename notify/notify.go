@@ -102,7 +102,6 @@ func (n *Notifier) Mails(ctx context.Context, tx bun.Tx, ch workflow.Change) ([]
 
 func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.Change, add func(*models.OutboxMail, error) error) error {
 	c, d, p := ch.Commune, ch.Demand, ch.Procedure
-	name := forms.DemandName(p.Title)
 	facts := []Fact{{"Référence", d.Reference}, {"Démarche", p.Title}}
 	toCitizen := func(m Mail) error {
 		follow, err := n.FollowURL(c, d)
@@ -146,9 +145,42 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 		return nil
 	}
 
-	switch ch.Event {
-	case workflow.Submit:
-		return toCitizen(Mail{
+	// The definition says who a move e-mails; texts say what.
+	for _, to := range ch.Move.Mails {
+		m, ok := n.text(ch, to)
+		if !ok {
+			return fmt.Errorf("no text for the mail of %s to %s", ch.Event, to)
+		}
+		var err error
+		switch to {
+		case workflow.RoleCitizen:
+			err = toCitizen(m)
+		case workflow.RoleService:
+			err = toService(m.Subject, m.Paragraphs...)
+		case workflow.RoleAccueil:
+			err = toAccueil(m)
+		default:
+			err = fmt.Errorf("no mail to %s", to)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// text is the mail a change sends to a recipient (for a service, its
+// subject and introduction); ok is false when there is none.
+func (n *Notifier) text(ch workflow.Change, to workflow.Role) (m Mail, ok bool) {
+	c, d, p := ch.Commune, ch.Demand, ch.Procedure
+	name := forms.DemandName(p.Title)
+	type key struct {
+		ev workflow.Event
+		to workflow.Role
+	}
+	switch (key{ch.Event, to}) {
+	case key{workflow.Submit, workflow.RoleCitizen}:
+		return Mail{
 			Subject: fmt.Sprintf("Demande %s bien reçue", d.Reference), // the procedure is named below
 			Paragraphs: []string{
 				fmt.Sprintf("Nous avons bien reçu votre %s. Conservez sa référence : elle vous sera demandée si vous contactez la mairie.", name),
@@ -156,9 +188,9 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 				"Depuis le lien ci-dessous, vous pouvez suivre votre demande et télécharger son récépissé de dépôt (PDF).",
 			},
 			Facts: []Fact{{"Reçue le", formatTime(d.SubmittedAt)}, {"Service en charge", "Accueil — guichet unique de " + c.Name}, {"Code de suivi", d.TrackingCode}},
-		})
-	case workflow.RequestCorrection:
-		return toCitizen(Mail{
+		}, true
+	case key{workflow.RequestCorrection, workflow.RoleCitizen}:
+		return Mail{
 			Subject: fmt.Sprintf("Demande %s : une correction est nécessaire", d.Reference),
 			Paragraphs: []string{
 				"Votre demande ne peut pas encore être traitée : la mairie vous demande de la corriger ou de la compléter.",
@@ -166,66 +198,64 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 				"Ouvrez votre demande avec le lien ci-dessous, modifiez ce qui est demandé, puis renvoyez-la.",
 			},
 			Link: &Link{Label: "Corriger ma demande"},
-		})
-	case workflow.Transfer:
-		if err := toCitizen(Mail{
+		}, true
+	case key{workflow.Transfer, workflow.RoleCitizen}:
+		return Mail{
 			Subject:    fmt.Sprintf("Demande %s transmise au service %s", d.Reference, ch.Service.Name),
 			Paragraphs: []string{fmt.Sprintf("Votre demande a été transmise au service %s pour traitement. Vous serez prévenu par e-mail de la suite.", ch.Service.Name)},
-		}); err != nil {
-			return err
-		}
+		}, true
+	case key{workflow.Transfer, workflow.RoleService}:
 		intro := []string{fmt.Sprintf("L'accueil de la mairie de %s transmet à votre service une demande qui relève de sa compétence.", c.Name)}
 		if ch.Input.Message != "" {
 			intro = append(intro, "Message de l'accueil : "+ch.Input.Message)
 		}
-		return toService(fmt.Sprintf("Demande %s à traiter : %s", d.Reference, p.Title), intro...)
-	case workflow.Resubmit:
-		// Back to whoever asked: the service holding it, or the accueil.
-		changed := changedAnswers(p, ch.History)
-		holder := "de l'accueil de la mairie"
-		if d.State == workflow.Transferred {
-			holder = "du service " + ch.Service.Name
-			if err := toService(fmt.Sprintf("Demande %s corrigée par l'usager : %s", d.Reference, p.Title),
-				"L'usager a corrigé la demande pour laquelle votre service lui avait demandé une correction. Elle est de nouveau entre vos mains.", changed); err != nil {
-				return err
-			}
-		} else if err := toAccueil(Mail{
+		return Mail{Subject: fmt.Sprintf("Demande %s à traiter : %s", d.Reference, p.Title), Paragraphs: intro}, true
+	// A resubmission goes back to whoever asked: the service holding it, or the accueil.
+	case key{workflow.Resubmit, workflow.RoleService}:
+		return Mail{Subject: fmt.Sprintf("Demande %s corrigée par l'usager : %s", d.Reference, p.Title),
+			Paragraphs: []string{"L'usager a corrigé la demande pour laquelle votre service lui avait demandé une correction. Elle est de nouveau entre vos mains.",
+				changedAnswers(p, ch.History)}}, true
+	case key{workflow.Resubmit, workflow.RoleAccueil}:
+		return Mail{
 			Subject: fmt.Sprintf("Demande %s corrigée par l'usager", d.Reference),
 			Paragraphs: []string{"L'usager a corrigé la demande pour laquelle l'accueil lui avait demandé une correction. Elle attend de nouveau votre vérification.",
-				changed},
-		}); err != nil {
-			return err
+				changedAnswers(p, ch.History)},
+		}, true
+	case key{workflow.Resubmit, workflow.RoleCitizen}:
+		holder := "de l'accueil de la mairie"
+		if ch.Move.AskedBy == workflow.RoleService {
+			holder = "du service " + ch.Service.Name
 		}
-		return toCitizen(Mail{
+		return Mail{
 			Subject: fmt.Sprintf("Demande %s corrigée : bien reçue", d.Reference),
 			Paragraphs: []string{
 				fmt.Sprintf("Nous avons bien reçu votre %s corrigée. Elle est de nouveau entre les mains %s, qui va l'examiner. Vous serez prévenu par e-mail de la suite.", name, holder),
 			},
-		})
-	case workflow.Accept:
-		return toCitizen(Mail{
+		}, true
+	case key{workflow.Accept, workflow.RoleCitizen}:
+		return Mail{
 			Subject:    fmt.Sprintf("Demande %s acceptée", d.Reference),
 			Paragraphs: []string{"Bonne nouvelle : votre " + name + " a été acceptée."},
-		})
-	case workflow.Refuse:
-		return toCitizen(Mail{
+		}, true
+	case key{workflow.Refuse, workflow.RoleCitizen}:
+		return Mail{
 			Subject: fmt.Sprintf("Demande %s refusée", d.Reference),
 			Paragraphs: []string{
 				"Votre " + name + " n'a pas pu être acceptée.",
 				"Motif : " + ch.Input.Message,
 				"Pour toute question, contactez la mairie aux coordonnées ci-dessous en indiquant la référence de votre demande.",
 			},
-		})
-	case workflow.ReturnToGuichet:
-		return toAccueil(Mail{
+		}, true
+	case key{workflow.ReturnToGuichet, workflow.RoleAccueil}:
+		return Mail{
 			Subject: fmt.Sprintf("Demande %s renvoyée à l'accueil par %s", d.Reference, ch.Service.Name),
 			Paragraphs: []string{
 				fmt.Sprintf("Le service %s vous renvoie cette demande.", ch.Service.Name),
 				"Motif : " + ch.Input.Message,
 			},
-		})
+		}, true
 	}
-	return nil
+	return Mail{}, false
 }
 
 // changedAnswers says which answers a resubmission changed, in the form's

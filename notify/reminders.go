@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/history"
 	"guichet/models"
 	"guichet/workflow"
 )
@@ -30,7 +31,7 @@ func (r *Reminders) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	for {
 		var batch int
 		err := r.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			due, err := models.DueReminders(ctx, tx, now.Add(-r.After), reminderBatch)
+			due, err := models.DueReminders(ctx, tx, workflow.Standard.In(workflow.SetService), now.Add(-r.After), reminderBatch)
 			batch = len(due)
 			for _, rem := range due {
 				if err := r.remind(ctx, tx, rem, now); err != nil {
@@ -76,9 +77,9 @@ func (r *Reminders) remind(ctx context.Context, tx bun.Tx, rem models.Reminder, 
 	if err := models.MarkReminded(ctx, tx, a, now); err != nil {
 		return err
 	}
-	return models.AddEvent(ctx, tx, &models.Event{
+	return history.Record(ctx, tx, &models.Event{
 		CommuneID: d.CommuneID, DemandID: d.ID, At: now, Kind: models.KindReminder,
-		ActorKind: workflow.KindSystem, ActorName: "Guichet", Channel: workflow.ChannelSystem, Visibility: models.Internal,
+		ActorKind: workflow.KindSystem, ActorName: "Guichet", Channel: workflow.ChannelSystem,
 		Message: fmt.Sprintf("Rappel envoyé au service %s : demande en attente depuis %d jours.", s.Name, days),
 		Details: map[string]any{"service_id": s.ID, "assignment_id": a.ID},
 	})

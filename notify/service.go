@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/history"
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/models"
@@ -126,10 +127,10 @@ func (n *Notifier) ResendServiceLink(ctx context.Context, db *bun.DB, m ServiceM
 	sent := false
 	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		sent, err = models.AddEventOnce(ctx, tx, &models.Event{
+		sent, err = history.RecordOnce(ctx, tx, &models.Event{
 			CommuneID: m.Demand.CommuneID, DemandID: m.Demand.ID, Kind: models.KindLinkResent,
 			ActorKind: workflow.KindService, ActorID: &s.ID, ActorName: s.Name, Channel: workflow.ChannelLink,
-			Visibility: models.Internal, Message: "Nouveau lien demandé depuis un lien expiré ou révoqué, envoyé à " + s.Email + ".",
+			Message: "Nouveau lien demandé depuis un lien expiré ou révoqué, envoyé à " + s.Email + ".",
 		}, a.ID, resendEvery)
 		if err != nil || !sent {
 			return err

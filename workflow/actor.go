@@ -62,9 +62,6 @@ func SystemActor(communeID int64) Actor {
 	return Actor{Kind: KindSystem, Name: "Guichet", CommuneID: communeID, Channel: ChannelSystem}
 }
 
-var accueilEvents = []Event{Accept, Refuse, RequestCorrection, Transfer}
-var serviceEvents = []Event{Accept, Refuse, RequestCorrection, ReturnToGuichet}
-
 // HoldsDemand tells whether a service actor holds the demand right now: the
 // demand is with its service, under the very assignment its link names.
 func (a Actor) HoldsDemand(d *models.Demand) bool {
@@ -73,37 +70,49 @@ func (a Actor) HoldsDemand(d *models.Demand) bool {
 		d.AssignmentID != nil && *d.AssignmentID == a.AssignmentID
 }
 
-// mayFire is the actor's right to fire ev on d, the machine aside.
-func (a Actor) mayFire(ev Event, d *models.Demand) bool {
-	if a.CommuneID != d.CommuneID {
+// role is the actor's role in a definition's moves.
+func (a Actor) role() Role {
+	switch a.Kind {
+	case KindCitizen:
+		return RoleCitizen
+	case KindAgent:
+		switch a.Role {
+		case models.RoleAccueil:
+			return RoleAccueil
+		case models.RoleSupervisor:
+			return RoleSupervisor
+		}
+	case KindService:
+		return RoleService
+	case KindSystem:
+		return RoleSystem
+	}
+	return ""
+}
+
+// mayFire is the actor's right to fire ev on d under the definition: a move
+// from d's state is theirs, and the actor is bound to d (its commune; the
+// citizen's own demand; the service's current assignment).
+func (d *Definition) mayFire(a Actor, ev Event, dem *models.Demand) bool {
+	m := d.move(ev, dem.State, deref(dem.CorrectionBy))
+	if m == nil || a.CommuneID != dem.CommuneID || !slices.Contains(m.By, a.role()) {
 		return false
 	}
 	switch a.Kind {
 	case KindCitizen:
-		return a.DemandID == d.ID && (ev == Submit || ev == Resubmit)
-	case KindAgent:
-		switch a.Role {
-		case models.RoleAccueil, models.RoleSupervisor:
-			if ev == Archive {
-				return a.Role == models.RoleSupervisor
-			}
-			return slices.Contains(accueilEvents, ev) && slices.Contains(guichetStates, d.State)
-		}
-		return false
+		return a.DemandID == dem.ID
 	case KindService:
-		return slices.Contains(serviceEvents, ev) && a.HoldsDemand(d)
-	case KindSystem:
-		return ev == Archive
+		return a.HoldsDemand(dem)
 	}
-	return false
+	return true
 }
 
-// Allowed lists, in a stable order, the events this actor may fire on d now.
-func Allowed(d *models.Demand, a Actor) []Event {
+// Allowed lists, in the definition's order, the events this actor may fire on d now.
+func (d *Definition) Allowed(dem *models.Demand, a Actor) []Event {
 	var out []Event
-	for _, ev := range EventsFrom(d.State) {
-		if a.mayFire(ev, d) {
-			out = append(out, ev)
+	for _, t := range d.Transitions {
+		if d.mayFire(a, t.Event, dem) {
+			out = append(out, t.Event)
 		}
 	}
 	return out

@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/history"
 	"guichet/models"
 )
 
@@ -37,6 +38,7 @@ type Input struct {
 // Change is a transition about to be committed, as the notifier sees it.
 type Change struct {
 	Event     Event
+	Move      *Move // the move made, with whom it e-mails
 	From      string
 	Demand    *models.Demand // after the transition
 	Actor     Actor
@@ -87,9 +89,6 @@ func (e *Engine) now() time.Time {
 }
 
 func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event, actor Actor, in Input) (*models.Demand, error) {
-	if !knownEvent(ev) {
-		return nil, apperr.New(apperr.Invalid, "Action inconnue : « %s ».", ev)
-	}
 	var target int64
 	if ev == Transfer {
 		target = in.ServiceID
@@ -102,25 +101,29 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	if err != nil {
 		return nil, err
 	}
-	d := &t.Demand
+	d, def := &t.Demand, For(&t.Procedure)
+	if def.transition(ev) == nil && Standard.transition(ev) == nil { // another variant's event is refused below
+		return nil, apperr.New(apperr.Invalid, "Action inconnue : « %s ».", ev)
+	}
 	if in.Version != d.Version {
 		return nil, &apperr.Error{Code: apperr.Conflict, Message: apperr.StaleMessage}
 	}
-	if !actor.mayFire(ev, d) || !contains(EventsFrom(d.State), ev) {
-		return nil, refusal(ev, d, actor)
+	if !def.mayFire(actor, ev, d) {
+		return nil, def.refusal(ev, d, actor)
 	}
 	in.Message = strings.TrimSpace(in.Message)
-	if err := CheckInput(ev, in); err != nil {
+	if err := def.CheckInput(ev, in); err != nil {
 		return nil, err
 	}
 
 	from := d.State
-	to, err := fire(ctx, d.State, ev, deref(d.CorrectionBy))
+	move := def.move(ev, from, deref(d.CorrectionBy))
+	to, err := def.fire(ctx, from, ev, deref(d.CorrectionBy))
 	if err != nil {
 		return nil, err
 	}
 	now := e.now()
-	ch := Change{Event: ev, From: from, Demand: d, Actor: actor, Input: in, Commune: &t.Commune, Procedure: &t.Procedure}
+	ch := Change{Event: ev, Move: move, From: from, Demand: d, Actor: actor, Input: in, Commune: &t.Commune, Procedure: &t.Procedure}
 	if t.Assignment.ID != 0 {
 		ch.Assignment = &t.Assignment
 	}
@@ -130,8 +133,7 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	hist := &models.Event{
 		CommuneID: d.CommuneID, DemandID: d.ID, At: now, Kind: string(ev),
 		ActorKind: actor.Kind, ActorName: actor.Name, Channel: actor.Channel,
-		FromState: from, ToState: to, Message: in.Message, Visibility: models.Public,
-		Details: map[string]any{},
+		FromState: from, ToState: to, Message: in.Message, Details: map[string]any{},
 	}
 	if actor.ID != 0 {
 		hist.ActorID = &actor.ID
@@ -156,9 +158,9 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 			endAssignment("decided")
 		}
 	case RequestCorrection:
-		by := "accueil"
-		if from == Transferred {
-			by = "service"
+		by := string(RoleAccueil) // the accueil's side, a supervisor included
+		if actor.Kind == KindService {
+			by = string(RoleService)
 		}
 		d.CorrectionBy, d.CorrectionMessage, d.CorrectionFields = &by, in.Message, nonNil(in.Fields)
 		hist.Details["fields"] = nonNil(in.Fields)
@@ -185,13 +187,13 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		hist.Details["assignment_id"] = a.ID
 	case ReturnToGuichet:
 		endAssignment("returned")
-		// Why the routing was wrong is for the accueil, not for the citizen.
-		hist.Visibility = models.Internal
 		d.ServiceID, d.AssignmentID = nil, nil
 	}
 
 	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
-	writes.Add(tx.NewInsert().Model(hist))
+	if err := history.Queue(&writes, tx, hist); err != nil {
+		return nil, err
+	}
 	ch.History = hist
 	if e.Notifier != nil {
 		mails, err := e.Notifier.Mails(ctx, tx, ch)
@@ -220,34 +222,30 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 
 // CheckInput checks what the actor gives with ev, as Apply will: a form can
 // ask for confirmation only once its input is complete.
-func CheckInput(ev Event, in Input) error {
+func (d *Definition) CheckInput(ev Event, in Input) error {
 	if utf8.RuneCountInString(in.Message) > MaxMessageLength {
 		return apperr.Field("message", fmt.Sprintf("Le message est trop long (%d caractères au plus).", MaxMessageLength))
 	}
-	switch ev {
-	case Refuse:
-		if in.Message == "" {
-			return apperr.Field("message", "Indiquez le motif du refus : l'usager le recevra.")
-		}
-	case RequestCorrection:
-		if in.Message == "" {
-			return apperr.Field("message", "Indiquez ce que l'usager doit corriger ou compléter.")
-		}
-	case ReturnToGuichet:
-		if in.Message == "" {
-			return apperr.Field("message", "Indiquez pourquoi la demande revient à l'accueil.")
-		}
-	case Transfer:
-		if in.ServiceID == 0 {
-			return apperr.Field("service", "Choisissez le service auquel transmettre la demande.")
+	t := d.transition(ev)
+	if t == nil {
+		return nil
+	}
+	for _, r := range t.Requires {
+		switch {
+		case r.Input == InputMessage && in.Message == "":
+			return apperr.Field("message", r.Missing)
+		case r.Input == InputService && in.ServiceID == 0:
+			return apperr.Field("service", r.Missing)
+		case r.Input == InputFields && len(in.Fields) == 0:
+			return apperr.Field("champs", r.Missing)
 		}
 	}
 	return nil
 }
 
 // refusal explains, in French, why ev cannot be fired and what can be.
-func refusal(ev Event, d *models.Demand, a Actor) error {
-	allowed := Allowed(d, a)
+func (def *Definition) refusal(ev Event, d *models.Demand, a Actor) error {
+	allowed := def.Allowed(d, a)
 	msg := fmt.Sprintf("Action « %s » impossible : la demande est « %s ».", EventLabel(ev), StateLabel(d.State))
 	if len(allowed) == 0 {
 		msg += " Vous ne pouvez pas agir sur cette demande dans son état actuel."
@@ -284,17 +282,6 @@ func diff(old, new map[string]any) []FieldChange {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
 	return out
-}
-
-func knownEvent(ev Event) bool { return contains(AllEvents, ev) }
-
-func contains(evs []Event, ev Event) bool {
-	for _, e := range evs {
-		if e == ev {
-			return true
-		}
-	}
-	return false
 }
 
 func deref(s *string) string {

@@ -7,12 +7,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/history"
 	"guichet/models"
 )
-
-// KindFileAdded is the history kind of a file the accueil or a service
-// added to a demand: internal, like a note.
-const KindFileAdded = "file_added"
 
 // AddFile attaches an internal file (never shown to the citizen) to a
 // demand and records it in the history, in one transaction, under the
@@ -40,7 +37,7 @@ func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *mo
 		ev = &models.Event{
 			CommuneID: d.CommuneID, DemandID: d.ID, At: e.now(), Kind: KindFileAdded,
 			ActorKind: actor.Kind, ActorName: actor.Name, Channel: actor.Channel, Message: a.Filename,
-			Visibility: models.Internal, Details: map[string]any{"attachment_id": a.ID, "size": a.Size, "type": a.ContentType},
+			Details: map[string]any{"attachment_id": a.ID, "size": a.Size, "type": a.ContentType},
 		}
 		if actor.ID != 0 {
 			ev.ActorID = &actor.ID
@@ -48,7 +45,7 @@ func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *mo
 		if actor.AssignmentID != 0 {
 			ev.Details["assignment_id"] = actor.AssignmentID
 		}
-		return models.AddEvent(ctx, tx, ev)
+		return history.Record(ctx, tx, ev)
 	})
 	if models.IsLimit(err) {
 		return nil, err // the caller words it with what the demand holds

@@ -10,11 +10,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/history"
 	"guichet/models"
 )
-
-// KindNote is the history kind of an internal note.
-const KindNote = "note"
 
 // mayNote tells whether the actor may write an internal note on d: an
 // accueil agent or supervisor of its commune, or the service holding it.
@@ -67,7 +65,7 @@ func (e *Engine) Note(ctx context.Context, demandID int64, actor Actor, text str
 		ev = &models.Event{
 			CommuneID: d.CommuneID, DemandID: d.ID, At: e.now(), Kind: KindNote,
 			ActorKind: actor.Kind, ActorName: actor.Name, Channel: actor.Channel,
-			Message: text, Visibility: models.Internal, Details: map[string]any{},
+			Message: text, Details: map[string]any{},
 		}
 		if actor.ID != 0 {
 			ev.ActorID = &actor.ID
@@ -75,7 +73,7 @@ func (e *Engine) Note(ctx context.Context, demandID int64, actor Actor, text str
 		if actor.AssignmentID != 0 {
 			ev.Details["assignment_id"] = actor.AssignmentID
 		}
-		return models.AddEvent(ctx, tx, ev)
+		return history.Record(ctx, tx, ev)
 	})
 	if err != nil {
 		return nil, apperr.As(err)

@@ -1,0 +1,127 @@
+// Package history is the one writer of a demand's history and the registry
+// of its kinds of entry: each kind says who may read it and how it is worded
+// for the citizen and for agents and services. An entry of an unregistered
+// kind is refused, so a kind cannot be written without its visibility.
+package history
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"guichet/models"
+)
+
+// Kind is a kind of history entry.
+type Kind struct {
+	Name string
+	// Citizen words a public entry for the citizen; nil: the kind is
+	// internal, never shown to the citizen.
+	Citizen func(e models.Event) string
+	// Agent words the entry for agents and services.
+	Agent func(e models.Event) string
+}
+
+var kinds = map[string]Kind{}
+
+// Register adds a kind; every kind is registered once, with its wording.
+func Register(k Kind) {
+	if _, dup := kinds[k.Name]; dup || k.Name == "" || k.Agent == nil {
+		panic(fmt.Sprintf("history: kind %q registered twice or without wording", k.Name))
+	}
+	kinds[k.Name] = k
+}
+
+// Registered tells whether a kind of that name is registered.
+func Registered(name string) bool {
+	_, ok := kinds[name]
+	return ok
+}
+
+// Kinds lists the registered kinds by name.
+func Kinds() []Kind {
+	out := make([]Kind, 0, len(kinds))
+	for _, k := range kinds {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Visibility is who may read an entry of the kind: models.Public or models.Internal.
+func (k Kind) Visibility() string {
+	if k.Citizen == nil {
+		return models.Internal
+	}
+	return models.Public
+}
+
+// prepare checks the entry's kind and gives it the kind's visibility.
+func prepare(e *models.Event) error {
+	k, ok := kinds[e.Kind]
+	if !ok {
+		return fmt.Errorf("history: unregistered kind %q", e.Kind)
+	}
+	e.Visibility = k.Visibility()
+	if e.Details == nil {
+		e.Details = map[string]any{}
+	}
+	return nil
+}
+
+// Record appends an entry to a demand's history.
+func Record(ctx context.Context, db bun.IDB, e *models.Event) error {
+	if err := prepare(e); err != nil {
+		return err
+	}
+	return models.AddEvent(ctx, db, e)
+}
+
+// RecordOnce appends an entry unless one of its kind was recorded for the
+// assignment within every; it reports whether it did (see models.AddEventOnce).
+func RecordOnce(ctx context.Context, db bun.IDB, e *models.Event, assignmentID int64, every time.Duration) (bool, error) {
+	if err := prepare(e); err != nil {
+		return false, err
+	}
+	return models.AddEventOnce(ctx, db, e, assignmentID, every)
+}
+
+// Queue adds an entry's insertion to a batch of writes (a transition's).
+func Queue(b *models.Batch, db bun.IDB, e *models.Event) error {
+	if err := prepare(e); err != nil {
+		return err
+	}
+	b.Add(db.NewInsert().Model(e))
+	return nil
+}
+
+// CitizenTitle words an entry for the citizen; ok is false for an entry the
+// citizen may not read.
+func CitizenTitle(e models.Event) (title string, ok bool) {
+	k, found := kinds[e.Kind]
+	if !found || k.Citizen == nil || e.Visibility != models.Public {
+		return "", false
+	}
+	return k.Citizen(e), true
+}
+
+// AgentTitle words an entry for agents and services.
+func AgentTitle(e models.Event) string {
+	if k, ok := kinds[e.Kind]; ok {
+		return k.Agent(e)
+	}
+	return e.Kind
+}
+
+// Fixed words every entry of a kind alike.
+func Fixed(s string) func(models.Event) string { return func(models.Event) string { return s } }
+
+// The audit of services' links: internal.
+func init() {
+	Register(Kind{Name: models.KindLinkOpened, Agent: Fixed("Lien du service ouvert")})
+	Register(Kind{Name: models.KindLinkResent, Agent: Fixed("Nouveau lien envoyé au service")})
+	Register(Kind{Name: models.KindReminder, Agent: Fixed("Rappel envoyé au service")})
+}
