@@ -31,11 +31,6 @@ const (
 	keyBase      = "demand_base"
 )
 
-// Files is the store of uploaded documents, outside the web root.
-func (s *Server) Files() *files.Store {
-	return &files.Store{Dir: filepath.Join(s.Config.DataDir, "uploads")}
-}
-
 // loadCommune finds the commune of the /c/:commune/ prefix.
 func (s *Server) loadCommune(c *gin.Context) {
 	cm, err := models.CommuneBySlug(c, s.DB, c.Param("commune"))
@@ -344,7 +339,7 @@ func (s *Server) attachPart(c *gin.Context, d *models.Demand, p *models.Procedur
 // the French reason, and nothing of it is kept.
 func (s *Server) saveUpload(r io.Reader, name string, used int64) (up *files.Upload, refusal string, err error) {
 	limit := min(s.Config.MaxFileSize, s.Config.MaxDemandSize-used)
-	up, err = s.Files().Receive(r, limit)
+	up, err = s.Files.Receive(r, limit)
 	var refused *files.RefusedError
 	switch {
 	case errors.Is(err, files.ErrTooLarge) && limit < s.Config.MaxFileSize:
@@ -379,7 +374,7 @@ func (s *Server) keepUpload(c *gin.Context, up *files.Upload, record func(keep f
 // removeUnusedFile deletes a stored content unless a row refers to it.
 func (s *Server) removeUnusedFile(c *gin.Context, sha string) {
 	ctx := context.WithoutCancel(c.Request.Context()) // even if the person left
-	err := models.RemoveUnusedFile(ctx, s.DB, sha, func() error { return s.Files().Remove(sha) })
+	err := models.RemoveUnusedFile(ctx, s.DB, sha, func() error { return s.Files.Remove(sha) })
 	if err != nil {
 		s.Log.Error("remove unused upload", "err", err)
 	}

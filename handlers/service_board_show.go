@@ -121,7 +121,7 @@ func (s *Server) boardSection(c *gin.Context, cm *models.Commune, svc *models.Se
 			citizen = h.CitizenEmail
 		}
 		sec.Rows = append(sec.Rows, views.BoardRow{Href: notify.ServicePath(cm, tok), Reference: h.Reference, ProcedureTitle: h.ProcedureTitle,
-			Citizen: citizen, Since: h.UpdatedAt, WaitingDays: int(time.Since(h.UpdatedAt) / (24 * time.Hour))})
+			Citizen: citizen, Since: h.UpdatedAt, WaitingDays: int(s.Clock.Now().Sub(h.UpdatedAt) / (24 * time.Hour))})
 	}
 	// The paging links keep the board's token (in the path) and the other
 	// lists' positions (in the query string).

@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/clock"
 	"guichet/models"
 )
 
@@ -59,7 +60,7 @@ type Notifier interface {
 type Engine struct {
 	DB       *bun.DB
 	Notifier Notifier
-	Now      func() time.Time
+	Clock    clock.Clock // the time written in history and on the demand
 }
 
 // Apply fires ev on a demand of the actor's commune, in one transaction:
@@ -79,12 +80,7 @@ func (e *Engine) Apply(ctx context.Context, demandID int64, ev Event, actor Acto
 	return out, nil
 }
 
-func (e *Engine) now() time.Time {
-	if e.Now != nil {
-		return e.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (e *Engine) now() time.Time { return e.Clock.Now().UTC() }
 
 func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event, actor Actor, in Input) (*models.Demand, error) {
 	if !knownEvent(ev) {
