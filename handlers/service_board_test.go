@@ -92,8 +92,7 @@ func TestServiceBoardLinkExpires(t *testing.T) {
 	board := pathOf(t, u)
 	mustStatus(t, a.client().get(board), http.StatusOK)
 
-	a.Links.Now = func() time.Time { return time.Now().Add(a.Notifier.BoardLinkTTL + time.Minute) }
-	t.Cleanup(func() { a.Links.Now = time.Now })
+	a.Clock.Advance(a.Notifier.BoardLinkTTL + time.Minute)
 	r := a.client().get(board)
 	mustStatus(t, r, http.StatusGone)
 	mustContain(t, r, "Ce lien de tableau de bord a expiré le")

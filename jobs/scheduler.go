@@ -82,9 +82,21 @@ func (s *Scheduler) poke() {
 	}
 }
 
+// Ran is what one run of a job did.
+type Ran struct {
+	N   int
+	Err error
+}
+
 // RunDue runs every job due at the clock's now (each in its own goroutine,
-// a job still running from before is left alone) and returns once they end.
-func (s *Scheduler) RunDue(ctx context.Context) { s.startDue(ctx).Wait() }
+// a job still running from before is left alone) and returns, once they
+// end, what each did by name.
+func (s *Scheduler) RunDue(ctx context.Context) map[string]Ran {
+	ran := map[string]Ran{}
+	var mu sync.Mutex
+	s.startDue(ctx, func(name string, r Ran) { mu.Lock(); ran[name] = r; mu.Unlock() }).Wait()
+	return ran
+}
 
 // Run runs the jobs as they fall due until ctx ends, then waits for those
 // under way.
@@ -93,7 +105,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 	var all sync.WaitGroup
 	defer all.Wait()
 	for {
-		started := s.startDue(ctx)
+		started := s.startDue(ctx, nil)
 		all.Add(1)
 		go func() { started.Wait(); all.Done() }()
 		wait, ok := s.untilNext()
@@ -112,7 +124,8 @@ func (s *Scheduler) Run(ctx context.Context) {
 	}
 }
 
-func (s *Scheduler) startDue(ctx context.Context) *sync.WaitGroup {
+// startDue starts the jobs due now; each tells done, if set, what it did.
+func (s *Scheduler) startDue(ctx context.Context, done func(string, Ran)) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	now := s.Clock.Now()
 	s.mu.Lock()
@@ -125,13 +138,16 @@ func (s *Scheduler) startDue(ctx context.Context) *sync.WaitGroup {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.runOne(ctx, j, now)
+			r := s.runOne(ctx, j, now)
+			if done != nil {
+				done(j.name, r)
+			}
 		}()
 	}
 	return &wg
 }
 
-func (s *Scheduler) runOne(ctx context.Context, j *job, now time.Time) {
+func (s *Scheduler) runOne(ctx context.Context, j *job, now time.Time) Ran {
 	log := s.Log
 	if log == nil {
 		log = slog.Default()
@@ -147,6 +163,7 @@ func (s *Scheduler) runOne(ctx context.Context, j *job, now time.Time) {
 	j.running = false
 	s.mu.Unlock()
 	s.poke()
+	return Ran{N: n, Err: err}
 }
 
 // untilNext is the wait before the next job that is not running falls due.
