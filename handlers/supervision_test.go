@@ -128,11 +128,11 @@ func TestIndicators(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
 	// Voirie: one decided two days after its transfer, one held for three days, one sent back.
+	a.DemandAt(t, fixture.AtTransferred) // held
+	a.Clock.Advance(22 * time.Hour)
 	decided := a.DemandAt(t, fixture.AtTransferred)
-	a.exec("UPDATE assignments SET created_at = now() - interval '2 days 3 hours' WHERE id = ?", *decided.AssignmentID)
+	a.Clock.Advance(2*24*time.Hour + 3*time.Hour)
 	a.Apply(t, decided, workflow.Accept, a.ServiceOn(decided, a.Voirie), workflow.Input{})
-	held := a.DemandAt(t, fixture.AtTransferred)
-	a.exec("UPDATE assignments SET created_at = now() - interval '3 days 1 hour' WHERE id = ?", *held.AssignmentID)
 	returned := a.DemandAt(t, fixture.AtReturned)
 	a.Apply(t, returned, workflow.Transfer, workflow.AgentActor(a.Accueil), workflow.Input{ServiceID: a.Urbanisme.ID})
 	a.DemandAt(t, fixture.AtSubmitted)
