@@ -25,8 +25,9 @@ func exportWorld(t *testing.T) (*app, *models.Demand, *models.Demand) {
 	received := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC) // 10:30 in Paris
 	helene := a.at(a.DemandAt(t, fixture.AtSubmitted), received, "Hélène Lévêque",
 		map[string]any{"nom": "Hélène Lévêque", "description": "=HYPERLINK(\"http://mal.example\")"})
-	decided := a.DemandAt(t, fixture.AtAccepted)
-	a.exec("UPDATE demands SET submitted_at = decided_at - interval '36 hours' WHERE id = ?", decided.ID)
+	decided := a.DemandAt(t, fixture.AtSubmitted)
+	a.Clock.Advance(36 * time.Hour)
+	decided = a.Apply(t, decided, workflow.Accept, workflow.AgentActor(a.Accueil), workflow.Input{})
 	a.DemandAt(t, fixture.AtDraft)
 	fixture.NewWorld(t, a.DB).DemandAt(t, fixture.AtSubmitted) // another commune's
 	return a, helene, decided
