@@ -43,22 +43,23 @@ func CheckNewPassword(pw, confirm string) error {
 	return nil
 }
 
-// ResetRequestAllowed counts a reset request for an address and tells
-// whether an e-mail may be sent, so that nobody can flood an agent's inbox.
-func ResetRequestAllowed(ctx context.Context, db bun.IDB, email string) (bool, error) {
-	st, err := models.RecordFailure(ctx, db, resetKey(email), ResetPolicy)
+// ResetRequestAllowed counts a reset request for an address at now and
+// tells whether an e-mail may be sent, so that nobody can flood an agent's
+// inbox.
+func ResetRequestAllowed(ctx context.Context, db bun.IDB, email string, now time.Time) (bool, error) {
+	st, err := models.RecordFailure(ctx, db, resetKey(email), ResetPolicy, now)
 	return st.Failures <= ResetPolicy.Limit, err
 }
 
-// IssueReset records a single-use nonce for the agent and returns the signed
-// token of its reset link.
-func IssueReset(ctx context.Context, db bun.IDB, signer *links.Signer, a *models.Agent, ttl time.Duration) (string, error) {
+// IssueReset records a single-use nonce for the agent, issued at now, and
+// returns the signed token of its reset link.
+func IssueReset(ctx context.Context, db bun.IDB, signer *links.Signer, a *models.Agent, ttl time.Duration, now time.Time) (string, error) {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
 	nonce := base64.RawURLEncoding.EncodeToString(b)
-	if err := models.CreatePasswordReset(ctx, db, &models.PasswordReset{Nonce: nonce, CommuneID: a.CommuneID, AgentID: a.ID}); err != nil {
+	if err := models.CreatePasswordReset(ctx, db, &models.PasswordReset{Nonce: nonce, CommuneID: a.CommuneID, AgentID: a.ID, CreatedAt: now}); err != nil {
 		return "", err
 	}
 	return signer.Sign(links.Reset, links.Claims{CommuneID: a.CommuneID, AgentID: a.ID, Nonce: nonce}, ttl)

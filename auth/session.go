@@ -27,8 +27,8 @@ func hashToken(token string) []byte {
 	return h[:]
 }
 
-// StartSession opens a session for the agent and returns the token for its cookie.
-func StartSession(ctx context.Context, db bun.IDB, a *models.Agent, ip, userAgent string) (string, error) {
+// StartSession opens a session for the agent at now and returns the token for its cookie.
+func StartSession(ctx context.Context, db bun.IDB, a *models.Agent, ip, userAgent string, now time.Time) (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
@@ -38,23 +38,23 @@ func StartSession(ctx context.Context, db bun.IDB, a *models.Agent, ip, userAgen
 		userAgent = userAgent[:300]
 	}
 	s := &models.Session{TokenHash: hashToken(token), CommuneID: a.CommuneID, AgentID: a.ID,
-		ExpiresAt: time.Now().Add(SessionLifetime), IP: ip, UserAgent: userAgent}
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionLifetime), IP: ip, UserAgent: userAgent}
 	return token, models.CreateSession(ctx, db, s)
 }
 
-// CurrentSession finds the live session a token opens and its agent; an
-// unknown, revoked, expired or idle token, or a deactivated agent, gives
-// models.ErrNotFound.
-func CurrentSession(ctx context.Context, db bun.IDB, token string) (*models.Session, *models.Agent, error) {
+// CurrentSession finds the session a token opens, live at now, and its
+// agent; an unknown, revoked, expired or idle token, or a deactivated agent,
+// gives models.ErrNotFound.
+func CurrentSession(ctx context.Context, db bun.IDB, token string, now time.Time) (*models.Session, *models.Agent, error) {
 	if token == "" {
 		return nil, nil, models.ErrNotFound
 	}
-	s, a, err := models.ActiveSession(ctx, db, hashToken(token), SessionIdle)
+	s, a, err := models.ActiveSession(ctx, db, hashToken(token), now, SessionIdle)
 	if err != nil {
 		return nil, nil, err
 	}
-	if time.Since(s.LastSeenAt) > touchEvery {
-		if err := models.TouchSession(ctx, db, s.ID); err != nil {
+	if now.Sub(s.LastSeenAt) > touchEvery {
+		if err := models.TouchSession(ctx, db, s.ID, now); err != nil {
 			return nil, nil, err
 		}
 	}

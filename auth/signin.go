@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/clock"
 	"guichet/models"
 )
 
@@ -40,7 +41,8 @@ func resetKey(email string) string   { return "reinit:" + strings.ToLower(string
 // Authenticator checks agents' passwords.
 type Authenticator struct {
 	DB     bun.IDB
-	Params Params // for new hashes, and the decoy one
+	Params Params      // for new hashes, and the decoy one
+	Clock  clock.Clock // judges locks and dates failures
 
 	decoyOnce sync.Once
 	decoy     string
@@ -58,7 +60,8 @@ func (au *Authenticator) decoyHash(ctx context.Context) string {
 // It returns the agent, ErrBadCredentials or a *LockedError.
 func (au *Authenticator) SignIn(ctx context.Context, email, password, ip string) (*models.Agent, error) {
 	keys := []string{accountKey(email), addressKey(ip)}
-	until, err := models.LockedUntil(ctx, au.DB, keys)
+	now := au.Clock.Now()
+	until, err := models.LockedUntil(ctx, au.DB, keys, now)
 	if err != nil {
 		return nil, err
 	}
@@ -84,11 +87,11 @@ func (au *Authenticator) SignIn(ctx context.Context, email, password, ip string)
 	}
 	var lock *time.Time
 	for i, p := range []models.ThrottlePolicy{AccountPolicy, AddressPolicy} {
-		st, err := models.RecordFailure(ctx, au.DB, keys[i], p)
+		st, err := models.RecordFailure(ctx, au.DB, keys[i], p, now)
 		if err != nil {
 			return nil, err
 		}
-		if st.LockedUntil != nil && st.LockedUntil.After(time.Now()) && (lock == nil || st.LockedUntil.After(*lock)) {
+		if st.LockedUntil != nil && st.LockedUntil.After(now) && (lock == nil || st.LockedUntil.After(*lock)) {
 			lock = st.LockedUntil
 		}
 	}

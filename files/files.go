@@ -117,6 +117,9 @@ type Info struct {
 // Store keeps files under Dir.
 type Store struct {
 	Dir string
+	// Receiving, when set, is called once an upload's first bytes are on
+	// disk, the rest still on its way (tests act at that moment).
+	Receiving func()
 }
 
 var shaRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -177,6 +180,9 @@ func (s *Store) Receive(r io.Reader, max int64) (*Upload, error) {
 	w := io.MultiWriter(tmp, h)
 	if _, err := w.Write(head); err != nil {
 		return nil, err
+	}
+	if s.Receiving != nil {
+		s.Receiving()
 	}
 	// Copy one byte more than allowed, to tell "exactly max" from "more".
 	m, err := io.Copy(w, io.LimitReader(r, max-int64(n)+1))

@@ -6,9 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"guichet/auth"
 	"guichet/fixture"
 )
 
@@ -121,7 +123,7 @@ func TestAdminManagesServices(t *testing.T) {
 func TestAnyFormIsOfferedAgainAfterAnExpiredSession(t *testing.T) {
 	a := newApp(t)
 	admin := a.signIn(a.Admin)
-	a.exec("UPDATE agent_sessions SET last_seen_at = now() - interval '5 hours'") // idle too long
+	a.Clock.Advance(auth.SessionIdle + time.Minute) // idle too long
 	r := admin.post("/gestion/admin/services", url.Values{"nom": {"Espaces verts"}, "email": {"verts@mairie.test"}})
 	mustStatus(t, r, http.StatusUnauthorized)
 	r = admin.post("/gestion/connexion", url.Values{"email": {a.Admin.Email}, "password": {fixture.Password},

@@ -47,7 +47,7 @@ func currentAgent(c *gin.Context) *models.Agent {
 func (s *Server) requireAgent(roles []string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		token, _ := c.Cookie(sessionCookie)
-		_, a, err := auth.CurrentSession(c, s.DB, token)
+		_, a, err := auth.CurrentSession(c, s.DB, token, s.Clock.Now())
 		if errors.Is(err, models.ErrNotFound) {
 			s.signInFirst(c, token != "")
 			return

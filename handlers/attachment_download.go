@@ -30,7 +30,7 @@ func (s *Server) sendAttachment(c *gin.Context, communeID, demandID, id int64, i
 		s.fail(c, err)
 		return
 	}
-	f, err := s.Files().Open(a.SHA256)
+	f, err := s.Files.Open(a.SHA256)
 	if err != nil {
 		s.fail(c, err)
 		return

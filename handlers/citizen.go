@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,11 +29,6 @@ const (
 	keyProcedure = "procedure"
 	keyBase      = "demand_base"
 )
-
-// Files is the store of uploaded documents, outside the web root.
-func (s *Server) Files() *files.Store {
-	return &files.Store{Dir: filepath.Join(s.Config.DataDir, "uploads")}
-}
 
 // loadCommune finds the commune of the /c/:commune/ prefix.
 func (s *Server) loadCommune(c *gin.Context) {
@@ -385,7 +379,7 @@ func (s *Server) receiveFile(c *gin.Context, communeID, demandID int64, field st
 		return nil, name, s.limitRefusal(name, err, usage), nil
 	}
 	limit := min(s.Config.MaxFileSize, s.Config.MaxDemandSize-usage.Size)
-	up, err = s.Files().Receive(part, limit)
+	up, err = s.Files.Receive(part, limit)
 	var refused *files.RefusedError
 	switch {
 	case errors.Is(err, files.ErrTooLarge) && limit < s.Config.MaxFileSize:
@@ -455,7 +449,7 @@ func (s *Server) keepUpload(c *gin.Context, up *files.Upload, record func(keep f
 // removeUnusedFile deletes a stored content unless a row refers to it.
 func (s *Server) removeUnusedFile(c *gin.Context, sha string) {
 	ctx := context.WithoutCancel(c.Request.Context()) // even if the person left
-	err := models.RemoveUnusedFile(ctx, s.DB, sha, func() error { return s.Files().Remove(sha) })
+	err := models.RemoveUnusedFile(ctx, s.DB, sha, func() error { return s.Files.Remove(sha) })
 	if err != nil {
 		s.Log.Error("remove unused upload", "err", err)
 	}

@@ -250,7 +250,7 @@ func TestCitizenJourney(t *testing.T) {
 	}
 
 	// The accueil asks for a correction; an internal note stays internal.
-	fixture.Must(t, models.AddEvent(ctx, a.DB, &models.Event{CommuneID: a.Commune.ID, DemandID: d.ID, Kind: "note",
+	fixture.Must(t, models.AddEvent(ctx, a.DB, &models.Event{CommuneID: a.Commune.ID, DemandID: d.ID, At: a.Clock.Now(), Kind: "note",
 		ActorKind: workflow.KindAgent, ActorName: a.Accueil.Name, Channel: workflow.ChannelWeb, Message: "Note privée : client pénible", Visibility: models.Internal}))
 	d = a.Apply(t, d, workflow.RequestCorrection, workflow.AgentActor(a.Accueil), workflow.Input{
 		Message: "La surface semble fausse, et le plan est illisible.", Fields: []string{"surface", "plan"}})

@@ -33,7 +33,7 @@ func (a *app) at(d *models.Demand, received time.Time, name string, data map[str
 
 func TestDashboardQueueOldestFirst(t *testing.T) {
 	a := newApp(t)
-	now := time.Now()
+	now := a.Clock.Now()
 	day := 24 * time.Hour
 	newest := a.at(a.DemandAt(t, fixture.AtSubmitted), now.Add(-1*day), "Bernard Zola", nil)
 	oldest := a.at(a.DemandAt(t, fixture.AtSubmitted), now.Add(-3*day), "Anne Rougon", nil)
@@ -114,7 +114,7 @@ func TestStateCountsFollowEveryTransition(t *testing.T) {
 		a.DemandAt(t, s)
 		a.DemandAt(t, s)
 	}
-	seedDemands(t, a.World, 5, "accepted", time.Now(), "x")
+	seedDemands(t, a.World, 5, "accepted", a.Clock.Now(), "x")
 	a.exec("DELETE FROM demands WHERE citizen_name = 'Usager 1' AND commune_id = ?", a.Commune.ID)
 	var kept, real []struct {
 		State string
@@ -190,9 +190,9 @@ func TestDashboardFilters(t *testing.T) {
 
 func TestDashboardSearch(t *testing.T) {
 	a := newApp(t)
-	eglise := a.at(a.DemandAt(t, fixture.AtSubmitted), time.Now().Add(-time.Hour), "Hélène Muret",
+	eglise := a.at(a.DemandAt(t, fixture.AtSubmitted), a.Clock.Now().Add(-time.Hour), "Hélène Muret",
 		map[string]any{"nom": "Hélène Muret", "description": "Lampadaire éteint devant l'École Jean-Jaurès"})
-	trottoir := a.at(a.DemandAt(t, fixture.AtTransferred), time.Now(), "François Mouret",
+	trottoir := a.at(a.DemandAt(t, fixture.AtTransferred), a.Clock.Now(), "François Mouret",
 		map[string]any{"nom": "François Mouret", "description": "Trottoir défoncé, 12 rue des Lilas"})
 	draft := a.DemandAt(t, fixture.AtDraft)
 	other := fixture.NewWorld(t, a.DB)
@@ -335,8 +335,8 @@ func TestDashboardKeysetPaging(t *testing.T) {
 
 func TestDashboardCountsOfABroadSearchStop(t *testing.T) {
 	a := newApp(t)
-	seedDemands(t, a.World, 1005, "submitted", time.Now().Add(-48*time.Hour), "Lampadaire éteint")
-	seedDemands(t, a.World, 3, "accepted", time.Now().Add(-24*time.Hour), "Banc cassé")
+	seedDemands(t, a.World, 1005, "submitted", a.Clock.Now().Add(-48*time.Hour), "Lampadaire éteint")
+	seedDemands(t, a.World, 3, "accepted", a.Clock.Now().Add(-24*time.Hour), "Banc cassé")
 	c := a.signIn(a.Supervisor)
 	r := c.get("/gestion/supervision?q=lampadaire")
 	mustStatus(t, r, http.StatusOK)
@@ -356,7 +356,7 @@ func TestDashboardCountsOfABroadSearchStop(t *testing.T) {
 // agree with each other.
 func TestDashboardSearchForAMissingCode(t *testing.T) {
 	a := newApp(t)
-	a.at(a.DemandAt(t, fixture.AtSubmitted), time.Now(), "Hélène Muret",
+	a.at(a.DemandAt(t, fixture.AtSubmitted), a.Clock.Now(), "Hélène Muret",
 		map[string]any{"description": "Suite à ma demande 2026-QQQQ-RRRR, le lampadaire est toujours éteint."})
 	draft := a.DemandAt(t, fixture.AtDraft)
 	c := a.signIn(a.Accueil)

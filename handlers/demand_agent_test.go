@@ -10,10 +10,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"guichet/apperr"
+	"guichet/auth"
 	"guichet/files"
 	"guichet/fixture"
 	"guichet/models"
@@ -425,7 +427,7 @@ func TestExpiredSessionKeepsWhatWasTyped(t *testing.T) {
 	d := a.DemandAt(t, fixture.AtSubmitted)
 	c := a.signIn(a.Accueil)
 	action, form := actionForm(t, c.get("/gestion/demandes/"+itoa(d.ID)), "correction")
-	a.exec("UPDATE agent_sessions SET expires_at = now() - interval '1 minute'")
+	a.Clock.Advance(auth.SessionLifetime + time.Minute)
 
 	form.Set("message", "Joignez une photo du lampadaire.")
 	form["champs"] = []string{"description"}

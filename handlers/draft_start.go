@@ -53,7 +53,7 @@ func (s *Server) draftStart(c *gin.Context) {
 	// Counted in the database: shared by every process, kept across restarts.
 	byAddress := models.RateLimit{Key: "brouillon:email:" + strings.ToLower(email), Max: draftsPerAddress, Per: time.Hour}
 	byClient := models.RateLimit{Key: "brouillon:ip:" + c.ClientIP(), Max: draftsPerClient, Per: time.Hour}
-	over, err := models.CountEvent(c, s.DB, byAddress, byClient)
+	over, err := models.CountEvent(c, s.DB, s.Clock.Now(), byAddress, byClient)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -40,7 +40,7 @@ func (s *Server) planExport(c *gin.Context) (*exportPlan, bool) {
 	com := commune(c)
 	plan := &exportPlan{filter: f, order: models.Order{Column: q.Sort, Desc: q.Desc, States: workflow.AllStates},
 		headers: append([]string{}, exportHeaders...),
-		name:    fmt.Sprintf("demandes-%s-%s", com.Slug, time.Now().In(paris).Format("2006-01-02"))}
+		name:    fmt.Sprintf("demandes-%s-%s", com.Slug, s.Clock.Now().In(paris).Format("2006-01-02"))}
 	if f.ProcedureID != 0 {
 		p, err := models.ProcedureByID(c, s.DB, com.ID, f.ProcedureID)
 		if err != nil {

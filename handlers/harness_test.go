@@ -15,18 +15,18 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	application "guichet/app"
 	"guichet/config"
 	"guichet/fixture"
 	"guichet/handlers"
 	"guichet/jobs"
-	"guichet/mail"
 	"guichet/mail/mailtest"
 	"guichet/testdb"
-	"guichet/views"
 )
 
 // app is the real application behind a real HTTP server, on its own
-// database, sending mail over SMTP to an in-process server.
+// database, sending mail over SMTP to an in-process server; its clock is
+// fixture's fake one (a.Clock).
 type app struct {
 	*fixture.World
 	t      testing.TB
@@ -66,42 +66,30 @@ func (l *logBuffer) errors() []string {
 func newApp(t testing.TB) *app {
 	t.Helper()
 	db := testdb.New(t)
-	w := fixture.NewWorld(t, db)
 	smtpSrv := mailtest.Start(t)
-	sc, err := mail.ParseSMTPURL(smtpSrv.URL())
-	fixture.Must(t, err)
-	logs := &logBuffer{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
-	worker := &jobs.Worker{DB: db, Sender: mail.NewSMTPSender(sc, "Guichet <guichet@test>"), Log: log,
-		Backoff: func(int) time.Duration { return 10 * time.Millisecond }}
-	r, err := views.New()
-	fixture.Must(t, err)
-	cfg := &config.Config{Env: "development", DataDir: t.TempDir(), MaxFileSize: 20_000_000, MaxDemandSize: 100_000_000,
-		MaxFilesPerField: 10, MaxFilesPerDemand: 50,
-		FollowLinkTTL: 90 * 24 * time.Hour, ServiceLinkTTL: 30 * 24 * time.Hour, BoardLinkTTL: 90 * 24 * time.Hour,
-		ReminderDays: 7, ArchiveDays: 90, Argon2Memory: 1024}
-	srv := &handlers.Server{DB: db, Config: cfg, Views: r, Links: w.Links, Notifier: w.Notifier,
-		Engine: w.Engine, Worker: worker, Log: log}
-	worker.Prepare = srv.MailResetRequests
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewUnstartedServer(nil)
 	t.Cleanup(hs.Close)
-	cfg.BaseURL = hs.URL
-	w.Notifier.BaseURL = hs.URL
-	return &app{World: w, t: t, URL: hs.URL, SMTP: smtpSrv, Worker: worker, Server: srv, Config: cfg, Logs: logs}
+	cfg := fixture.Config(t)
+	cfg.SMTPURL, cfg.BaseURL = smtpSrv.URL(), "http://"+hs.Listener.Addr().String()
+	logs := &logBuffer{}
+	w := fixture.NewWorldLogged(t, db, cfg, slog.New(slog.NewTextHandler(logs, nil)))
+	w.App.Worker.Backoff = func(int) time.Duration { return 10 * time.Millisecond }
+	hs.Config.Handler = w.App.Server.Handler()
+	hs.Start()
+	return &app{World: w, t: t, URL: hs.URL, SMTP: smtpSrv, Worker: w.App.Worker, Server: w.App.Server, Config: cfg, Logs: logs}
 }
 
-// restarted is the application started anew on the same database and data
-// directory: a second process beside the first, or the first after a
-// restart. Nothing kept in the first one's memory reaches it.
+// restarted is the application started anew on the same database, data
+// directory and clock: a second process beside the first, or the first
+// after a restart. Nothing kept in the first one's memory reaches it.
 func (a *app) restarted() *app {
 	a.t.Helper()
-	s := a.Server
-	srv := &handlers.Server{DB: s.DB, Config: s.Config, Views: s.Views, Links: s.Links, Notifier: s.Notifier,
-		Engine: s.Engine, Worker: s.Worker, Log: s.Log}
-	hs := httptest.NewServer(srv.Handler())
-	a.t.Cleanup(hs.Close)
 	b := *a
-	b.URL, b.Server = hs.URL, srv
+	again, err := application.New(a.Config, a.DB, a.App.Log, a.Clock.Clock())
+	fixture.Must(a.t, err)
+	hs := httptest.NewServer(again.Server.Handler())
+	a.t.Cleanup(hs.Close)
+	b.URL, b.Server = hs.URL, again.Server
 	return &b
 }
 

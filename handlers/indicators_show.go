@@ -48,7 +48,7 @@ const indicatorMonths = 12
 // and services, and the volumes per procedure and month.
 func (s *Server) indicatorsShow(c *gin.Context) {
 	com := commune(c)
-	now := time.Now().In(paris)
+	now := s.Clock.Now().In(paris)
 	since := time.Date(now.Year(), now.Month()-indicatorMonths+1, 1, 0, 0, 0, 0, paris)
 	data := indicatorsData{Since: since}
 
@@ -72,7 +72,7 @@ func (s *Server) indicatorsShow(c *gin.Context) {
 		row := serviceRow{Name: st.Name, Active: st.Active, Held: st.Held, Decided: st.Decided, Returned: st.Returned,
 			Average: seconds(st.AvgSeconds), Percentile9: seconds(st.P90Seconds)}
 		if st.OldestSince != nil {
-			row.Oldest = humanDuration(time.Since(*st.OldestSince))
+			row.Oldest = humanDuration(now.Sub(*st.OldestSince))
 		}
 		data.Services = append(data.Services, row)
 	}

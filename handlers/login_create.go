@@ -37,7 +37,7 @@ func (s *Server) loginCreate(c *gin.Context) {
 		p.Data = data
 		switch {
 		case errors.As(err, &locked):
-			wait := time.Until(locked.Until)
+			wait := locked.Until.Sub(s.Clock.Now())
 			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			p.Errors = views.FormErrors{"email": fmt.Sprintf("Trop de tentatives de connexion : par sécurité, la connexion est suspendue jusqu'à %s. Si vous avez oublié votre mot de passe, réinitialisez-le.", parisClock(locked.Until))}
 			s.render(c, http.StatusTooManyRequests, "agent/login", p)
@@ -57,7 +57,7 @@ func (s *Server) loginCreate(c *gin.Context) {
 			return
 		}
 	}
-	token, err := auth.StartSession(c, s.DB, a, c.ClientIP(), c.Request.UserAgent())
+	token, err := auth.StartSession(c, s.DB, a, c.ClientIP(), c.Request.UserAgent(), s.Clock.Now())
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -102,19 +102,18 @@ func TestSignInGoesBackOnlyToTheBackOffice(t *testing.T) {
 	}
 }
 
-// travel moves the sign-in throttles' clock forward: every recorded time
-// goes back by d, as if d had passed.
-func (a *app) travel(d time.Duration) {
-	a.exec("UPDATE login_throttles SET last_failure_at = last_failure_at - ?::interval, locked_until = locked_until - ?::interval",
-		d.String(), d.String())
-}
+// travel moves the application's clock forward by d.
+func (a *app) travel(d time.Duration) { a.Clock.Advance(d) }
 
-// lockLeft is how long the key stays locked, by the database's clock.
+// lockLeft is how long the key stays locked, by the application's clock.
 func (a *app) lockLeft(key string) time.Duration {
 	a.t.Helper()
-	var secs float64
-	fixture.Must(a.t, a.DB.QueryRow("SELECT coalesce(extract(epoch FROM locked_until - now()), 0) FROM login_throttles WHERE key = ?", key).Scan(&secs))
-	return time.Duration(secs * float64(time.Second))
+	var until *time.Time
+	fixture.Must(a.t, a.DB.QueryRow("SELECT locked_until FROM login_throttles WHERE key = ?", key).Scan(&until))
+	if until == nil {
+		return 0
+	}
+	return until.Sub(a.Clock.Now())
 }
 
 func TestWrongPasswordsAreSlowedThenLimited(t *testing.T) {
@@ -251,12 +250,12 @@ func TestPasswordResetLinkIsSingleUse(t *testing.T) {
 func TestPasswordResetLinkExpiresAndCannotBeForged(t *testing.T) {
 	a := newApp(t)
 	link := a.requestReset(a.Supervisor.Email)
-	a.Links.Now = func() time.Time { return time.Now().Add(61 * time.Minute) }
-	t.Cleanup(func() { a.Links.Now = time.Now })
+	issued := a.Clock.Now()
+	a.Clock.Advance(61 * time.Minute)
 	r := a.client().get(link)
 	mustStatus(t, r, http.StatusForbidden)
 	mustContain(t, r, "a expiré")
-	a.Links.Now = time.Now
+	a.Clock.Set(issued)
 
 	r = a.client().get(link[:len(link)-3] + "xyz")
 	mustStatus(t, r, http.StatusNotFound)

@@ -13,7 +13,7 @@ import (
 func (s *Server) logoutCreate(c *gin.Context) {
 	token, _ := c.Cookie(sessionCookie)
 	if c.PostForm("partout") != "" {
-		if _, a, err := auth.CurrentSession(c, s.DB, token); err == nil {
+		if _, a, err := auth.CurrentSession(c, s.DB, token, s.Clock.Now()); err == nil {
 			if err := models.RevokeAgentSessions(c, s.DB, a.CommuneID, a.ID); err != nil {
 				s.fail(c, err)
 				return

@@ -5,7 +5,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,7 +30,7 @@ func (s *Server) receiptDownload(c *gin.Context) {
 		return
 	}
 	r := receipt.Receipt{Commune: cm.Name, Procedure: p.Title, Reference: d.Reference, TrackingCode: d.TrackingCode,
-		SubmittedAt: *d.SubmittedAt, Citizen: d.CitizenEmail, PrintedAt: time.Now()}
+		SubmittedAt: *d.SubmittedAt, Citizen: d.CitizenEmail, PrintedAt: s.Clock.Now()}
 	if d.CitizenName != "" {
 		r.Citizen = d.CitizenName + " <" + d.CitizenEmail + ">"
 	}

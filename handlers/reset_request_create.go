@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/auth"
+	"guichet/jobs"
 	"guichet/models"
 	"guichet/views"
 )
@@ -30,7 +31,7 @@ func (s *Server) resetRequestCreate(c *gin.Context) {
 		s.render(c, http.StatusUnprocessableEntity, "agent/reset_request", p)
 		return
 	}
-	ok, err := auth.ResetRequestAllowed(c, s.DB, email)
+	ok, err := auth.ResetRequestAllowed(c, s.DB, email, s.Clock.Now())
 	if err == nil && ok {
 		err = models.QueueResetRequest(c, s.DB, email)
 	}
@@ -38,7 +39,7 @@ func (s *Server) resetRequestCreate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.Worker.Kick()
+	s.Jobs.Wake(jobs.MailJob)
 	s.setFlash(c, views.FlashInfo, "Si un compte correspond à cette adresse, un e-mail vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable une heure. Pensez à regarder dans les indésirables.")
 	redirect(c, "/gestion/connexion")
 }
@@ -84,7 +85,7 @@ func (s *Server) mailPasswordLink(ctx context.Context, tx bun.Tx, a *models.Agen
 	if err != nil {
 		return err
 	}
-	token, err := auth.IssueReset(ctx, tx, s.Links, a, ttl)
+	token, err := auth.IssueReset(ctx, tx, s.Links, a, ttl, s.Clock.Now())
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // agentRoutes: the back office of accueil agents, supervisors and admins.
 // Every page but sign-in and password reset requires a session and a role.
 func (s *Server) agentRoutes(r *gin.Engine) {
-	s.authn = &auth.Authenticator{DB: s.DB, Params: s.Config.PasswordParams()}
+	s.authn = &auth.Authenticator{DB: s.DB, Params: s.Config.PasswordParams(), Clock: s.Clock}
 	g := r.Group("/gestion")
 	g.GET("/connexion", s.loginShow)
 	g.POST("/connexion", s.loginCreate)

@@ -13,7 +13,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/auth"
+	"guichet/clock"
 	"guichet/config"
+	"guichet/files"
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/notify"
@@ -29,8 +31,10 @@ type Server struct {
 	Links    *links.Signer
 	Notifier *notify.Notifier
 	Engine   *workflow.Engine
-	Worker   *jobs.Worker
+	Files    *files.Store    // uploaded documents, outside the web root
+	Jobs     *jobs.Scheduler // deferred work: Wake(jobs.MailJob) after enqueuing mail
 	Log      *slog.Logger
+	Clock    clock.Clock // the one clock of the application (app.New)
 
 	authn *auth.Authenticator // set up by agentRoutes
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
+	"guichet/jobs"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -172,7 +173,7 @@ func (s *Server) serviceActionTake(act *serviceAction) gin.HandlerFunc {
 		err := f.run(c, s, l)
 		switch apperr.CodeOf(err) {
 		case "":
-			s.Worker.Kick()
+			s.Jobs.Wake(jobs.MailJob)
 			s.setFlash(c, views.FlashSuccess, act.done)
 			redirect(c, l.path())
 		case apperr.Conflict:

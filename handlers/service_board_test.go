@@ -25,7 +25,7 @@ func TestServiceBoard(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		d := a.DemandAt(t, fixture.AtTransferred)
 		// Transferred 3, 2 and 1 days ago: the board must show them in that order.
-		_, err := a.DB.NewUpdate().Model((*models.Demand)(nil)).Set("updated_at = ?", time.Now().Add(-time.Duration(3-i)*24*time.Hour)).
+		_, err := a.DB.NewUpdate().Model((*models.Demand)(nil)).Set("updated_at = ?", a.Clock.Now().Add(-time.Duration(3-i)*24*time.Hour)).
 			Where("id = ?", d.ID).Exec(ctx)
 		fixture.Must(t, err)
 		mine = append(mine, d)
@@ -92,8 +92,7 @@ func TestServiceBoardLinkExpires(t *testing.T) {
 	board := pathOf(t, u)
 	mustStatus(t, a.client().get(board), http.StatusOK)
 
-	a.Links.Now = func() time.Time { return time.Now().Add(a.Notifier.BoardLinkTTL + time.Minute) }
-	t.Cleanup(func() { a.Links.Now = time.Now })
+	a.Clock.Advance(a.Notifier.BoardLinkTTL + time.Minute)
 	r := a.client().get(board)
 	mustStatus(t, r, http.StatusGone)
 	mustContain(t, r, "Ce lien de tableau de bord a expiré le")
@@ -130,7 +129,7 @@ func TestServiceBoardPaging(t *testing.T) {
 		a.DemandAt(t, fixture.AtCorrectionService)
 	}
 	// Four came into the service's hands at the same instant: the id orders them.
-	a.exec("UPDATE demands SET updated_at = now() - interval '2 days' WHERE id IN (SELECT id FROM demands WHERE state = 'transferred' ORDER BY id OFFSET 48 LIMIT 4)")
+	a.exec("UPDATE demands SET updated_at = ? WHERE id IN (SELECT id FROM demands WHERE state = 'transferred' ORDER BY id OFFSET 48 LIMIT 4)", a.Clock.Now().Add(-48*time.Hour))
 	held := func(state string) []string {
 		var refs []string
 		fixture.Must(t, a.DB.NewSelect().Model((*models.Demand)(nil)).Column("reference").
@@ -206,7 +205,7 @@ func TestServiceBoardPaging(t *testing.T) {
 // 1 000" rather than counting every demand.
 func TestServiceBoardCountStops(t *testing.T) {
 	a := newApp(t)
-	seedDemands(t, a.World, models.CountCap+5, "transferred", time.Now().Add(-72*time.Hour), "Nid-de-poule")
+	seedDemands(t, a.World, models.CountCap+5, "transferred", a.Clock.Now().Add(-72*time.Hour), "Nid-de-poule")
 	a.exec(`WITH asg AS (
 		INSERT INTO assignments (commune_id, demand_id, service_id, created_at)
 		SELECT commune_id, id, ?, updated_at FROM demands WHERE commune_id = ? AND state = 'transferred'

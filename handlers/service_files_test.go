@@ -14,7 +14,6 @@ import (
 	"guichet/fixture"
 	"guichet/links"
 	"guichet/models"
-	"guichet/notify"
 	"guichet/workflow"
 )
 
@@ -284,10 +283,8 @@ func TestDeactivatedServiceLinkOnlyShows(t *testing.T) {
 	}
 
 	// Nor is it reminded of the demand, however long it waits.
-	_, err = a.DB.NewUpdate().Model((*models.Demand)(nil)).Set("updated_at = now() - interval '30 days'").Where("id = ?", d.ID).Exec(context.Background())
-	fixture.Must(t, err)
-	r := &notify.Reminders{DB: a.DB, Notifier: a.Notifier, After: 7 * 24 * time.Hour}
-	if n, err := r.RunOnce(context.Background(), time.Now()); err != nil || n != 0 {
-		t.Errorf("%d reminders to a deactivated service (%v)", n, err)
+	a.Clock.Advance(30 * 24 * time.Hour)
+	if ran := a.App.Jobs.RunDue(context.Background())["service reminders sent"]; ran.Err != nil || ran.N != 0 {
+		t.Errorf("%d reminders to a deactivated service (%v)", ran.N, ran.Err)
 	}
 }

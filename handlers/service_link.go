@@ -170,7 +170,7 @@ func (s *Server) auditLinkOpening(c *gin.Context, l *serviceLink, view string) e
 		ActorKind: workflow.KindService, ActorID: &l.service.ID, ActorName: l.service.Name,
 		Channel: workflow.ChannelLink,
 		Details: map[string]any{"view": view},
-	}, l.assignment.ID, time.Hour)
+	}, l.assignment.ID, s.Clock.Now(), time.Hour)
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/jobs"
 	"guichet/links"
 	"guichet/notify"
 	"guichet/views"
@@ -45,7 +46,7 @@ func (s *Server) serviceLinkResend(c *gin.Context) {
 	data := views.LinkProblemData{Title: "Nouveau lien envoyé",
 		Message: fmt.Sprintf("Un nouveau lien vient d'être envoyé à l'adresse du service, %s. Ouvrez-le depuis cette boîte aux lettres.", l.service.Email)}
 	if sent {
-		s.Worker.Kick()
+		s.Jobs.Wake(jobs.MailJob)
 	} else {
 		data.Title = "Nouveau lien déjà envoyé"
 		data.Message = fmt.Sprintf("Un nouveau lien a déjà été envoyé à l'adresse du service, %s, il y a moins de 15 minutes. Consultez cette boîte aux lettres.", l.service.Email)

@@ -83,7 +83,9 @@ func TestServiceLinkRefusals(t *testing.T) {
 			tok, err := links.New(oldKey, nil).Sign(links.Service, links.Claims{CommuneID: a.Commune.ID, DemandID: d.ID,
 				ServiceID: a.Voirie.ID, AssignmentID: *d.AssignmentID}, 30*24*time.Hour)
 			fixture.Must(t, err)
-			a.Server.Links = links.NewRotating(links.Key{Secret: fixture.TestKey}, links.Key{Secret: oldKey, NotAfter: time.Now().Add(-time.Minute)})
+			rotated := links.NewRotating(links.Key{Secret: fixture.TestKey}, links.Key{Secret: oldKey, NotAfter: a.Clock.Now().Add(-time.Minute)})
+			rotated.Clock = a.Clock.Clock()
+			a.Server.Links = rotated
 			t.Cleanup(func() { a.Server.Links = a.Links })
 			return d, "/c/" + a.Commune.Slug + "/service/" + tok, nil
 		}, http.StatusForbidden, "Lien invalide"},
@@ -157,8 +159,10 @@ func TestServiceLinkRefusals(t *testing.T) {
 func TestRetiredKeyWorksDuringItsRotationPeriod(t *testing.T) {
 	a := newApp(t)
 	d, _ := transferred(t, a)
-	a.Server.Links = links.NewRotating(links.Key{Secret: []byte("a-brand-new-key-a-brand-new-key-")},
-		links.Key{Secret: fixture.TestKey, NotAfter: time.Now().Add(24 * time.Hour)})
+	rotated := links.NewRotating(links.Key{Secret: []byte("a-brand-new-key-a-brand-new-key-")},
+		links.Key{Secret: fixture.TestKey, NotAfter: a.Clock.Now().Add(24 * time.Hour)})
+	rotated.Clock = a.Clock.Clock()
+	a.Server.Links = rotated
 	tok, err := a.Links.Sign(links.Service, links.Claims{CommuneID: a.Commune.ID, DemandID: d.ID,
 		ServiceID: a.Voirie.ID, AssignmentID: *d.AssignmentID}, time.Hour)
 	fixture.Must(t, err)

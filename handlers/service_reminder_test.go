@@ -9,7 +9,6 @@ import (
 
 	"guichet/fixture"
 	"guichet/models"
-	"guichet/notify"
 	"guichet/workflow"
 )
 
@@ -20,27 +19,21 @@ func TestServiceReminder(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
 	d, _ := transferred(t, a)
-	recent := a.DemandAt(t, fixture.AtTransferred)
 	decided := a.DemandAt(t, fixture.AtTransferred)
 	a.Apply(t, decided, workflow.Accept, a.ServiceOn(decided, a.Voirie), workflow.Input{})
-	waitSince := func(d *models.Demand, days int) {
-		_, err := a.DB.NewUpdate().Model((*models.Demand)(nil)).Set("updated_at = ?", time.Now().Add(-time.Duration(days)*24*time.Hour)).
-			Where("id = ?", d.ID).Exec(ctx)
-		fixture.Must(t, err)
-	}
-	waitSince(d, 8)
-	waitSince(decided, 30)
+	a.Clock.Advance(8 * 24 * time.Hour)
+	recent := a.DemandAt(t, fixture.AtTransferred)
 	a.sendMail()
 	before := len(a.SMTP.Messages())
 
-	r := &notify.Reminders{DB: a.DB, Notifier: a.Notifier, After: time.Duration(a.Config.ReminderDays) * 24 * time.Hour}
-	now := time.Now()
+	now := a.Clock.Now()
 	run := func(at time.Time, want int) {
 		t.Helper()
-		n, err := r.RunOnce(ctx, at)
-		fixture.Must(t, err)
-		if n != want {
-			t.Fatalf("run at +%s: %d reminders, want %d", at.Sub(now).Round(time.Hour), n, want)
+		a.Clock.Set(at)
+		ran, ok := a.App.Jobs.RunDue(ctx)["service reminders sent"]
+		fixture.Must(t, ran.Err)
+		if !ok || ran.N != want {
+			t.Fatalf("run at +%s: %d reminders (ran: %v), want %d", at.Sub(now).Round(time.Hour), ran.N, ok, want)
 		}
 	}
 	run(now, 1)

@@ -69,7 +69,7 @@ func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.Servic
 	data := views.ServiceDemandData{
 		Path: l.path(), Reference: d.Reference, ProcedureTitle: l.procedure.Title, State: d.State,
 		ServiceName: l.service.Name, CitizenName: d.CitizenName, CitizenEmail: d.CitizenEmail,
-		SubmittedAt: d.SubmittedAt, AssignedAt: a.CreatedAt, WaitingDays: int(time.Since(d.UpdatedAt) / (24 * time.Hour)),
+		SubmittedAt: d.SubmittedAt, AssignedAt: a.CreatedAt, WaitingDays: int(s.Clock.Now().Sub(d.UpdatedAt) / (24 * time.Hour)),
 		LinkExpires: l.claims.ExpiresAt(), Version: d.Version,
 		Fields: demandFields(l.procedure, d), Files: demandFiles(l.procedure, atts, l.path()),
 	}

@@ -26,8 +26,9 @@ func exportWorld(t *testing.T) (*app, *models.Demand, *models.Demand) {
 	received := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC) // 10:30 in Paris
 	helene := a.at(a.DemandAt(t, fixture.AtSubmitted), received, "Hélène Lévêque",
 		map[string]any{"nom": "Hélène Lévêque", "description": "=HYPERLINK(\"http://mal.example\")"})
-	decided := a.DemandAt(t, fixture.AtAccepted)
-	a.exec("UPDATE demands SET submitted_at = decided_at - interval '36 hours' WHERE id = ?", decided.ID)
+	decided := a.DemandAt(t, fixture.AtSubmitted)
+	a.Clock.Advance(36 * time.Hour)
+	decided = a.Apply(t, decided, workflow.Accept, workflow.AgentActor(a.Accueil), workflow.Input{})
 	a.DemandAt(t, fixture.AtDraft)
 	fixture.NewWorld(t, a.DB).DemandAt(t, fixture.AtSubmitted) // another commune's
 	return a, helene, decided
@@ -129,11 +130,11 @@ func TestIndicators(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
 	// Voirie: one decided two days after its transfer, one held for three days, one sent back.
+	a.DemandAt(t, fixture.AtTransferred) // held
+	a.Clock.Advance(22 * time.Hour)
 	decided := a.DemandAt(t, fixture.AtTransferred)
-	a.exec("UPDATE assignments SET created_at = now() - interval '2 days 3 hours' WHERE id = ?", *decided.AssignmentID)
+	a.Clock.Advance(2*24*time.Hour + 3*time.Hour)
 	a.Apply(t, decided, workflow.Accept, a.ServiceOn(decided, a.Voirie), workflow.Input{})
-	held := a.DemandAt(t, fixture.AtTransferred)
-	a.exec("UPDATE assignments SET created_at = now() - interval '3 days 1 hour' WHERE id = ?", *held.AssignmentID)
 	returned := a.DemandAt(t, fixture.AtReturned)
 	a.Apply(t, returned, workflow.Transfer, workflow.AgentActor(a.Accueil), workflow.Input{ServiceID: a.Urbanisme.ID})
 	a.DemandAt(t, fixture.AtSubmitted)

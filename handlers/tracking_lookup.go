@@ -31,7 +31,7 @@ func (s *Server) trackingLookup(c *gin.Context) {
 		s.showHome(c, http.StatusUnprocessableEntity, typed, views.FormErrors{"code": "Indiquez le code de suivi ou la référence de votre demande."})
 		return
 	}
-	over, err := models.CountEvent(c, s.DB, models.RateLimit{Key: "suivi:ip:" + c.ClientIP(), Max: lookupsPerClient, Per: time.Hour})
+	over, err := models.CountEvent(c, s.DB, s.Clock.Now(), models.RateLimit{Key: "suivi:ip:" + c.ClientIP(), Max: lookupsPerClient, Per: time.Hour})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -91,7 +91,7 @@ const maxFreshLinks = 3
 // were sent in the hour; it tells whether it sent one.
 func (s *Server) mailFreshLink(c *gin.Context, d *models.Demand) (bool, error) {
 	cm := commune(c)
-	sent, err := models.CountMailsSince(c, s.DB, cm.ID, d.ID, notify.FreshLinkSubject(d), time.Now().Add(-time.Hour))
+	sent, err := models.CountMailsSince(c, s.DB, cm.ID, d.ID, notify.FreshLinkSubject(d), s.Clock.Now().Add(-time.Hour))
 	if err != nil || sent >= maxFreshLinks {
 		return false, err
 	}

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"guichet/fixture"
 	"guichet/models"
@@ -104,6 +103,8 @@ func TestUploadRefusedByTheDatabaseLeavesNoFile(t *testing.T) {
 	d := new(models.Demand)
 	fixture.Must(t, a.DB.NewSelect().Model(d).Where("state = ? AND citizen_email = ?", workflow.Draft, "claude@exemple.fr").Scan(context.Background()))
 	before := a.storedFiles()
+	receiving := make(chan struct{}, 1)
+	a.App.Files.Receiving = func() { receiving <- struct{}{} }
 
 	for i, content := range [][]byte{pdfFile(200_000), shared} {
 		pr, pw := io.Pipe()
@@ -129,7 +130,10 @@ func TestUploadRefusedByTheDatabaseLeavesNoFile(t *testing.T) {
 		fixture.Must(t, err)
 		// The file is being received: the demand was checked editable.
 		// It is submitted now, before the file's end arrives.
-		waitFor(t, func() bool { return len(a.storedFiles()) > len(before) })
+		<-receiving
+		if n := len(a.storedFiles()); n != len(before)+1 {
+			t.Fatalf("%d files on disk while receiving, want the upload's beside the %d", n, len(before))
+		}
 		a.exec("UPDATE demands SET state = ? WHERE id = ?", workflow.Submitted, d.ID)
 		_, err = w.Write(content[len(content)/2:])
 		fixture.Must(t, err)
@@ -144,16 +148,6 @@ func TestUploadRefusedByTheDatabaseLeavesNoFile(t *testing.T) {
 		}
 		a.sameFiles(before, "citizen refused")
 		a.exec("UPDATE demands SET state = ? WHERE id = ?", workflow.Draft, d.ID)
-	}
-}
-
-// waitFor waits until cond holds, for a few seconds at most.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
 	}
 }
 

@@ -82,11 +82,11 @@ func Record(ctx context.Context, db bun.IDB, e *models.Event) error {
 
 // RecordOnce appends an entry unless one of its kind was recorded for the
 // assignment within every; it reports whether it did (see models.AddEventOnce).
-func RecordOnce(ctx context.Context, db bun.IDB, e *models.Event, assignmentID int64, every time.Duration) (bool, error) {
+func RecordOnce(ctx context.Context, db bun.IDB, e *models.Event, assignmentID int64, now time.Time, every time.Duration) (bool, error) {
 	if err := prepare(e); err != nil {
 		return false, err
 	}
-	return models.AddEventOnce(ctx, db, e, assignmentID, every)
+	return models.AddEventOnce(ctx, db, e, assignmentID, now, every)
 }
 
 // Queue adds an entry's insertion to a batch of writes (a transition's).

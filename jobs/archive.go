@@ -42,17 +42,3 @@ func (a *Archiver) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	}
 	return n, nil
 }
-
-// Every runs fn now and then every interval until ctx ends.
-func Every(ctx context.Context, interval time.Duration, fn func(context.Context)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		fn(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}

@@ -19,13 +19,11 @@ func TestArchiverArchivesOnlyOldDecisions(t *testing.T) {
 	old := w.DemandAt(t, fixture.AtAccepted)
 	oldRefused := w.DemandAt(t, fixture.AtRefused)
 	pending := w.DemandAt(t, fixture.AtSubmitted)
+	w.Clock.Advance(90*24*time.Hour + time.Minute)
 	recent := w.DemandAt(t, fixture.AtAccepted)
-	_, err := db.NewUpdate().Model((*models.Demand)(nil)).Set("decided_at = now() - interval '100 days'").
-		Where("id IN (?, ?)", old.ID, oldRefused.ID).Exec(ctx)
-	fixture.Must(t, err)
 
 	a := &jobs.Archiver{DB: db, Engine: w.Engine, After: 90 * 24 * time.Hour}
-	n, err := a.RunOnce(ctx, time.Now())
+	n, err := a.RunOnce(ctx, w.Clock.Now())
 	fixture.Must(t, err)
 	if n != 2 {
 		t.Fatalf("archived %d, want 2", n)

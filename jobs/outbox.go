@@ -1,8 +1,10 @@
-// Package jobs sends the e-mails of the transactional outbox: a mail is
-// written in the same transaction as the change that causes it, so none is
-// lost and none is sent for a change that rolled back; the worker sends it
-// after commit, retrying with backoff, and marks it failed (visibly) when it
-// finally cannot be delivered.
+// Package jobs is Guichet's deferred and periodic work, in one Scheduler
+// (scheduler.go): the mails of the transactional outbox, and the periodic
+// jobs (reminders, archiving, purges). A mail is written in the same
+// transaction as the change that causes it, so none is lost and none is
+// sent for a change that rolled back; the worker sends it after commit,
+// retrying with backoff, and marks it failed (visibly) when it finally
+// cannot be delivered.
 //
 // Why an outbox table and not River: River v0.25 (the newest whose
 // database/sql driver is served) needs two drivers and its own schema, and
@@ -21,6 +23,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/clock"
 	"guichet/mail"
 	"guichet/models"
 )
@@ -42,14 +45,14 @@ func NewMessageID(prefix, host string) string {
 	return fmt.Sprintf("%s.%s@%s", prefix, hex.EncodeToString(b), host)
 }
 
-// Worker sends due outbox mails.
+// Worker sends due outbox mails; the Scheduler runs it (MailJob).
 type Worker struct {
 	DB *bun.DB
 	// Sender delivers mail; nil keeps every mail in the database for the
 	// development mailbox (status captured) instead of sending it.
 	Sender mail.Sender
-	// Interval between two looks at the outbox when idle.
-	Interval time.Duration
+	// Clock decides what is due, leases and backoff, and dates sent mails.
+	Clock clock.Clock
 	// MaxAttempts before a mail is marked failed.
 	MaxAttempts int
 	// Backoff is the wait before attempt n+1 after n failures.
@@ -58,8 +61,6 @@ type Worker struct {
 	// Prepare, when set, runs before each look at the outbox: it turns
 	// work that requests only queued (password reset requests) into mails.
 	Prepare func(context.Context) error
-
-	kick chan struct{}
 }
 
 // lease is how long a claimed mail stays invisible to other workers while
@@ -76,9 +77,6 @@ func DefaultBackoff(n int) time.Duration {
 }
 
 func (w *Worker) init() {
-	if w.Interval == 0 {
-		w.Interval = time.Second
-	}
 	if w.MaxAttempts == 0 {
 		w.MaxAttempts = 8
 	}
@@ -87,36 +85,6 @@ func (w *Worker) init() {
 	}
 	if w.Log == nil {
 		w.Log = slog.Default()
-	}
-	if w.kick == nil {
-		w.kick = make(chan struct{}, 1)
-	}
-}
-
-// Kick wakes the worker now (after a commit that enqueued mail).
-func (w *Worker) Kick() {
-	w.init()
-	select {
-	case w.kick <- struct{}{}:
-	default:
-	}
-}
-
-// Run sends mail until ctx ends.
-func (w *Worker) Run(ctx context.Context) {
-	w.init()
-	t := time.NewTicker(w.Interval)
-	defer t.Stop()
-	for {
-		if _, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			w.Log.Error("outbox", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-w.kick:
-		}
 	}
 }
 
@@ -130,7 +98,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 			w.Log.Error("outbox: preparing queued mail", "err", err)
 		}
 	}
-	start := time.Now()
+	start := w.Clock.Now()
 	n := 0
 	for {
 		batch, err := w.claim(ctx, start, 20)
@@ -149,19 +117,19 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 func (w *Worker) claim(ctx context.Context, dueBy time.Time, limit int) ([]models.OutboxMail, error) {
 	var ms []models.OutboxMail
 	err := w.DB.NewRaw(`
-		UPDATE outbox_mails SET next_attempt_at = now() + ?::interval, attempts = attempts + 1
+		UPDATE outbox_mails SET next_attempt_at = ?, attempts = attempts + 1
 		WHERE id IN (
 			SELECT id FROM outbox_mails
 			WHERE status = 'pending' AND next_attempt_at <= ?
 			ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
-		RETURNING *`, fmt.Sprintf("%d seconds", int(lease.Seconds())), dueBy, limit).Scan(ctx, &ms)
+		RETURNING *`, w.Clock.Now().Add(lease), dueBy, limit).Scan(ctx, &ms)
 	return ms, err
 }
 
 func (w *Worker) deliver(ctx context.Context, m *models.OutboxMail) {
 	upd := w.DB.NewUpdate().Model(m).WherePK()
 	if w.Sender == nil {
-		m.Status, m.SentAt = models.MailCaptured, ptr(time.Now())
+		m.Status, m.SentAt = models.MailCaptured, ptr(w.Clock.Now())
 		w.save(ctx, upd.Column("status", "sent_at"))
 		return
 	}
@@ -169,7 +137,7 @@ func (w *Worker) deliver(ctx context.Context, m *models.OutboxMail) {
 	// before the mark makes it go again once its lease ends, with the same
 	// Message-ID, the row's (delivery is at least once).
 	accepted := func() {
-		m.Status, m.SentAt, m.LastError = models.MailSent, ptr(time.Now()), ""
+		m.Status, m.SentAt, m.LastError = models.MailSent, ptr(w.Clock.Now()), ""
 		w.save(ctx, upd.Column("status", "sent_at", "last_error"))
 	}
 	err := w.Sender.Send(ctx, mail.Message{
@@ -184,7 +152,7 @@ func (w *Worker) deliver(ctx context.Context, m *models.OutboxMail) {
 		w.Log.Error("mail failed for good", "id", m.ID, "to", m.Recipient, "err", err)
 	default:
 		m.LastError = err.Error()
-		m.NextAttemptAt = time.Now().Add(w.Backoff(m.Attempts))
+		m.NextAttemptAt = w.Clock.Now().Add(w.Backoff(m.Attempts))
 		w.Log.Warn("mail will be retried", "id", m.ID, "attempt", m.Attempts, "err", err)
 	}
 	w.save(ctx, upd.Column("status", "last_error", "next_attempt_at"))

@@ -24,12 +24,17 @@ import (
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-func newWorker(t *testing.T, db *bun.DB, srv *mailtest.Server) *jobs.Worker {
+// backoff is the test workers' wait before a retry.
+const backoff = time.Minute
+
+// newWorker is a worker on w's clock sending to srv, giving up after three
+// attempts.
+func newWorker(t *testing.T, w *fixture.World, srv *mailtest.Server) *jobs.Worker {
 	sc, err := mail.ParseSMTPURL(srv.URL())
 	fixture.Must(t, err)
-	return &jobs.Worker{DB: db, Sender: mail.NewSMTPSender(sc, "Mairie <guichet@mairie.test>"),
+	return &jobs.Worker{DB: w.DB, Sender: mail.NewSMTPSender(sc, "Mairie <guichet@mairie.test>"), Clock: w.Clock.Clock(),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxAttempts: 3,
-		Backoff: func(int) time.Duration { return time.Millisecond }}
+		Backoff: func(int) time.Duration { return backoff }}
 }
 
 func outbox(t *testing.T, db *bun.DB, demandID int64) []models.OutboxMail {
@@ -49,7 +54,7 @@ func TestMailArrivesAfterCommit(t *testing.T) {
 	if got := srv.Messages(); len(got) != 0 {
 		t.Fatalf("mail sent before the worker ran: %v", got)
 	}
-	n, err := newWorker(t, db, srv).RunOnce(context.Background())
+	n, err := newWorker(t, w, srv).RunOnce(context.Background())
 	fixture.Must(t, err)
 	msgs := srv.WaitFor(t, 1, 5*time.Second)
 	m := msgs[0]
@@ -111,7 +116,7 @@ func TestNoMailForRolledBackTransition(t *testing.T) {
 	if cur.State != workflow.Submitted || cur.Version != d.Version {
 		t.Fatalf("demand changed to %s v%d", cur.State, cur.Version)
 	}
-	_, err = newWorker(t, db, srv).RunOnce(context.Background())
+	_, err = newWorker(t, w, srv).RunOnce(context.Background())
 	fixture.Must(t, err)
 	for _, m := range srv.Messages() {
 		if strings.Contains(m.Subject, "acceptée") {
@@ -124,7 +129,7 @@ func TestMailArrivesAfterServerWasDown(t *testing.T) {
 	db := testdb.New(t)
 	w := fixture.NewWorld(t, db)
 	srv := mailtest.Start(t)
-	worker := newWorker(t, db, srv)
+	worker := newWorker(t, w, srv)
 	ctx := context.Background()
 	srv.SetDown(true)
 	d := w.DemandAt(t, fixture.AtSubmitted)
@@ -135,12 +140,13 @@ func TestMailArrivesAfterServerWasDown(t *testing.T) {
 		t.Fatalf("after a refusal: %+v, want pending, 1 attempt, the 421 kept", ob)
 	}
 	srv.SetDown(false)
-	deadline := time.Now().Add(5 * time.Second)
-	for len(srv.Messages()) == 0 && time.Now().Before(deadline) {
-		_, err = worker.RunOnce(ctx)
-		fixture.Must(t, err)
-		time.Sleep(5 * time.Millisecond)
+	w.Clock.Advance(backoff - time.Second)
+	if n, err := worker.RunOnce(ctx); err != nil || n != 0 {
+		t.Fatalf("retried %d mail(s) before its backoff ended (%v)", n, err)
 	}
+	w.Clock.Advance(time.Second)
+	_, err = worker.RunOnce(ctx)
+	fixture.Must(t, err)
 	if got := srv.Messages(); len(got) != 1 || got[0].To[0] != d.CitizenEmail {
 		t.Fatalf("after the server came back: %d messages", len(got))
 	}
@@ -153,7 +159,7 @@ func TestFailedMailIsVisible(t *testing.T) {
 	db := testdb.New(t)
 	w := fixture.NewWorld(t, db)
 	srv := mailtest.Start(t)
-	worker := newWorker(t, db, srv)
+	worker := newWorker(t, w, srv)
 	ctx := context.Background()
 
 	// A permanent refusal (550) stops at once.
@@ -172,7 +178,7 @@ func TestFailedMailIsVisible(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		_, err = worker.RunOnce(ctx)
 		fixture.Must(t, err)
-		time.Sleep(3 * time.Millisecond)
+		w.Clock.Advance(backoff)
 	}
 	if ob := outbox(t, db, d2.ID)[0]; ob.Status != models.MailFailed || ob.Attempts != 3 {
 		t.Fatalf("after repeated refusals: %+v, want failed after 3 attempts", ob)
@@ -183,7 +189,7 @@ func TestCaptureKeepsMailForTheDevMailbox(t *testing.T) {
 	db := testdb.New(t)
 	w := fixture.NewWorld(t, db)
 	d := w.DemandAt(t, fixture.AtSubmitted)
-	worker := &jobs.Worker{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	worker := &jobs.Worker{DB: db, Clock: w.Clock.Clock(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	_, err := worker.RunOnce(context.Background())
 	fixture.Must(t, err)
 	if ob := outbox(t, db, d.ID)[0]; ob.Status != models.MailCaptured {
@@ -220,7 +226,7 @@ func TestMailMarkedSentOnAcceptance(t *testing.T) {
 		}
 		atQuit <- status
 	})
-	_, err := newWorker(t, db, srv).RunOnce(context.Background())
+	_, err := newWorker(t, w, srv).RunOnce(context.Background())
 	fixture.Must(t, err)
 	if status := <-atQuit; status != models.MailSent {
 		t.Fatalf("outbox row %q when the session ended, want %q: a crash then would send the mail twice", status, models.MailSent)
@@ -243,7 +249,7 @@ func TestMailResentWithItsMessageID(t *testing.T) {
 	dying, err := models.Open(testdb.DSN(t, db))
 	fixture.Must(t, err)
 	srv.Before("DATA", func() { dying.Close() })
-	first := newWorker(t, db, srv)
+	first := newWorker(t, w, srv)
 	first.DB = dying
 	first.RunOnce(context.Background()) // fails once its database is closed
 	ob := outbox(t, db, d.ID)[0]
@@ -253,10 +259,13 @@ func TestMailResentWithItsMessageID(t *testing.T) {
 	}
 
 	srv.Reset()
-	// The lease ends.
-	_, err = db.NewUpdate().Model(&ob).Set("next_attempt_at = now()").WherePK().Exec(context.Background())
-	fixture.Must(t, err)
-	_, err = newWorker(t, db, srv).RunOnce(context.Background())
+	// Within its two-minute lease, the mail is left alone; then it goes again.
+	w.Clock.Advance(2*time.Minute - time.Second)
+	if n, err := newWorker(t, w, srv).RunOnce(context.Background()); err != nil || n != 0 {
+		t.Fatalf("sent %d mail(s) within the lease (%v)", n, err)
+	}
+	w.Clock.Advance(time.Second)
+	_, err = newWorker(t, w, srv).RunOnce(context.Background())
 	fixture.Must(t, err)
 	resent := srv.Messages()
 	if len(resent) != 1 || resent[0].Header("Message-ID") != sent[0].Header("Message-ID") {

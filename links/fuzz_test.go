@@ -16,7 +16,7 @@ var (
 // and one retired key still in its rotation period.
 func fuzzSigner() *links.Signer {
 	s := links.NewRotating(links.Key{Secret: newKey}, links.Key{Secret: oldKey, NotAfter: fuzzNow.Add(time.Hour)})
-	s.Now = func() time.Time { return fuzzNow }
+	s.Clock = func() time.Time { return fuzzNow }
 	return s
 }
 

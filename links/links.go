@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gorilla/securecookie"
+
+	"guichet/clock"
 )
 
 // Purposes. A token made for one purpose never verifies for another.
@@ -64,7 +66,8 @@ type codec struct {
 // Signer makes and checks tokens.
 type Signer struct {
 	codecs []codec
-	Now    func() time.Time
+	// Clock decides expiry and key retirement (nil: the system's).
+	Clock clock.Clock
 }
 
 // New makes a signer from hash-key/block-key pairs (block keys may be nil).
@@ -84,7 +87,7 @@ func New(keyPairs ...[]byte) *Signer {
 // NewRotating makes a signer from keys: the first signs, the others verify
 // until their NotAfter.
 func NewRotating(keys ...Key) *Signer {
-	s := &Signer{Now: time.Now}
+	s := &Signer{}
 	for _, k := range keys {
 		sc := securecookie.New(k.Secret, k.Block)
 		sc.MaxAge(0) // our own expiry is in the payload
@@ -100,7 +103,7 @@ func (s *Signer) Sign(purpose string, c Claims, ttl time.Duration) (string, erro
 	if len(s.codecs) == 0 {
 		return "", errors.New("links: no key")
 	}
-	c.Expires = s.Now().Add(ttl).Unix()
+	c.Expires = s.Clock.Now().Add(ttl).Unix()
 	tok, err := s.codecs[0].sc.Encode(purpose, c)
 	if err != nil {
 		return "", fmt.Errorf("sign %s link: %w", purpose, err)
@@ -117,7 +120,7 @@ func (s *Signer) Verify(purpose, token string) (Claims, error) {
 	if b, err := base64.URLEncoding.DecodeString(token); token == "" || err != nil || base64.URLEncoding.EncodeToString(b) != token {
 		return Claims{}, ErrInvalid
 	}
-	now := s.Now()
+	now := s.Clock.Now()
 	for _, k := range s.codecs {
 		if !k.notAfter.IsZero() && !now.Before(k.notAfter) {
 			continue // retired and past its rotation period

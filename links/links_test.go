@@ -15,7 +15,7 @@ var (
 
 func TestVerify(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	at := func(s *links.Signer, t time.Time) *links.Signer { s.Now = func() time.Time { return t }; return s }
+	at := func(s *links.Signer, t time.Time) *links.Signer { s.Clock = func() time.Time { return t }; return s }
 	claims := links.Claims{CommuneID: 1, DemandID: 2, ServiceID: 3, AssignmentID: 4, Epoch: 5}
 	tok, err := at(links.New(oldKey, nil), now).Sign(links.Service, claims, 30*24*time.Hour)
 	if err != nil {

@@ -30,7 +30,8 @@ const sweepBatch = 100
 // one statement and stays locked until the transaction ends, so that two
 // requests racing for a key's last event cannot both have it; keys are
 // locked in one order, so that two requests never wait for each other.
-func CountEvent(ctx context.Context, db *bun.DB, limits ...RateLimit) (*RateLimit, error) {
+// Windows are judged at now.
+func CountEvent(ctx context.Context, db *bun.DB, now time.Time, limits ...RateLimit) (*RateLimit, error) {
 	ordered := slices.Clone(limits)
 	slices.SortFunc(ordered, func(a, b RateLimit) int { return strings.Compare(a.Key, b.Key) })
 	var over *RateLimit
@@ -38,11 +39,11 @@ func CountEvent(ctx context.Context, db *bun.DB, limits ...RateLimit) (*RateLimi
 		for i, l := range ordered {
 			var hits int
 			err := tx.NewRaw(`
-INSERT INTO rate_limits AS r (key, hits, expires_at) VALUES (?, 1, now() + ? * interval '1 second')
+INSERT INTO rate_limits AS r (key, hits, expires_at) VALUES (?0, 1, ?1)
 ON CONFLICT (key) DO UPDATE SET
-    hits = CASE WHEN r.expires_at <= now() THEN 1 ELSE r.hits + 1 END,
-    expires_at = CASE WHEN r.expires_at <= now() THEN excluded.expires_at ELSE r.expires_at END
-RETURNING hits`, l.Key, l.Per.Seconds()).Scan(ctx, &hits)
+    hits = CASE WHEN r.expires_at <= ?2 THEN 1 ELSE r.hits + 1 END,
+    expires_at = CASE WHEN r.expires_at <= ?2 THEN excluded.expires_at ELSE r.expires_at END
+RETURNING hits`, l.Key, now.Add(l.Per), now).Scan(ctx, &hits)
 			if err != nil {
 				return err
 			}
@@ -63,6 +64,6 @@ RETURNING hits`, l.Key, l.Per.Seconds()).Scan(ctx, &hits)
 	// under way is left for the next event.
 	_, err = db.NewRaw(`
 DELETE FROM rate_limits WHERE key IN (
-    SELECT key FROM rate_limits WHERE expires_at <= now() ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)`, sweepBatch).Exec(ctx)
+    SELECT key FROM rate_limits WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)`, now, sweepBatch).Exec(ctx)
 	return nil, err
 }

@@ -35,9 +35,10 @@ func RevokeServiceLinks(ctx context.Context, db bun.IDB, communeID, serviceID in
 }
 
 // AddEventOnce appends ev unless an event of the same kind about the same
-// assignment was recorded less than within ago; it reports whether it did.
+// assignment was recorded less than within before now (ev.At); it reports
+// whether it did.
 // It keeps audit entries (a link opened…) from flooding the history.
-func AddEventOnce(ctx context.Context, db bun.IDB, ev *Event, assignmentID int64, within time.Duration) (bool, error) {
+func AddEventOnce(ctx context.Context, db bun.IDB, ev *Event, assignmentID int64, now time.Time, within time.Duration) (bool, error) {
 	if ev.Details == nil {
 		ev.Details = map[string]any{}
 	}
@@ -48,20 +49,20 @@ func AddEventOnce(ctx context.Context, db bun.IDB, ev *Event, assignmentID int64
 	}
 	var ids []int64
 	err = db.NewRaw(`
-		INSERT INTO demand_events (commune_id, demand_id, kind, actor_kind, actor_id, actor_name, channel, from_state, to_state, message, visibility, details)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb
+		INSERT INTO demand_events (commune_id, demand_id, at, kind, actor_kind, actor_id, actor_name, channel, from_state, to_state, message, visibility, details)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb
 		WHERE NOT EXISTS (
 			SELECT 1 FROM demand_events
-			WHERE demand_id = ? AND kind = ? AND details->>'assignment_id' = ? AND at > now() - ?::interval)
+			WHERE demand_id = ? AND kind = ? AND details->>'assignment_id' = ? AND at > ?)
 		RETURNING id`,
-		ev.CommuneID, ev.DemandID, ev.Kind, ev.ActorKind, ev.ActorID, ev.ActorName, ev.Channel, ev.FromState, ev.ToState, ev.Message, ev.Visibility, string(details),
-		ev.DemandID, ev.Kind, fmt.Sprint(assignmentID), fmt.Sprintf("%d seconds", int64(within.Seconds())),
+		ev.CommuneID, ev.DemandID, now, ev.Kind, ev.ActorKind, ev.ActorID, ev.ActorName, ev.Channel, ev.FromState, ev.ToState, ev.Message, ev.Visibility, string(details),
+		ev.DemandID, ev.Kind, fmt.Sprint(assignmentID), now.Add(-within),
 	).Scan(ctx, &ids)
 	if err != nil {
 		return false, err
 	}
 	if len(ids) == 1 {
-		ev.ID = ids[0]
+		ev.ID, ev.At = ids[0], now
 	}
 	return len(ids) == 1, nil
 }

@@ -23,19 +23,20 @@ type Session struct {
 	UserAgent  string `bun:",notnull"`
 }
 
-// CreateSession stores a new session.
+// CreateSession stores a new session; its CreatedAt and LastSeenAt are the
+// caller's clock's now.
 func CreateSession(ctx context.Context, db bun.IDB, s *Session) error {
 	_, err := db.NewInsert().Model(s).Returning("id, created_at, last_seen_at").Exec(ctx)
 	return err
 }
 
-// ActiveSession finds a live session of an active agent: not revoked, not
-// expired, seen within idle. It returns the agent too.
-func ActiveSession(ctx context.Context, db bun.IDB, tokenHash []byte, idle time.Duration) (*Session, *Agent, error) {
+// ActiveSession finds a live session of an active agent at now: not
+// revoked, not expired, seen within idle. It returns the agent too.
+func ActiveSession(ctx context.Context, db bun.IDB, tokenHash []byte, now time.Time, idle time.Duration) (*Session, *Agent, error) {
 	s := new(Session)
 	err := db.NewSelect().Model(s).
-		Where("token_hash = ? AND revoked_at IS NULL AND expires_at > now()", tokenHash).
-		Where("last_seen_at > now() - ? * interval '1 second'", int64(idle.Seconds())).
+		Where("token_hash = ? AND revoked_at IS NULL AND expires_at > ?", tokenHash, now).
+		Where("last_seen_at > ?", now.Add(-idle)).
 		Scan(ctx)
 	if err != nil {
 		return nil, nil, notFound(err)
@@ -50,9 +51,9 @@ func ActiveSession(ctx context.Context, db bun.IDB, tokenHash []byte, idle time.
 	return s, a, nil
 }
 
-// TouchSession records that the session was used now.
-func TouchSession(ctx context.Context, db bun.IDB, id int64) error {
-	_, err := db.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = now()").Where("id = ?", id).Exec(ctx)
+// TouchSession records that the session was used at now.
+func TouchSession(ctx context.Context, db bun.IDB, id int64, now time.Time) error {
+	_, err := db.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", id).Exec(ctx)
 	return err
 }
 
@@ -76,12 +77,11 @@ type ThrottleState struct {
 	LockedUntil *time.Time
 }
 
-// LockedUntil returns the latest lock among keys that is still running,
-// judged by the database's clock, or nil.
-func LockedUntil(ctx context.Context, db bun.IDB, keys []string) (*time.Time, error) {
+// LockedUntil returns the latest lock among keys still running at now, or nil.
+func LockedUntil(ctx context.Context, db bun.IDB, keys []string, now time.Time) (*time.Time, error) {
 	var until []time.Time
 	err := db.NewSelect().Table("login_throttles").Column("locked_until").
-		Where("key IN (?) AND locked_until > now()", bun.In(keys)).
+		Where("key IN (?) AND locked_until > ?", bun.In(keys), now).
 		OrderExpr("locked_until DESC").Limit(1).Scan(ctx, &until)
 	if err != nil || len(until) == 0 {
 		return nil, err
@@ -97,24 +97,24 @@ type ThrottlePolicy struct {
 	Forget time.Duration // failures older than this are forgotten
 }
 
-// RecordFailure counts one failed sign-in on key (the count restarts after
-// the policy's quiet period) and, from the policy's limit on, locks the key
-// for base·2^(failures-limit), capped.
-func RecordFailure(ctx context.Context, db bun.IDB, key string, p ThrottlePolicy) (ThrottleState, error) {
+// RecordFailure counts one failed sign-in on key at now (the count restarts
+// after the policy's quiet period) and, from the policy's limit on, locks
+// the key for base·2^(failures-limit), capped.
+func RecordFailure(ctx context.Context, db bun.IDB, key string, p ThrottlePolicy, now time.Time) (ThrottleState, error) {
 	var st ThrottleState
 	err := db.NewRaw(`
-INSERT INTO login_throttles AS t (key, failures, last_failure_at) VALUES (?, 1, now())
+INSERT INTO login_throttles AS t (key, failures, last_failure_at) VALUES (?0, 1, ?1)
 ON CONFLICT (key) DO UPDATE SET
-    failures = CASE WHEN t.last_failure_at < now() - ? * interval '1 second' THEN 1 ELSE t.failures + 1 END,
-    last_failure_at = now()
-RETURNING failures, locked_until`, key, int64(p.Forget.Seconds())).Scan(ctx, &st.Failures, &st.LockedUntil)
+    failures = CASE WHEN t.last_failure_at < ?2 THEN 1 ELSE t.failures + 1 END,
+    last_failure_at = ?1
+RETURNING failures, locked_until`, key, now, now.Add(-p.Forget)).Scan(ctx, &st.Failures, &st.LockedUntil)
 	if err != nil || st.Failures < p.Limit {
 		return st, err
 	}
 	lock := p.Base << min(st.Failures-p.Limit, 20)
 	lock = min(lock, p.Max)
-	err = db.NewRaw("UPDATE login_throttles SET locked_until = now() + ? * interval '1 second' WHERE key = ? RETURNING locked_until",
-		int64(lock.Seconds()), key).Scan(ctx, &st.LockedUntil)
+	err = db.NewRaw("UPDATE login_throttles SET locked_until = ? WHERE key = ? RETURNING locked_until",
+		now.Add(lock), key).Scan(ctx, &st.LockedUntil)
 	return st, err
 }
 
@@ -135,7 +135,8 @@ type PasswordReset struct {
 	UsedAt    *time.Time
 }
 
-// CreatePasswordReset records a reset link's nonce.
+// CreatePasswordReset records a reset link's nonce; its CreatedAt is the
+// caller's clock's now.
 func CreatePasswordReset(ctx context.Context, db bun.IDB, r *PasswordReset) error {
 	_, err := db.NewInsert().Model(r).Returning("created_at").Exec(ctx)
 	return err

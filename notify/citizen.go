@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -52,5 +51,5 @@ func (n *Notifier) FreshLink(ctx context.Context, db bun.IDB, c *models.Commune,
 }
 
 func (n *Notifier) linkNote() string {
-	return fmt.Sprintf("Ce lien est personnel : ne le transférez pas. Il est valable jusqu'au %s ; ensuite, vous pourrez en recevoir un nouveau à cette adresse depuis le site de la mairie avec votre code de suivi.", formatDay(time.Now().Add(n.FollowLinkTTL)))
+	return fmt.Sprintf("Ce lien est personnel : ne le transférez pas. Il est valable jusqu'au %s ; ensuite, vous pourrez en recevoir un nouveau à cette adresse depuis le site de la mairie avec votre code de suivi.", formatDay(n.Clock.Now().Add(n.FollowLinkTTL)))
 }

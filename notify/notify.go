@@ -13,6 +13,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/clock"
 	"guichet/forms"
 	"guichet/jobs"
 	"guichet/links"
@@ -31,6 +32,9 @@ type Notifier struct {
 	FollowLinkTTL  time.Duration
 	ServiceLinkTTL time.Duration
 	BoardLinkTTL   time.Duration
+	// Clock dates the mails and the links' expiry shown in them; the
+	// application gives the signer the same one.
+	Clock clock.Clock
 }
 
 // Host is the host part used in Message-IDs.
@@ -71,6 +75,8 @@ func (n *Notifier) compose(c *models.Commune, d *models.Demand, to string, m Mai
 	}
 	ob := &models.OutboxMail{CommuneID: &c.ID, Recipient: to, Subject: m.Subject, BodyText: text, BodyHTML: html,
 		MessageID: jobs.NewMessageID("mail", n.Host()), Status: models.MailPending}
+	ob.CreatedAt = n.Clock.Now()
+	ob.NextAttemptAt = ob.CreatedAt
 	if d != nil {
 		ob.DemandID = &d.ID
 		ob.ThreadID = n.ThreadID(d)

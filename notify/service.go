@@ -21,7 +21,7 @@ import (
 func (n *Notifier) ServiceToken(c *models.Commune, s *models.Service, a *models.Assignment) (string, time.Time, error) {
 	cl := links.Claims{CommuneID: c.ID, DemandID: a.DemandID, ServiceID: s.ID, AssignmentID: a.ID, Epoch: s.LinkEpoch}
 	tok, err := n.Links.Sign(links.Service, cl, n.ServiceLinkTTL)
-	return tok, n.Links.Now().Add(n.ServiceLinkTTL), err
+	return tok, n.Clock.Now().Add(n.ServiceLinkTTL), err
 }
 
 // ServicePath is the path of a service's page for a token.
@@ -45,7 +45,7 @@ func (n *Notifier) BoardURL(c *models.Commune, s *models.Service) (string, time.
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	return fmt.Sprintf("%s/c/%s/service/tableau/%s", n.BaseURL, c.Slug, tok), n.Links.Now().Add(n.BoardLinkTTL), nil
+	return fmt.Sprintf("%s/c/%s/service/tableau/%s", n.BaseURL, c.Slug, tok), n.Clock.Now().Add(n.BoardLinkTTL), nil
 }
 
 // ServiceMail is a mail to a service about one demand: why it gets it
@@ -131,7 +131,7 @@ func (n *Notifier) ResendServiceLink(ctx context.Context, db *bun.DB, m ServiceM
 			CommuneID: m.Demand.CommuneID, DemandID: m.Demand.ID, Kind: models.KindLinkResent,
 			ActorKind: workflow.KindService, ActorID: &s.ID, ActorName: s.Name, Channel: workflow.ChannelLink,
 			Message: "Nouveau lien demandé depuis un lien expiré ou révoqué, envoyé à " + s.Email + ".",
-		}, a.ID, resendEvery)
+		}, a.ID, n.Clock.Now(), resendEvery)
 		if err != nil || !sent {
 			return err
 		}

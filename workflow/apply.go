@@ -14,6 +14,7 @@ import (
 
 	"guichet/apperr"
 	"guichet/history"
+	"guichet/clock"
 	"guichet/models"
 )
 
@@ -61,7 +62,7 @@ type Notifier interface {
 type Engine struct {
 	DB       *bun.DB
 	Notifier Notifier
-	Now      func() time.Time
+	Clock    clock.Clock // the time written in history and on the demand
 }
 
 // Apply fires ev on a demand of the actor's commune, in one transaction:
@@ -81,12 +82,7 @@ func (e *Engine) Apply(ctx context.Context, demandID int64, ev Event, actor Acto
 	return out, nil
 }
 
-func (e *Engine) now() time.Time {
-	if e.Now != nil {
-		return e.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (e *Engine) now() time.Time { return e.Clock.Now().UTC() }
 
 func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event, actor Actor, in Input) (*models.Demand, error) {
 	var target int64

@@ -11,8 +11,10 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"guichet/app"
 	"guichet/auth"
 	"guichet/bench"
+	"guichet/clock"
 )
 
 const benchUsage = `usage : guichet bench seed -demands N -communes C
@@ -82,11 +84,11 @@ func benchCmd(ctx context.Context, args []string) error {
 			setGarbageCollection(e.cfg.PasswordParams())
 			e.cfg.Env = "development"
 			e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
-			srv, err := newServer(e)
+			a, err := app.New(e.cfg, e.db, e.log, clock.System)
 			if err != nil {
 				return err
 			}
-			o.DSN, o.Handler, o.Engine, o.Notifier = e.dsn, srv.Handler(), srv.Engine, srv.Notifier
+			o.DSN, o.Handler, o.Engine, o.Notifier = e.dsn, a.Server.Handler(), a.Engine, a.Notifier
 			return bench.Run(ctx, e.db, o)
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"guichet/fixture"
 	"guichet/models"
@@ -96,4 +97,26 @@ func TestAgentAddWhileServing(t *testing.T) {
 		}
 		return nil
 	}))
+}
+
+// TestServiceBoardLinkCommand: `guichet service board-link` queues the
+// service's board mail through the application's notifier, with the
+// configured board link lifetime.
+func TestServiceBoardLinkCommand(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	t.Setenv("DATABASE_URL", testdb.DSN(t, db))
+	t.Setenv("DATA_DIR", t.TempDir())
+	t.Setenv("GUICHET_ENV", "development")
+	t.Setenv("BOARD_LINK_TTL", "48h")
+	ctx := context.Background()
+	fixture.Must(t, serviceCmd(ctx, []string{"board-link", "-commune", w.Commune.Slug, "-service", w.Voirie.Name}))
+	var m models.OutboxMail
+	fixture.Must(t, db.NewSelect().Model(&m).Where("recipient = ?", w.Voirie.Email).Scan(ctx))
+	paris, err := time.LoadLocation("Europe/Paris")
+	fixture.Must(t, err)
+	until := "valable jusqu'au " + m.CreatedAt.Add(48*time.Hour).In(paris).Format("02/01/2006")
+	if !strings.Contains(m.BodyText, "/service/tableau/") || !strings.Contains(m.BodyText, until) {
+		t.Fatalf("board mail lacks its link or %q:\n%s", until, m.BodyText)
+	}
 }

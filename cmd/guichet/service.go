@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 
-	"guichet/links"
+	"guichet/app"
+	"guichet/clock"
 	"guichet/models"
-	"guichet/notify"
 )
 
 const serviceUsage = `usage :
@@ -47,12 +47,11 @@ func serviceCmd(ctx context.Context, args []string) error {
 			fmt.Printf("Tous les liens du service %s sont révoqués. Un lien révoqué vers une demande en cours permet d'en recevoir un nouveau à %s ; pour un nouveau tableau de bord : guichet service board-link -commune %s -service %q\n", s.Name, s.Email, c.Slug, s.Name)
 			return nil
 		}
-		keys, err := e.cfg.Keys()
+		a, err := app.New(e.cfg, e.db, e.log, clock.System)
 		if err != nil {
 			return err
 		}
-		n := &notify.Notifier{BaseURL: e.cfg.BaseURL, Links: links.NewRotating(keys...), BoardLinkTTL: e.cfg.BoardLinkTTL}
-		if err := n.MailBoard(ctx, e.db, c, s); err != nil {
+		if err := a.Notifier.MailBoard(ctx, e.db, c, s); err != nil {
 			return err
 		}
 		fmt.Printf("Le lien du tableau de bord sera envoyé à %s par le serveur (guichet serve).\n", s.Email)

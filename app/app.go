@@ -1,0 +1,95 @@
+// Package app builds Guichet once: the signer, the notifier, the mail
+// worker, the templates, the workflow engine, the file store, the HTTP
+// server and the scheduler of deferred and periodic work, all on one clock.
+// serve, every operator command, the tests (through fixture) and the bench
+// use New; nothing else wires these parts.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"guichet/auth"
+	"guichet/clock"
+	"guichet/config"
+	"guichet/files"
+	"guichet/handlers"
+	"guichet/jobs"
+	"guichet/links"
+	"guichet/mail"
+	"guichet/notify"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// App is the application's parts, wired.
+type App struct {
+	Config   *config.Config
+	DB       *bun.DB
+	Log      *slog.Logger
+	Clock    clock.Clock
+	Links    *links.Signer
+	Notifier *notify.Notifier
+	Engine   *workflow.Engine
+	Files    *files.Store
+	Worker   *jobs.Worker
+	Jobs     *jobs.Scheduler
+	Server   *handlers.Server
+}
+
+// AbandonedUploadAge is how old a temporary upload file must be for the
+// sweep to take it for one a stopped process left behind.
+const AbandonedUploadAge = 24 * time.Hour
+
+// New wires the application on db from cfg, telling time by clk (nil: the
+// system's). Without SMTP_URL, mail stays in the database (development only).
+func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*App, error) {
+	keys, err := cfg.Keys()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: db, Log: log, Clock: clk}
+	a.Links = links.NewRotating(keys...)
+	a.Links.Clock = clk
+	a.Worker = &jobs.Worker{DB: db, Log: log, Clock: clk}
+	if cfg.SMTPURL != "" {
+		sc, err := mail.ParseSMTPURL(cfg.SMTPURL)
+		if err != nil {
+			return nil, err
+		}
+		a.Worker.Sender = mail.NewSMTPSender(sc, cfg.MailFrom)
+	} else if !cfg.Dev() {
+		return nil, errors.New("configuration: SMTP_URL is required in production")
+	}
+	renderer, err := views.New()
+	if err != nil {
+		return nil, err
+	}
+	a.Notifier = &notify.Notifier{BaseURL: cfg.BaseURL, Links: a.Links, Clock: clk,
+		FollowLinkTTL: cfg.FollowLinkTTL, ServiceLinkTTL: cfg.ServiceLinkTTL, BoardLinkTTL: cfg.BoardLinkTTL}
+	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk}
+	a.Files = &files.Store{Dir: filepath.Join(cfg.DataDir, "uploads")}
+	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log}
+	a.Server = &handlers.Server{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
+		Engine: a.Engine, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk}
+	a.Worker.Prepare = a.Server.MailResetRequests
+
+	// Every deferred and periodic job, in one place.
+	a.Jobs.Add(jobs.MailJob, time.Second, func(ctx context.Context, _ time.Time) (int, error) { return a.Worker.RunOnce(ctx) })
+	a.Jobs.Add("abandoned uploads deleted", time.Hour, func(_ context.Context, now time.Time) (int, error) {
+		return a.Files.SweepAbandoned(now, AbandonedUploadAge)
+	})
+	a.Jobs.Add("stale sign-in records deleted", time.Hour, func(ctx context.Context, now time.Time) (int, error) { return auth.Purge(ctx, db, now) })
+	a.Jobs.Add("archived decided demands", time.Hour, (&jobs.Archiver{DB: db, Engine: a.Engine, After: days(cfg.ArchiveDays)}).RunOnce)
+	if cfg.ReminderDays > 0 {
+		a.Jobs.Add("service reminders sent", time.Hour, (&notify.Reminders{DB: db, Notifier: a.Notifier, After: days(cfg.ReminderDays)}).RunOnce)
+	}
+	return a, nil
+}
+
+func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
