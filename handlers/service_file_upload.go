@@ -13,6 +13,7 @@ import (
 	"guichet/apperr"
 	"guichet/files"
 	"guichet/models"
+	"guichet/servicelink"
 	"guichet/views"
 )
 
@@ -32,7 +33,7 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 	if l == nil {
 		return
 	}
-	if !l.holds() {
+	if !l.CanAct() {
 		s.renderServiceStatus(c, l, http.StatusForbidden, "", nil)
 		return
 	}
@@ -59,10 +60,10 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		return
 	}
 	err = s.keepUpload(c, up, func(keep func() error) error {
-		_, err := s.Engine.AddFile(c, l.demand.ID, l.actor(person), att, s.fileLimits(), keep)
+		_, err := s.Engine.AddFile(c, l.Demand.ID, l.Actor(person), att, s.fileLimits(), keep)
 		return err
 	})
-	limit, err := s.limitReached(c, l.commune.ID, l.demand.ID, "", att.Filename, err)
+	limit, err := s.limitReached(c, l.Commune.ID, l.Demand.ID, "", att.Filename, err)
 	switch {
 	case limit != "":
 		refuse(fileInput, limit)
@@ -73,14 +74,14 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		s.fail(c, err)
 	default:
 		s.setFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'accueil le verra ; l'usager ne le voit pas.")
-		redirect(c, l.path())
+		redirect(c, l.Path())
 	}
 }
 
 // readServiceFile reads the form as a stream, receiving the file as it
 // arrives; a file refused comes back with the French reason. The upload
 // received, if any, is returned with every answer: the caller discards it.
-func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string, att *models.Attachment, up *files.Upload, refusal string, err error) {
+func (s *Server) readServiceFile(c *gin.Context, l *servicelink.Access) (person string, att *models.Attachment, up *files.Upload, refusal string, err error) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Config.MaxFileSize+1<<20)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
@@ -115,7 +116,7 @@ func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string,
 		case part.FormName() == fileInput && part.FileName() != "" && att == nil && refusal == "" &&
 			utf8.RuneCountInString(person) <= maxPersonName:
 			var name string
-			up, name, refusal, err = s.receiveFile(c, l.commune.ID, l.demand.ID, "", part)
+			up, name, refusal, err = s.receiveFile(c, l.Commune.ID, l.Demand.ID, "", part)
 			if err != nil {
 				return tooLarge(err)
 			}
