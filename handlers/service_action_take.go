@@ -6,13 +6,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
 	"guichet/links"
 	"guichet/servicelink"
+	"guichet/validate"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -57,7 +57,12 @@ func actionFor(ev workflow.Event) *serviceAction {
 	return nil
 }
 
-// maxPersonName bounds the name a person acting through a link gives.
+// personInput is the name a person acting through a link may give, with
+// its bound (maxPersonName, for a reader that stops past it).
+type personInput struct {
+	Person string `form:"person" label:"votre nom" validate:"max=100"`
+}
+
 const maxPersonName = 100
 
 // serviceForm is what an action's form sent.
@@ -120,8 +125,8 @@ func (f serviceForm) input() workflow.Input {
 
 // check checks the input as the workflow will, before asking to confirm.
 func (f serviceForm) check() error {
-	if utf8.RuneCountInString(f.person) > maxPersonName {
-		return apperr.Field("person", "Votre nom est trop long (100 caractères au plus).")
+	if errs := validate.Struct(personInput{f.person}); errs != nil {
+		return apperr.Fields(errs)
 	}
 	if f.act.event == "" {
 		return workflow.CheckNote(f.message)

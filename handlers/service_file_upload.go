@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,6 +13,7 @@ import (
 	"guichet/files"
 	"guichet/models"
 	"guichet/servicelink"
+	"guichet/validate"
 	"guichet/views"
 )
 
@@ -43,14 +43,15 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	personErrs := validate.Struct(personInput{person})
 	refuse := func(field, msg string) {
 		up.Discard() // before the answer: once it is read, nothing is left
 		s.renderServiceDemand(c, l, http.StatusUnprocessableEntity, "service/show", views.Page{
 			Form: map[string]any{"open": fileSlug, filePerson: person}, Errors: views.FormErrors{field: msg}})
 	}
 	switch {
-	case utf8.RuneCountInString(person) > maxPersonName:
-		refuse(filePerson, "Votre nom est trop long (100 caractères au plus).")
+	case personErrs != nil:
+		refuse(filePerson, personErrs["person"])
 		return
 	case refusal != "":
 		refuse(fileInput, refusal)
@@ -114,7 +115,7 @@ func (s *Server) readServiceFile(c *gin.Context, l *servicelink.Access) (person 
 			person = strings.TrimSpace(string(b))
 		// One file; none received when the name typed before it is refused anyway.
 		case part.FormName() == fileInput && part.FileName() != "" && att == nil && refusal == "" &&
-			utf8.RuneCountInString(person) <= maxPersonName:
+			validate.Struct(personInput{person}) == nil:
 			var name string
 			up, name, refusal, err = s.receiveFile(c, l.Commune.ID, l.Demand.ID, "", part)
 			if err != nil {
