@@ -57,13 +57,10 @@ func actionFor(ev workflow.Event) *serviceAction {
 	return nil
 }
 
-// personInput is the name a person acting through a link may give, with
-// its bound (maxPersonName, for a reader that stops past it).
+// personInput is the name a person acting through a link may give.
 type personInput struct {
 	Person string `form:"person" label:"votre nom" validate:"max=100"`
 }
-
-const maxPersonName = 100
 
 // serviceForm is what an action's form sent.
 type serviceForm struct {

@@ -108,7 +108,8 @@ func (s *Server) readServiceFile(c *gin.Context, l *servicelink.Access) (person 
 		}
 		switch {
 		case part.FormName() == filePerson:
-			b, err := io.ReadAll(io.LimitReader(part, 4*maxPersonName+1))
+			// Enough to be more than any name personInput accepts.
+			b, err := io.ReadAll(io.LimitReader(part, 1<<10))
 			if err != nil {
 				return tooLarge(err)
 			}
