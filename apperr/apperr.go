@@ -15,6 +15,7 @@ const (
 	Conflict  Code = "conflict"
 	Forbidden Code = "forbidden"
 	NotFound  Code = "not_found"
+	TooMany   Code = "too_many" // a limit on how often something may be done
 	Internal  Code = "internal"
 )
 
@@ -44,6 +45,12 @@ func New(code Code, format string, args ...any) *Error {
 // Field makes an invalid-input error on one form field.
 func Field(field, message string) *Error {
 	return &Error{Code: Invalid, Message: message, Fields: map[string]string{field: message}}
+}
+
+// Fields makes an invalid-input error on several form fields, as
+// validate.Struct reports them.
+func Fields(fields map[string]string) *Error {
+	return &Error{Code: Invalid, Message: "Certains champs sont à corriger : voyez le message à côté de chacun.", Fields: fields}
 }
 
 // Wrap makes an internal error around a cause; the person sees a generic message.

@@ -3,7 +3,6 @@ package forms
 import (
 	"fmt"
 	"math"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"guichet/models"
+	"guichet/validate"
 )
 
 // Default lengths when a field sets no max_length.
@@ -152,9 +152,8 @@ func Normalize(f models.Field, raw string) (any, string) {
 	}
 	switch f.Type {
 	case "email":
-		a, err := mail.ParseAddress(raw)
-		if err != nil || a.Address != raw || !strings.Contains(raw[strings.LastIndex(raw, "@")+1:], ".") {
-			return raw, "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."
+		if !validate.IsAddress(raw) {
+			return raw, validate.AddressMessage("")
 		}
 		return raw, ""
 	case "phone":

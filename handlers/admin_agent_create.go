@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/mail"
-	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -13,29 +11,28 @@ import (
 
 	"guichet/auth"
 	"guichet/models"
+	"guichet/validate"
 	"guichet/views"
 )
+
+// agentInput is the admin's form to add an agent; the roles are
+// models.RoleAccueil, RoleSupervisor and RoleAdmin.
+type agentInput struct {
+	Name  string `form:"nom" label:"le nom de l'agent" hint:"ses collègues le verront dans l'historique" validate:"required,max=200"`
+	Email string `form:"email" label:"l'adresse e-mail de l'agent" example:"prenom.nom@mairie.fr" validate:"required,max=254,address"`
+	Role  string `form:"role" label:"le rôle de l'agent" validate:"oneof=accueil supervisor admin"`
+}
 
 // adminAgentCreate adds an agent to the commune and e-mails them a link to
 // choose their password: nobody but them ever knows it.
 func (s *Server) adminAgentCreate(c *gin.Context) {
-	name, email, role := strings.TrimSpace(c.PostForm("nom")), strings.TrimSpace(c.PostForm("email")), c.PostForm("role")
-	form := map[string]any{"nom": name, "email": email, "role": role}
-	errs := views.FormErrors{}
-	if name == "" {
-		errs["nom"] = "Indiquez le nom de l'agent, tel que ses collègues le verront dans l'historique."
-	}
-	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
-		errs["email"] = "Indiquez une adresse e-mail valide, par exemple prenom.nom@mairie.fr."
-	}
-	if !slices.Contains(allRoles, role) {
-		errs["role"] = "Choisissez le rôle de l'agent."
-	}
-	if len(errs) > 0 {
+	in := agentInput{Name: strings.TrimSpace(c.PostForm("nom")), Email: strings.TrimSpace(c.PostForm("email")), Role: c.PostForm("role")}
+	form := map[string]any{"nom": in.Name, "email": in.Email, "role": in.Role}
+	if errs := validate.Struct(in); errs != nil {
 		s.showAdminAgents(c, http.StatusUnprocessableEntity, form, errs)
 		return
 	}
-	a := &models.Agent{CommuneID: commune(c).ID, Email: email, Name: name, Role: role, Active: true}
+	a := &models.Agent{CommuneID: commune(c).ID, Email: in.Email, Name: in.Name, Role: in.Role, Active: true}
 	err := s.DB.RunInTx(c, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := models.CreateAgent(ctx, tx, a); err != nil {
 			return err
@@ -43,14 +40,14 @@ func (s *Server) adminAgentCreate(c *gin.Context) {
 		return s.mailPasswordLink(ctx, tx, a, auth.InviteLinkTTL, true)
 	})
 	if errors.Is(err, models.ErrTaken) {
-		s.addressTaken(c, form, email)
+		s.addressTaken(c, form, in.Email)
 		return
 	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.setFlash(c, views.FlashSuccess, "Compte de "+name+" créé. Un e-mail l'invite à choisir son mot de passe (lien valable 3 jours).")
+	s.setFlash(c, views.FlashSuccess, "Compte de "+in.Name+" créé. Un e-mail l'invite à choisir son mot de passe (lien valable 3 jours).")
 	redirect(c, "/gestion/admin/agents")
 }
 

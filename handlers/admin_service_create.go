@@ -3,32 +3,31 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"net/mail"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"guichet/models"
+	"guichet/validate"
 	"guichet/views"
 )
+
+// serviceInput is the admin's form to add a service.
+type serviceInput struct {
+	Name  string `form:"nom" label:"le nom du service" example:"« Voirie »" validate:"required,max=200"`
+	Email string `form:"email" label:"l'adresse e-mail où le service recevra les demandes" example:"voirie@mairie.fr" validate:"required,max=254,address"`
+}
 
 // adminServiceCreate adds a service to the commune: it can receive demands
 // at once, through links e-mailed to its address.
 func (s *Server) adminServiceCreate(c *gin.Context) {
-	name, email := strings.TrimSpace(c.PostForm("nom")), strings.TrimSpace(c.PostForm("email"))
-	form := map[string]any{"nom": name, "email": email}
-	errs := views.FormErrors{}
-	if name == "" {
-		errs["nom"] = "Indiquez le nom du service, par exemple « Voirie »."
-	}
-	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
-		errs["email"] = "Indiquez l'adresse e-mail où le service recevra les demandes, par exemple voirie@mairie.fr."
-	}
-	if len(errs) > 0 {
+	in := serviceInput{Name: strings.TrimSpace(c.PostForm("nom")), Email: strings.TrimSpace(c.PostForm("email"))}
+	form := map[string]any{"nom": in.Name, "email": in.Email}
+	if errs := validate.Struct(in); errs != nil {
 		s.showAdminServices(c, http.StatusUnprocessableEntity, form, errs)
 		return
 	}
-	err := models.CreateService(c, s.DB, &models.Service{CommuneID: commune(c).ID, Name: name, Email: email, Active: true})
+	err := models.CreateService(c, s.DB, &models.Service{CommuneID: commune(c).ID, Name: in.Name, Email: in.Email, Active: true})
 	if errors.Is(err, models.ErrTaken) {
 		s.showAdminServices(c, http.StatusUnprocessableEntity, form, views.FormErrors{"nom": "La commune a déjà un service de ce nom."})
 		return
@@ -37,6 +36,6 @@ func (s *Server) adminServiceCreate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.setFlash(c, views.FlashSuccess, "Service « "+name+" » ajouté : l'accueil peut lui transmettre des demandes.")
+	s.setFlash(c, views.FlashSuccess, "Service « "+in.Name+" » ajouté : l'accueil peut lui transmettre des demandes.")
 	redirect(c, "/gestion/admin/services")
 }

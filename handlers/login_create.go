@@ -15,26 +15,44 @@ import (
 
 	"guichet/auth"
 	"guichet/models"
+	"guichet/validate"
 	"guichet/views"
 )
+
+// loginInput is the sign-in form.
+type loginInput struct {
+	Email    string `form:"email" label:"l'adresse e-mail de votre compte" example:"prenom.nom@mairie.fr" validate:"required,max=254,address"`
+	Password string `form:"password" label:"votre mot de passe" validate:"required"`
+}
 
 // loginCreate signs an agent in: a new session (and a new token, whatever
 // the browser had), then the page asked for, or the form kept through an
 // expired session.
 func (s *Server) loginCreate(c *gin.Context) {
-	email, password := c.PostForm("email"), c.PostForm("password")
+	in := loginInput{Email: strings.TrimSpace(c.PostForm("email")), Password: c.PostForm("password")}
 	data := loginData{Next: c.PostForm("suite"), Resume: c.PostForm("reprise")}
 	if !localPath(data.Next) {
 		data.Next = ""
 	}
+	form := func() views.Page {
+		p := s.page(c, "Connexion")
+		p.Form = map[string]any{"email": in.Email}
+		p.Data = data
+		return p
+	}
+	// Not even an address: no account to try, nothing to count.
+	if errs := validate.Struct(in); errs != nil {
+		p := form()
+		p.Errors = errs
+		s.render(c, http.StatusUnprocessableEntity, "agent/login", p)
+		return
+	}
 	// The request's context, so that a client who gives up while the
 	// password waits its turn among the hashes frees its place.
-	a, err := s.authn.SignIn(c.Request.Context(), email, password, c.ClientIP())
+	a, err := s.authn.SignIn(c.Request.Context(), in.Email, in.Password, c.ClientIP())
 	var locked *auth.LockedError
 	if err != nil {
-		p := s.page(c, "Connexion")
-		p.Form = map[string]any{"email": email}
-		p.Data = data
+		p := form()
 		switch {
 		case errors.As(err, &locked):
 			wait := locked.Until.Sub(s.Clock.Now())

@@ -71,6 +71,8 @@ func statusOf(code apperr.Code) int {
 		return http.StatusForbidden
 	case apperr.NotFound:
 		return http.StatusNotFound
+	case apperr.TooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -80,6 +82,7 @@ var errorTitles = map[apperr.Code]string{
 	apperr.Conflict:  "Dossier modifié entre-temps",
 	apperr.Forbidden: "Action impossible",
 	apperr.NotFound:  "Introuvable",
+	apperr.TooMany:   "Trop de demandes",
 	apperr.Internal:  "Erreur interne",
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -14,8 +13,14 @@ import (
 	"guichet/auth"
 	"guichet/jobs"
 	"guichet/models"
+	"guichet/validate"
 	"guichet/views"
 )
+
+// resetRequestInput is the form asking for a reset link.
+type resetRequestInput struct {
+	Email string `form:"email" label:"l'adresse e-mail de votre compte" example:"prenom.nom@mairie.fr" validate:"required,max=254,address"`
+}
 
 // resetRequestCreate e-mails a reset link to an active agent's address. The
 // answer is the same whether the address is known or not, and so is the
@@ -23,17 +28,17 @@ import (
 // worker looks the address up (MailResetRequests). The number of mails one
 // address can be sent is bounded.
 func (s *Server) resetRequestCreate(c *gin.Context) {
-	email := strings.TrimSpace(c.PostForm("email"))
-	if _, err := mail.ParseAddress(email); err != nil {
+	in := resetRequestInput{Email: strings.TrimSpace(c.PostForm("email"))}
+	if errs := validate.Struct(in); errs != nil {
 		p := s.page(c, "Mot de passe oublié")
-		p.Form = map[string]any{"email": email}
-		p.Errors = views.FormErrors{"email": "Saisissez l'adresse e-mail de votre compte, par exemple prenom.nom@mairie.fr."}
+		p.Form = map[string]any{"email": in.Email}
+		p.Errors = errs
 		s.render(c, http.StatusUnprocessableEntity, "agent/reset_request", p)
 		return
 	}
-	ok, err := auth.ResetRequestAllowed(c, s.DB, email, s.Clock.Now())
+	ok, err := auth.ResetRequestAllowed(c, s.DB, in.Email, s.Clock.Now())
 	if err == nil && ok {
-		err = models.QueueResetRequest(c, s.DB, email)
+		err = models.QueueResetRequest(c, s.DB, in.Email)
 	}
 	if err != nil {
 		s.fail(c, err)

@@ -1,6 +1,7 @@
 // Package handlers is Guichet's HTTP layer: who is acting (session cookie or
 // signed link), on which commune, and what page answers. It holds no SQL and
-// no business rule: queries are in models, rules in workflow.
+// no business rule: queries are in models, rules in workflow, drafts,
+// servicelink and validate.
 package handlers
 
 import (

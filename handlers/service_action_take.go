@@ -6,12 +6,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
 	"guichet/jobs"
+	"guichet/links"
+	"guichet/servicelink"
+	"guichet/validate"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -56,8 +58,10 @@ func actionFor(ev workflow.Event) *serviceAction {
 	return nil
 }
 
-// maxPersonName bounds the name a person acting through a link gives.
-const maxPersonName = 100
+// personInput is the name a person acting through a link may give.
+type personInput struct {
+	Person string `form:"person" label:"votre nom" validate:"max=100"`
+}
 
 // serviceForm is what an action's form sent.
 type serviceForm struct {
@@ -72,7 +76,7 @@ type serviceForm struct {
 
 func (f serviceForm) name(field string) string { return f.act.slug + "-" + field }
 
-func readServiceForm(c *gin.Context, act *serviceAction, l *serviceLink) serviceForm {
+func readServiceForm(c *gin.Context, act *serviceAction, l *servicelink.Access) serviceForm {
 	f := serviceForm{act: act}
 	f.version, _ = strconv.Atoi(c.PostForm("version"))
 	f.message = c.PostForm(f.name("message"))
@@ -80,7 +84,7 @@ func readServiceForm(c *gin.Context, act *serviceAction, l *serviceLink) service
 	f.confirm, f.edit = c.PostForm("confirm") != "", c.PostForm("edit") != ""
 	if act.event == workflow.RequestCorrection {
 		for _, name := range c.PostFormArray(f.name("fields")) {
-			if _, ok := fieldLabels(l.procedure)[name]; ok && !slices.Contains(f.fields, name) {
+			if _, ok := fieldLabels(l.Procedure)[name]; ok && !slices.Contains(f.fields, name) {
 				f.fields = append(f.fields, name)
 			}
 		}
@@ -94,13 +98,13 @@ func (f serviceForm) values() map[string]any {
 }
 
 // kept is what the person typed, shown back when it could not be saved.
-func (f serviceForm) kept(l *serviceLink) []views.DataRow {
+func (f serviceForm) kept(l *servicelink.Access) []views.DataRow {
 	var rows []views.DataRow
 	if f.message != "" {
 		rows = append(rows, views.DataRow{Label: f.act.messageLabel, Value: f.message})
 	}
 	if len(f.fields) > 0 {
-		labels := fieldLabels(l.procedure)
+		labels := fieldLabels(l.Procedure)
 		names := make([]string, len(f.fields))
 		for i, n := range f.fields {
 			names[i] = labels[n]
@@ -118,24 +122,24 @@ func (f serviceForm) input() workflow.Input {
 }
 
 // check checks the input as the workflow will, before asking to confirm.
-func (f serviceForm) check(l *serviceLink) error {
-	if utf8.RuneCountInString(f.person) > maxPersonName {
-		return apperr.Field("person", "Votre nom est trop long (100 caractères au plus).")
+func (f serviceForm) check(l *servicelink.Access) error {
+	if errs := validate.Struct(personInput{f.person}); errs != nil {
+		return apperr.Fields(errs)
 	}
 	if f.act.event == "" {
 		return workflow.CheckNote(f.message)
 	}
-	return workflow.For(l.procedure).CheckInput(f.act.event, f.input())
+	return workflow.For(l.Procedure).CheckInput(f.act.event, f.input())
 }
 
 // run does the action as the service, with the person's name.
-func (f serviceForm) run(ctx context.Context, s *Server, l *serviceLink) error {
-	actor := l.actor(f.person)
+func (f serviceForm) run(ctx context.Context, s *Server, l *servicelink.Access) error {
+	actor := l.Actor(f.person)
 	if f.act.event == "" {
-		_, err := s.Engine.Note(ctx, l.demand.ID, actor, f.message)
+		_, err := s.Engine.Note(ctx, l.Demand.ID, actor, f.message)
 		return err
 	}
-	_, err := s.Engine.Apply(ctx, l.demand.ID, f.act.event, actor, f.input())
+	_, err := s.Engine.Apply(ctx, l.Demand.ID, f.act.event, actor, f.input())
 	return err
 }
 
@@ -150,11 +154,11 @@ func (s *Server) serviceActionTake(act *serviceAction) gin.HandlerFunc {
 			return
 		}
 		f := readServiceForm(c, act, l)
-		if f.version != l.demand.Version {
+		if f.version != l.Demand.Version {
 			s.serviceStale(c, l, f)
 			return
 		}
-		if !l.holds() {
+		if !l.CanAct() {
 			s.renderServiceStatus(c, l, http.StatusForbidden, "", f.kept(l))
 			return
 		}
@@ -175,7 +179,7 @@ func (s *Server) serviceActionTake(act *serviceAction) gin.HandlerFunc {
 		case "":
 			s.Jobs.Wake(jobs.MailJob)
 			s.setFlash(c, views.FlashSuccess, act.done)
-			redirect(c, l.path())
+			redirect(c, l.Path())
 		case apperr.Conflict:
 			s.serviceStale(c, l, f)
 		case apperr.Forbidden:
@@ -190,7 +194,7 @@ func (s *Server) serviceActionTake(act *serviceAction) gin.HandlerFunc {
 
 // serviceInvalid shows the page again with the action's form open, its
 // errors next to its fields and the typed text kept.
-func (s *Server) serviceInvalid(c *gin.Context, l *serviceLink, f serviceForm, err error) {
+func (s *Server) serviceInvalid(c *gin.Context, l *servicelink.Access, f serviceForm, err error) {
 	e := apperr.As(err)
 	if len(e.Fields) == 0 {
 		s.fail(c, err)
@@ -205,14 +209,14 @@ func (s *Server) serviceInvalid(c *gin.Context, l *serviceLink, f serviceForm, e
 
 // serviceStale answers an action on a version of the demand that is no
 // longer current: the fresh page, the typed text kept.
-func (s *Server) serviceStale(c *gin.Context, l *serviceLink, f serviceForm) {
+func (s *Server) serviceStale(c *gin.Context, l *servicelink.Access, f serviceForm) {
 	// Reload: the conflict may have been found inside the transaction.
-	fresh, err := s.resolveServiceLink(c, l.commune)
+	fresh, err := s.checkLink(c, links.Service)
 	if err != nil {
 		s.serviceLinkProblem(c, fresh, err)
 		return
 	}
-	if !fresh.holds() {
+	if !fresh.CanAct() {
 		s.renderServiceStatus(c, fresh, http.StatusConflict, apperr.StaleMessage, f.kept(fresh))
 		return
 	}
@@ -221,10 +225,10 @@ func (s *Server) serviceStale(c *gin.Context, l *serviceLink, f serviceForm) {
 }
 
 // serviceConfirm asks to confirm the action, showing what will happen.
-func (s *Server) serviceConfirm(c *gin.Context, l *serviceLink, f serviceForm) {
-	labels := fieldLabels(l.procedure)
+func (s *Server) serviceConfirm(c *gin.Context, l *servicelink.Access, f serviceForm) {
+	labels := fieldLabels(l.Procedure)
 	data := views.ServiceConfirmData{
-		Path: l.path(), Action: f.act.slug, Title: f.act.title, Consequence: f.act.consequence,
+		Path: l.Path(), Action: f.act.slug, Title: f.act.title, Consequence: f.act.consequence,
 		Message: strings.TrimSpace(f.message), MessageName: f.act.messageLabel, Person: f.person,
 		Hidden: []views.HiddenField{{Name: "version", Value: strconv.Itoa(f.version)},
 			{Name: f.name("message"), Value: f.message}, {Name: f.name("person"), Value: f.person}},
@@ -233,7 +237,7 @@ func (s *Server) serviceConfirm(c *gin.Context, l *serviceLink, f serviceForm) {
 		data.Fields = append(data.Fields, labels[n])
 		data.Hidden = append(data.Hidden, views.HiddenField{Name: f.name("fields"), Value: n})
 	}
-	p := s.page(c, f.act.title+" — demande "+l.demand.Reference)
+	p := s.page(c, f.act.title+" — demande "+l.Demand.Reference)
 	p.Data = data
 	s.render(c, http.StatusOK, "service/confirm", p)
 }

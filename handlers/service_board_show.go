@@ -11,6 +11,7 @@ import (
 	"guichet/links"
 	"guichet/models"
 	"guichet/notify"
+	"guichet/servicelink"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -21,43 +22,33 @@ import (
 // The board link lives longer than a demand link; the admin revokes it by
 // bumping the service's link epoch.
 func (s *Server) serviceBoardShow(c *gin.Context) {
-	cm := s.linkCommune(c)
-	if cm == nil {
+	l, err := s.checkLink(c, links.Board)
+	switch err {
+	case nil:
+	case servicelink.ErrNoCommune:
+		s.linkNotFound(c)
 		return
-	}
-	cl, err := s.Links.Verify(links.Board, c.Param("token"))
-	if err != links.ErrInvalid && cl.CommuneID != cm.ID {
-		err = links.ErrInvalid
-	}
-	// Only a link still valid names a service to load: an expired one must
-	// keep its error, never open the board.
-	var svc *models.Service
-	if err == nil {
-		if svc, err = models.ServiceByID(c, s.DB, cm.ID, cl.ServiceID); err == models.ErrNotFound {
-			err = links.ErrInvalid
-		}
-	}
-	switch {
-	case err == links.ErrInvalid:
+	case servicelink.ErrInvalid:
 		s.renderError(c, http.StatusForbidden, "Lien invalide",
 			"Ce lien de tableau de bord n'est pas valide : il est incomplet, a été modifié, ou n'est plus reconnu. Demandez un nouveau lien à la mairie.")
 		return
-	case err == links.ErrExpired:
+	case servicelink.ErrExpired:
 		s.renderError(c, http.StatusGone, "Lien expiré",
-			"Ce lien de tableau de bord a expiré le "+formatParis(cl.ExpiresAt())+". Demandez-en un nouveau à la mairie : il sera envoyé à l'adresse de votre service.")
+			"Ce lien de tableau de bord a expiré le "+formatParis(l.Claims.ExpiresAt())+". Demandez-en un nouveau à la mairie : il sera envoyé à l'adresse de votre service.")
 		return
-	case err != nil:
-		s.fail(c, err)
-		return
-	case !svc.Active:
+	case servicelink.ErrDeactivated:
 		s.renderError(c, http.StatusGone, "Service désactivé",
-			"Le service "+svc.Name+" a été désactivé par la mairie : son tableau de bord ne s'ouvre plus. Pour toute question, contactez la mairie.")
+			"Le service "+l.Service.Name+" a été désactivé par la mairie : son tableau de bord ne s'ouvre plus. Pour toute question, contactez la mairie.")
 		return
-	case cl.Epoch != svc.LinkEpoch:
+	case servicelink.ErrRevoked:
 		s.renderError(c, http.StatusGone, "Lien révoqué",
 			"La mairie a révoqué ce lien de tableau de bord : il ne fonctionne plus. Demandez-en un nouveau à la mairie : il sera envoyé à l'adresse de votre service.")
 		return
+	default:
+		s.fail(c, err)
+		return
 	}
+	cm, svc, cl := l.Commune, l.Service, l.Claims
 	data := views.ServiceBoardData{ServiceName: svc.Name, Expires: cl.ExpiresAt(), PageSize: pageSize}
 	for _, sec := range boardSections {
 		bs, err := s.boardSection(c, cm, svc, sec)
@@ -153,7 +144,7 @@ func (s *Server) boardSection(c *gin.Context, cm *models.Commune, svc *models.Se
 			citizen = h.CitizenEmail
 		}
 		sec.Rows = append(sec.Rows, views.BoardRow{Href: notify.ServicePath(cm, tok), Reference: h.Reference, ProcedureTitle: h.ProcedureTitle,
-			Citizen: citizen, Since: h.UpdatedAt, WaitingDays: int(time.Since(h.UpdatedAt) / (24 * time.Hour))})
+			Citizen: citizen, Since: h.UpdatedAt, WaitingDays: int(s.Clock.Now().Sub(h.UpdatedAt) / (24 * time.Hour))})
 	}
 	sec.Pages = def.keys.links(rows, cur, more, link)
 	return sec, nil

@@ -17,9 +17,9 @@ func (s *Server) serviceFileDownload(c *gin.Context) {
 	if l == nil {
 		return
 	}
-	if l.ended() {
+	if l.Ended() {
 		s.renderServiceStatus(c, l, http.StatusForbidden, "Ce lien ne donne plus accès aux fichiers de la demande : elle n'est plus entre les mains de votre service.", nil)
 		return
 	}
-	s.sendAttachment(c, l.commune.ID, l.demand.ID, idParam(c, "id"), true)
+	s.sendAttachment(c, l.Commune.ID, l.Demand.ID, idParam(c, "id"), true)
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,6 +13,8 @@ import (
 	"guichet/files"
 	"guichet/forms"
 	"guichet/models"
+	"guichet/servicelink"
+	"guichet/validate"
 	"guichet/views"
 )
 
@@ -33,7 +34,7 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 	if l == nil {
 		return
 	}
-	if !l.holds() {
+	if !l.CanAct() {
 		s.renderServiceStatus(c, l, http.StatusForbidden, "", nil)
 		return
 	}
@@ -43,6 +44,7 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	personErrs := validate.Struct(personInput{person})
 	refuse := func(field, msg string) {
 		up.Discard() // before the answer: once it is read, nothing is left
 		s.renderServiceDemand(c, l, http.StatusUnprocessableEntity, "service/show", views.Page{
@@ -53,8 +55,8 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		person = forms.Clean(person)
 		refuse(filePerson, forms.Unstorable)
 		return
-	case utf8.RuneCountInString(person) > maxPersonName:
-		refuse(filePerson, "Votre nom est trop long (100 caractères au plus).")
+	case personErrs != nil:
+		refuse(filePerson, personErrs["person"])
 		return
 	case refusal != "":
 		refuse(fileInput, refusal)
@@ -64,10 +66,10 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		return
 	}
 	err = s.keepUpload(c, up, func(keep func() error) error {
-		_, err := s.Engine.AddFile(c, l.demand.ID, l.actor(person), att, s.fileLimits(), keep)
+		_, err := s.Engine.AddFile(c, l.Demand.ID, l.Actor(person), att, s.fileLimits(), keep)
 		return err
 	})
-	limit, err := s.limitReached(c, l.commune.ID, l.demand.ID, "", att.Filename, err)
+	limit, err := s.limitReached(c, l.Commune.ID, l.Demand.ID, "", att.Filename, err)
 	switch {
 	case limit != "":
 		refuse(fileInput, limit)
@@ -78,14 +80,14 @@ func (s *Server) serviceFileUpload(c *gin.Context) {
 		s.fail(c, err)
 	default:
 		s.setFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'accueil le verra ; l'usager ne le voit pas.")
-		redirect(c, l.path())
+		redirect(c, l.Path())
 	}
 }
 
 // readServiceFile reads the form as a stream, receiving the file as it
 // arrives; a file refused comes back with the French reason. The upload
 // received, if any, is returned with every answer: the caller discards it.
-func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string, att *models.Attachment, up *files.Upload, refusal string, err error) {
+func (s *Server) readServiceFile(c *gin.Context, l *servicelink.Access) (person string, att *models.Attachment, up *files.Upload, refusal string, err error) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Config.MaxFileSize+1<<20)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
@@ -114,16 +116,17 @@ func (s *Server) readServiceFile(c *gin.Context, l *serviceLink) (person string,
 		}
 		switch {
 		case part.FormName() == filePerson:
-			b, err := io.ReadAll(io.LimitReader(part, 4*maxPersonName+1))
+			// Enough to be more than any name personInput accepts.
+			b, err := io.ReadAll(io.LimitReader(part, 1<<10))
 			if err != nil {
 				return tooLarge(err)
 			}
 			person = strings.TrimSpace(string(b))
 		// One file; none received when the name typed before it is refused anyway.
 		case part.FormName() == fileInput && part.FileName() != "" && att == nil && refusal == "" &&
-			utf8.RuneCountInString(person) <= maxPersonName && forms.Storable(person):
+			validate.Struct(personInput{person}) == nil && forms.Storable(person):
 			var name string
-			up, name, refusal, err = s.receiveFile(c, l.commune.ID, l.demand.ID, "", part)
+			up, name, refusal, err = s.receiveFile(c, l.Commune.ID, l.Demand.ID, "", part)
 			if err != nil {
 				return tooLarge(err)
 			}

@@ -209,7 +209,7 @@ func TestServiceFileUpload(t *testing.T) {
 	long := url.Values{"piece-person": {strings.Repeat("x", 101)}}
 	if r := c.postFile(link+"/piece", long, "piece-fichier", "ok.pdf", pdfFile(100)); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("name too long: %d", r.StatusCode)
-	} else if msg, _ := fieldError(r, "piece-person"); !strings.Contains(msg, "Votre nom est trop long") {
+	} else if msg, _ := fieldError(r, "piece-person"); !strings.Contains(msg, "Raccourcissez votre nom : 100 caractères au plus (vous en avez saisi 101)") {
 		t.Errorf("name too long: %q", msg)
 	}
 	if n, _ := a.DB.NewSelect().Model((*models.Attachment)(nil)).Where("demand_id = ?", d.ID).Count(ctx); n != 1 {

@@ -9,6 +9,7 @@ import (
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/notify"
+	"guichet/servicelink"
 	"guichet/views"
 )
 
@@ -16,40 +17,36 @@ import (
 // to an address typed here) when its link expired or was revoked while the
 // demand is still in its hands.
 func (s *Server) serviceLinkResend(c *gin.Context) {
-	cm := s.linkCommune(c)
-	if cm == nil {
-		return
-	}
-	l, err := s.resolveServiceLink(c, cm)
+	l, err := s.checkLink(c, links.Service)
 	switch err {
 	case nil:
-		redirect(c, l.path()) // the link works: nothing to send
+		redirect(c, l.Path()) // the link works: nothing to send
 		return
-	case links.ErrExpired, errLinkRevoked:
+	case servicelink.ErrExpired, servicelink.ErrRevoked:
 	default:
 		s.serviceLinkProblem(c, l, err)
 		return
 	}
-	if l.ended() || !l.service.Active {
+	if !l.MayResend() {
 		s.renderServiceStatus(c, l, http.StatusForbidden, "", nil)
 		return
 	}
 	sent, err := s.Notifier.ResendServiceLink(c, s.DB, notify.ServiceMail{
-		Commune: cm, Procedure: l.procedure, Demand: l.demand,
-		Subject: fmt.Sprintf("Nouveau lien pour la demande %s : %s", l.demand.Reference, l.procedure.Title),
+		Commune: l.Commune, Procedure: l.Procedure, Demand: l.Demand,
+		Subject: fmt.Sprintf("Nouveau lien pour la demande %s : %s", l.Demand.Reference, l.Procedure.Title),
 		Intro:   []string{"Voici un nouveau lien pour la demande ci-dessous, demandé depuis un lien qui avait expiré ou avait été révoqué."},
-	}, l.service, l.assignment)
+	}, l.Service, l.Assignment)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	data := views.LinkProblemData{Title: "Nouveau lien envoyé",
-		Message: fmt.Sprintf("Un nouveau lien vient d'être envoyé à l'adresse du service, %s. Ouvrez-le depuis cette boîte aux lettres.", l.service.Email)}
+		Message: fmt.Sprintf("Un nouveau lien vient d'être envoyé à l'adresse du service, %s. Ouvrez-le depuis cette boîte aux lettres.", l.Service.Email)}
 	if sent {
 		s.Jobs.Wake(jobs.MailJob)
 	} else {
 		data.Title = "Nouveau lien déjà envoyé"
-		data.Message = fmt.Sprintf("Un nouveau lien a déjà été envoyé à l'adresse du service, %s, il y a moins de 15 minutes. Consultez cette boîte aux lettres.", l.service.Email)
+		data.Message = fmt.Sprintf("Un nouveau lien a déjà été envoyé à l'adresse du service, %s, il y a moins de 15 minutes. Consultez cette boîte aux lettres.", l.Service.Email)
 	}
 	p := s.page(c, data.Title)
 	p.Data = data

@@ -9,6 +9,7 @@ import (
 
 	"guichet/files"
 	"guichet/models"
+	"guichet/servicelink"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -29,7 +30,7 @@ func (s *Server) serviceView(c *gin.Context, view, page string) {
 		s.fail(c, err)
 		return
 	}
-	if l.ended() {
+	if l.Ended() {
 		s.renderServiceStatus(c, l, http.StatusOK, "", nil)
 		return
 	}
@@ -38,7 +39,7 @@ func (s *Server) serviceView(c *gin.Context, view, page string) {
 
 // renderServiceDemand shows the demand to its service; form carries what
 // the person typed, errors and the open action (Page.Form, Page.Errors).
-func (s *Server) renderServiceDemand(c *gin.Context, l *serviceLink, status int, name string, form views.Page) {
+func (s *Server) renderServiceDemand(c *gin.Context, l *servicelink.Access, status int, name string, form views.Page) {
 	data, err := s.serviceDemandData(c, l)
 	if err != nil {
 		s.fail(c, err)
@@ -47,7 +48,7 @@ func (s *Server) renderServiceDemand(c *gin.Context, l *serviceLink, status int,
 	if open, ok := form.Form["open"].(string); ok {
 		data.Open = open
 	}
-	p := s.page(c, fmt.Sprintf("Demande %s", l.demand.Reference))
+	p := s.page(c, fmt.Sprintf("Demande %s", l.Demand.Reference))
 	p.Form, p.Errors = form.Form, form.Errors
 	if form.Flash != nil {
 		p.Flash = form.Flash
@@ -56,22 +57,22 @@ func (s *Server) renderServiceDemand(c *gin.Context, l *serviceLink, status int,
 	s.render(c, status, name, p)
 }
 
-func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.ServiceDemandData, error) {
-	d, a := l.demand, l.assignment
-	evs, err := models.History(c, s.DB, l.commune.ID, d.ID, false)
+func (s *Server) serviceDemandData(c *gin.Context, l *servicelink.Access) (views.ServiceDemandData, error) {
+	d, a := l.Demand, l.Assignment
+	evs, err := models.History(c, s.DB, l.Commune.ID, d.ID, false)
 	if err != nil {
 		return views.ServiceDemandData{}, err
 	}
-	atts, err := models.Attachments(c, s.DB, l.commune.ID, d.ID)
+	atts, err := models.Attachments(c, s.DB, l.Commune.ID, d.ID)
 	if err != nil {
 		return views.ServiceDemandData{}, err
 	}
 	data := views.ServiceDemandData{
-		Path: l.path(), Reference: d.Reference, ProcedureTitle: l.procedure.Title, State: d.State,
-		ServiceName: l.service.Name, CitizenName: d.CitizenName, CitizenEmail: d.CitizenEmail,
+		Path: l.Path(), Reference: d.Reference, ProcedureTitle: l.Procedure.Title, State: d.State,
+		ServiceName: l.Service.Name, CitizenName: d.CitizenName, CitizenEmail: d.CitizenEmail,
 		SubmittedAt: d.SubmittedAt, AssignedAt: a.CreatedAt, WaitingDays: int(s.Clock.Now().Sub(d.UpdatedAt) / (24 * time.Hour)),
-		LinkExpires: l.claims.ExpiresAt(), Version: d.Version,
-		Fields: demandFields(l.procedure, d), Files: demandFiles(l.procedure, atts, l.path()),
+		LinkExpires: l.Claims.ExpiresAt(), Version: d.Version,
+		Fields: demandFields(l.Procedure, d), Files: demandFiles(l.Procedure, atts, l.Path()),
 	}
 	var shown, notes []models.Event
 	for _, ev := range evs {
@@ -85,18 +86,18 @@ func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.Servic
 			notes = append(notes, ev)
 		}
 	}
-	data.History = historyItems(l.procedure, shown)
-	data.AccueilNotes = historyItems(l.procedure, notes)
-	if l.holds() {
-		for _, ev := range workflow.For(l.procedure).Allowed(d, l.actor("")) {
+	data.History = historyItems(l.Procedure, shown)
+	data.AccueilNotes = historyItems(l.Procedure, notes)
+	if l.CanAct() {
+		for _, ev := range workflow.For(l.Procedure).Allowed(d, l.Actor("")) {
 			if act := actionFor(ev); act != nil {
 				data.Actions = append(data.Actions, act.slug)
 			}
 		}
 		data.Actions = append(data.Actions, noteAction.slug, fileSlug)
 		data.FileHint = fmt.Sprintf("Fichier interne : l'accueil le verra, pas l'usager. Formats acceptés : %s ; %s au plus.", files.AcceptedLabels(), limitSize(s.Config.MaxFileSize))
-		data.FieldOptions = correctionFields(l.procedure)
-	} else if !l.service.Active {
+		data.FieldOptions = correctionFields(l.Procedure)
+	} else if !l.Service.Active {
 		data.Notice = serviceInactive
 	} else if d.State == workflow.CorrectionRequested {
 		data.Notice = "Votre service a demandé une correction à l'usager. La demande vous reviendra quand il l'aura corrigée : vous recevrez alors un e-mail, et ce lien permettra de nouveau d'agir."
@@ -107,7 +108,7 @@ func (s *Server) serviceDemandData(c *gin.Context, l *serviceLink) (views.Servic
 // renderServiceStatus shows, in place of the demand, where it stands now
 // that the link no longer grants action; headline overrides the first
 // sentence, kept is what the person typed and was not saved.
-func (s *Server) renderServiceStatus(c *gin.Context, l *serviceLink, status int, headline string, kept []views.DataRow) {
+func (s *Server) renderServiceStatus(c *gin.Context, l *servicelink.Access, status int, headline string, kept []views.DataRow) {
 	data, err := s.serviceStatusData(c, l)
 	if err != nil {
 		s.fail(c, err)
@@ -118,17 +119,17 @@ func (s *Server) renderServiceStatus(c *gin.Context, l *serviceLink, status int,
 		data.Headline = headline
 	}
 	data.Kept = kept
-	p := s.page(c, fmt.Sprintf("Demande %s", l.demand.Reference))
+	p := s.page(c, fmt.Sprintf("Demande %s", l.Demand.Reference))
 	p.Data = data
 	s.render(c, status, "service/status", p)
 }
 
-func (s *Server) serviceStatusData(c *gin.Context, l *serviceLink) (views.ServiceStatusData, error) {
-	d, a := l.demand, l.assignment
-	data := views.ServiceStatusData{Reference: d.Reference, ProcedureTitle: l.procedure.Title, State: d.State}
+func (s *Server) serviceStatusData(c *gin.Context, l *servicelink.Access) (views.ServiceStatusData, error) {
+	d, a := l.Demand, l.Assignment
+	data := views.ServiceStatusData{Reference: d.Reference, ProcedureTitle: l.Procedure.Title, State: d.State}
 	switch {
 	case a.EndedReason == "decided":
-		evs, err := models.History(c, s.DB, l.commune.ID, d.ID, false)
+		evs, err := models.History(c, s.DB, l.Commune.ID, d.ID, false)
 		if err != nil {
 			return data, err
 		}
@@ -151,19 +152,19 @@ func (s *Server) serviceStatusData(c *gin.Context, l *serviceLink) (views.Servic
 	}
 	now := "Où en est la demande aujourd'hui : « " + workflow.StateLabel(d.State) + " »."
 	if d.State == workflow.Transferred && d.ServiceID != nil && (a.EndedAt != nil || *d.AssignmentID != a.ID) {
-		if *d.ServiceID == l.service.ID {
+		if *d.ServiceID == l.Service.ID {
 			now += " L'accueil l'a de nouveau transmise à votre service : un nouveau lien vous a été envoyé par e-mail, c'est lui qu'il faut utiliser."
-		} else if other, err := models.ServiceByID(c, s.DB, l.commune.ID, *d.ServiceID); err == nil {
+		} else if other, err := models.ServiceByID(c, s.DB, l.Commune.ID, *d.ServiceID); err == nil {
 			now += " Elle a été transmise au service " + other.Name + "."
 		} else {
 			return data, err
 		}
 	}
 	data.Explanation = append(data.Explanation, now)
-	if !l.service.Active {
+	if !l.Service.Active {
 		data.Explanation = append(data.Explanation, serviceInactive)
 	}
-	if l.ended() {
+	if l.Ended() {
 		data.Explanation = append(data.Explanation, "Ce lien ne permet plus d'agir sur la demande.")
 	}
 	data.Explanation = append(data.Explanation, "Pour toute question, contactez l'accueil de la mairie : ses coordonnées sont en bas de cette page.")

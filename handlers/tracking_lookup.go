@@ -11,12 +11,18 @@ import (
 	"guichet/links"
 	"guichet/models"
 	"guichet/notify"
+	"guichet/validate"
 	"guichet/views"
 )
 
 // lookupsPerClient bounds the codes one client address may try in an hour
 // (several people may share one, at a town hall's desk).
 const lookupsPerClient = 20
+
+// trackingInput is the form "Suivre une demande".
+type trackingInput struct {
+	Code string `form:"code" label:"le code de suivi ou la référence de votre demande" validate:"required,max=100"`
+}
 
 // trackingLookup e-mails a fresh follow link for the demand of a tracking
 // code or reference, to the address on file. The answer is the same whether
@@ -25,10 +31,10 @@ const lookupsPerClient = 20
 // codes exist.
 func (s *Server) trackingLookup(c *gin.Context) {
 	cm := commune(c)
-	code := strings.TrimSpace(c.PostForm("code"))
-	typed := map[string]any{"code": code}
-	if code == "" {
-		s.showHome(c, http.StatusUnprocessableEntity, typed, views.FormErrors{"code": "Indiquez le code de suivi ou la référence de votre demande."})
+	in := trackingInput{Code: strings.TrimSpace(c.PostForm("code"))}
+	typed := map[string]any{"code": in.Code}
+	if errs := validate.Struct(in); errs != nil {
+		s.showHome(c, http.StatusUnprocessableEntity, typed, errs)
 		return
 	}
 	over, err := models.CountEvent(c, s.DB, s.Clock.Now(), models.RateLimit{Key: "suivi:ip:" + c.ClientIP(), Max: lookupsPerClient, Per: time.Hour})
@@ -40,7 +46,7 @@ func (s *Server) trackingLookup(c *gin.Context) {
 		s.showHome(c, http.StatusTooManyRequests, typed, views.FormErrors{"code": "Trop de codes de suivi ont été essayés depuis votre connexion au cours de la dernière heure. Réessayez dans une heure ; si vous avez reçu un e-mail de la mairie, son lien vous donne accès à votre demande."})
 		return
 	}
-	d, err := models.DemandByReference(c, s.DB, cm.ID, models.NormalizeCode(code))
+	d, err := models.DemandByReference(c, s.DB, cm.ID, models.NormalizeCode(in.Code))
 	if err == nil {
 		_, err = s.mailFreshLink(c, d)
 	}

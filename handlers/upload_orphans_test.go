@@ -80,7 +80,7 @@ func TestRefusedUploadsLeaveNoFile(t *testing.T) {
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		r := a.client().do(req)
 		mustStatus(t, r, http.StatusUnprocessableEntity)
-		mustContain(t, r, "Votre nom est trop long")
+		mustContain(t, r, "Raccourcissez votre nom : 100 caractères au plus (vous en avez saisi 101)")
 		a.sameFiles(before, "service refused")
 	}
 	if atts := attachments(t, a, d); len(atts) != 0 {

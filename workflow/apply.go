@@ -13,8 +13,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
-	"guichet/history"
 	"guichet/clock"
+	"guichet/history"
 	"guichet/models"
 )
 

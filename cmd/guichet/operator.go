@@ -13,6 +13,7 @@ import (
 	"guichet/auth"
 	"guichet/forms"
 	"guichet/models"
+	"guichet/validate"
 )
 
 // agentCmd: guichet agent add -commune plassans -email … -name … -role accueil
@@ -32,6 +33,9 @@ func agentCmd(ctx context.Context, args []string) error {
 	}
 	if *commune == "" || *email == "" || *name == "" {
 		return fmt.Errorf("-commune, -email et -name sont obligatoires")
+	}
+	if !validate.IsAddress(strings.TrimSpace(*email)) {
+		return fmt.Errorf("-email : %s", validate.AddressMessage("prenom.nom@mairie.fr"))
 	}
 	switch *role {
 	case models.RoleAccueil, models.RoleSupervisor, models.RoleAdmin:

@@ -120,3 +120,18 @@ func TestServiceBoardLinkCommand(t *testing.T) {
 		t.Fatalf("board mail lacks its link or %q:\n%s", until, m.BodyText)
 	}
 }
+
+// TestAgentAddRefusesAnAddress: the operator's command takes the addresses
+// the admin's form takes, no other; it refuses before it asks for anything.
+func TestAgentAddRefusesAnAddress(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+	t.Setenv("DATA_DIR", t.TempDir())
+	t.Setenv("GUICHET_ENV", "development")
+	t.Setenv("GUICHET_PASSWORD", "un mot de passe assez long")
+	for _, addr := range []string{"agent@localhost", "Agent <agent@mairie.fr>"} {
+		err := agentCmd(context.Background(), []string{"add", "-commune", "plassans", "-email", addr, "-name", "Agent", "-role", "accueil"})
+		if err == nil || !strings.Contains(err.Error(), "Saisissez une adresse e-mail valide") {
+			t.Errorf("%q: got %v", addr, err)
+		}
+	}
+}
