@@ -8,7 +8,7 @@
 // Usage: node run.mjs [test files...]   (default: every tests/*.test.mjs)
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -99,17 +99,18 @@ async function main() {
   mkdirSync(htmlDir);
   rmSync(artifacts, { recursive: true, force: true });
 
+  const logPath = join(work, 'server.log');
+  const logFD = openSync(logPath, 'w');
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   const server = spawn(binary, ['serve'], {
     cwd: work,
     env: { ...process.env, GUICHET_ENV: 'development', DATA_DIR: join(work, 'data'), HOST: '127.0.0.1', PORT: String(port), BASE_URL: baseURL, DATABASE_URL: '', SMTP_URL: '', ARGON2_MEMORY_KIB: '8192' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // A file, not a pipe: the tests run in spawnSync, which blocks this
+    // process's event loop, so nothing would drain a pipe; once its 64 KiB
+    // were full, every log line the server writes would block a request.
+    stdio: ['ignore', logFD, logFD],
   });
-  const log = [];
-  const keep = (chunk) => { log.push(chunk); };
-  server.stdout.on('data', keep);
-  server.stderr.on('data', keep);
   const interrupted = () => stop(server).then(() => process.exit(130));
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -130,9 +131,10 @@ async function main() {
     ok = res.status === 0 && htmlOK;
   } finally {
     await stop(server);
+    closeSync(logFD);
     if (!ok) {
       mkdirSync(artifacts, { recursive: true });
-      const text = Buffer.concat(log).toString('utf8');
+      const text = readFileSync(logPath, 'utf8');
       console.error(`server log (last lines; all of it in ${join(artifacts, 'server.log')}):\n` + text.split('\n').slice(-30).join('\n'));
       writeFileSync(join(artifacts, 'server.log'), text);
     }
