@@ -20,8 +20,6 @@ import (
 // supervisor's every demand (/gestion/supervision) share their filters,
 // sort, search and paging; the exports take the same filters.
 
-const pageSize = 50
-
 // Status filter values besides a state's code.
 const (
 	statusQueue = "a_traiter" // what waits for the accueil

@@ -125,3 +125,12 @@ func actorLabel(ev models.Event) string {
 	}
 	return ev.ActorName
 }
+
+func procedureField(p *models.Procedure, name string) (models.Field, bool) {
+	for _, f := range p.Form {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return models.Field{}, false
+}

@@ -100,3 +100,5 @@ func (s *Server) badCursor(c *gin.Context, first string) {
 type badCursorError struct{ first string }
 
 func (e *badCursorError) Error() string { return "bad page position" }
+
+const pageSize = 50

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -129,32 +128,3 @@ func (s *Server) resumeForm(c *gin.Context, a *models.Agent, r resume) {
 		Intro:     "Vous êtes de nouveau connecté. Voici ce que vous aviez saisi avant l'expiration de votre session\u00a0: vérifiez-le, puis envoyez-le. Si le dossier a changé entre-temps, vous en serez averti avant que rien ne soit modifié.",
 		CancelURL: "/gestion/", CancelLabel: "Abandonner et revenir à la liste"})
 }
-
-// resendData is the Data of "resend": a form kept, to check and send again.
-type resendData struct {
-	Action, Intro          string
-	Values                 url.Values
-	Shown                  []views.Option // what the person typed, labelled
-	CancelURL, CancelLabel string
-}
-
-// renderResend shows a kept form to send again, with what was typed in its
-// labelled inputs.
-func (s *Server) renderResend(c *gin.Context, status int, title string, data resendData) {
-	for name, vs := range data.Values {
-		// A service's forms prefix their inputs with the action: "refus-message".
-		if label, ok := resendLabels[name[strings.LastIndex(name, "-")+1:]]; ok {
-			for _, v := range vs {
-				data.Shown = append(data.Shown, views.Option{Value: v, Label: label})
-			}
-		}
-	}
-	slices.SortStableFunc(data.Shown, func(x, y views.Option) int { return strings.Compare(x.Label, y.Label) })
-	p := s.page(c, title)
-	p.Data = data
-	s.render(c, status, "resend", p)
-}
-
-// resendLabels name the form inputs a person types into.
-var resendLabels = map[string]string{"nom": "Nom", "email": "Adresse e-mail", "role": "Rôle", "message": "Message",
-	"code": "Code de suivi", "person": "Votre nom"}

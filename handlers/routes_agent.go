@@ -1,19 +1,19 @@
 package handlers
 
 import (
-	"strings"
-
 	"github.com/gin-gonic/gin"
 
 	"guichet/auth"
-	"guichet/models"
-	"guichet/views"
 )
 
 // agentRoutes: the back office of accueil agents, supervisors and admins.
 // Every page but sign-in and password reset requires a session and a role.
 func (s *Server) agentRoutes(r *gin.Engine) {
 	s.authn = &auth.Authenticator{DB: s.DB, Params: s.Config.PasswordParams(), Clock: s.Clock}
+	if s.Config.Dev() {
+		r.GET("/dev/mail", s.devMailIndex)
+		r.GET("/dev/mail/:id", s.devMailShow)
+	}
 	g := r.Group("/gestion")
 	g.GET("/connexion", s.loginShow)
 	g.POST("/connexion", s.loginCreate)
@@ -51,37 +51,4 @@ func (s *Server) agentRoutes(r *gin.Engine) {
 	adm.POST("/services/:sid/reactiver", s.adminServiceActivate(true))
 	adm.POST("/services/:sid/"+slugBoardLink, s.adminServiceBoardLinkSend)
 	adm.POST("/services/:sid/"+slugRevokeLinks, s.adminServiceLinksRevoke)
-}
-
-// agentNav is the back-office menu for an agent.
-func agentNav(c *gin.Context, a *models.Agent) []views.NavItem {
-	var items []views.NavItem
-	switch a.Role {
-	case models.RoleAccueil:
-		items = []views.NavItem{{Label: "À traiter", Href: "/gestion/"}}
-	case models.RoleSupervisor:
-		items = []views.NavItem{
-			{Label: "À traiter", Href: "/gestion/"},
-			{Label: "Toutes les demandes", Href: "/gestion/supervision"},
-			{Label: "Indicateurs", Href: "/gestion/supervision/indicateurs"},
-		}
-	case models.RoleAdmin:
-		items = []views.NavItem{
-			{Label: "Agents", Href: "/gestion/admin/agents"},
-			{Label: "Services", Href: "/gestion/admin/services"},
-		}
-	}
-	// The current item is the one whose address is the closest prefix of the page's.
-	path, best := c.Request.URL.Path, -1
-	for i, it := range items {
-		if path == it.Href || (it.Href != "/gestion/" && strings.HasPrefix(path, it.Href+"/")) {
-			if best < 0 || len(it.Href) > len(items[best].Href) {
-				best = i
-			}
-		}
-	}
-	if best >= 0 {
-		items[best].Current = true
-	}
-	return items
 }

@@ -9,6 +9,7 @@ import "github.com/gin-gonic/gin"
 // citizen acts on one demand through its follow link, /c/SLUG/suivi/TOKEN,
 // which is also the base of every action on it; GET only shows, POST acts.
 func (s *Server) citizenRoutes(r *gin.Engine) {
+	r.GET("/", s.homeShow)
 	g := r.Group("/c/:commune", s.loadCommune)
 	g.GET("/", s.communeHome)
 	g.POST("/suivre", s.trackingLookup)

@@ -94,6 +94,4 @@ func (s *Server) auditLinkOpening(c *gin.Context, l *servicelink.Access, view st
 	return err
 }
 
-var paris, _ = time.LoadLocation("Europe/Paris")
-
 func formatParis(t time.Time) string { return t.In(paris).Format("02/01/2006 à 15:04") }

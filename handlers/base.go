@@ -1,0 +1,33 @@
+package handlers
+
+import (
+	"log/slog"
+
+	"github.com/uptrace/bun"
+
+	"guichet/auth"
+	"guichet/clock"
+	"guichet/config"
+	"guichet/files"
+	"guichet/jobs"
+	"guichet/links"
+	"guichet/notify"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// Server holds what every handler needs.
+type Server struct {
+	DB       *bun.DB
+	Config   *config.Config
+	Views    *views.Renderer
+	Links    *links.Signer
+	Notifier *notify.Notifier
+	Engine   *workflow.Engine
+	Files    *files.Store    // uploaded documents, outside the web root
+	Jobs     *jobs.Scheduler // deferred work: Wake(jobs.MailJob) after enqueuing mail
+	Log      *slog.Logger
+	Clock    clock.Clock // the one clock of the application (app.New)
+
+	authn *auth.Authenticator // set up by agentRoutes
+}

@@ -1,0 +1,5 @@
+package handlers
+
+import "time"
+
+var paris, _ = time.LoadLocation("Europe/Paris")
