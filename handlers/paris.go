@@ -1,5 +1,0 @@
-package handlers
-
-import "time"
-
-var paris, _ = time.LoadLocation("Europe/Paris")
