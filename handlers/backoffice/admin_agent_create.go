@@ -27,6 +27,7 @@ type agentInput struct {
 // adminAgentCreate adds an agent to the commune and e-mails them a link to
 // choose their password: nobody but them ever knows it.
 func (s *Handlers) adminAgentCreate(c *gin.Context) {
+	ctx := c.Request.Context()
 	in := agentInput{Name: strings.TrimSpace(c.PostForm("nom")), Email: strings.TrimSpace(c.PostForm("email")), Role: c.PostForm("role")}
 	form := map[string]any{"nom": in.Name, "email": in.Email, "role": in.Role}
 	if errs := validate.Struct(in); errs != nil {
@@ -34,7 +35,7 @@ func (s *Handlers) adminAgentCreate(c *gin.Context) {
 		return
 	}
 	a := &models.Agent{CommuneID: web.Commune(c).ID, Email: in.Email, Name: in.Name, Role: in.Role, Active: true}
-	err := s.DB.RunInTx(c, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := models.CreateAgent(ctx, tx, a); err != nil {
 			return err
 		}
@@ -57,8 +58,9 @@ func (s *Handlers) adminAgentCreate(c *gin.Context) {
 // The admin sees their own agents, so is told when it is one of theirs; of
 // an address used elsewhere, nothing is said but that it cannot be used.
 func (s *Handlers) addressTaken(c *gin.Context, form map[string]any, email string) {
+	ctx := c.Request.Context()
 	msg := "Cette adresse ne peut pas être utilisée pour un nouveau compte : choisissez-en une autre. Si elle doit servir à cet agent, contactez l'exploitant du guichet unique."
-	a, err := models.AgentByEmail(c, s.DB, email)
+	a, err := models.AgentByEmail(ctx, s.DB, email)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		s.Fail(c, err)
 		return

@@ -17,14 +17,15 @@ import (
 // activates them again. An admin cannot shut themselves out.
 func (s *Handlers) adminAgentActivate(active bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		ctx := c.Request.Context()
 		id := web.IDParam(c, "aid")
 		if id == currentAgent(c).ID && !active {
 			s.RenderError(c, http.StatusForbidden, "Action impossible", "Vous ne pouvez pas désactiver votre propre compte : demandez-le à un autre administrateur.")
 			return
 		}
-		a, err := models.AgentByID(c, s.DB, web.Commune(c).ID, id)
+		a, err := models.AgentByID(ctx, s.DB, web.Commune(c).ID, id)
 		if err == nil {
-			err = models.SetAgentActive(c, s.DB, a.CommuneID, a.ID, active)
+			err = models.SetAgentActive(ctx, s.DB, a.CommuneID, a.ID, active)
 		}
 		if err != nil {
 			s.Fail(c, err)
@@ -41,12 +42,13 @@ func (s *Handlers) adminAgentActivate(active bool) gin.HandlerFunc {
 
 // adminAgentInvite e-mails an agent a new link to choose a password.
 func (s *Handlers) adminAgentInvite(c *gin.Context) {
-	a, err := models.AgentByID(c, s.DB, web.Commune(c).ID, web.IDParam(c, "aid"))
+	ctx := c.Request.Context()
+	a, err := models.AgentByID(ctx, s.DB, web.Commune(c).ID, web.IDParam(c, "aid"))
 	if err == nil && !a.Active {
 		err = models.ErrNotFound
 	}
 	if err == nil {
-		err = s.DB.RunInTx(c, nil, func(ctx context.Context, tx bun.Tx) error {
+		err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			return s.mailPasswordLink(ctx, tx, a, auth.InviteLinkTTL, true)
 		})
 	}

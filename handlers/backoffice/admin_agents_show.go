@@ -29,7 +29,8 @@ func (s *Handlers) adminAgentsShow(c *gin.Context) {
 }
 
 func (s *Handlers) showAdminAgents(c *gin.Context, status int, form map[string]any, errs views.FormErrors) {
-	as, err := models.ListAgents(c, s.DB, web.Commune(c).ID)
+	ctx := c.Request.Context()
+	as, err := models.ListAgents(ctx, s.DB, web.Commune(c).ID)
 	if err != nil {
 		s.Fail(c, err)
 		return

@@ -13,11 +13,12 @@ import (
 // adminServiceBoardLinkSend e-mails a service the link to its board, at
 // the service's own address (as "guichet service board-link" does).
 func (s *Handlers) adminServiceBoardLinkSend(c *gin.Context) {
+	ctx := c.Request.Context()
 	sv := s.confirmedService(c, slugBoardLink, "Cochez la case pour confirmer l'envoi du lien du tableau de bord.")
 	if sv == nil {
 		return
 	}
-	err := s.Notifier.MailBoard(c, s.DB, web.Commune(c), sv)
+	err := s.Notifier.MailBoard(ctx, s.DB, web.Commune(c), sv)
 	var e *apperr.Error
 	if errors.As(err, &e) && e.Code == apperr.Invalid { // deactivated meanwhile: its form is gone
 		s.SetFlash(c, views.FlashError, e.Message)

@@ -22,13 +22,14 @@ type serviceInput struct {
 // adminServiceCreate adds a service to the commune: it can receive demands
 // at once, through links e-mailed to its address.
 func (s *Handlers) adminServiceCreate(c *gin.Context) {
+	ctx := c.Request.Context()
 	in := serviceInput{Name: strings.TrimSpace(c.PostForm("nom")), Email: strings.TrimSpace(c.PostForm("email"))}
 	form := map[string]any{"nom": in.Name, "email": in.Email}
 	if errs := validate.Struct(in); errs != nil {
 		s.showAdminServices(c, http.StatusUnprocessableEntity, form, errs)
 		return
 	}
-	err := models.CreateService(c, s.DB, &models.Service{CommuneID: web.Commune(c).ID, Name: in.Name, Email: in.Email, Active: true})
+	err := models.CreateService(ctx, s.DB, &models.Service{CommuneID: web.Commune(c).ID, Name: in.Name, Email: in.Email, Active: true})
 	if errors.Is(err, models.ErrTaken) {
 		s.showAdminServices(c, http.StatusUnprocessableEntity, form, views.FormErrors{"nom": "La commune a déjà un service de ce nom."})
 		return

@@ -12,11 +12,12 @@ import (
 // board's and its demands'), as "guichet service revoke" does: after a
 // person leaves the service, or when a link went where it should not.
 func (s *Handlers) adminServiceLinksRevoke(c *gin.Context) {
+	ctx := c.Request.Context()
 	sv := s.confirmedService(c, slugRevokeLinks, "Cochez la case pour confirmer : révoquer les liens du service ne peut pas être annulé.")
 	if sv == nil {
 		return
 	}
-	if _, err := models.RevokeServiceLinks(c, s.DB, sv.CommuneID, sv.ID); err != nil {
+	if _, err := models.RevokeServiceLinks(ctx, s.DB, sv.CommuneID, sv.ID); err != nil {
 		s.Fail(c, err)
 		return
 	}

@@ -12,9 +12,10 @@ import (
 // demands it holds stay with it) or activates it again.
 func (s *Handlers) adminServiceActivate(active bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		sv, err := models.ServiceByID(c, s.DB, web.Commune(c).ID, web.IDParam(c, "sid"))
+		ctx := c.Request.Context()
+		sv, err := models.ServiceByID(ctx, s.DB, web.Commune(c).ID, web.IDParam(c, "sid"))
 		if err == nil {
-			err = models.SetServiceActive(c, s.DB, sv.CommuneID, sv.ID, active)
+			err = models.SetServiceActive(ctx, s.DB, sv.CommuneID, sv.ID, active)
 		}
 		if err != nil {
 			s.Fail(c, err)

@@ -37,7 +37,8 @@ func serviceFieldID(slug string, serviceID int64, name string) string {
 }
 
 func (s *Handlers) showAdminServices(c *gin.Context, status int, form map[string]any, errs views.FormErrors) {
-	ss, err := models.ListServices(c, s.DB, web.Commune(c).ID, false)
+	ctx := c.Request.Context()
+	ss, err := models.ListServices(ctx, s.DB, web.Commune(c).ID, false)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -52,7 +53,8 @@ func (s *Handlers) showAdminServices(c *gin.Context, status int, form map[string
 // once the action's confirmation box is ticked; unticked, the page comes
 // back with the box flagged. It returns nil when the handler must stop.
 func (s *Handlers) confirmedService(c *gin.Context, slug, unticked string) *models.Service {
-	sv, err := models.ServiceByID(c, s.DB, web.Commune(c).ID, web.IDParam(c, "sid"))
+	ctx := c.Request.Context()
+	sv, err := models.ServiceByID(ctx, s.DB, web.Commune(c).ID, web.IDParam(c, "sid"))
 	if err != nil {
 		s.Fail(c, err)
 		return nil

@@ -157,7 +157,8 @@ func demandBackURL(id int64, back string) string { return demandURL(id) + backQu
 // agentDemand loads the demand of the URL, if the agent may see it: of
 // their commune, and not a draft unless they supervise.
 func (s *Handlers) agentDemand(c *gin.Context) (*models.Demand, bool) {
-	d, err := models.DemandByID(c, s.DB, web.Commune(c).ID, web.IDParam(c, "id"))
+	ctx := c.Request.Context()
+	d, err := models.DemandByID(ctx, s.DB, web.Commune(c).ID, web.IDParam(c, "id"))
 	if err == nil && !slices.Contains(visibleStates(currentAgent(c)), d.State) {
 		err = models.ErrNotFound
 	}
@@ -170,7 +171,8 @@ func (s *Handlers) agentDemand(c *gin.Context) (*models.Demand, bool) {
 
 // lifecycle is the lifecycle of a demand: its procedure's.
 func (s *Handlers) lifecycle(c *gin.Context, d *models.Demand) (*workflow.Definition, error) {
-	p, err := models.ProcedureByID(c, s.DB, d.CommuneID, d.ProcedureID)
+	ctx := c.Request.Context()
+	p, err := models.ProcedureByID(ctx, s.DB, d.CommuneID, d.ProcedureID)
 	if err != nil {
 		return nil, err
 	}
@@ -179,16 +181,17 @@ func (s *Handlers) lifecycle(c *gin.Context, d *models.Demand) (*workflow.Defini
 
 // demandData gathers what the demand page and its print view show.
 func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) (*agentDemandData, error) {
+	ctx := c.Request.Context()
 	a := currentAgent(c)
-	p, err := models.ProcedureByID(c, s.DB, d.CommuneID, d.ProcedureID)
+	p, err := models.ProcedureByID(ctx, s.DB, d.CommuneID, d.ProcedureID)
 	if err != nil {
 		return nil, err
 	}
-	atts, err := models.Attachments(c, s.DB, d.CommuneID, d.ID)
+	atts, err := models.Attachments(ctx, s.DB, d.CommuneID, d.ID)
 	if err != nil {
 		return nil, err
 	}
-	hist, err := models.History(c, s.DB, d.CommuneID, d.ID, false)
+	hist, err := models.History(ctx, s.DB, d.CommuneID, d.ID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +202,7 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 		MaxFileSize: web.LimitSize(s.Config.MaxFileSize), Accepted: files.AcceptedLabels(), Extensions: files.Extensions,
 		LastReturn: lastReturn(hist)}
 	if d.ServiceID != nil {
-		if data.Service, err = models.ServiceByID(c, s.DB, d.CommuneID, *d.ServiceID); err != nil {
+		if data.Service, err = models.ServiceByID(ctx, s.DB, d.CommuneID, *d.ServiceID); err != nil {
 			return nil, err
 		}
 	}

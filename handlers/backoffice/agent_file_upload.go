@@ -21,6 +21,7 @@ import (
 // history. Like every upload, it is streamed to disk, its type checked from
 // its content, its size bounded.
 func (s *Handlers) agentFileUpload(c *gin.Context) {
+	ctx := c.Request.Context()
 	d, ok := s.agentDemand(c)
 	if !ok {
 		return
@@ -44,7 +45,7 @@ func (s *Handlers) agentFileUpload(c *gin.Context) {
 		return
 	}
 	err = s.KeepUpload(c, up, func(keep func() error) error {
-		_, err := s.Engine.AddFile(c, d.ID, workflow.AgentActor(currentAgent(c)), att, s.FileLimits(), keep)
+		_, err := s.Engine.AddFile(ctx, d.ID, workflow.AgentActor(currentAgent(c)), att, s.FileLimits(), keep)
 		return err
 	})
 	limit, err := s.LimitReached(c, d.CommuneID, d.ID, "", att.Filename, err)

@@ -47,8 +47,9 @@ func currentAgent(c *gin.Context) *models.Agent {
 // a form sent meanwhile is kept and offered again after sign-in.
 func (s *Handlers) requireAgent(roles []string) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		ctx := c.Request.Context()
 		token, _ := c.Cookie(sessionCookie)
-		_, a, err := auth.CurrentSession(c, s.DB, token, s.Clock.Now())
+		_, a, err := auth.CurrentSession(ctx, s.DB, token, s.Clock.Now())
 		if errors.Is(err, models.ErrNotFound) {
 			s.signInFirst(c, token != "")
 			return
@@ -57,7 +58,7 @@ func (s *Handlers) requireAgent(roles []string) gin.HandlerFunc {
 			s.Fail(c, err)
 			return
 		}
-		com, err := models.CommuneByID(c, s.DB, a.CommuneID)
+		com, err := models.CommuneByID(ctx, s.DB, a.CommuneID)
 		if err != nil {
 			s.Fail(c, err)
 			return

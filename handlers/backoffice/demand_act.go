@@ -21,6 +21,7 @@ import (
 // page comes back with what was typed; a demand changed meanwhile comes
 // back fresh, with a warning, and is not touched.
 func (s *Handlers) demandAct(c *gin.Context) {
+	ctx := c.Request.Context()
 	d, ok := s.agentDemand(c)
 	if !ok {
 		return
@@ -65,7 +66,7 @@ func (s *Handlers) demandAct(c *gin.Context) {
 		return
 	}
 
-	_, err = s.Engine.Apply(c, d.ID, act.Event, workflow.AgentActor(currentAgent(c)), in)
+	_, err = s.Engine.Apply(ctx, d.ID, act.Event, workflow.AgentActor(currentAgent(c)), in)
 	var e *apperr.Error
 	switch {
 	case err == nil:
@@ -77,7 +78,7 @@ func (s *Handlers) demandAct(c *gin.Context) {
 		for k, v := range e.Fields {
 			st.errs[k] = v
 		}
-		fresh, ferr := models.DemandByID(c, s.DB, d.CommuneID, d.ID)
+		fresh, ferr := models.DemandByID(ctx, s.DB, d.CommuneID, d.ID)
 		if ferr != nil {
 			s.Fail(c, ferr)
 			return
@@ -91,7 +92,8 @@ func (s *Handlers) demandAct(c *gin.Context) {
 // stale shows the fresh demand after someone changed it meanwhile, with
 // what the agent typed, unconfirmed: they must look before acting again.
 func (s *Handlers) stale(c *gin.Context, d *models.Demand, st demandState) {
-	fresh, err := models.DemandByID(c, s.DB, d.CommuneID, d.ID)
+	ctx := c.Request.Context()
+	fresh, err := models.DemandByID(ctx, s.DB, d.CommuneID, d.ID)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -117,7 +119,8 @@ func (s *Handlers) keepTyped(c *gin.Context, d *models.Demand, st demandState) d
 
 // validFields tells whether every field to correct is a question of the demand's procedure.
 func (s *Handlers) validFields(c *gin.Context, d *models.Demand, names []string) bool {
-	p, err := models.ProcedureByID(c, s.DB, d.CommuneID, d.ProcedureID)
+	ctx := c.Request.Context()
+	p, err := models.ProcedureByID(ctx, s.DB, d.CommuneID, d.ProcedureID)
 	if err != nil {
 		return false
 	}

@@ -183,6 +183,7 @@ var columnLabels = []struct{ key, label string }{
 
 // showList renders a list of demands.
 func (s *Handlers) showList(c *gin.Context, scope listScope) {
+	ctx := c.Request.Context()
 	a := currentAgent(c)
 	com := web.Commune(c)
 	q := readListQuery(c, scope)
@@ -203,7 +204,7 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 	// searching as one types (htmx) too; back from it, the list's filters
 	// remain, not the code, which would open the demand again.
 	if q.Q != "" {
-		d, kind, err := models.FindByCode(c, s.DB, com.ID, q.Q)
+		d, kind, err := models.FindByCode(ctx, s.DB, com.ID, q.Q)
 		switch {
 		case err == nil && slices.Contains(visibleStates(a), d.State):
 			how := "sa référence " + d.Reference
@@ -239,7 +240,7 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 	data.Filtered = q.Status != statusAll || q.Procedure != "" || q.Service != "" || q.From != "" || q.To != ""
 
 	f, errs := q.filter(a)
-	counted, err := models.CountByState(c, s.DB, com.ID, f)
+	counted, err := models.CountByState(ctx, s.DB, com.ID, f)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -251,7 +252,7 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 		return
 	}
 	order := models.Order{Column: q.Sort, Desc: q.Desc, States: workflow.AllStates}
-	rows, more, err := models.ListDemands(c, s.DB, com.ID, f, order, cur, web.PageSize)
+	rows, more, err := models.ListDemands(ctx, s.DB, com.ID, f, order, cur, web.PageSize)
 	if errors.Is(err, models.ErrBadCursor) {
 		s.BadCursor(c, link(nil))
 		return
@@ -323,7 +324,8 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 }
 
 func (s *Handlers) procedureOptions(c *gin.Context, communeID int64) ([]views.Option, error) {
-	ps, err := models.AllProcedures(c, s.DB, communeID)
+	ctx := c.Request.Context()
+	ps, err := models.AllProcedures(ctx, s.DB, communeID)
 	opts := make([]views.Option, len(ps))
 	for i, p := range ps {
 		opts[i] = views.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Title}
@@ -334,7 +336,8 @@ func (s *Handlers) procedureOptions(c *gin.Context, communeID int64) ([]views.Op
 // serviceOptions lists a commune's services for a select; activeOnly for a
 // transfer, every one for a filter (a deactivated service may still hold demands).
 func (s *Handlers) serviceOptions(c *gin.Context, communeID int64, activeOnly bool) ([]views.Option, error) {
-	ss, err := models.ListServices(c, s.DB, communeID, activeOnly)
+	ctx := c.Request.Context()
+	ss, err := models.ListServices(ctx, s.DB, communeID, activeOnly)
 	opts := make([]views.Option, len(ss))
 	for i, sv := range ss {
 		label := sv.Name

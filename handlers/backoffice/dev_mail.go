@@ -24,7 +24,8 @@ type devMailData struct {
 }
 
 func (s *Handlers) devMailIndex(c *gin.Context) {
-	ms, err := models.RecentMails(c, s.DB, 200)
+	ctx := c.Request.Context()
+	ms, err := models.RecentMails(ctx, s.DB, 200)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -35,8 +36,9 @@ func (s *Handlers) devMailIndex(c *gin.Context) {
 }
 
 func (s *Handlers) devMailShow(c *gin.Context) {
+	ctx := c.Request.Context()
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
-	m, err := models.MailByID(c, s.DB, id)
+	m, err := models.MailByID(ctx, s.DB, id)
 	if err != nil {
 		s.Fail(c, err)
 		return

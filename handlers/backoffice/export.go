@@ -32,6 +32,7 @@ var exportHeaders = []string{"Référence", "Démarche", "Statut", "Usager", "Co
 // planExport reads the list's filters; ok is false when the page has
 // answered instead (a filter it cannot read).
 func (s *Handlers) planExport(c *gin.Context) (*exportPlan, bool) {
+	ctx := c.Request.Context()
 	q := readListQuery(c, allScope)
 	f, errs := q.filter(currentAgent(c))
 	if len(errs) > 0 {
@@ -43,7 +44,7 @@ func (s *Handlers) planExport(c *gin.Context) (*exportPlan, bool) {
 		headers: append([]string{}, exportHeaders...),
 		name:    fmt.Sprintf("demandes-%s-%s", com.Slug, s.Clock.Now().In(web.Paris).Format("2006-01-02"))}
 	if f.ProcedureID != 0 {
-		p, err := models.ProcedureByID(c, s.DB, com.ID, f.ProcedureID)
+		p, err := models.ProcedureByID(ctx, s.DB, com.ID, f.ProcedureID)
 		if err != nil {
 			s.Fail(c, err)
 			return nil, false

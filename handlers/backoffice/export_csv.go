@@ -17,6 +17,7 @@ import (
 // UTF-8 with a byte order mark (or accents come out garbled), ";" between
 // cells, CRLF line ends, dates as dd/mm/yyyy hh:mm.
 func (s *Handlers) exportCSV(c *gin.Context) {
+	ctx := c.Request.Context()
 	plan, ok := s.planExport(c)
 	if !ok {
 		return
@@ -28,7 +29,7 @@ func (s *Handlers) exportCSV(c *gin.Context) {
 	w.Comma, w.UseCRLF = ';', true
 	w.Write(plan.headers)
 	n := 0
-	err := models.EachDemand(c, s.DB, web.Commune(c).ID, plan.filter, plan.order, func(r *models.DemandRow) error {
+	err := models.EachDemand(ctx, s.DB, web.Commune(c).ID, plan.filter, plan.order, func(r *models.DemandRow) error {
 		cells := plan.row(r)
 		rec := make([]string, len(cells))
 		for i, v := range cells {

@@ -15,6 +15,7 @@ import (
 // autofilter. Rows go through excelize's stream writer, so memory does not
 // grow with the number of demands.
 func (s *Handlers) exportXLSX(c *gin.Context) {
+	ctx := c.Request.Context()
 	plan, ok := s.planExport(c)
 	if !ok {
 		return
@@ -51,7 +52,7 @@ func (s *Handlers) exportXLSX(c *gin.Context) {
 		return
 	}
 	row := 1
-	err = models.EachDemand(c, s.DB, web.Commune(c).ID, plan.filter, plan.order, func(r *models.DemandRow) error {
+	err = models.EachDemand(ctx, s.DB, web.Commune(c).ID, plan.filter, plan.order, func(r *models.DemandRow) error {
 		row++
 		cells := plan.row(r)
 		for i, v := range cells {

@@ -48,12 +48,13 @@ const indicatorMonths = 12
 // state, each service's load and speed, the back and forth between accueil
 // and services, and the volumes per procedure and month.
 func (s *Handlers) indicatorsShow(c *gin.Context) {
+	ctx := c.Request.Context()
 	com := web.Commune(c)
 	now := s.Clock.Now().In(web.Paris)
 	since := time.Date(now.Year(), now.Month()-indicatorMonths+1, 1, 0, 0, 0, 0, web.Paris)
 	data := indicatorsData{Since: since}
 
-	counted, err := models.CountByState(c, s.DB, com.ID, models.DemandFilter{})
+	counted, err := models.CountByState(ctx, s.DB, com.ID, models.DemandFilter{})
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -64,7 +65,7 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 		data.Total += counted.ByState[st]
 	}
 
-	stats, err := models.ServiceIndicators(c, s.DB, com.ID, workflow.Standard.In(workflow.SetService), since)
+	stats, err := models.ServiceIndicators(ctx, s.DB, com.ID, workflow.Standard.In(workflow.SetService), since)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -77,12 +78,12 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 		}
 		data.Services = append(data.Services, row)
 	}
-	if data.Returned, data.Retransferred, err = models.BackAndForth(c, s.DB, com.ID, since); err != nil {
+	if data.Returned, data.Retransferred, err = models.BackAndForth(ctx, s.DB, com.ID, since); err != nil {
 		s.Fail(c, err)
 		return
 	}
 
-	vols, err := models.VolumesByMonth(c, s.DB, com.ID, since)
+	vols, err := models.VolumesByMonth(ctx, s.DB, com.ID, since)
 	if err != nil {
 		s.Fail(c, err)
 		return

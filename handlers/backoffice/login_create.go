@@ -29,6 +29,7 @@ type loginInput struct {
 // the browser had), then the page asked for, or the form kept through an
 // expired session.
 func (s *Handlers) loginCreate(c *gin.Context) {
+	ctx := c.Request.Context()
 	in := loginInput{Email: strings.TrimSpace(c.PostForm("email")), Password: c.PostForm("password")}
 	data := loginData{Next: c.PostForm("suite"), Resume: c.PostForm("reprise")}
 	if !localPath(data.Next) {
@@ -70,12 +71,12 @@ func (s *Handlers) loginCreate(c *gin.Context) {
 		return
 	}
 	if old, err := c.Cookie(sessionCookie); err == nil {
-		if err := auth.EndSession(c, s.DB, old); err != nil {
+		if err := auth.EndSession(ctx, s.DB, old); err != nil {
 			s.Fail(c, err)
 			return
 		}
 	}
-	token, err := auth.StartSession(c, s.DB, a, c.ClientIP(), c.Request.UserAgent(), s.Clock.Now())
+	token, err := auth.StartSession(ctx, s.DB, a, c.ClientIP(), c.Request.UserAgent(), s.Clock.Now())
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -104,7 +105,8 @@ var demandFormPath = regexp.MustCompile(`^/gestion/demandes/(\d+)/(?:actions/([a
 // expired: a demand's form comes back filled in on the demand's page (the
 // agent checks it and sends it again); any other is shown to be sent again.
 func (s *Handlers) resumeForm(c *gin.Context, a *models.Agent, r resume) {
-	com, err := models.CommuneByID(c, s.DB, a.CommuneID)
+	ctx := c.Request.Context()
+	com, err := models.CommuneByID(ctx, s.DB, a.CommuneID)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -114,7 +116,7 @@ func (s *Handlers) resumeForm(c *gin.Context, a *models.Agent, r resume) {
 	kept := &views.Flash{Kind: views.FlashInfo, Text: "Vous êtes reconnecté. Ce que vous aviez saisi a été remis dans le formulaire : vérifiez-le, puis envoyez-le à nouveau."}
 	if m := demandFormPath.FindStringSubmatch(r.Action); m != nil && slices.Contains(deskRoles, a.Role) {
 		id, _ := strconv.ParseInt(m[1], 10, 64)
-		d, err := models.DemandByID(c, s.DB, com.ID, id)
+		d, err := models.DemandByID(ctx, s.DB, com.ID, id)
 		if err == nil && slices.Contains(visibleStates(a), d.State) {
 			st := demandState{action: m[2] + m[3], values: map[string]any{
 				"message": r.Values.Get("message"), "service": r.Values.Get("service"), "champs": r.Values["champs"]}}

@@ -15,11 +15,12 @@ import (
 // services read it, the citizen never does. It changes nothing else, not
 // even the demand's version, so nobody's open page goes stale for a note.
 func (s *Handlers) noteCreate(c *gin.Context) {
+	ctx := c.Request.Context()
 	d, ok := s.agentDemand(c)
 	if !ok {
 		return
 	}
-	_, err := s.Engine.Note(c, d.ID, workflow.AgentActor(currentAgent(c)), c.PostForm("message"))
+	_, err := s.Engine.Note(ctx, d.ID, workflow.AgentActor(currentAgent(c)), c.PostForm("message"))
 	var e *apperr.Error
 	switch {
 	case err == nil:

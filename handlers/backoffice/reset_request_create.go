@@ -29,6 +29,7 @@ type resetRequestInput struct {
 // worker looks the address up (MailResetRequests). The number of mails one
 // address can be sent is bounded.
 func (s *Handlers) resetRequestCreate(c *gin.Context) {
+	ctx := c.Request.Context()
 	in := resetRequestInput{Email: strings.TrimSpace(c.PostForm("email"))}
 	if errs := validate.Struct(in); errs != nil {
 		p := s.Page(c, "Mot de passe oublié")
@@ -37,9 +38,9 @@ func (s *Handlers) resetRequestCreate(c *gin.Context) {
 		s.Render(c, http.StatusUnprocessableEntity, "agent/reset_request", p)
 		return
 	}
-	ok, err := auth.ResetRequestAllowed(c, s.DB, in.Email, s.Clock.Now())
+	ok, err := auth.ResetRequestAllowed(ctx, s.DB, in.Email, s.Clock.Now())
 	if err == nil && ok {
-		err = models.QueueResetRequest(c, s.DB, in.Email)
+		err = models.QueueResetRequest(ctx, s.DB, in.Email)
 	}
 	if err != nil {
 		s.Fail(c, err)

@@ -17,7 +17,8 @@ type resetData struct {
 // resetShow shows the form to choose a new password. It only looks: mail
 // scanners that open the link use nothing up.
 func (s *Handlers) resetShow(c *gin.Context) {
-	a, _, err := auth.CheckReset(c, s.DB, s.Links, c.Param("token"))
+	ctx := c.Request.Context()
+	a, _, err := auth.CheckReset(ctx, s.DB, s.Links, c.Param("token"))
 	if err != nil {
 		s.Fail(c, err)
 		return

@@ -12,13 +12,14 @@ import (
 
 // attachmentRemove takes a file off a draft or a demand being corrected.
 func (s *Handlers) attachmentRemove(c *gin.Context) {
+	ctx := c.Request.Context()
 	d, p, _ := followed(c)
 	if !isEditable(d) {
 		s.notEditable(c)
 		return
 	}
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
-	a, err := models.AttachmentByID(c, s.DB, d.CommuneID, d.ID, id)
+	a, err := models.AttachmentByID(ctx, s.DB, d.CommuneID, d.ID, id)
 	if err == nil && a.UploadedBy != workflow.KindCitizen {
 		err = models.ErrNotFound // an internal file is none of the citizen's business
 	}
@@ -34,7 +35,7 @@ func (s *Handlers) attachmentRemove(c *gin.Context) {
 	}
 	field, status := c.Query("champ"), map[string]string{}
 	if err == nil {
-		err := models.RemoveAttachment(c, s.DB, a, editable)
+		err := models.RemoveAttachment(ctx, s.DB, a, editable)
 		if errors.Is(err, models.ErrNotEditable) {
 			s.notEditable(c)
 			return

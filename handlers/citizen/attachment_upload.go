@@ -32,6 +32,7 @@ func (s *Handlers) attachmentUpload(c *gin.Context) {
 
 // afterFileAction answers an upload or a removal.
 func (s *Handlers) afterFileAction(c *gin.Context, post *demandPost, field string, status map[string]string) {
+	ctx := c.Request.Context()
 	d, p, base := followed(c)
 	if c.GetHeader("HX-Request") == "true" {
 		f, ok := web.ProcedureField(p, field)
@@ -39,7 +40,7 @@ func (s *Handlers) afterFileAction(c *gin.Context, post *demandPost, field strin
 			c.Status(http.StatusNoContent)
 			return
 		}
-		atts, err := models.CitizenAttachments(c, s.DB, d.CommuneID, d.ID)
+		atts, err := models.CitizenAttachments(ctx, s.DB, d.CommuneID, d.ID)
 		if err != nil {
 			s.Fail(c, err)
 			return
@@ -53,7 +54,7 @@ func (s *Handlers) afterFileAction(c *gin.Context, post *demandPost, field strin
 	if post.hasForm {
 		st.values, _ = forms.Read(p.Form, post.values)
 		if d.State == workflow.Draft {
-			if err := models.SaveDraft(c, s.DB, d.CommuneID, d.ID, st.values); err != nil {
+			if err := models.SaveDraft(ctx, s.DB, d.CommuneID, d.ID, st.values); err != nil {
 				s.Fail(c, err)
 				return
 			}

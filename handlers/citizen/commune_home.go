@@ -17,9 +17,10 @@ func (s *Handlers) communeHome(c *gin.Context) {
 }
 
 func (s *Handlers) showHome(c *gin.Context, status int, form map[string]any, errs views.FormErrors) {
+	ctx := c.Request.Context()
 	cm := web.Commune(c)
 	q := c.Query("q")
-	ps, err := models.SearchProcedures(c, s.DB, cm.ID, q)
+	ps, err := models.SearchProcedures(ctx, s.DB, cm.ID, q)
 	if err != nil {
 		s.Fail(c, err)
 		return

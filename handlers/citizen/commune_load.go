@@ -12,7 +12,8 @@ import (
 
 // loadCommune finds the commune of the /c/:commune/ prefix.
 func (s *Handlers) loadCommune(c *gin.Context) {
-	cm, err := models.CommuneBySlug(c, s.DB, c.Param("commune"))
+	ctx := c.Request.Context()
+	cm, err := models.CommuneBySlug(ctx, s.DB, c.Param("commune"))
 	if errors.Is(err, models.ErrNotFound) {
 		s.RenderError(c, http.StatusNotFound, "Commune introuvable", "Aucune commune n'est servie à cette adresse. Vérifiez l'adresse, ou revenez à l'accueil.")
 		return

@@ -16,6 +16,7 @@ import (
 // correctionResubmit sends the corrected demand back to whoever asked; the
 // engine records which fields changed.
 func (s *Handlers) correctionResubmit(c *gin.Context) {
+	ctx := c.Request.Context()
 	d, p, base := followed(c)
 	if d.State != workflow.CorrectionRequested {
 		s.SetFlash(c, views.FlashInfo, "Cette demande n'attend pas de correction de votre part (elle a peut-être déjà été renvoyée) : voici où elle en est.")
@@ -39,10 +40,10 @@ func (s *Handlers) correctionResubmit(c *gin.Context) {
 		return
 	}
 	version, _ := strconv.Atoi(post.values.Get("_version"))
-	_, err = s.Engine.Apply(c, d.ID, workflow.Resubmit, workflow.CitizenActor(d.CommuneID, d.ID, d.CitizenEmail),
+	_, err = s.Engine.Apply(ctx, d.ID, workflow.Resubmit, workflow.CitizenActor(d.CommuneID, d.ID, d.CitizenEmail),
 		workflow.Input{Version: version, Data: withFiles(p, data, atts)})
 	if apperr.CodeOf(err) == apperr.Conflict || apperr.CodeOf(err) == apperr.Forbidden {
-		now, ferr := models.DemandByID(c, s.DB, d.CommuneID, d.ID)
+		now, ferr := models.DemandByID(ctx, s.DB, d.CommuneID, d.ID)
 		if ferr != nil {
 			s.Fail(c, ferr)
 			return

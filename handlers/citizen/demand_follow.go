@@ -22,8 +22,9 @@ func (s *Handlers) demandFollow(c *gin.Context) {
 // showDemand renders the demand's page; st holds what was typed when the
 // page answers a post, flash a message about that post.
 func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *views.Flash) {
+	ctx := c.Request.Context()
 	d, p, base := followed(c)
-	atts, err := models.CitizenAttachments(c, s.DB, d.CommuneID, d.ID)
+	atts, err := models.CitizenAttachments(ctx, s.DB, d.CommuneID, d.ID)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -40,14 +41,14 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 		return
 	}
 
-	hist, err := models.History(c, s.DB, d.CommuneID, d.ID, true)
+	hist, err := models.History(ctx, s.DB, d.CommuneID, d.ID, true)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
 	label, explanation := workflow.CitizenStatus(d.State)
 	if d.State == workflow.Transferred && d.ServiceID != nil {
-		if svc, err := models.ServiceByID(c, s.DB, d.CommuneID, *d.ServiceID); err == nil {
+		if svc, err := models.ServiceByID(ctx, s.DB, d.CommuneID, *d.ServiceID); err == nil {
 			explanation = "Votre demande a été transmise au service " + svc.Name + " de la mairie, qui l'examine. Vous serez prévenu par e-mail de la décision."
 		}
 	}

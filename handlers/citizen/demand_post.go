@@ -116,6 +116,7 @@ func interrupt(post *demandPost, p *models.Procedure, field, reason string) {
 
 // attachPart stores one uploaded file and attaches it to the demand.
 func (s *Handlers) attachPart(c *gin.Context, d *models.Demand, p *models.Procedure, field string, part *multipart.Part, post *demandPost) error {
+	ctx := c.Request.Context()
 	defer io.Copy(io.Discard, part) // read a refused file to its end, to answer cleanly
 	if part.FileName() == "" {
 		return nil // an input left empty
@@ -135,7 +136,7 @@ func (s *Handlers) attachPart(c *gin.Context, d *models.Demand, p *models.Proced
 	a := &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Field: field, Filename: name,
 		ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256, UploadedBy: workflow.KindCitizen}
 	err = s.KeepUpload(c, up, func(keep func() error) error {
-		return models.AddAttachment(c, s.DB, a, editable, s.FileLimits(), keep)
+		return models.AddAttachment(ctx, s.DB, a, editable, s.FileLimits(), keep)
 	})
 	if refusal, err = s.LimitReached(c, d.CommuneID, d.ID, field, name, err); refusal != "" {
 		post.fileErrs[field] = refusal

@@ -17,6 +17,7 @@ import (
 // their form only (a draft may be incomplete); a badly typed value is kept as
 // typed and pointed out.
 func (s *Handlers) draftSave(c *gin.Context) {
+	ctx := c.Request.Context()
 	d, p, base := followed(c)
 	if d.State != workflow.Draft {
 		s.notEditable(c)
@@ -41,7 +42,7 @@ func (s *Handlers) draftSave(c *gin.Context) {
 			&views.Flash{Kind: views.FlashError, Text: "Le brouillon n'a pas été enregistré : l'envoi a été interrompu. Corrigez la réponse signalée, puis enregistrez à nouveau."})
 		return
 	}
-	if err := models.SaveDraft(c, s.DB, d.CommuneID, d.ID, data); err != nil {
+	if err := models.SaveDraft(ctx, s.DB, d.CommuneID, d.ID, data); err != nil {
 		s.Fail(c, err)
 		return
 	}

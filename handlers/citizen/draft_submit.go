@@ -18,6 +18,7 @@ import (
 // everything (the draft is saved as typed); a second submission of the same
 // draft (double click, back button) shows the first one's confirmation.
 func (s *Handlers) draftSubmit(c *gin.Context) {
+	ctx := c.Request.Context()
 	d, p, base := followed(c)
 	if d.State != workflow.Draft {
 		web.Redirect(c, base+"/confirmation")
@@ -34,7 +35,7 @@ func (s *Handlers) draftSubmit(c *gin.Context) {
 		return
 	}
 	if len(errs) > 0 {
-		if err := models.SaveDraft(c, s.DB, d.CommuneID, d.ID, data); err != nil {
+		if err := models.SaveDraft(ctx, s.DB, d.CommuneID, d.ID, data); err != nil {
 			s.Fail(c, err)
 			return
 		}
@@ -43,10 +44,10 @@ func (s *Handlers) draftSubmit(c *gin.Context) {
 		return
 	}
 	version, _ := strconv.Atoi(post.values.Get("_version"))
-	_, err = s.Engine.Apply(c, d.ID, workflow.Submit, workflow.CitizenActor(d.CommuneID, d.ID, d.CitizenEmail),
+	_, err = s.Engine.Apply(ctx, d.ID, workflow.Submit, workflow.CitizenActor(d.CommuneID, d.ID, d.CitizenEmail),
 		workflow.Input{Version: version, Data: withFiles(p, data, atts)})
 	if err != nil {
-		if now, ferr := models.DemandByID(c, s.DB, d.CommuneID, d.ID); ferr == nil && now.State != workflow.Draft {
+		if now, ferr := models.DemandByID(ctx, s.DB, d.CommuneID, d.ID); ferr == nil && now.State != workflow.Draft {
 			web.Redirect(c, base+"/confirmation") // submitted by the first click
 			return
 		}
@@ -59,11 +60,12 @@ func (s *Handlers) draftSubmit(c *gin.Context) {
 // checkDemand reads the posted values and checks them all, required ones
 // included; a file refused in this very post counts as an error.
 func (s *Handlers) checkDemand(c *gin.Context, d *models.Demand, p *models.Procedure, post *demandPost) (map[string]any, map[string]string, []models.Attachment, error) {
+	ctx := c.Request.Context()
 	data, errs := forms.Read(p.Form, post.values)
 	if !post.hasForm {
 		return nil, nil, nil, apperr.New(apperr.Invalid, "Le formulaire est incomplet : rechargez la page et recommencez.")
 	}
-	atts, err := models.CitizenAttachments(c, s.DB, d.CommuneID, d.ID)
+	atts, err := models.CitizenAttachments(ctx, s.DB, d.CommuneID, d.ID)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -22,6 +22,7 @@ const (
 // loadFollow checks the follow link of /suivi/:token and loads its demand.
 // A link of another commune is as invalid as a forged one: it shows nothing.
 func (s *Handlers) loadFollow(c *gin.Context) {
+	ctx := c.Request.Context()
 	cm := web.Commune(c)
 	cl, err := s.Links.Verify(links.Follow, c.Param("token"))
 	if err == nil && cl.CommuneID != cm.ID {
@@ -31,7 +32,7 @@ func (s *Handlers) loadFollow(c *gin.Context) {
 		s.linkProblem(c, err)
 		return
 	}
-	d, err := models.DemandByID(c, s.DB, cm.ID, cl.DemandID)
+	d, err := models.DemandByID(ctx, s.DB, cm.ID, cl.DemandID)
 	if errors.Is(err, models.ErrNotFound) {
 		s.linkProblem(c, links.ErrInvalid)
 		return
@@ -40,7 +41,7 @@ func (s *Handlers) loadFollow(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	p, err := models.ProcedureByID(c, s.DB, cm.ID, d.ProcedureID)
+	p, err := models.ProcedureByID(ctx, s.DB, cm.ID, d.ProcedureID)
 	if err != nil {
 		s.Fail(c, err)
 		return

@@ -12,7 +12,8 @@ import (
 
 // homeShow lists the communes this instance serves.
 func (s *Handlers) homeShow(c *gin.Context) {
-	cs, err := models.ListCommunes(c, s.DB)
+	ctx := c.Request.Context()
+	cs, err := models.ListCommunes(ctx, s.DB)
 	if err != nil {
 		s.Fail(c, err)
 		return

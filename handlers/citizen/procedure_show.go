@@ -21,7 +21,8 @@ func (s *Handlers) procedureShow(c *gin.Context) {
 
 // activeProcedure finds the procedure of the URL, or answers 404.
 func (s *Handlers) activeProcedure(c *gin.Context) (*models.Procedure, bool) {
-	p, err := models.ProcedureBySlug(c, s.DB, web.Commune(c).ID, c.Param("procedure"))
+	ctx := c.Request.Context()
+	p, err := models.ProcedureBySlug(ctx, s.DB, web.Commune(c).ID, c.Param("procedure"))
 	if errors.Is(err, models.ErrNotFound) || (err == nil && !p.Active) {
 		s.RenderError(c, http.StatusNotFound, "Démarche introuvable", "Cette démarche n'existe pas ou n'est plus proposée en ligne. Choisissez-en une dans la liste des démarches.")
 		return nil, false

@@ -19,13 +19,14 @@ import (
 
 // receiptDownload sends the PDF receipt of a submitted demand.
 func (s *Handlers) receiptDownload(c *gin.Context) {
+	ctx := c.Request.Context()
 	d, p, base := followed(c)
 	if d.State == workflow.Draft || d.SubmittedAt == nil {
 		web.Redirect(c, base)
 		return
 	}
 	cm := web.Commune(c)
-	atts, err := models.CitizenAttachments(c, s.DB, d.CommuneID, d.ID)
+	atts, err := models.CitizenAttachments(ctx, s.DB, d.CommuneID, d.ID)
 	if err != nil {
 		s.Fail(c, err)
 		return

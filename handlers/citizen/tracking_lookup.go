@@ -31,6 +31,7 @@ type trackingInput struct {
 // address: a code is no proof of anything, so the page must not tell which
 // codes exist.
 func (s *Handlers) trackingLookup(c *gin.Context) {
+	ctx := c.Request.Context()
 	cm := web.Commune(c)
 	in := trackingInput{Code: strings.TrimSpace(c.PostForm("code"))}
 	typed := map[string]any{"code": in.Code}
@@ -38,7 +39,7 @@ func (s *Handlers) trackingLookup(c *gin.Context) {
 		s.showHome(c, http.StatusUnprocessableEntity, typed, errs)
 		return
 	}
-	over, err := models.CountEvent(c, s.DB, s.Clock.Now(), models.RateLimit{Key: "suivi:ip:" + c.ClientIP(), Max: lookupsPerClient, Per: time.Hour})
+	over, err := models.CountEvent(ctx, s.DB, s.Clock.Now(), models.RateLimit{Key: "suivi:ip:" + c.ClientIP(), Max: lookupsPerClient, Per: time.Hour})
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -47,7 +48,7 @@ func (s *Handlers) trackingLookup(c *gin.Context) {
 		s.showHome(c, http.StatusTooManyRequests, typed, views.FormErrors{"code": "Trop de codes de suivi ont été essayés depuis votre connexion au cours de la dernière heure. Réessayez dans une heure ; si vous avez reçu un e-mail de la mairie, son lien vous donne accès à votre demande."})
 		return
 	}
-	d, err := models.DemandByReference(c, s.DB, cm.ID, models.NormalizeCode(in.Code))
+	d, err := models.DemandByReference(ctx, s.DB, cm.ID, models.NormalizeCode(in.Code))
 	if err == nil {
 		_, err = s.mailFreshLink(c, d)
 	}
@@ -62,13 +63,14 @@ func (s *Handlers) trackingLookup(c *gin.Context) {
 // linkRenew e-mails a fresh follow link when the old one expired. The
 // person holds a genuine link: the answer may hint at the address.
 func (s *Handlers) linkRenew(c *gin.Context) {
+	ctx := c.Request.Context()
 	cm := web.Commune(c)
 	cl, err := s.Links.Verify(links.Follow, c.Param("token"))
 	if (err != nil && !errors.Is(err, links.ErrExpired)) || cl.CommuneID != cm.ID {
 		s.linkProblem(c, links.ErrInvalid)
 		return
 	}
-	d, err := models.DemandByID(c, s.DB, cm.ID, cl.DemandID)
+	d, err := models.DemandByID(ctx, s.DB, cm.ID, cl.DemandID)
 	if errors.Is(err, models.ErrNotFound) {
 		s.linkProblem(c, links.ErrInvalid)
 		return
@@ -97,16 +99,17 @@ const maxFreshLinks = 3
 // mailFreshLink e-mails a fresh follow link for d, unless maxFreshLinks
 // were sent in the hour; it tells whether it sent one.
 func (s *Handlers) mailFreshLink(c *gin.Context, d *models.Demand) (bool, error) {
+	ctx := c.Request.Context()
 	cm := web.Commune(c)
-	sent, err := models.CountMailsSince(c, s.DB, cm.ID, d.ID, notify.FreshLinkSubject(d), s.Clock.Now().Add(-time.Hour))
+	sent, err := models.CountMailsSince(ctx, s.DB, cm.ID, d.ID, notify.FreshLinkSubject(d), s.Clock.Now().Add(-time.Hour))
 	if err != nil || sent >= maxFreshLinks {
 		return false, err
 	}
-	p, err := models.ProcedureByID(c, s.DB, cm.ID, d.ProcedureID)
+	p, err := models.ProcedureByID(ctx, s.DB, cm.ID, d.ProcedureID)
 	if err != nil {
 		return false, err
 	}
-	return true, s.Notifier.FreshLink(c, s.DB, cm, d, p)
+	return true, s.Notifier.FreshLink(ctx, s.DB, cm, d, p)
 }
 
 // maskEmail hints at an address without giving it away: c•••@exemple.fr.

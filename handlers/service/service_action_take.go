@@ -150,6 +150,7 @@ func (f serviceForm) run(ctx context.Context, s *Handlers, l *servicelink.Access
 // typed text kept.
 func (s *Handlers) serviceActionTake(act *serviceAction) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		ctx := c.Request.Context()
 		l := s.serviceLink(c)
 		if l == nil {
 			return
@@ -175,7 +176,7 @@ func (s *Handlers) serviceActionTake(act *serviceAction) gin.HandlerFunc {
 			s.serviceConfirm(c, l, f)
 			return
 		}
-		err := f.run(c, s, l)
+		err := f.run(ctx, s, l)
 		switch apperr.CodeOf(err) {
 		case "":
 			s.Jobs.Wake(jobs.MailJob)

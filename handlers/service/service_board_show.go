@@ -94,9 +94,10 @@ var boardSections = []boardSectionDef{
 // demands came into the service's hands (updated_at: a held demand changes
 // only by a transition), with its count, capped as the back office's are.
 func (s *Handlers) boardSection(c *gin.Context, cm *models.Commune, svc *models.Service, def boardSectionDef) (views.BoardSection, error) {
+	ctx := c.Request.Context()
 	sec := views.BoardSection{ID: def.id, Title: def.title, Caption: def.caption, Empty: def.empty}
 	f := models.DemandFilter{ServiceID: svc.ID, Visible: []string{def.state}}
-	counted, err := models.CountByState(c, s.DB, cm.ID, f)
+	counted, err := models.CountByState(ctx, s.DB, cm.ID, f)
 	if err != nil {
 		return sec, err
 	}
@@ -128,7 +129,7 @@ func (s *Handlers) boardSection(c *gin.Context, cm *models.Commune, svc *models.
 	if !ok {
 		return sec, &web.BadCursorError{First: link(nil)}
 	}
-	rows, more, err := models.ListDemands(c, s.DB, cm.ID, f, models.Order{Column: models.SortUpdated}, cur, web.PageSize)
+	rows, more, err := models.ListDemands(ctx, s.DB, cm.ID, f, models.Order{Column: models.SortUpdated}, cur, web.PageSize)
 	if errors.Is(err, models.ErrBadCursor) {
 		return sec, &web.BadCursorError{First: link(nil)}
 	}

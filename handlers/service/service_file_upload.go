@@ -31,6 +31,7 @@ const (
 // in the history. Like the citizen's uploads, it is streamed to disk, its
 // type checked from its content, its size bounded.
 func (s *Handlers) serviceFileUpload(c *gin.Context) {
+	ctx := c.Request.Context()
 	l := s.serviceLink(c)
 	if l == nil {
 		return
@@ -67,7 +68,7 @@ func (s *Handlers) serviceFileUpload(c *gin.Context) {
 		return
 	}
 	err = s.KeepUpload(c, up, func(keep func() error) error {
-		_, err := s.Engine.AddFile(c, l.Demand.ID, l.Actor(person), att, s.FileLimits(), keep)
+		_, err := s.Engine.AddFile(ctx, l.Demand.ID, l.Actor(person), att, s.FileLimits(), keep)
 		return err
 	})
 	limit, err := s.LimitReached(c, l.Commune.ID, l.Demand.ID, "", att.Filename, err)

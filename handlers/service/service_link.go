@@ -23,8 +23,9 @@ const serviceInactive = "La mairie a désactivé votre service dans Guichet : ce
 // and sets its commune for the page. Link pages must not end up in a
 // search engine, even if a link leaks.
 func (s *Handlers) checkLink(c *gin.Context, purpose string) (*servicelink.Access, error) {
+	ctx := c.Request.Context()
 	c.Header("X-Robots-Tag", "noindex, nofollow")
-	l, err := servicelink.Check(c, s.DB, s.Links, c.Param("commune"), c.Param("token"), purpose)
+	l, err := servicelink.Check(ctx, s.DB, s.Links, c.Param("commune"), c.Param("token"), purpose)
 	if l != nil {
 		c.Set(web.KeyCommune, l.Commune)
 	}
@@ -86,7 +87,8 @@ func (s *Handlers) serviceLinkProblem(c *gin.Context, l *servicelink.Access, err
 // per assignment so that a person reloading the page (or a mail scanner)
 // does not flood the history.
 func (s *Handlers) auditLinkOpening(c *gin.Context, l *servicelink.Access, view string) error {
-	_, err := history.RecordOnce(c, s.DB, &models.Event{
+	ctx := c.Request.Context()
+	_, err := history.RecordOnce(ctx, s.DB, &models.Event{
 		CommuneID: l.Commune.ID, DemandID: l.Demand.ID, Kind: models.KindLinkOpened,
 		ActorKind: workflow.KindService, ActorID: &l.Service.ID, ActorName: l.Service.Name,
 		Channel: workflow.ChannelLink,

@@ -18,6 +18,7 @@ import (
 // to an address typed here) when its link expired or was revoked while the
 // demand is still in its hands.
 func (s *Handlers) serviceLinkResend(c *gin.Context) {
+	ctx := c.Request.Context()
 	l, err := s.checkLink(c, links.Service)
 	switch err {
 	case nil:
@@ -32,7 +33,7 @@ func (s *Handlers) serviceLinkResend(c *gin.Context) {
 		s.renderServiceStatus(c, l, http.StatusForbidden, "", nil)
 		return
 	}
-	sent, err := s.Notifier.ResendServiceLink(c, s.DB, notify.ServiceMail{
+	sent, err := s.Notifier.ResendServiceLink(ctx, s.DB, notify.ServiceMail{
 		Commune: l.Commune, Procedure: l.Procedure, Demand: l.Demand,
 		Subject: fmt.Sprintf("Nouveau lien pour la demande %s : %s", l.Demand.Reference, l.Procedure.Title),
 		Intro:   []string{"Voici un nouveau lien pour la demande ci-dessous, demandé depuis un lien qui avait expiré ou avait été révoqué."},

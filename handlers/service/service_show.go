@@ -59,12 +59,13 @@ func (s *Handlers) renderServiceDemand(c *gin.Context, l *servicelink.Access, st
 }
 
 func (s *Handlers) serviceDemandData(c *gin.Context, l *servicelink.Access) (views.ServiceDemandData, error) {
+	ctx := c.Request.Context()
 	d, a := l.Demand, l.Assignment
-	evs, err := models.History(c, s.DB, l.Commune.ID, d.ID, false)
+	evs, err := models.History(ctx, s.DB, l.Commune.ID, d.ID, false)
 	if err != nil {
 		return views.ServiceDemandData{}, err
 	}
-	atts, err := models.Attachments(c, s.DB, l.Commune.ID, d.ID)
+	atts, err := models.Attachments(ctx, s.DB, l.Commune.ID, d.ID)
 	if err != nil {
 		return views.ServiceDemandData{}, err
 	}
@@ -126,11 +127,12 @@ func (s *Handlers) renderServiceStatus(c *gin.Context, l *servicelink.Access, st
 }
 
 func (s *Handlers) serviceStatusData(c *gin.Context, l *servicelink.Access) (views.ServiceStatusData, error) {
+	ctx := c.Request.Context()
 	d, a := l.Demand, l.Assignment
 	data := views.ServiceStatusData{Reference: d.Reference, ProcedureTitle: l.Procedure.Title, State: d.State}
 	switch {
 	case a.EndedReason == "decided":
-		evs, err := models.History(c, s.DB, l.Commune.ID, d.ID, false)
+		evs, err := models.History(ctx, s.DB, l.Commune.ID, d.ID, false)
 		if err != nil {
 			return data, err
 		}
@@ -155,7 +157,7 @@ func (s *Handlers) serviceStatusData(c *gin.Context, l *servicelink.Access) (vie
 	if d.State == workflow.Transferred && d.ServiceID != nil && (a.EndedAt != nil || *d.AssignmentID != a.ID) {
 		if *d.ServiceID == l.Service.ID {
 			now += " L'accueil l'a de nouveau transmise à votre service : un nouveau lien vous a été envoyé par e-mail, c'est lui qu'il faut utiliser."
-		} else if other, err := models.ServiceByID(c, s.DB, l.Commune.ID, *d.ServiceID); err == nil {
+		} else if other, err := models.ServiceByID(ctx, s.DB, l.Commune.ID, *d.ServiceID); err == nil {
 			now += " Elle a été transmise au service " + other.Name + "."
 		} else {
 			return data, err

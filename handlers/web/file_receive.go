@@ -26,8 +26,9 @@ func (s *Base) FileLimits() models.FileLimits {
 // kept: past a count limit, it is not even received. An accepted file comes
 // with the name to keep it under, which has its type's extension.
 func (s *Base) ReceiveFile(c *gin.Context, communeID, demandID int64, field string, part *multipart.Part) (up *files.Upload, name, refusal string, err error) {
+	ctx := c.Request.Context()
 	name = files.Name(part.FileName(), files.Kind{}) // as sent, for a refusal
-	usage, err := models.AttachedUsage(c, s.DB, communeID, demandID, field)
+	usage, err := models.AttachedUsage(ctx, s.DB, communeID, demandID, field)
 	if err != nil {
 		return nil, name, "", err
 	}
@@ -54,10 +55,11 @@ func (s *Base) ReceiveFile(c *gin.Context, communeID, demandID int64, field stri
 // LimitReached words a limit that recording a file met (another upload
 // took the room meanwhile); any other error is returned as it is.
 func (s *Base) LimitReached(c *gin.Context, communeID, demandID int64, field, name string, err error) (string, error) {
+	ctx := c.Request.Context()
 	if !models.IsLimit(err) {
 		return "", err
 	}
-	usage, err2 := models.AttachedUsage(c, s.DB, communeID, demandID, field)
+	usage, err2 := models.AttachedUsage(ctx, s.DB, communeID, demandID, field)
 	if err2 != nil {
 		return "", err2
 	}

@@ -14,7 +14,8 @@ import (
 // SendAttachment sends a file of a demand with the type sniffed at upload;
 // internal tells whether files added by agents or services may be sent too.
 func (s *Base) SendAttachment(c *gin.Context, communeID, demandID, id int64, internal bool) {
-	a, err := models.AttachmentByID(c, s.DB, communeID, demandID, id)
+	ctx := c.Request.Context()
+	a, err := models.AttachmentByID(ctx, s.DB, communeID, demandID, id)
 	if err == nil && !internal && a.UploadedBy != workflow.KindCitizen {
 		err = models.ErrNotFound
 	}
