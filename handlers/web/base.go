@@ -1,3 +1,9 @@
+// Package web is what the handlers of several audiences share: their
+// dependencies (Base), rendering, flash messages and errors (render.go),
+// keyset paging (keyset.go), middleware (middleware.go, text_guard.go),
+// receiving and sending files, and the demand's data, files and history as
+// pages show them. Only what at least two of citizen, backoffice and
+// service use lives here.
 package web
 
 import (
