@@ -15,7 +15,7 @@ import (
 // holds text PostgreSQL cannot keep (a NUL byte, invalid UTF-8), before any
 // handler stores or looks it up: a form comes back, cleaned, to be checked
 // and sent again. The demand's form, multipart, is read field by field and
-// checked by forms.Read; file names are cleaned by cleanFilename.
+// checked by forms.Read; file names are cleaned by files.Name.
 func (s *Base) RefuseUnstorable(c *gin.Context) {
 	r := c.Request
 	if !forms.Storable(r.URL.Path) || !storableValues(r.URL.Query()) {
