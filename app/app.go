@@ -19,6 +19,7 @@ import (
 	"guichet/config"
 	"guichet/files"
 	"guichet/handlers"
+	"guichet/handlers/web"
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/mail"
@@ -75,8 +76,8 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk}
 	a.Files = &files.Store{Dir: filepath.Join(cfg.DataDir, "uploads")}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log}
-	a.Server = &handlers.Server{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
-		Engine: a.Engine, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk}
+	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
+		Engine: a.Engine, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk}}
 	a.Worker.Prepare = a.Server.MailResetRequests
 
 	// Every deferred and periodic job, in one place.

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"guichet/fixture"
-	"guichet/handlers"
+	"guichet/handlers/web"
 )
 
 // benchDemands is how many demands the benchmarks' commune holds; another
@@ -93,7 +93,7 @@ func BenchmarkDashboardDeepPage(b *testing.B) {
 	}
 	u, _ := url.Parse(next)
 	q := u.Query()
-	q.Set("apres", handlers.EncodeCursor(key, at))
+	q.Set("apres", web.EncodeCursor(key, at))
 	benchGet(b, c, "/gestion/supervision?"+q.Encode())
 }
 

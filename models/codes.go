@@ -3,12 +3,10 @@ package models
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 )
 
@@ -32,27 +30,65 @@ func newReference(now time.Time) string {
 	return fmt.Sprintf("%d-%s-%s", now.Year(), c[:4], c[4:])
 }
 
-// NewDraft creates a draft demand for a citizen, with a fresh reference and
-// tracking code (retried on the rare collision).
-func NewDraft(ctx context.Context, db bun.IDB, communeID, procedureID int64, email string) (*Demand, error) {
-	for attempt := 0; ; attempt++ {
-		d := &Demand{
-			CommuneID: communeID, ProcedureID: procedureID, State: "draft", Version: 1,
-			CitizenEmail: strings.TrimSpace(email), Data: map[string]any{}, CorrectionFields: []string{},
-			Reference: newReference(time.Now()), TrackingCode: randomCode(8),
-		}
-		_, err := db.NewInsert().Model(d).Returning("id, created_at, updated_at").Exec(ctx)
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "23505" && attempt < 5 {
-			continue
-		}
-		return d, err
-	}
-}
-
 // NormalizeCode turns what a person typed (spaces, dashes, lower case,
 // O for 0…) into a stored reference or tracking code form.
 func NormalizeCode(s string) string {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	return strings.NewReplacer("O", "0", "I", "1", "L", "1", " ", "").Replace(s)
+}
+
+// FindByCode finds a demand by what a person typed of its reference or
+// tracking code, dashes and spaces optional, and tells which it was
+// (CodeReference or CodeTracking).
+func FindByCode(ctx context.Context, db bun.IDB, communeID int64, typed string) (*Demand, string, error) {
+	code := strings.NewReplacer("-", "", "–", "").Replace(NormalizeCode(typed))
+	kind := CodeTracking
+	switch {
+	case len(code) == 12 && isDigits(code[:4]):
+		code, kind = code[:4]+"-"+code[4:8]+"-"+code[8:], CodeReference
+	case len(code) != 8:
+		return nil, "", ErrNotFound
+	}
+	d, err := DemandByReference(ctx, db, communeID, code)
+	return d, kind, err
+}
+
+// What a search may have been meant as (CodeKind).
+const (
+	CodeReference = "reference"
+	CodeTracking  = "tracking"
+)
+
+// CodeKind tells whether what a person typed has the shape of a reference
+// (2026-7KQ3-M9XD) or of a tracking code (eight letters and digits, some of
+// each, unlike a word), dashes and spaces optional; "" otherwise.
+func CodeKind(typed string) string {
+	raw := strings.NewReplacer("-", "", "–", "", " ", "").Replace(typed)
+	letters, digits := 0, 0
+	for _, r := range raw {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+			letters++
+		default:
+			return ""
+		}
+	}
+	switch {
+	case len(raw) == 12 && isDigits(raw[:4]):
+		return CodeReference
+	case len(raw) == 8 && letters > 0 && digits > 0:
+		return CodeTracking
+	}
+	return ""
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -33,63 +33,6 @@ type Demand struct {
 	UpdatedAt         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 }
 
-// Assignment is one transfer of a demand to a service.
-type Assignment struct {
-	bun.BaseModel `bun:"table:assignments"`
-
-	ID          int64     `bun:",pk,autoincrement"`
-	CommuneID   int64     `bun:",notnull"`
-	DemandID    int64     `bun:",notnull"`
-	ServiceID   int64     `bun:",notnull"`
-	CreatedAt   time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	EndedAt     *time.Time
-	EndedReason string `bun:",notnull"`
-	RemindedAt  *time.Time
-}
-
-// Event visibility.
-const (
-	Public   = "public"
-	Internal = "internal"
-)
-
-// Event is one line of a demand's history.
-type Event struct {
-	bun.BaseModel `bun:"table:demand_events"`
-
-	ID         int64     `bun:",pk,autoincrement"`
-	CommuneID  int64     `bun:",notnull"`
-	DemandID   int64     `bun:",notnull"`
-	At         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	Kind       string    `bun:",notnull"`
-	ActorKind  string    `bun:",notnull"`
-	ActorID    *int64
-	ActorName  string         `bun:",notnull"`
-	Channel    string         `bun:",notnull"`
-	FromState  string         `bun:",notnull"`
-	ToState    string         `bun:",notnull"`
-	Message    string         `bun:",notnull"`
-	Visibility string         `bun:",notnull"`
-	Details    map[string]any `bun:",type:jsonb,notnull"`
-}
-
-// Attachment is a file attached to a demand, stored on disk under its hash.
-type Attachment struct {
-	bun.BaseModel `bun:"table:attachments"`
-
-	ID          int64     `bun:",pk,autoincrement"`
-	CommuneID   int64     `bun:",notnull"`
-	DemandID    int64     `bun:",notnull"`
-	Field       string    `bun:",notnull"`
-	Filename    string    `bun:",notnull"`
-	ContentType string    `bun:",notnull"`
-	Size        int64     `bun:",notnull"`
-	SHA256      string    `bun:"sha256,notnull"`
-	UploadedBy  string    `bun:",notnull"`
-	CreatedAt   time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	DeletedAt   *time.Time
-}
-
 // DemandByID finds a demand of a commune.
 func DemandByID(ctx context.Context, db bun.IDB, communeID, id int64) (*Demand, error) {
 	d := new(Demand)
@@ -113,38 +56,9 @@ func LockDemand(ctx context.Context, tx bun.Tx, communeID, id int64) (*Demand, e
 	return d, notFound(err)
 }
 
-// AssignmentByID finds an assignment of a commune.
-func AssignmentByID(ctx context.Context, db bun.IDB, communeID, id int64) (*Assignment, error) {
-	a := new(Assignment)
-	err := db.NewSelect().Model(a).Where("commune_id = ? AND id = ?", communeID, id).Scan(ctx)
-	return a, notFound(err)
-}
-
-// History lists a demand's events in order; publicOnly keeps what the citizen may see.
-func History(ctx context.Context, db bun.IDB, communeID, demandID int64, publicOnly bool) ([]Event, error) {
-	var evs []Event
-	q := db.NewSelect().Model(&evs).Where("commune_id = ? AND demand_id = ?", communeID, demandID).Order("at", "id")
-	if publicOnly {
-		q.Where("visibility = ?", Public)
-	}
-	err := q.Scan(ctx)
-	return evs, err
-}
-
-// AddEvent appends one line to a demand's history.
-func AddEvent(ctx context.Context, db bun.IDB, ev *Event) error {
-	if ev.Details == nil {
-		ev.Details = map[string]any{}
-	}
-	_, err := db.NewInsert().Model(ev).Returning("id, at").Exec(ctx)
+// SetCitizenName records the name a citizen gave when starting a demand.
+func SetCitizenName(ctx context.Context, db bun.IDB, d *Demand, name string) error {
+	d.CitizenName = name
+	_, err := db.NewUpdate().Model(d).Column("citizen_name").WherePK().Exec(ctx)
 	return err
-}
-
-// Attachments lists a demand's current files.
-func Attachments(ctx context.Context, db bun.IDB, communeID, demandID int64) ([]Attachment, error) {
-	var as []Attachment
-	err := db.NewSelect().Model(&as).
-		Where("commune_id = ? AND demand_id = ? AND deleted_at IS NULL", communeID, demandID).
-		Order("created_at", "id").Scan(ctx)
-	return as, err
 }

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-
 	"time"
 
 	"github.com/uptrace/bun"
@@ -50,4 +49,11 @@ func MailByID(ctx context.Context, db bun.IDB, id int64) (*OutboxMail, error) {
 	m := new(OutboxMail)
 	err := db.NewSelect().Model(m).Where("id = ?", id).Scan(ctx)
 	return m, notFound(err)
+}
+
+// CountMailsSince counts the mails about a demand with this subject queued since.
+func CountMailsSince(ctx context.Context, db bun.IDB, communeID, demandID int64, subject string, since time.Time) (int64, error) {
+	return db.NewSelect().Model((*OutboxMail)(nil)).
+		Where("commune_id = ? AND demand_id = ? AND subject = ? AND created_at >= ?", communeID, demandID, subject, since).
+		Count(ctx)
 }

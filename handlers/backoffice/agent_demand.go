@@ -1,0 +1,289 @@
+package backoffice
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/files"
+	"guichet/handlers/web"
+	"guichet/models"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// The back office's page of one demand: its data, files and whole history,
+// and exactly the actions the agent may take now, each with its input and a
+// confirmation.
+
+// agentAction is an action of the demand page: a workflow event and its form.
+type agentAction struct {
+	Slug    string
+	Event   workflow.Event
+	Title   string // the form's heading and button
+	Help    string
+	Confirm string // the confirmation checkbox's label
+	Message string // label of the message box; empty: none
+	Hint    string // hint of the message box
+	Service bool   // choose a service
+	Fields  bool   // choose the fields to correct
+	Danger  bool
+}
+
+var agentActions = []agentAction{
+	{Slug: "accepter", Event: workflow.Accept, Title: "Accepter la demande",
+		Help:    "La demande est close favorablement ; l'usager en est informé par e-mail.",
+		Confirm: "Je confirme l'acceptation de cette demande."},
+	{Slug: "correction", Event: workflow.RequestCorrection, Title: "Demander une correction",
+		Help:    "L'usager reçoit votre message par e-mail et peut modifier sa demande ; elle vous revient ensuite.",
+		Confirm: "Je confirme l'envoi de cette demande de correction à l'usager.",
+		Message: "Ce que l'usager doit corriger ou compléter", Hint: "Ce message est envoyé tel quel à l'usager.", Fields: true},
+	{Slug: "transmettre", Event: workflow.Transfer, Title: "Transmettre à un service",
+		Help:    "Le service reçoit un lien par e-mail pour traiter la demande ; l'usager est prévenu de la transmission.",
+		Confirm: "Je confirme la transmission à ce service.", Service: true},
+	{Slug: "refuser", Event: workflow.Refuse, Title: "Refuser la demande",
+		Help:    "La demande est close défavorablement ; l'usager reçoit le motif par e-mail.",
+		Confirm: "Je confirme le refus de cette demande.",
+		Message: "Motif du refus", Hint: "Ce motif est envoyé tel quel à l'usager : soyez clair et courtois.", Danger: true},
+	{Slug: "archiver", Event: workflow.Archive, Title: "Archiver la demande",
+		Help:    "La demande décidée quitte les listes courantes ; elle reste consultable et exportable.",
+		Confirm: "Je confirme l'archivage de cette demande."},
+}
+
+func actionBySlug(slug string) (agentAction, bool) {
+	for _, a := range agentActions {
+		if a.Slug == slug {
+			return a, true
+		}
+	}
+	return agentAction{}, false
+}
+
+// actionForm is one action form as the page shows it.
+type actionForm struct {
+	agentAction
+	Values map[string]any    // what was typed, when this form was sent
+	Errors map[string]string // by input name
+}
+
+// FieldID is the id of one of the form's inputs: every action form has a
+// message, so ids carry the action's slug.
+func (f actionForm) FieldID(name string) string { return f.Slug + "-" + name }
+
+// demandState is what the demand page shows besides the stored demand: the
+// form that was sent, and what came of it.
+type demandState struct {
+	action string            // slug of the form sent ("note", "piece" or an action's)
+	values map[string]any    // what was typed
+	errs   map[string]string // by input name
+	lost   string            // text typed for an action no longer possible
+}
+
+// agentDemandData is the Data of "agent/demand" and "agent/print".
+type agentDemandData struct {
+	Demand              *models.Demand
+	Procedure           *models.Procedure
+	Service             *models.Service // holding it, or the last one that did
+	Data                []views.DataRow
+	Files               []views.FileRow // the citizen's, and those agents and services added
+	ToCorrect           []string        // labels of the fields the pending correction names
+	CorrectionByService bool
+	LastReturn          *demandReturn // the last time a service sent it back, if ever
+	History             []views.HistoryItem
+	Actions             []actionForm
+	Services            []views.Option
+	FormFields          []views.Option // fields a correction may name
+	CanNote             bool           // and add a file
+	Note                string
+	NoteError           string
+	FileError           string
+	Lost                string
+	Version             int
+	BackURL             string // the list the agent came from
+	BackQuery           string // keeps BackURL on the page's links and forms
+	PrintURL            string
+	MaxFileSize         string
+	Accepted            string
+	Extensions          string
+}
+
+// demandReturn is a service sending a demand back to the accueil.
+type demandReturn struct {
+	ServiceID int64
+	Service   string // and the name the person gave, if any
+	At        time.Time
+	Reason    string
+}
+
+// lastReturn is the demand's last return to the accueil, nil if none.
+func lastReturn(evs []models.Event) *demandReturn {
+	for i := len(evs) - 1; i >= 0; i-- {
+		if ev := evs[i]; ev.Kind == string(workflow.ReturnToGuichet) && ev.ActorID != nil {
+			return &demandReturn{ServiceID: *ev.ActorID, Service: ev.ActorName, At: ev.At, Reason: ev.Message}
+		}
+	}
+	return nil
+}
+
+// backParam carries to a demand's page, and from there to its forms and
+// redirects, the list the agent opened it from, filters and page included.
+const backParam = "retour"
+
+// backURL is the list of the request's retour parameter when it is one of
+// the back office's lists, else the accueil's queue: never another address.
+func backURL(c *gin.Context) string {
+	u, err := url.Parse(c.Query(backParam))
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		(u.Path != queueScope.Path && u.Path != allScope.Path) {
+		return queueScope.Path
+	}
+	return (&url.URL{Path: u.Path, RawQuery: u.Query().Encode()}).String()
+}
+
+// backQuery is the query string that carries back (none for the queue, the default).
+func backQuery(back string) string {
+	if back == queueScope.Path {
+		return ""
+	}
+	return "?" + url.Values{backParam: {back}}.Encode()
+}
+
+// demandBackURL is a demand's page, with the list to go back to.
+func demandBackURL(id int64, back string) string { return demandURL(id) + backQuery(back) }
+
+// agentDemand loads the demand of the URL, if the agent may see it: of
+// their commune, and not a draft unless they supervise.
+func (s *Handlers) agentDemand(c *gin.Context) (*models.Demand, bool) {
+	ctx := c.Request.Context()
+	d, err := models.DemandByID(ctx, s.DB, web.Commune(c).ID, web.IDParam(c, "id"))
+	if err == nil && !slices.Contains(visibleStates(currentAgent(c)), d.State) {
+		err = models.ErrNotFound
+	}
+	if err != nil {
+		s.Fail(c, err)
+		return nil, false
+	}
+	return d, true
+}
+
+// lifecycle is the lifecycle of a demand: its procedure's.
+func (s *Handlers) lifecycle(c *gin.Context, d *models.Demand) (*workflow.Definition, error) {
+	ctx := c.Request.Context()
+	p, err := models.ProcedureByID(ctx, s.DB, d.CommuneID, d.ProcedureID)
+	if err != nil {
+		return nil, err
+	}
+	return workflow.For(p), nil
+}
+
+// demandData gathers what the demand page and its print view show.
+func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) (*agentDemandData, error) {
+	ctx := c.Request.Context()
+	a := currentAgent(c)
+	p, err := models.ProcedureByID(ctx, s.DB, d.CommuneID, d.ProcedureID)
+	if err != nil {
+		return nil, err
+	}
+	atts, err := models.Attachments(ctx, s.DB, d.CommuneID, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := models.History(ctx, s.DB, d.CommuneID, d.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	base, back := demandURL(d.ID), backURL(c)
+	data := &agentDemandData{Demand: d, Procedure: p, Version: d.Version, Data: web.DemandFields(p, d),
+		Files: web.DemandFiles(p, atts, base), History: web.HistoryItems(p, hist), Lost: st.lost,
+		BackURL: back, BackQuery: backQuery(back), PrintURL: base + "/impression" + backQuery(back),
+		MaxFileSize: web.LimitSize(s.Config.MaxFileSize), Accepted: files.AcceptedLabels(), Extensions: files.Extensions,
+		LastReturn: lastReturn(hist)}
+	if d.ServiceID != nil {
+		if data.Service, err = models.ServiceByID(ctx, s.DB, d.CommuneID, *d.ServiceID); err != nil {
+			return nil, err
+		}
+	}
+	labels := web.FieldLabels(p)
+	data.FormFields = web.CorrectionFields(p)
+	if d.State == workflow.CorrectionRequested {
+		data.CorrectionByService = d.CorrectionBy != nil && *d.CorrectionBy == "service"
+		for _, name := range d.CorrectionFields {
+			data.ToCorrect = append(data.ToCorrect, labelOr(labels, name))
+		}
+	}
+
+	actor := workflow.AgentActor(a)
+	allowed := workflow.For(p).Allowed(d, actor)
+	for _, act := range agentActions {
+		if !slices.Contains(allowed, act.Event) {
+			continue
+		}
+		f := actionForm{agentAction: act}
+		if st.action == act.Slug {
+			f.Values, f.Errors = st.values, st.errs
+		}
+		data.Actions = append(data.Actions, f)
+	}
+	if slices.ContainsFunc(data.Actions, func(f actionForm) bool { return f.Service }) {
+		if data.Services, err = s.serviceOptions(c, d.CommuneID, true); err != nil {
+			return nil, err
+		}
+		// Sending it back where it just came from must be a choice made knowingly.
+		if r := data.LastReturn; r != nil {
+			for i, o := range data.Services {
+				if o.Value == strconv.FormatInt(r.ServiceID, 10) {
+					data.Services[i].Label += " — a renvoyé cette demande le " + r.At.In(web.Paris).Format("02/01/2006")
+				}
+			}
+		}
+	}
+	// Whoever may write a note may add a file (workflow: Note, AddFile).
+	data.CanNote = d.State != workflow.Draft
+	switch st.action {
+	case "note":
+		data.Note, _ = st.values["message"].(string)
+		data.NoteError = st.errs["message"]
+	case "piece":
+		data.FileError = st.errs["fichier"]
+	}
+	return data, nil
+}
+
+// showAgentDemand renders the demand page.
+func (s *Handlers) showAgentDemand(c *gin.Context, d *models.Demand, st demandState, status int, flash *views.Flash) {
+	data, err := s.demandData(c, d, st)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	p := s.Page(c, "Demande "+d.Reference)
+	if flash != nil {
+		p.Flash = flash
+	}
+	p.Errors = views.FormErrors{}
+	for name, msg := range st.errs {
+		id := st.action + "-" + name
+		p.Errors[id] = msg
+	}
+	p.Data = data
+	s.Render(c, status, "agent/demand", p)
+}
+
+func labelOr(labels map[string]string, name string) string {
+	if l, ok := labels[name]; ok {
+		return l
+	}
+	return name
+}
+
+// demandFormValues reads an action form's inputs, as typed.
+func demandFormValues(c *gin.Context) map[string]any {
+	return map[string]any{
+		"message": c.PostForm("message"),
+		"service": c.PostForm("service"),
+		"champs":  c.PostFormArray("champs"),
+	}
+}

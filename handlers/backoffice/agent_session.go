@@ -1,0 +1,138 @@
+package backoffice
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/auth"
+	"guichet/handlers/web"
+	"guichet/models"
+	"guichet/views"
+)
+
+const sessionCookie = "guichet_session"
+
+var (
+	deskRoles       = []string{models.RoleAccueil, models.RoleSupervisor}
+	supervisorRoles = []string{models.RoleSupervisor}
+	adminRoles      = []string{models.RoleAdmin}
+	allRoles        = []string{models.RoleAccueil, models.RoleSupervisor, models.RoleAdmin}
+)
+
+func (s *Handlers) setSessionCookie(c *gin.Context, token string) {
+	http.SetCookie(c.Writer, s.Cookie(sessionCookie, token, int(auth.SessionLifetime.Seconds())))
+}
+
+func (s *Handlers) clearSessionCookie(c *gin.Context) {
+	http.SetCookie(c.Writer, s.Cookie(sessionCookie, "", -1))
+}
+
+// currentAgent is the signed-in agent (set by requireAgent).
+func currentAgent(c *gin.Context) *models.Agent {
+	if v, ok := c.Get(web.KeyAgent); ok {
+		return v.(*models.Agent)
+	}
+	return nil
+}
+
+// requireAgent lets through a signed-in agent with one of roles, and sets
+// the agent and its commune for the handlers: every query of theirs is
+// scoped by that commune. Without a session, a page asks to sign in first;
+// a form sent meanwhile is kept and offered again after sign-in.
+func (s *Handlers) requireAgent(roles []string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		token, _ := c.Cookie(sessionCookie)
+		_, a, err := auth.CurrentSession(ctx, s.DB, token, s.Clock.Now())
+		if errors.Is(err, models.ErrNotFound) {
+			s.signInFirst(c, token != "")
+			return
+		}
+		if err != nil {
+			s.Fail(c, err)
+			return
+		}
+		com, err := models.CommuneByID(ctx, s.DB, a.CommuneID)
+		if err != nil {
+			s.Fail(c, err)
+			return
+		}
+		c.Set(web.KeyAgent, a)
+		c.Set(web.KeyCommune, com)
+		if !slices.Contains(roles, a.Role) {
+			s.RenderError(c, http.StatusForbidden, "Accès refusé", "Cette page n'est pas accessible avec votre rôle ("+roleLabel(a.Role)+").")
+			return
+		}
+		c.Next()
+	}
+}
+
+// signInFirst answers a request without a live session: a page redirects to
+// the sign-in page and back; a form gets the sign-in page with what was sent.
+func (s *Handlers) signInFirst(c *gin.Context, expired bool) {
+	if expired {
+		s.clearSessionCookie(c)
+	}
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		if expired {
+			s.SetFlash(c, views.FlashInfo, "Votre session a expiré : reconnectez-vous pour continuer.")
+		}
+		web.Redirect(c, "/gestion/connexion?suite="+url.QueryEscape(c.Request.URL.RequestURI()))
+		return
+	}
+	var r resume
+	if err := c.Request.ParseForm(); err == nil {
+		r = resume{Action: c.Request.URL.Path, Values: c.Request.PostForm}
+	}
+	p := s.Page(c, "Connexion")
+	p.Data = loginData{Resume: r.encode(), Message: "Votre session a expiré avant l'envoi de ce formulaire. Reconnectez-vous : ce que vous avez saisi est conservé et vous sera présenté à nouveau."}
+	s.Render(c, http.StatusUnauthorized, "agent/login", p)
+}
+
+// resume is a form sent without a live session, kept through sign-in.
+type resume struct {
+	Action string     `json:"a"`
+	Values url.Values `json:"v"`
+}
+
+func (r resume) encode() string {
+	if r.Action == "" {
+		return ""
+	}
+	b, _ := json.Marshal(r)
+	return string(b)
+}
+
+// decodeResume reads a kept form; only a back-office form may be resumed.
+func decodeResume(s string) (resume, bool) {
+	var r resume
+	if s == "" || json.Unmarshal([]byte(s), &r) != nil || !localPath(r.Action) {
+		return resume{}, false
+	}
+	return r, true
+}
+
+// localPath tells whether p is a path of the back office on this site, safe
+// to send a person to after sign-in (no other site, no scheme).
+func localPath(p string) bool {
+	return strings.HasPrefix(p, "/gestion/") && !strings.HasPrefix(p, "//") && !strings.Contains(p, "\\")
+}
+
+var roleLabels = map[string]string{
+	models.RoleAccueil:    "agent d'accueil",
+	models.RoleSupervisor: "superviseur",
+	models.RoleAdmin:      "administrateur",
+}
+
+func roleLabel(r string) string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return r
+}

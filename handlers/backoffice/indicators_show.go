@@ -1,0 +1,140 @@
+package backoffice
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/handlers/web"
+	"guichet/models"
+	"guichet/workflow"
+)
+
+// indicatorsData is the Data of "supervisor/indicators".
+type indicatorsData struct {
+	Since         time.Time
+	States        []statusCount
+	Total         int
+	Services      []serviceRow
+	Returned      int
+	Retransferred int
+	Months        []string // column headers, "nov. 2026"
+	Procedures    []procedureRow
+}
+
+type serviceRow struct {
+	Name                 string
+	Active               bool
+	Held                 int
+	Oldest               string // age of the longest held demand
+	Decided              int
+	Average, Percentile9 string
+	Returned             int
+}
+
+type procedureRow struct {
+	Title  string
+	Counts []int
+	Total  int
+}
+
+// indicatorMonths is the period of the indicators: this month and the eleven before.
+const indicatorMonths = 12
+
+// indicatorsShow tells the supervisor how the commune is doing: demands per
+// state, each service's load and speed, the back and forth between accueil
+// and services, and the volumes per procedure and month.
+func (s *Handlers) indicatorsShow(c *gin.Context) {
+	ctx := c.Request.Context()
+	com := web.Commune(c)
+	now := s.Clock.Now().In(web.Paris)
+	since := time.Date(now.Year(), now.Month()-indicatorMonths+1, 1, 0, 0, 0, 0, web.Paris)
+	data := indicatorsData{Since: since}
+
+	counted, err := models.CountByState(ctx, s.DB, com.ID, models.DemandFilter{})
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	for _, st := range workflow.AllStates {
+		data.States = append(data.States, statusCount{State: st, Label: workflow.StateLabel(st), Count: counted.ByState[st],
+			Href: "/gestion/supervision?" + url.Values{"etat": {st}}.Encode()})
+		data.Total += counted.ByState[st]
+	}
+
+	stats, err := models.ServiceIndicators(ctx, s.DB, com.ID, workflow.Standard.In(workflow.SetService), since)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	for _, st := range stats {
+		row := serviceRow{Name: st.Name, Active: st.Active, Held: st.Held, Decided: st.Decided, Returned: st.Returned,
+			Average: seconds(st.AvgSeconds), Percentile9: seconds(st.P90Seconds)}
+		if st.OldestSince != nil {
+			row.Oldest = humanDuration(now.Sub(*st.OldestSince))
+		}
+		data.Services = append(data.Services, row)
+	}
+	if data.Returned, data.Retransferred, err = models.BackAndForth(ctx, s.DB, com.ID, since); err != nil {
+		s.Fail(c, err)
+		return
+	}
+
+	vols, err := models.VolumesByMonth(ctx, s.DB, com.ID, since)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	column := map[string]int{}
+	for i := range indicatorMonths {
+		m := since.AddDate(0, i, 0)
+		column[m.Format("2006-01")] = i
+		data.Months = append(data.Months, frenchMonths[m.Month()-1]+" "+m.Format("2006"))
+	}
+	rows := map[int64]*procedureRow{}
+	for _, v := range vols {
+		r, ok := rows[v.ProcedureID]
+		if !ok {
+			data.Procedures = append(data.Procedures, procedureRow{Title: v.Title, Counts: make([]int, indicatorMonths)})
+			r = &data.Procedures[len(data.Procedures)-1]
+			rows[v.ProcedureID] = r
+		}
+		if i, ok := column[v.Month]; ok {
+			r.Counts[i] += v.N
+			r.Total += v.N
+		}
+	}
+
+	p := s.Page(c, "Indicateurs")
+	p.Data = data
+	s.Render(c, http.StatusOK, "supervisor/indicators", p)
+}
+
+var frenchMonths = []string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
+
+func seconds(s *float64) string {
+	if s == nil {
+		return ""
+	}
+	return humanDuration(time.Duration(*s * float64(time.Second)))
+}
+
+// humanDuration writes a delay the way people say it: "3 j 4 h", "2 h 05 min".
+func humanDuration(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+		if hours == 0 {
+			return fmt.Sprintf("%d j", days)
+		}
+		return fmt.Sprintf("%d j %d h", days, hours)
+	case d >= time.Hour:
+		return fmt.Sprintf("%d h %02d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	case d >= time.Minute:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	}
+	return "moins d'une minute"
+}

@@ -1,0 +1,31 @@
+package citizen
+
+import "github.com/gin-gonic/gin"
+
+// Routes: the commune's public portal and the citizen's journey.
+//
+// Each commune's portal lives under /c/SLUG/. Every route under /c/ must
+// name that segment :commune (gin refuses two names for one segment). A
+// citizen acts on one demand through its follow link, /c/SLUG/suivi/TOKEN,
+// which is also the base of every action on it; GET only shows, POST acts.
+func (s *Handlers) Routes(r *gin.Engine) {
+	r.GET("/", s.homeShow)
+	g := r.Group("/c/:commune", s.loadCommune)
+	g.GET("/", s.communeHome)
+	g.POST("/suivre", s.trackingLookup)
+	g.GET("/demarches/:procedure", s.procedureShow)
+	g.POST("/demarches/:procedure", s.draftStart)
+	// Outside loadFollow: an expired link must still get a fresh one.
+	g.POST("/suivi/:token/nouveau-lien", s.linkRenew)
+
+	t := g.Group("/suivi/:token", s.loadFollow)
+	t.GET("", s.demandFollow)
+	t.GET("/confirmation", s.submissionConfirm)
+	t.GET("/recepisse.pdf", s.receiptDownload)
+	t.POST("/enregistrer", s.draftSave)
+	t.POST("/deposer", s.draftSubmit)
+	t.POST("/renvoyer", s.correctionResubmit)
+	t.POST("/pieces", s.attachmentUpload)
+	t.GET("/pieces/:id", s.attachmentDownload)
+	t.POST("/pieces/:id/supprimer", s.attachmentRemove)
+}

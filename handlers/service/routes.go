@@ -1,0 +1,19 @@
+package service
+
+import "github.com/gin-gonic/gin"
+
+// Routes: what services do through their signed links. GET only
+// shows (mail scanners follow links); every action is a POST.
+func (s *Handlers) Routes(r *gin.Engine) {
+	r.GET("/c/:commune/service/tableau/:token", s.serviceBoardShow)
+	link := "/c/:commune/service/:token"
+	r.GET(link, s.serviceShow)
+	r.GET(link+"/impression", s.servicePrint)
+	r.GET(link+"/pieces/:id", s.serviceFileDownload)
+	for _, act := range serviceActions {
+		r.POST(link+"/"+act.slug, s.serviceActionTake(act))
+	}
+	r.POST(link+"/"+noteAction.slug, s.serviceActionTake(noteAction))
+	r.POST(link+"/"+fileSlug, s.serviceFileUpload)
+	r.POST(link+"/nouveau-lien", s.serviceLinkResend)
+}

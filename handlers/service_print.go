@@ -1,9 +1,0 @@
-package handlers
-
-import "github.com/gin-gonic/gin"
-
-// servicePrint is the demand laid out for paper: data, files, notes and
-// history, without the forms.
-func (s *Server) servicePrint(c *gin.Context) {
-	s.serviceView(c, "print", "service/print")
-}

@@ -1,6 +1,0 @@
-package handlers
-
-import "github.com/gin-gonic/gin"
-
-// supervisionShow is the supervisor's list of every demand, drafts included.
-func (s *Server) supervisionShow(c *gin.Context) { s.showList(c, allScope) }

@@ -1,0 +1,36 @@
+// Package web is what the handlers of several audiences share: their
+// dependencies (Base), rendering, flash messages and errors (render.go),
+// keyset paging (keyset.go), middleware (middleware.go, text_guard.go),
+// receiving and sending files, and the demand's data, files and history as
+// pages show them. Only what at least two of citizen, backoffice and
+// service use lives here.
+package web
+
+import (
+	"log/slog"
+
+	"github.com/uptrace/bun"
+
+	"guichet/clock"
+	"guichet/config"
+	"guichet/files"
+	"guichet/jobs"
+	"guichet/links"
+	"guichet/notify"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// Base holds what every handler needs; each audience's Handlers embeds it.
+type Base struct {
+	DB       *bun.DB
+	Config   *config.Config
+	Views    *views.Renderer
+	Links    *links.Signer
+	Notifier *notify.Notifier
+	Engine   *workflow.Engine
+	Files    *files.Store    // uploaded documents, outside the web root
+	Jobs     *jobs.Scheduler // deferred work: Wake(jobs.MailJob) after enqueuing mail
+	Log      *slog.Logger
+	Clock    clock.Clock // the one clock of the application (app.New)
+}

@@ -1,0 +1,5 @@
+package web
+
+import "time"
+
+var Paris, _ = time.LoadLocation("Europe/Paris")

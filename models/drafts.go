@@ -1,0 +1,39 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+)
+
+// SaveDraft stores a draft's data; it does nothing once the demand is no
+// longer a draft (a late save must not change submitted data).
+func SaveDraft(ctx context.Context, db bun.IDB, communeID, id int64, data map[string]any) error {
+	_, err := db.NewUpdate().Model((*Demand)(nil)).
+		Set("data = ?, updated_at = now()", data).
+		Where("commune_id = ? AND id = ? AND state = 'draft'", communeID, id).
+		Exec(ctx)
+	return err
+}
+
+// NewDraft creates a draft demand for a citizen, with a fresh reference and
+// tracking code (retried on the rare collision).
+func NewDraft(ctx context.Context, db bun.IDB, communeID, procedureID int64, email string) (*Demand, error) {
+	for attempt := 0; ; attempt++ {
+		d := &Demand{
+			CommuneID: communeID, ProcedureID: procedureID, State: "draft", Version: 1,
+			CitizenEmail: strings.TrimSpace(email), Data: map[string]any{}, CorrectionFields: []string{},
+			Reference: newReference(time.Now()), TrackingCode: randomCode(8),
+		}
+		_, err := db.NewInsert().Model(d).Returning("id, created_at, updated_at").Exec(ctx)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23505" && attempt < 5 {
+			continue
+		}
+		return d, err
+	}
+}
