@@ -64,11 +64,12 @@ const (
 
 // State sets, for the lists and dashboards.
 const (
-	SetGuichet = "guichet" // the accueil must act on it (its queue)
-	SetService = "service" // a service holds it
-	SetDecided = "decided" // decided, awaiting archiving
-	SetUnsent  = "unsent"  // the citizen has not sent it: the accueil does not see it
-	SetBoard   = "board"   // a service's board lists it (held, or awaiting the correction it asked)
+	SetGuichet  = "guichet"  // the accueil must act on it (its queue)
+	SetService  = "service"  // a service holds it
+	SetDecided  = "decided"  // decided, awaiting archiving
+	SetUnsent   = "unsent"   // the citizen has not sent it: the accueil does not see it
+	SetBoard    = "board"    // a service's board lists it (held, or awaiting the correction it asked)
+	SetEditable = "editable" // the citizen may change its answers and files
 )
 
 // StateDef is a state and how pages name it.
@@ -126,10 +127,10 @@ type Definition struct {
 var Standard = Definition{
 	Name: "standard",
 	States: []StateDef{
-		{State: Draft, Label: "Brouillon", Sets: []string{SetUnsent}},
+		{State: Draft, Label: "Brouillon", Sets: []string{SetUnsent, SetEditable}},
 		{State: Submitted, Label: "À vérifier par l'accueil", Sets: []string{SetGuichet},
 			CitizenLabel: "En cours de vérification", CitizenExplanation: "L'accueil de la mairie vérifie votre demande. Vous serez prévenu par e-mail de la suite."},
-		{State: CorrectionRequested, Label: "En attente de correction", Sets: []string{SetBoard},
+		{State: CorrectionRequested, Label: "En attente de correction", Sets: []string{SetBoard, SetEditable},
 			CitizenLabel: "Correction demandée", CitizenExplanation: "La mairie attend une correction ou un complément de votre part : lisez ci-dessous ce qui est demandé, modifiez votre demande puis renvoyez-la."},
 		{State: Transferred, Label: "Transmise à un service", Sets: []string{SetService, SetBoard},
 			CitizenLabel: "En cours de traitement", CitizenExplanation: "Votre demande a été transmise au service compétent de la mairie, qui l'examine. Vous serez prévenu par e-mail de la décision."},

@@ -159,7 +159,7 @@ func demandBackURL(id int64, back string) string { return demandURL(id) + backQu
 func (s *Handlers) agentDemand(c *gin.Context) (*models.Demand, bool) {
 	ctx := c.Request.Context()
 	d, err := models.DemandByID(ctx, s.DB, web.Commune(c).ID, web.IDParam(c, "id"))
-	if err == nil && !slices.Contains(visibleStates(currentAgent(c)), d.State) {
+	if err == nil && !slices.Contains(workflow.VisibleTo(currentAgent(c).Role), d.State) {
 		err = models.ErrNotFound
 	}
 	if err != nil {

@@ -42,15 +42,6 @@ var (
 	allScope   = listScope{Path: "/gestion/supervision", Title: "Toutes les demandes", DefaultStatus: statusAll}
 )
 
-// visibleStates are the states an agent may see: the accueil never sees a
-// draft, which the citizen has not sent.
-func visibleStates(a *models.Agent) []string {
-	if a.Role == models.RoleSupervisor {
-		return workflow.AllStates
-	}
-	return workflow.Standard.Sent()
-}
-
 // listQuery is a list's filters as read from the URL.
 type listQuery struct {
 	DefaultStatus                                 string
@@ -102,7 +93,7 @@ func (q listQuery) values() url.Values {
 // filter turns the query into the models' filter, with a French message
 // for each field it cannot read.
 func (q listQuery) filter(a *models.Agent) (models.DemandFilter, views.FormErrors) {
-	f := models.DemandFilter{Visible: visibleStates(a), Text: q.Q}
+	f := models.DemandFilter{Visible: workflow.VisibleTo(a.Role), Text: q.Q}
 	errs := views.FormErrors{}
 	switch q.Status {
 	case statusQueue:
@@ -206,7 +197,7 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 	if q.Q != "" {
 		d, kind, err := models.FindByCode(ctx, s.DB, com.ID, q.Q)
 		switch {
-		case err == nil && slices.Contains(visibleStates(a), d.State):
+		case err == nil && slices.Contains(workflow.VisibleTo(a.Role), d.State):
 			how := "sa référence " + d.Reference
 			if kind == models.CodeTracking {
 				how = "son code de suivi " + d.TrackingCode

@@ -17,6 +17,7 @@ import (
 	"guichet/models"
 	"guichet/validate"
 	"guichet/views"
+	"guichet/workflow"
 )
 
 // loginInput is the sign-in form.
@@ -117,7 +118,7 @@ func (s *Handlers) resumeForm(c *gin.Context, a *models.Agent, r resume) {
 	if m := demandFormPath.FindStringSubmatch(r.Action); m != nil && slices.Contains(deskRoles, a.Role) {
 		id, _ := strconv.ParseInt(m[1], 10, 64)
 		d, err := models.DemandByID(ctx, s.DB, com.ID, id)
-		if err == nil && slices.Contains(visibleStates(a), d.State) {
+		if err == nil && slices.Contains(workflow.VisibleTo(a.Role), d.State) {
 			st := demandState{action: m[2] + m[3], values: map[string]any{
 				"message": r.Values.Get("message"), "service": r.Values.Get("service"), "champs": r.Values["champs"]}}
 			if st.action == "notes" {

@@ -14,7 +14,7 @@ import (
 func (s *Handlers) attachmentRemove(c *gin.Context) {
 	ctx := c.Request.Context()
 	d, p, _ := followed(c)
-	if !isEditable(d) {
+	if !workflow.CitizenMayEdit(d.State) {
 		s.notEditable(c)
 		return
 	}
@@ -35,7 +35,7 @@ func (s *Handlers) attachmentRemove(c *gin.Context) {
 	}
 	field, status := c.Query("champ"), map[string]string{}
 	if err == nil {
-		err := models.RemoveAttachment(ctx, s.DB, a, editable)
+		err := models.RemoveAttachment(ctx, s.DB, a, workflow.CitizenEditable)
 		if errors.Is(err, models.ErrNotEditable) {
 			s.notEditable(c)
 			return

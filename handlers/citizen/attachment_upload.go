@@ -18,7 +18,7 @@ import (
 // a draft is saved with it, a correction is shown again as typed.
 func (s *Handlers) attachmentUpload(c *gin.Context) {
 	d, p, _ := followed(c)
-	if !isEditable(d) {
+	if !workflow.CitizenMayEdit(d.State) {
 		s.notEditable(c)
 		return
 	}

@@ -12,11 +12,6 @@ import (
 	"guichet/workflow"
 )
 
-// editable are the states in which the citizen may change the demand.
-var editable = []string{workflow.Draft, workflow.CorrectionRequested}
-
-func isEditable(d *models.Demand) bool { return slices.Contains(editable, d.State) }
-
 // fieldID is the id of a procedure field's control. The prefix keeps a
 // field named, say, "contenu" from taking the id of the page's main.
 func fieldID(name string) string { return "champ-" + name }
@@ -64,14 +59,14 @@ func (s *Handlers) formField(base string, d *models.Demand, f models.Field, atts
 	}
 	if f.Type == "file" {
 		ff.Value = nil
-		ff.Files = fileItems(base, atts, f.Name, isEditable(d))
+		ff.Files = fileItems(base, atts, f.Name, workflow.CitizenMayEdit(d.State))
 		ff.Status = st.fileStatus[f.Name]
 		ff.MaxSize = s.Config.MaxFileSize
 		ff.MaxSizeText = web.LimitSize(s.Config.MaxFileSize)
 		ff.MaxFiles = web.FileCount(s.Config.MaxFilesPerField)
 		ff.Accepted = files.AcceptedLabels()
 		ff.Extensions = files.Extensions
-		if isEditable(d) {
+		if workflow.CitizenMayEdit(d.State) {
 			ff.UploadURL = base + "/pieces"
 		}
 	}
