@@ -1,17 +1,12 @@
 package backoffice
 
 import (
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
-	"guichet/files"
 	"guichet/handlers/web"
-	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -26,7 +21,7 @@ func (s *Handlers) agentFileUpload(c *gin.Context) {
 	if !ok {
 		return
 	}
-	att, up, refusal, err := s.readAgentFile(c, d)
+	_, att, up, refusal, err := s.ReadOneFile(c, d.CommuneID, d.ID, web.OneFileForm{File: "fichier"})
 	defer up.Discard()
 	refuse := func(msg string) {
 		up.Discard() // before the answer: once it is read, nothing is left
@@ -59,49 +54,5 @@ func (s *Handlers) agentFileUpload(c *gin.Context) {
 	default:
 		s.SetFlash(c, views.FlashSuccess, "« "+att.Filename+" » est joint à la demande. L'usager ne le voit pas.")
 		web.Redirect(c, demandBackURL(d.ID, backURL(c))+"#pieces")
-	}
-}
-
-// readAgentFile reads the form as a stream and receives its file as it
-// arrives; a file refused comes back with the French reason. The upload
-// received, if any, is returned with every answer: the caller discards it.
-func (s *Handlers) readAgentFile(c *gin.Context, d *models.Demand) (att *models.Attachment, up *files.Upload, refusal string, err error) {
-	tooLarge := fmt.Sprintf("Le fichier est trop volumineux : %s au plus.", web.LimitSize(s.Config.MaxFileSize))
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Config.MaxFileSize+1<<20)
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
-		return nil, nil, "", nil // no file was sent
-	}
-	var mbe *http.MaxBytesError
-	for n := 0; ; n++ {
-		part, err := mr.NextPart()
-		switch {
-		case err == io.EOF:
-			return att, up, refusal, nil
-		case errors.As(err, &mbe):
-			return nil, up, tooLarge, nil
-		case web.BadPart(err):
-			return nil, up, web.BadPartRefusal, nil
-		case err != nil:
-			return nil, up, "", err
-		case n > web.MaxParts:
-			return nil, up, web.TooManyParts, nil
-		}
-		if part.FormName() == "fichier" && part.FileName() != "" && att == nil && refusal == "" {
-			var name string
-			up, name, refusal, err = s.ReceiveFile(c, d.CommuneID, d.ID, "", part)
-			if errors.As(err, &mbe) {
-				return nil, up, tooLarge, nil
-			}
-			if err != nil {
-				return nil, up, "", err
-			}
-			if refusal == "" {
-				att = &models.Attachment{Filename: name, ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256}
-			}
-		}
-		if _, err := io.Copy(io.Discard, part); errors.As(err, &mbe) {
-			return nil, up, tooLarge, nil
-		}
 	}
 }
