@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -134,6 +136,19 @@ type DigestLine struct {
 	Reference  string
 	Procedure  string
 	Event      Event `bun:"embed:e__"`
+}
+
+// LockDigestAgent takes an agent for the sending of their digest, or tells
+// that another transaction has (false): one digest per agent at a time.
+// FOR NO KEY UPDATE leaves the agent's row free for the foreign-key checks
+// of the items transitions write meanwhile.
+func LockDigestAgent(ctx context.Context, tx bun.Tx, agentID int64) (*Agent, bool, error) {
+	a := new(Agent)
+	err := tx.NewSelect().Model(a).Where("id = ? AND active", agentID).For("NO KEY UPDATE SKIP LOCKED").Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	return a, err == nil, err
 }
 
 // ClaimDigestItems locks an agent's items that wait for a digest and
