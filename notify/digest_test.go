@@ -92,7 +92,6 @@ func to_(ms []mailtest.Received, to string) []mailtest.Received {
 	return out
 }
 
-
 // listed are the references a digest's text lists, one per item.
 func listed(t *testing.T, m mailtest.Received) []string {
 	t.Helper()
