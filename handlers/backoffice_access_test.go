@@ -38,6 +38,8 @@ func TestEveryBackOfficeRouteChecksRoleAndCommune(t *testing.T) {
 		onDemand bool // names a demand of this commune: another commune's agent gets 404
 	}{
 		{"GET", func() string { return "/gestion/" }, any, http.StatusOK, nil, false},
+		{"GET", func() string { return "/gestion/profil" }, any, http.StatusOK, nil, false},
+		{"POST", func() string { return "/gestion/profil" }, any, http.StatusUnprocessableEntity, url.Values{"heure_quotidienne": {"25"}}, false},
 		{"GET", func() string { return "/gestion/demandes/" + itoa(shown.ID) }, desk, http.StatusOK, nil, true},
 		{"GET", func() string { return "/gestion/demandes/" + itoa(shown.ID) + "/impression" }, desk, http.StatusOK, nil, true},
 		{"GET", func() string { return "/gestion/demandes/" + itoa(shown.ID) + "/pieces/" + itoa(file.ID) }, desk, http.StatusOK, nil, true},

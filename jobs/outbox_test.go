@@ -84,17 +84,17 @@ func TestMailArrivesAfterCommit(t *testing.T) {
 // whole transition, mails included, must roll back.
 type failingNotifier struct{ *notify.Notifier }
 
-func (f failingNotifier) Mails(ctx context.Context, tx bun.Tx, ch workflow.Change) ([]*models.OutboxMail, error) {
-	mails, err := f.Notifier.Mails(ctx, tx, ch)
+func (f failingNotifier) Notices(ctx context.Context, tx bun.Tx, ch workflow.Change) (workflow.Notices, error) {
+	out, err := f.Notifier.Notices(ctx, tx, ch)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	for _, m := range mails {
+	for _, m := range out.Mails {
 		if err := jobs.Enqueue(ctx, tx, m, "guichet.test"); err != nil {
-			return nil, err
+			return out, err
 		}
 	}
-	return nil, errors.New("boom after enqueue")
+	return workflow.Notices{}, errors.New("boom after enqueue")
 }
 
 func TestNoMailForRolledBackTransition(t *testing.T) {

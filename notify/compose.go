@@ -48,16 +48,19 @@ const textBody = `Bonjour,
 {{.URL}}
 {{end}}{{with .LinkNote}}
 {{.}}
-{{end}}
+{{end}}{{template "signature" .Commune}}`
+
+// textSignature ends every text mail, given the commune.
+const textSignature = `{{define "signature"}}
 Cordialement,
-Le guichet unique de la mairie de {{.Commune.Name}}
-{{with .Commune.Address}}{{.}}
-{{end}}{{with .Commune.Phone}}Tél. {{.}}
-{{end}}{{with .Commune.Email}}{{.}}
-{{end}}{{with .Commune.OpeningHours}}{{.}}
+Le guichet unique de la mairie de {{.Name}}
+{{with .Address}}{{.}}
+{{end}}{{with .Phone}}Tél. {{.}}
+{{end}}{{with .Email}}{{.}}
+{{end}}{{with .OpeningHours}}{{.}}
 {{end}}
 Ce message est envoyé automatiquement : merci de ne pas y répondre.
-`
+{{end}}`
 
 const htmlBody = `<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
@@ -70,23 +73,31 @@ const htmlBody = `<!DOCTYPE html>
 {{end}}{{with .Link}}<p style="margin:24px 0"><a href="{{.URL}}" style="background:#1f4e8c;color:#ffffff;padding:12px 20px;text-decoration:none;border-radius:4px;display:inline-block">{{.Label}}</a></p>
 <p style="font-size:14px;color:#444">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :<br>{{.URL}}</p>
 {{end}}{{with .LinkNote}}<p style="font-size:14px;color:#444">{{.}}</p>
-{{end}}<p>Cordialement,<br>Le guichet unique de la mairie de {{.Commune.Name}}</p>
-<p style="font-size:14px;color:#444;border-top:1px solid #ccc;padding-top:8px">{{with .Commune.Address}}{{.}}<br>{{end}}{{with .Commune.Phone}}Tél. {{.}}<br>{{end}}{{with .Commune.Email}}{{.}}<br>{{end}}{{with .Commune.OpeningHours}}{{.}}<br>{{end}}
-Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>
+{{end}}{{template "signature" .Commune}}
 </body></html>
 `
 
+// htmlSignature ends every HTML mail, given the commune.
+const htmlSignature = `{{define "signature"}}<p>Cordialement,<br>Le guichet unique de la mairie de {{.Name}}</p>
+<p style="font-size:14px;color:#444;border-top:1px solid #ccc;padding-top:8px">{{with .Address}}{{.}}<br>{{end}}{{with .Phone}}Tél. {{.}}<br>{{end}}{{with .Email}}{{.}}<br>{{end}}{{with .OpeningHours}}{{.}}<br>{{end}}
+Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>{{end}}`
+
+// The mails' templates, each body under its name: "mail" (Mail) and
+// "digest" (digestMail).
 var (
-	textTmpl = texttemplate.Must(texttemplate.New("text").Parse(textBody))
-	htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(htmlBody))
+	textTmpl = texttemplate.Must(texttemplate.New("mail").Parse(textBody + textSignature + textDigest))
+	htmlTmpl = htmltemplate.Must(htmltemplate.New("mail").Parse(htmlBody + htmlSignature + htmlDigest))
 )
 
-func (m Mail) render() (text, html string, err error) {
+func (m Mail) render() (text, html string, err error) { return render("mail", m) }
+
+// render executes the text and HTML templates called name on data.
+func render(name string, data any) (text, html string, err error) {
 	var t, h bytes.Buffer
-	if err := textTmpl.Execute(&t, m); err != nil {
+	if err := textTmpl.ExecuteTemplate(&t, name, data); err != nil {
 		return "", "", err
 	}
-	if err := htmlTmpl.Execute(&h, m); err != nil {
+	if err := htmlTmpl.ExecuteTemplate(&h, name, data); err != nil {
 		return "", "", err
 	}
 	return strings.TrimSpace(t.String()) + "\n", h.String(), nil

@@ -93,22 +93,23 @@ func (n *Notifier) Enqueue(ctx context.Context, db bun.IDB, c *models.Commune, d
 	return jobs.Enqueue(ctx, db, ob, n.Host())
 }
 
-// Mails composes the mails a transition calls for.
-func (n *Notifier) Mails(ctx context.Context, tx bun.Tx, ch workflow.Change) ([]*models.OutboxMail, error) {
-	var mails []*models.OutboxMail
+// Notices composes the mails a transition calls for, and the items of the
+// digests of the agents who want them so.
+func (n *Notifier) Notices(ctx context.Context, tx bun.Tx, ch workflow.Change) (workflow.Notices, error) {
+	var out workflow.Notices
+	err := n.transitionNotices(ctx, tx, ch, &out)
+	return out, err
+}
+
+func (n *Notifier) transitionNotices(ctx context.Context, tx bun.Tx, ch workflow.Change, out *workflow.Notices) error {
+	c, d, p := ch.Commune, ch.Demand, ch.Procedure
+	facts := []Fact{{"Référence", d.Reference}, {"Démarche", p.Title}}
 	add := func(ob *models.OutboxMail, err error) error {
 		if err == nil {
-			mails = append(mails, ob)
+			out.Mails = append(out.Mails, ob)
 		}
 		return err
 	}
-	err := n.transitionMails(ctx, tx, ch, add)
-	return mails, err
-}
-
-func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.Change, add func(*models.OutboxMail, error) error) error {
-	c, d, p := ch.Commune, ch.Demand, ch.Procedure
-	facts := []Fact{{"Référence", d.Reference}, {"Démarche", p.Title}}
 	toCitizen := func(m Mail) error {
 		follow, err := n.FollowURL(c, d)
 		if err != nil {
@@ -125,30 +126,15 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 	toService := func(subject string, intro ...string) error {
 		return add(n.serviceMail(ch.Service, ch.Assignment, ServiceMail{Commune: c, Procedure: p, Demand: d, Subject: subject, Intro: intro}))
 	}
-	// One text for every active agent of the accueil, rendered once.
+	// The accueil's agents are told each as they chose for the event's kind.
 	toAccueil := func(m Mail) error {
-		var agents []models.Agent
-		if err := tx.NewSelect().Model(&agents).
-			Where("commune_id = ? AND role = ? AND active", c.ID, models.RoleAccueil).Order("id").Scan(ctx); err != nil {
-			return err
-		}
-		if len(agents) == 0 {
-			return nil
+		k, ok := kindOfEvent(ch.Event)
+		if !ok {
+			return fmt.Errorf("no kind of notice for %s to the accueil", ch.Event)
 		}
 		m.Facts = append(facts, m.Facts...)
 		m.Link = &Link{Label: "Ouvrir la demande", URL: n.AgentDemandURL(d)}
-		first, err := n.compose(c, d, agents[0].Email, m)
-		if err := add(first, err); err != nil {
-			return err
-		}
-		for _, a := range agents[1:] {
-			m := *first
-			m.Recipient, m.MessageID = a.Email, jobs.NewMessageID("mail", n.Host())
-			if err := add(&m, nil); err != nil {
-				return err
-			}
-		}
-		return nil
+		return n.agentNotices(ctx, tx, k, c, d, m, ch.History.At, out)
 	}
 
 	// The definition says who a move e-mails; texts say what.
@@ -221,6 +207,12 @@ func (n *Notifier) text(ch workflow.Change, to workflow.Role) (m Mail, ok bool) 
 		return Mail{Subject: fmt.Sprintf("Demande %s corrigée par l'usager : %s", d.Reference, p.Title),
 			Paragraphs: []string{"L'usager a corrigé la demande pour laquelle votre service lui avait demandé une correction. Elle est de nouveau entre vos mains.",
 				changedAnswers(p, ch.History)}}, true
+	case key{workflow.Submit, workflow.RoleAccueil}:
+		return Mail{
+			Subject:    fmt.Sprintf("Nouvelle demande %s : %s", d.Reference, p.Title),
+			Paragraphs: []string{"Un usager vient de déposer cette demande. Elle attend votre vérification."},
+			Facts:      []Fact{{"Reçue le", formatTime(d.SubmittedAt)}},
+		}, true
 	case key{workflow.Resubmit, workflow.RoleAccueil}:
 		return Mail{
 			Subject: fmt.Sprintf("Demande %s corrigée par l'usager", d.Reference),

@@ -65,6 +65,22 @@ func Struct(in any) map[string]string {
 	return errs
 }
 
+// Value checks one value against rules (a `validate` tag), for a form whose
+// fields are not known until it runs (one per registered kind, say): ""
+// when it passes, else the French message Struct would give a field named
+// label.
+func Value(value any, rules, label string) string {
+	err := v.Var(value, rules)
+	if err == nil {
+		return ""
+	}
+	verrs, ok := err.(validator.ValidationErrors)
+	if !ok {
+		panic(err) // bad rules: a programming error
+	}
+	return message(reflect.StructField{Tag: reflect.StructTag("label:" + strconv.Quote(label))}, verrs[0])
+}
+
 // message words a failed rule as Guichet's forms do; other rules get
 // validator's French translation.
 func message(f reflect.StructField, fe validator.FieldError) string {

@@ -58,3 +58,13 @@ func TestIsAddress(t *testing.T) {
 		}
 	}
 }
+
+// Value words one value's refusal as Struct words a field's.
+func TestValueMessages(t *testing.T) {
+	if got := validate.Value("daily", "oneof=daily never", "le « rythme »"); got != "" {
+		t.Errorf("a valid value refused: %q", got)
+	}
+	if got := validate.Value("souvent", "oneof=daily never", "le « rythme »"); got != "Choisissez le « rythme »." {
+		t.Errorf("got %q", got)
+	}
+}

@@ -52,10 +52,18 @@ type Change struct {
 	History    *models.Event
 }
 
-// Notifier composes the e-mails a change calls for; Apply writes them to the
-// outbox with the change, in its transaction.
+// Notices are what a change tells people: mails for the outbox, and items
+// of agents' digests (their EventID is left to Apply: the change's history
+// entry, written just before them).
+type Notices struct {
+	Mails  []*models.OutboxMail
+	Digest []*models.DigestItem
+}
+
+// Notifier composes the notices a change calls for; Apply writes them with
+// the change, in its transaction.
 type Notifier interface {
-	Mails(ctx context.Context, tx bun.Tx, ch Change) ([]*models.OutboxMail, error)
+	Notices(ctx context.Context, tx bun.Tx, ch Change) (Notices, error)
 }
 
 // Engine applies transitions.
@@ -192,12 +200,17 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	}
 	ch.History = hist
 	if e.Notifier != nil {
-		mails, err := e.Notifier.Mails(ctx, tx, ch)
+		out, err := e.Notifier.Notices(ctx, tx, ch)
 		if err != nil {
 			return nil, fmt.Errorf("mails of %s: %w", ev, err)
 		}
-		if len(mails) > 0 {
-			writes.Add(tx.NewInsert().Model(&mails))
+		if len(out.Mails) > 0 {
+			writes.Add(tx.NewInsert().Model(&out.Mails))
+		}
+		if len(out.Digest) > 0 {
+			// The history entry's id is drawn by its insert, earlier in
+			// this batch: the session's last value of its sequence.
+			writes.Add(tx.NewInsert().Model(&out.Digest).Value("event_id", "currval(pg_get_serial_sequence('demand_events', 'id'))"))
 		}
 	}
 	// The demand's row is written last: the counts per state its trigger

@@ -146,7 +146,7 @@ var Standard = Definition{
 	Inputs: []InputKind{InputMessage, InputFields, InputService},
 	Transitions: []Transition{
 		{Event: Submit, Label: "Déposer la demande", Public: "Demande déposée.", Internal: "Demande déposée",
-			Moves: []Move{{From: []State{Draft}, To: Submitted, By: []Role{RoleCitizen}, Mails: []Role{RoleCitizen}}}},
+			Moves: []Move{{From: []State{Draft}, To: Submitted, By: []Role{RoleCitizen}, Mails: []Role{RoleCitizen, RoleAccueil}}}},
 		{Event: Accept, Label: "Accepter", Public: "Demande acceptée.", Internal: "Demande acceptée",
 			Moves: []Move{
 				{From: []State{Submitted, ReturnedToGuichet}, To: Accepted, By: agents, Mails: []Role{RoleCitizen}},

@@ -1,7 +1,7 @@
 // The pages the three cases do not pass through, so that axe-core, the
 // reflow check and the Nu Html Checker see them too: forms with their error
 // summary, files attached to a draft, bad links, sign-in failures, the
-// administration, print views.
+// administration, print views, an agent's notifications.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -99,6 +99,12 @@ scenario('pages annexes des agents : connexion refusée, mot de passe oublié, a
   await openDemand(supervisor, reference, 'Toutes les demandes');
   await supervisor.step('ouvre la version imprimable', () => supervisor.page.getByRole('link', { name: 'Version imprimable' }).click());
   await assertSays(supervisor.page, reference, 'Une branche menace de tomber');
+  await supervisor.step('ouvre son profil', () => supervisor.page.getByRole('link', { name: 'Mon profil' }).click());
+  await supervisor.step('ne veut plus aucun e-mail', async () => {
+    for (const never of await supervisor.page.getByRole('radio', { name: 'Jamais' }).all()) await never.check();
+    await supervisor.page.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
+  });
+  await assertSays(supervisor.page, 'Vous ne recevrez plus aucun e-mail');
 });
 
 // columnsInView fails unless every column header of the page's list of

@@ -7,6 +7,7 @@ import (
 
 	"guichet/handlers/web"
 	"guichet/models"
+	"guichet/notify"
 	"guichet/views"
 )
 
@@ -15,6 +16,8 @@ type adminAgentsData struct {
 	Agents []models.Agent
 	Roles  []views.Option
 	Self   int64
+	// Silent are the agents who turned every notification off.
+	Silent map[int64]bool
 }
 
 var roleOptions = []views.Option{
@@ -35,9 +38,14 @@ func (s *Handlers) showAdminAgents(c *gin.Context, status int, form map[string]a
 		s.Fail(c, err)
 		return
 	}
+	silent, err := notify.SilentAgents(ctx, s.DB, web.Commune(c).ID, as)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
 	p := s.Page(c, "Agents")
 	p.Form, p.Errors = form, errs
-	p.Data = adminAgentsData{Agents: as, Roles: roleOptions, Self: currentAgent(c).ID}
+	p.Data = adminAgentsData{Agents: as, Roles: roleOptions, Self: currentAgent(c).ID, Silent: silent}
 	s.Render(c, status, "admin/agents", p)
 }
 

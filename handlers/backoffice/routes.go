@@ -19,6 +19,8 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	g.POST("/reinitialisation/:token", s.resetUpdate)
 
 	g.GET("/", s.requireAgent(allRoles), s.dashboardShow)
+	g.GET("/profil", s.requireAgent(allRoles), s.profileShow)
+	g.POST("/profil", s.requireAgent(allRoles), s.profileUpdate)
 
 	desk := g.Group("/demandes/:id", s.requireAgent(deskRoles))
 	desk.GET("", s.demandShow)
