@@ -18,7 +18,7 @@ import (
 // Limits of one commune's file: Paris has some 6,500 street names, and its
 // BAN file is under 100 MB.
 const (
-	MaxFileSize = 200 << 20
+	MaxFileSize = 200_000_000
 	MaxStreets  = 50_000
 	maxName     = 200
 )

@@ -144,7 +144,7 @@ func TestImportReplacesAndSuggestsPerCommune(t *testing.T) {
 	}
 	// Any word's beginning; the name beginning with the text first, then the shortest.
 	got, _ = streets.Suggest(ctx, db, plassans.ID, "sa")
-	if want := []string{"Chemin de Saint-Mittre", "Cours Sauvaire"}; !slices.Equal(values(got), want) {
+	if want := []string{"Cours Sauvaire", "Chemin de Saint-Mittre"}; !slices.Equal(values(got), want) {
 		t.Fatalf("« sa » suggests %q, want %q", values(got), want)
 	}
 	got, _ = streets.Suggest(ctx, db, plassans.ID, "r")
