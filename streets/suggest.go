@@ -37,11 +37,7 @@ func Suggest(ctx context.Context, db bun.IDB, communeID int64, typed string) ([]
 	if utf8.RuneCountInString(typed) > MaxQuery {
 		return nil, &apperr.Error{Code: apperr.Invalid, Message: "La recherche de voie est trop longue : 100 caractères au plus."}
 	}
-	number, rest := "", typed
-	if m := houseNumber.FindStringSubmatch(typed); m != nil {
-		number, rest = strings.Join(strings.Fields(m[1]), " ")+" ", typed[len(m[0]):]
-	}
-	words := strings.Fields(Fold(rest))
+	number, words := Terms(typed)
 	if len(words) == 0 {
 		return []Suggestion{}, nil
 	}
@@ -51,7 +47,10 @@ func Suggest(ctx context.Context, db bun.IDB, communeID int64, typed string) ([]
 	}
 	out := make([]Suggestion, len(ss))
 	for i, s := range ss {
-		v := number + s.Name
+		v := s.Name
+		if number != "" {
+			v = number + " " + v
+		}
 		label := strings.Join(s.Postcodes, ", ")
 		// A browser shows the options of a datalist that contain what is
 		// typed, accents included: give it the name without accents too.
@@ -61,6 +60,16 @@ func Suggest(ctx context.Context, db bun.IDB, communeID int64, typed string) ([]
 		out[i] = Suggestion{Value: v, Label: label}
 	}
 	return out, nil
+}
+
+// Terms splits what a citizen typed into the house number typed first, if
+// any ("12", "12 bis"), and the folded words to look streets up by.
+func Terms(typed string) (number string, words []string) {
+	rest := typed
+	if m := houseNumber.FindStringSubmatch(typed); m != nil {
+		number, rest = strings.Join(strings.Fields(m[1]), " "), typed[len(m[0]):]
+	}
+	return number, strings.Fields(Fold(rest))
 }
 
 // browserShows tells whether browsers show an option reading option when

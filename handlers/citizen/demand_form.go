@@ -3,6 +3,7 @@ package citizen
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -61,6 +62,7 @@ func (s *Handlers) formField(base, suggest string, d *models.Demand, f models.Fi
 	}
 	if f.Type == "address" {
 		ff.Suggest = suggest
+		ff.Value = oneLine(ff.Value)
 	}
 	if f.Type == "file" {
 		ff.Value = nil
@@ -115,4 +117,20 @@ func fileItems(base string, atts []models.Attachment, field string, removable bo
 		out = append(out, it)
 	}
 	return out
+}
+
+// oneLine writes an address typed in the multi-line box address fields
+// once were as one line, its lines apart: a browser would glue them.
+func oneLine(v any) any {
+	s, ok := v.(string)
+	if !ok || !strings.ContainsAny(s, "\r\n") {
+		return v
+	}
+	var lines []string
+	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\r' || r == '\n' }) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, ", ")
 }
