@@ -63,7 +63,7 @@ func (b *bed) streetSuggestions(ctx context.Context) error {
 		},
 		func(ctx context.Context, i int) error {
 			w := foldedWords[i%len(foldedWords)]
-			rows, err := b.db.DB.QueryContext(ctx, bareSuggest, cid, pgdialect.Array(w), strings.Join(w, " "))
+			rows, err := b.db.DB.QueryContext(ctx, bareSuggest, cid, w, strings.Join(w, " "))
 			if err != nil {
 				return err
 			}
