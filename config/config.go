@@ -62,6 +62,14 @@ type Config struct {
 	// ArchiveDays: decided demands are archived automatically after this long.
 	ArchiveDays int `env:"ARCHIVE_DAYS" envDefault:"90"`
 
+	// DraftsPerAddress and DraftsPerClient bound the drafts started in an
+	// hour per e-mail address and per client address (0: drafts.PerAddress
+	// and drafts.PerClient, 5 and 20). In development, unset, they are
+	// devDraftsPerAddress and devDraftsPerClient: a person trying the
+	// product starts many drafts, from one machine, with one address.
+	DraftsPerAddress int `env:"DRAFTS_PER_ADDRESS"`
+	DraftsPerClient  int `env:"DRAFTS_PER_CLIENT"`
+
 	// Argon2Memory is argon2id's memory cost in KiB.
 	Argon2Memory uint32 `env:"ARGON2_MEMORY_KIB" envDefault:"65536"`
 }
@@ -81,9 +89,21 @@ func Load() (*Config, error) {
 	if c.BaseURL == "" {
 		c.BaseURL = fmt.Sprintf("http://%s:%d", c.Host, c.Port)
 	}
+	if _, set := os.LookupEnv("DRAFTS_PER_ADDRESS"); c.Dev() && !set {
+		c.DraftsPerAddress = devDraftsPerAddress
+	}
+	if _, set := os.LookupEnv("DRAFTS_PER_CLIENT"); c.Dev() && !set {
+		c.DraftsPerClient = devDraftsPerClient
+	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return c, nil
 }
+
+// The draft limits of a development instance, unless set.
+const (
+	devDraftsPerAddress = 200
+	devDraftsPerClient  = 1000
+)
 
 // Dev tells whether this is a development instance.
 func (c *Config) Dev() bool { return c.Env == "development" }

@@ -73,3 +73,29 @@ func TestFileCountLimits(t *testing.T) {
 		t.Fatalf("no file per field: %v", err)
 	}
 }
+
+// TestDevelopmentDraftLimits: a development instance lets a person trying
+// the product start many drafts; production keeps drafts' limits; a set
+// value wins in both.
+func TestDevelopmentDraftLimits(t *testing.T) {
+	for _, tc := range []struct {
+		env, perClient       string
+		wantAddress, wantCli int
+	}{
+		{"development", "", 200, 1000},
+		{"production", "", 0, 0},
+		{"development", "30", 200, 30},
+	} {
+		t.Setenv("GUICHET_ENV", tc.env)
+		if tc.perClient != "" {
+			t.Setenv("DRAFTS_PER_CLIENT", tc.perClient)
+		}
+		c, err := config.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.DraftsPerAddress != tc.wantAddress || c.DraftsPerClient != tc.wantCli {
+			t.Errorf("%s, DRAFTS_PER_CLIENT=%q: limits %d and %d, want %d and %d", tc.env, tc.perClient, c.DraftsPerAddress, c.DraftsPerClient, tc.wantAddress, tc.wantCli)
+		}
+	}
+}

@@ -3,6 +3,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
@@ -11,10 +12,17 @@ import (
 
 	"guichet/forms"
 	"guichet/models"
+	"guichet/streets"
 )
 
 //go:embed procedures.yaml
 var proceduresYAML []byte
+
+// streetsCSV is a sample of the Base Adresse Nationale's file of a
+// commune, for Plassans: its address fields suggest these streets.
+//
+//go:embed adresses-plassans.csv
+var streetsCSV []byte
 
 // Password of every demo login.
 const Password = "plassans2017"
@@ -41,9 +49,32 @@ func Loaded(ctx context.Context, db bun.IDB) (bool, error) {
 	return db.NewSelect().Model((*models.Commune)(nil)).Where("slug = 'plassans'").Exists(ctx)
 }
 
-// Load creates the demo commune in one transaction. hash turns the demo
-// password into the stored hash (the auth package's, at its configured cost).
-func Load(ctx context.Context, db *bun.DB, hash func(string) (string, error)) (*models.Commune, error) {
+// Empty tells whether the database holds no commune: the demo loads only there.
+func Empty(ctx context.Context, db bun.IDB) (bool, error) {
+	some, err := db.NewSelect().Model((*models.Commune)(nil)).Exists(ctx)
+	return !some, err
+}
+
+// Load loads the demo into an empty database: it creates the demo commune,
+// its people and procedures in one transaction, imports its streets, then
+// drives its demands (ds). A database holding a commune gets nothing (nil,
+// nil): loading twice never duplicates. hash turns the demo password into
+// the stored hash (the auth package's, at its configured cost).
+func Load(ctx context.Context, db *bun.DB, hash func(string) (string, error), ds Demands) (*models.Commune, error) {
+	if empty, err := Empty(ctx, db); err != nil || !empty {
+		return nil, err
+	}
+	c, err := loadCommune(ctx, db, hash)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := streets.Import(ctx, db, c.ID, bytes.NewReader(streetsCSV), nil); err != nil {
+		return nil, fmt.Errorf("demo streets: %w", err)
+	}
+	return c, ds.Load(ctx, c)
+}
+
+func loadCommune(ctx context.Context, db *bun.DB, hash func(string) (string, error)) (*models.Commune, error) {
 	defs, err := Procedures()
 	if err != nil {
 		return nil, fmt.Errorf("demo procedures: %w", err)

@@ -2,25 +2,47 @@ package demo_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/uptrace/bun"
+
+	"guichet/app"
 	"guichet/auth"
+	"guichet/clock"
 	"guichet/demo"
+	"guichet/fixture"
 	"guichet/models"
+	"guichet/streets"
 	"guichet/testdb"
 	"guichet/workflow"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
+// load loads the demo into db, as `guichet demo` does, on the
+// application's workflow with a fake clock at now.
+func load(t *testing.T, db *bun.DB, now time.Time) (*models.Commune, *clock.Fake) {
+	t.Helper()
+	ctx := context.Background()
+	fake := clock.NewFake(now)
+	a, err := app.New(fixture.Config(t), db, slog.New(slog.NewTextHandler(io.Discard, nil)), fake.Clock())
+	fixtureErr(t, err)
+	hash := func(pw string) (string, error) { return auth.HashPassword(ctx, pw, auth.FastParams) }
+	c, err := demo.Load(ctx, db, hash, demo.Demands{DB: db, Engine: a.Engine, Files: a.Files, Limits: a.Server.Base.FileLimits(), Clock: fake})
+	fixtureErr(t, err)
+	return c, fake
+}
+
 func TestLoadDemo(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
-	hash := func(pw string) (string, error) { return auth.HashPassword(ctx, pw, auth.FastParams) }
-	c, err := demo.Load(ctx, db, hash)
-	if err != nil {
-		t.Fatal(err)
+	c, _ := load(t, db, time.Now())
+	if c == nil {
+		t.Fatal("nothing loaded into an empty database")
 	}
 	if ok, _ := demo.Loaded(ctx, db); !ok {
 		t.Fatal("Loaded is false after Load")
@@ -62,5 +84,88 @@ func fixtureErr(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDemoDemands: the demo's demands reach every state of each
+// procedure's lifecycle, with a history whose dates run forward over the
+// past weeks and whose last transition leads to the demand's state; the
+// address fields have Plassans's streets; loading again adds nothing.
+func TestDemoDemands(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	c, fake := load(t, db, now)
+	if !fake.Now().Equal(now) {
+		t.Errorf("the clock was left at %s", fake.Now())
+	}
+	var ds []models.Demand
+	fixtureErr(t, db.NewSelect().Model(&ds).Where("commune_id = ?", c.ID).Order("id").Scan(ctx))
+	if len(ds) < 30 {
+		t.Fatalf("%d demo demands, want a few dozen", len(ds))
+	}
+	procs, _ := models.ListProcedures(ctx, db, c.ID)
+	reached := map[int64]map[string]int{}
+	names := map[string]bool{}
+	for _, d := range ds {
+		if reached[d.ProcedureID] == nil {
+			reached[d.ProcedureID] = map[string]int{}
+		}
+		reached[d.ProcedureID][d.State]++
+		names[d.CitizenName] = true
+		hist, err := models.History(ctx, db, c.ID, d.ID, false)
+		fixtureErr(t, err)
+		var last *models.Event
+		for i := range hist {
+			e := &hist[i]
+			if i > 0 && e.At.Before(hist[i-1].At) {
+				t.Errorf("demand %s: event %s at %s before the previous one", d.Reference, e.Kind, e.At)
+			}
+			if e.At.After(now) || e.At.Before(now.AddDate(0, 0, -50)) {
+				t.Errorf("demand %s: event %s at %s, not in the past weeks", d.Reference, e.Kind, e.At)
+			}
+			if e.ToState != "" {
+				if last != nil && e.FromState != last.ToState {
+					t.Errorf("demand %s: %s from %s, but the previous transition led to %s", d.Reference, e.Kind, e.FromState, last.ToState)
+				}
+				last = e
+			}
+		}
+		if last == nil || last.ToState != d.State || hist[0].FromState != string(workflow.Draft) {
+			t.Errorf("demand %s is %s, its history %+v does not lead there from a draft", d.Reference, d.State, hist)
+		}
+		if d.SubmittedAt == nil || d.CreatedAt.After(*d.SubmittedAt) {
+			t.Errorf("demand %s created %s, submitted %v", d.Reference, d.CreatedAt, d.SubmittedAt)
+		}
+	}
+	for _, p := range procs {
+		def := workflow.For(&p)
+		for _, st := range def.States {
+			if st.State == workflow.Draft {
+				continue
+			}
+			if reached[p.ID][string(st.State)] == 0 {
+				t.Errorf("%s: no demo demand in state %s", p.Slug, st.State)
+			}
+		}
+	}
+	if len(names) < 25 {
+		t.Errorf("only %d different citizens", len(names))
+	}
+	// Corrections asked by the accueil and by a service, and returns, are among them.
+	var asked []string
+	fixtureErr(t, db.NewRaw("SELECT DISTINCT actor_kind FROM demand_events WHERE commune_id = ? AND kind = ?", c.ID, string(workflow.RequestCorrection)).Scan(ctx, &asked))
+	if len(asked) != 2 {
+		t.Errorf("corrections asked by %q, want the accueil and a service", asked)
+	}
+	if got, _ := streets.Suggest(ctx, db, c.ID, "rue de la ban"); len(got) != 1 || got[0].Value != "Rue de la Banne" {
+		t.Errorf("Plassans's streets: %+v", got)
+	}
+
+	again, _ := load(t, db, now.Add(time.Hour))
+	var n int
+	fixtureErr(t, db.NewRaw("SELECT count(*) FROM demands").Scan(ctx, &n))
+	if again != nil || n != len(ds) {
+		t.Fatalf("loading again: %v, %d demands instead of %d", again, n, len(ds))
 	}
 }

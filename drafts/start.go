@@ -4,6 +4,7 @@
 package drafts
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -17,7 +18,8 @@ import (
 )
 
 // How many drafts may be started in an hour, per e-mail address and per
-// client address (several people may share one, at a town hall's desk).
+// client address (several people may share one, at a town hall's desk),
+// unless the configuration says otherwise (StartInput's limits).
 const (
 	PerAddress = 5
 	PerClient  = 20
@@ -28,6 +30,9 @@ type StartInput struct {
 	Email  string `form:"email" label:"votre adresse e-mail" hint:"la mairie vous écrira à cette adresse" validate:"required,max=254,address"`
 	Name   string `form:"nom" label:"vos nom et prénom" validate:"required,max=200"`
 	Client string // the client's network address
+	// The limits per hour (DRAFTS_PER_ADDRESS, DRAFTS_PER_CLIENT); zero:
+	// PerAddress and PerClient.
+	PerAddress, PerClient int
 }
 
 // Start creates a draft of procedure p for the citizen and e-mails them the
@@ -39,8 +44,8 @@ func Start(ctx context.Context, db *bun.DB, n *notify.Notifier, cm *models.Commu
 		return nil, "", apperr.Fields(errs)
 	}
 	// Counted in the database: shared by every process, kept across restarts.
-	byAddress := models.RateLimit{Key: "brouillon:email:" + strings.ToLower(in.Email), Max: PerAddress, Per: time.Hour}
-	byClient := models.RateLimit{Key: "brouillon:ip:" + in.Client, Max: PerClient, Per: time.Hour}
+	byAddress := models.RateLimit{Key: "brouillon:email:" + strings.ToLower(in.Email), Max: cmp.Or(in.PerAddress, PerAddress), Per: time.Hour}
+	byClient := models.RateLimit{Key: "brouillon:ip:" + in.Client, Max: cmp.Or(in.PerClient, PerClient), Per: time.Hour}
 	over, err := models.CountEvent(ctx, db, n.Clock.Now(), byAddress, byClient)
 	if err != nil {
 		return nil, "", err

@@ -70,3 +70,16 @@ func TestStart(t *testing.T) {
 		t.Errorf("%d drafts, want %d", n, drafts.PerAddress)
 	}
 }
+
+// TestConfiguredDraftLimit: a higher limit per client (development's) lets
+// one machine start more drafts than the default.
+func TestConfiguredDraftLimit(t *testing.T) {
+	db := testdb.New(t)
+	w := fixture.NewWorld(t, db)
+	for i := range drafts.PerClient + 5 {
+		in := drafts.StartInput{Email: fmt.Sprintf("essai%d@exemple.fr", i), Name: "Claude Dupont", Client: "192.0.2.7", PerClient: 1000}
+		if _, _, err := drafts.Start(context.Background(), db, w.Notifier, w.Commune, w.Procedure, in); err != nil {
+			t.Fatalf("draft %d: %v", i+1, err)
+		}
+	}
+}

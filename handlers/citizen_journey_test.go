@@ -88,7 +88,7 @@ func TestCitizenJourney(t *testing.T) {
 	if v := resumed.Doc.Find("#champ-telephone").AttrOr("value", ""); v != "06 12 34 56 78" {
 		t.Fatalf("resumed draft: telephone %q", v)
 	}
-	if v := resumed.Doc.Find("#champ-adresse").Text(); v != "3 rue de la Banne\n13100 Plassans" {
+	if v := resumed.Doc.Find("#champ-adresse").AttrOr("value", ""); v != "3 rue de la Banne, 13100 Plassans" {
 		t.Fatalf("resumed draft: adresse %q", v)
 	}
 	if v := resumed.Doc.Find("#champ-nature option[selected]").AttrOr("value", ""); v != "Terrasse" {

@@ -77,7 +77,7 @@ func TestFileNameWithNUL(t *testing.T) {
 	if msg, _ := fieldError(r, "champ-plan"); !strings.Contains(msg, "Renommez le fichier") {
 		t.Errorf("plan: %q", msg)
 	}
-	if v := r.Doc.Find("#champ-adresse").Text(); v != "Place du Marché" {
+	if v := r.Doc.Find("#champ-adresse").AttrOr("value", ""); v != "Place du Marché" {
 		t.Errorf("adresse shown as %q", v)
 	}
 	if v := r.Doc.Find("#champ-societe").AttrOr("value", ""); v != "Saved before" {

@@ -45,7 +45,8 @@ type FormField struct {
 	Rows         int
 	Value        any
 	Error        string
-	ToCorrect    bool // named by the correction request
+	ToCorrect    bool   // named by the correction request
+	Suggest      string // an address field: where to fetch street suggestions
 
 	// File fields.
 	Files       []FileItem

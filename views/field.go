@@ -15,6 +15,7 @@ type field struct {
 	Hint         string
 	Error        string
 	Autocomplete string
+	Suggest      string // a text input: the address of its suggestions (streets.js)
 	Required     bool
 	ToCorrect    bool // named by a pending correction request
 	Rows         int
@@ -52,6 +53,8 @@ func newField(d map[string]any) (field, error) {
 			err = setString(&f.Hint, v)
 		case "autocomplete":
 			err = setString(&f.Autocomplete, v)
+		case "suggest":
+			err = setString(&f.Suggest, v)
 		case "error":
 			hasError = true
 			err = setString(&f.Error, v)
@@ -123,6 +126,9 @@ func newField(d map[string]any) (field, error) {
 	}
 	return f, nil
 }
+
+// ListID is the id of the datalist of a text input's suggestions.
+func (f field) ListID() string { return f.ID + "-suggestions" }
 
 // HintID is the id of the hint paragraph, empty without a hint.
 func (f field) HintID() string {

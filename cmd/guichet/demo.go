@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"guichet/app"
 	"guichet/auth"
+	"guichet/clock"
 	"guichet/demo"
 )
 
-// loadDemo loads the demo commune unless it exists; loud says so when it does.
+// loadDemo loads the demo commune into an empty database; loud says why
+// it does not otherwise.
 func loadDemo(ctx context.Context, e *env, loud bool) error {
 	ok, err := demo.Loaded(ctx, e.db)
 	if err != nil {
@@ -21,11 +25,26 @@ func loadDemo(ctx context.Context, e *env, loud bool) error {
 		}
 		return nil
 	}
+	// The demo's demands are driven through the application's own workflow,
+	// on a clock the demo sets back weeks in time.
+	fake := clock.NewFake(time.Now())
+	a, err := app.New(e.cfg, e.db, e.log, fake.Clock())
+	if err != nil {
+		return err
+	}
+	ds := demo.Demands{DB: e.db, Engine: a.Engine, Files: a.Files, Limits: a.Server.Base.FileLimits(), Clock: fake}
 	params := e.cfg.PasswordParams()
-	if _, err := demo.Load(ctx, e.db, func(pw string) (string, error) { return auth.HashPassword(ctx, pw, params) }); err != nil {
+	c, err := demo.Load(ctx, e.db, func(pw string) (string, error) { return auth.HashPassword(ctx, pw, params) }, ds)
+	if err != nil {
 		return fmt.Errorf("chargement de la démo : %w", err)
 	}
-	fmt.Println("Commune de démonstration « Plassans » chargée.")
+	if c == nil {
+		if loud {
+			fmt.Println("La base contient déjà des communes : la démonstration ne se charge que dans une base vide.")
+		}
+		return nil
+	}
+	fmt.Println("Commune de démonstration « Plassans » chargée, avec ses voies et des demandes à tous les stades.")
 	printLogins(e)
 	return nil
 }
@@ -39,6 +58,10 @@ func printLogins(e *env) {
 	fmt.Println("\n  Identifiants (mot de passe « " + demo.Password + " ») :")
 	for _, l := range demo.Logins {
 		fmt.Printf("    %-22s %s\n", l.Email, l.Role)
+	}
+	fmt.Println("\n  Services (leurs e-mails et leurs liens sont dans la boîte mail de dev) :")
+	for _, s := range demo.Services {
+		fmt.Printf("    %-22s %s\n", s.Email, s.Name)
 	}
 	fmt.Println()
 }

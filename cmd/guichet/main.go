@@ -19,6 +19,8 @@ Commandes :
   diagram                  affiche la machine à états (Mermaid)
   agent add                crée un agent (voir guichet agent add -h)
   procedure import FICHIER importe des démarches d'un fichier YAML ou JSON
+  streets import FICHIER   importe les voies d'une commune (export CSV de la Base
+                           Adresse Nationale, adresses-XXXXX.csv)
   service board-link       envoie à un service le lien de son tableau de bord
   service revoke           révoque tous les liens d'un service
   keygen                   affiche une nouvelle clé pour LINK_KEYS
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string) error {
 		return procedureCmd(ctx, rest)
 	case "service":
 		return serviceCmd(ctx, rest)
+	case "streets":
+		return streetsCmd(ctx, rest)
 	case "keygen":
 		return keygen()
 	case "bench":

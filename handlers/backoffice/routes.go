@@ -48,4 +48,6 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	adm.POST("/services/:sid/reactiver", s.adminServiceActivate(true))
 	adm.POST("/services/:sid/"+slugBoardLink, s.adminServiceBoardLinkSend)
 	adm.POST("/services/:sid/"+slugRevokeLinks, s.adminServiceLinksRevoke)
+	adm.GET("/voies", s.adminStreetsShow)
+	adm.POST("/voies", s.adminStreetsImport)
 }

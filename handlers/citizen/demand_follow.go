@@ -30,13 +30,18 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 		return
 	}
 	if d.State == workflow.Draft {
+		form, err := s.demandForm(c, base, d, p, atts, st)
+		if err != nil {
+			s.Fail(c, err)
+			return
+		}
 		pg := s.Page(c, p.Title+" (brouillon)")
 		if flash != nil {
 			pg.Flash = flash
 		}
 		pg.Errors = byID(st.errs)
 		pg.Data = views.DraftPage{ProcedureTitle: p.Title, Documents: p.Documents, Email: d.CitizenEmail,
-			TrackingCode: d.TrackingCode, Form: *s.demandForm(base, d, p, atts, st)}
+			TrackingCode: d.TrackingCode, Form: *form}
 		s.Render(c, status, "citizen/draft", pg)
 		return
 	}
@@ -73,7 +78,10 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 			}
 		}
 		data.Correction = cr
-		data.Form = s.demandForm(base, d, p, atts, st)
+		if data.Form, err = s.demandForm(c, base, d, p, atts, st); err != nil {
+			s.Fail(c, err)
+			return
+		}
 	}
 	for _, f := range p.Form {
 		it := views.DataItem{Label: f.Label, File: f.Type == "file"}

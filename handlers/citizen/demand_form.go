@@ -3,6 +3,9 @@ package citizen
 import (
 	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
 
 	"guichet/files"
 	"guichet/forms"
@@ -28,10 +31,12 @@ func byID(errs map[string]string) views.FormErrors {
 // inputTypes maps a procedure field's type to the field partial's.
 var inputTypes = map[string]string{
 	"text": "text", "textarea": "textarea", "email": "email", "phone": "tel", "date": "date",
-	"number": "number", "choice": "select", "checkboxes": "checkboxes", "address": "textarea", "file": "file",
+	"number": "number", "choice": "select", "checkboxes": "checkboxes", "address": "text", "file": "file",
 }
 
-var autocompletes = map[string]string{"email": "email", "phone": "tel", "address": "street-address"}
+// An address is one line, so that a datalist can suggest the commune's
+// streets (street-address is for a multi-line control).
+var autocompletes = map[string]string{"email": "email", "phone": "tel", "address": "address-line1"}
 
 // formState is what a demand's page shows instead of the stored data after a
 // post: what was typed, the errors, and the outcome of file actions.
@@ -41,8 +46,9 @@ type formState struct {
 	fileStatus map[string]string // by field name
 }
 
-// formField builds one question of the demand's form.
-func (s *Handlers) formField(base string, d *models.Demand, f models.Field, atts []models.Attachment, st formState) views.FormField {
+// formField builds one question of the demand's form; suggest is where an
+// address field fetches its street suggestions ("" for none).
+func (s *Handlers) formField(base, suggest string, d *models.Demand, f models.Field, atts []models.Attachment, st formState) views.FormField {
 	values := st.values
 	if values == nil {
 		values = d.Data
@@ -55,7 +61,8 @@ func (s *Handlers) formField(base string, d *models.Demand, f models.Field, atts
 		ToCorrect: d.State == workflow.CorrectionRequested && slices.Contains(d.CorrectionFields, f.Name),
 	}
 	if f.Type == "address" {
-		ff.Rows = 3
+		ff.Suggest = suggest
+		ff.Value = oneLine(ff.Value)
 	}
 	if f.Type == "file" {
 		ff.Value = nil
@@ -73,13 +80,24 @@ func (s *Handlers) formField(base string, d *models.Demand, f models.Field, atts
 	return ff
 }
 
-// demandForm builds the form of a draft or of a correction.
-func (s *Handlers) demandForm(base string, d *models.Demand, p *models.Procedure, atts []models.Attachment, st formState) *views.DemandForm {
+// demandForm builds the form of a draft or of a correction. Its address
+// fields suggest the commune's streets when it has imported some.
+func (s *Handlers) demandForm(c *gin.Context, base string, d *models.Demand, p *models.Procedure, atts []models.Attachment, st formState) (*views.DemandForm, error) {
+	suggest := ""
+	if slices.ContainsFunc(p.Form, func(f models.Field) bool { return f.Type == "address" }) {
+		has, err := models.HasStreets(c.Request.Context(), s.DB, d.CommuneID)
+		if err != nil {
+			return nil, err
+		}
+		if has {
+			suggest = "/c/" + web.Commune(c).Slug + "/voies"
+		}
+	}
 	form := &views.DemandForm{Action: base, Version: d.Version, Correction: d.State == workflow.CorrectionRequested}
 	for _, f := range p.Form {
-		form.Fields = append(form.Fields, s.formField(base, d, f, atts, st))
+		form.Fields = append(form.Fields, s.formField(base, suggest, d, f, atts, st))
 	}
-	return form
+	return form, nil
 }
 
 func fileItems(base string, atts []models.Attachment, field string, removable bool) []views.FileItem {
@@ -99,4 +117,20 @@ func fileItems(base string, atts []models.Attachment, field string, removable bo
 		out = append(out, it)
 	}
 	return out
+}
+
+// oneLine writes an address typed in the multi-line box address fields
+// once were as one line, its lines apart: a browser would glue them.
+func oneLine(v any) any {
+	s, ok := v.(string)
+	if !ok || !strings.ContainsAny(s, "\r\n") {
+		return v
+	}
+	var lines []string
+	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\r' || r == '\n' }) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, ", ")
 }

@@ -20,7 +20,8 @@ func (s *Handlers) draftStart(c *gin.Context) {
 	if !ok {
 		return
 	}
-	in := drafts.StartInput{Email: strings.TrimSpace(c.PostForm("email")), Name: strings.TrimSpace(c.PostForm("nom")), Client: c.ClientIP()}
+	in := drafts.StartInput{Email: strings.TrimSpace(c.PostForm("email")), Name: strings.TrimSpace(c.PostForm("nom")), Client: c.ClientIP(),
+		PerAddress: s.Config.DraftsPerAddress, PerClient: s.Config.DraftsPerClient}
 	_, link, err := drafts.Start(ctx, s.DB, s.Notifier, web.Commune(c), p, in)
 	if e := apperr.As(err); err != nil && len(e.Fields) > 0 {
 		s.showProcedure(c, web.StatusOf(e.Code), p, map[string]any{"email": in.Email, "nom": in.Name}, views.FormErrors(e.Fields))

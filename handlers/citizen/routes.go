@@ -13,6 +13,7 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	g := r.Group("/c/:commune", s.loadCommune)
 	g.GET("/", s.communeHome)
 	g.POST("/suivre", s.trackingLookup)
+	g.GET("/voies", s.streetSuggest)
 	g.GET("/demarches/:procedure", s.procedureShow)
 	g.POST("/demarches/:procedure", s.draftStart)
 	// Outside loadFollow: an expired link must still get a fresh one.
