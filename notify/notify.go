@@ -18,6 +18,7 @@ import (
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/workflow"
 )
 
@@ -125,11 +126,12 @@ func (n *Notifier) transitionMails(ctx context.Context, tx bun.Tx, ch workflow.C
 	toService := func(subject string, intro ...string) error {
 		return add(n.serviceMail(ch.Service, ch.Assignment, ServiceMail{Commune: c, Procedure: p, Demand: d, Subject: subject, Intro: intro}))
 	}
-	// One text for every active agent of the accueil, rendered once.
+	// One text for every active agent of the accueil, rendered once: those
+	// who may decide on the demand, its procedure in their profile's scope;
+	// a supervisor follows the queue in the lists instead.
 	toAccueil := func(m Mail) error {
-		var agents []models.Agent
-		if err := tx.NewSelect().Model(&agents).
-			Where("commune_id = ? AND role = ? AND active", c.ID, models.RoleAccueil).Order("id").Scan(ctx); err != nil {
+		agents, err := models.AgentsWith(ctx, tx, c.ID, perm.Decide, perm.Supervise, p.ID)
+		if err != nil {
 			return err
 		}
 		if len(agents) == 0 {

@@ -38,7 +38,7 @@ func printLogins(e *env) {
 	}
 	fmt.Println("\n  Identifiants (mot de passe « " + demo.Password + " ») :")
 	for _, l := range demo.Logins {
-		fmt.Printf("    %-22s %s\n", l.Email, l.Role)
+		fmt.Printf("    %-22s %s\n", l.Email, l.Profile)
 	}
 	fmt.Println()
 }
