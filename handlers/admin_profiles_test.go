@@ -28,7 +28,7 @@ func TestAdminComposesAProfileAndGivesItToAnAgent(t *testing.T) {
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "Donnez un nom au profil")
 	mustContain(t, r, "« Décider » suppose « Voir les demandes »")
-	if !r.Doc.Find(`input[name=permissions][value=decider]`).Is("[checked]") || !r.Doc.Find(`input[name=demarches][value="` + itoa(a.Procedure.ID) + `"]`).Is("[checked]") {
+	if !r.Doc.Find(`input[name=permissions][value=decider]`).Is("[checked]") || !r.Doc.Find(`input[name=demarches][value="`+itoa(a.Procedure.ID)+`"]`).Is("[checked]") {
 		t.Fatalf("the ticked boxes are lost: %s", text(r))
 	}
 	assertAccessible(t, r.Doc)
