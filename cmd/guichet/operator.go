@@ -17,7 +17,7 @@ import (
 	"guichet/validate"
 )
 
-// agentCmd: guichet agent add -commune plassans -email … -name … -role accueil
+// agentCmd: guichet agent add -commune plassans -email … -name … -profile "Agent d'accueil"
 // The password is read from GUICHET_PASSWORD or standard input, never from
 // the command line where other users could see it.
 func agentCmd(ctx context.Context, args []string) error {
