@@ -41,8 +41,9 @@ INSERT INTO demand_events (commune_id, demand_id, kind, actor_kind, actor_id, ac
   VALUES (:cid, :id, 'return_to_guichet', 'service', :svc, 'Voirie', 'link', 'transferred', 'returned_to_guichet',
           'Cette demande ne relève pas de notre service.', 'internal');
 INSERT INTO outbox_mails (commune_id, demand_id, recipient, subject, body_text, body_html, message_id, thread_id)
-  SELECT :cid, :id, email, 'Demande renvoyée à l''accueil', repeat('x', :textlen), repeat('x', :htmllen), gen_random_uuid()::text, 'demand'
-  FROM agents WHERE commune_id = :cid AND role = 'accueil' AND active;
+  SELECT :cid, :id, a.email, 'Demande renvoyée à l''accueil', repeat('x', :textlen), repeat('x', :htmllen), gen_random_uuid()::text, 'demand'
+  FROM agents a JOIN profiles p ON p.id = a.profile_id
+  WHERE a.commune_id = :cid AND p.name = 'Agent d''accueil' AND a.active;
 \else
 INSERT INTO assignments (commune_id, demand_id, service_id) VALUES (:cid, :id, :svc) RETURNING id AS newaid \gset
 UPDATE demands SET state = 'transferred', version = version + 1, service_id = :svc, assignment_id = :newaid, updated_at = now()

@@ -18,6 +18,7 @@ import (
 	"guichet/apperr"
 	"guichet/models"
 	"guichet/notify"
+	"guichet/perm"
 	"guichet/workflow"
 )
 
@@ -87,7 +88,8 @@ func (b *bed) setup(ctx context.Context) error {
 	}
 	b.commune = c
 	b.accueil = new(models.Agent)
-	if err := b.db.NewSelect().Model(b.accueil).Where("commune_id = ? AND role = ?", c.ID, models.RoleAccueil).Order("id").Limit(1).Scan(ctx); err != nil {
+	if err := b.db.NewSelect().Model(b.accueil).Relation("Profile").Where("agent.commune_id = ? AND profile.name = ?", c.ID, perm.AccueilProfile).
+		Order("agent.id").Limit(1).Scan(ctx); err != nil {
 		return err
 	}
 	b.voirie = new(models.Service)

@@ -20,6 +20,7 @@ import (
 
 	"guichet/demo"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/workflow"
 )
 
@@ -124,7 +125,8 @@ func createCommunes(ctx context.Context, db *bun.DB, o SeedOptions) ([]*commune,
 				Address: "Hôtel de ville, 1 place de la Mairie", Phone: "01 23 45 67 89", Email: "accueil@" + slug + ".fr",
 				OpeningHours: "Du lundi au vendredi, de 8 h 30 à 17 h"},
 				services: map[int64]*models.Service{}, serviceByName: map[string]int64{}, procs: map[int64]*models.Procedure{}}
-			if _, err := tx.NewInsert().Model(&c.Commune).Exec(ctx); err != nil {
+			profiles, err := models.CreateCommune(ctx, tx, &c.Commune)
+			if err != nil {
 				return err
 			}
 			for _, s := range services {
@@ -136,22 +138,23 @@ func createCommunes(ctx context.Context, db *bun.DB, o SeedOptions) ([]*commune,
 				c.serviceIDs = append(c.serviceIDs, svc.ID)
 				c.serviceByName[svc.Name] = svc.ID
 			}
-			agent := func(role, email, name string) (models.Agent, error) {
-				a := models.Agent{CommuneID: c.ID, Email: email + "@" + slug + ".fr", Name: name, Role: role, PasswordHash: hash, Active: true}
+			agent := func(profile, email, name string) (models.Agent, error) {
+				p := profiles[profile]
+				a := models.Agent{CommuneID: c.ID, Email: email + "@" + slug + ".fr", Name: name, ProfileID: p.ID, Profile: p, PasswordHash: hash, Active: true}
 				_, err := tx.NewInsert().Model(&a).Exec(ctx)
 				return a, err
 			}
 			for k := range 3 {
-				a, err := agent(models.RoleAccueil, fmt.Sprintf("accueil%d", k+1), firstNames[(i+k)%len(firstNames)]+" "+lastNames[(i*3+k)%len(lastNames)])
+				a, err := agent(perm.AccueilProfile, fmt.Sprintf("accueil%d", k+1), firstNames[(i+k)%len(firstNames)]+" "+lastNames[(i*3+k)%len(lastNames)])
 				if err != nil {
 					return err
 				}
 				c.accueil = append(c.accueil, a)
 			}
-			if c.supervisor, err = agent(models.RoleSupervisor, "direction", "Direction de "+name); err != nil {
+			if c.supervisor, err = agent(perm.SupervisorProfile, "direction", "Direction de "+name); err != nil {
 				return err
 			}
-			if _, err := agent(models.RoleAdmin, "admin", "Administration de "+name); err != nil {
+			if _, err := agent(perm.AdminProfile, "admin", "Administration de "+name); err != nil {
 				return err
 			}
 			for _, d := range defs {

@@ -13,6 +13,7 @@ import (
 	"guichet/bench"
 	"guichet/fixture"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/testdb"
 	"guichet/workflow"
 )
@@ -125,7 +126,8 @@ func TestSeedIsWhatTheWorkflowWouldRecord(t *testing.T) {
 	engine := &workflow.Engine{DB: db}
 	for _, d := range append(byState[workflow.Submitted][:3], byState[workflow.ReturnedToGuichet][:1]...) {
 		var accueil models.Agent
-		fixture.Must(t, db.NewSelect().Model(&accueil).Where("commune_id = ? AND role = 'accueil'", d.CommuneID).Limit(1).Scan(ctx))
+		fixture.Must(t, db.NewSelect().Model(&accueil).Relation("Profile").
+			Where("agent.commune_id = ? AND profile.name = ?", d.CommuneID, perm.AccueilProfile).Limit(1).Scan(ctx))
 		var svc int64
 		fixture.Must(t, db.NewSelect().Model((*models.Service)(nil)).Column("id").Where("commune_id = ?", d.CommuneID).Limit(1).Scan(ctx, &svc))
 		apply(t, engine, d, workflow.Transfer, workflow.AgentActor(&accueil), workflow.Input{ServiceID: svc})

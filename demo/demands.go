@@ -67,7 +67,7 @@ func (ds Demands) Load(ctx context.Context, c *models.Commune) error {
 		if err != nil {
 			return err
 		}
-		agents[l.Role] = a
+		agents[l.Profile] = a
 	}
 	svcs, err := models.ListServices(ctx, ds.DB, c.ID, true)
 	if err != nil {
@@ -157,7 +157,7 @@ func (ds Demands) drive(ctx context.Context, c *models.Commune, p *models.Proced
 			if s.ev == workflow.Submit || s.ev == workflow.Resubmit {
 				in.Data = data
 			}
-		case models.RoleAccueil, models.RoleSupervisor:
+		case accueil, superviseur:
 			actor = workflow.AgentActor(agents[s.by])
 		default:
 			sv := service(s.by)

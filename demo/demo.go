@@ -12,6 +12,7 @@ import (
 
 	"guichet/forms"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/streets"
 )
 
@@ -27,11 +28,11 @@ var streetsCSV []byte
 // Password of every demo login.
 const Password = "plassans2017"
 
-// Logins are the demo accounts (e-mail, role).
-var Logins = []struct{ Email, Name, Role string }{
-	{"agent@plassans.fr", "Nora Accueil", models.RoleAccueil},
-	{"manager@plassans.fr", "Marc Superviseur", models.RoleSupervisor},
-	{"admin@plassans.fr", "Alice Admin", models.RoleAdmin},
+// Logins are the demo accounts (e-mail, name, default profile).
+var Logins = []struct{ Email, Name, Profile string }{
+	{"agent@plassans.fr", "Nora Accueil", perm.AccueilProfile},
+	{"manager@plassans.fr", "Marc Superviseur", perm.SupervisorProfile},
+	{"admin@plassans.fr", "Alice Admin", perm.AdminProfile},
 }
 
 // Services of the demo commune.
@@ -89,7 +90,8 @@ func loadCommune(ctx context.Context, db *bun.DB, hash func(string) (string, err
 		Email: "accueil@plassans.fr", OpeningHours: "Du lundi au vendredi, de 8 h 30 à 12 h et de 13 h 30 à 17 h",
 	}
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewInsert().Model(c).Exec(ctx); err != nil {
+		profiles, err := models.CreateCommune(ctx, tx, c)
+		if err != nil {
 			return err
 		}
 		for _, s := range Services {
@@ -99,7 +101,7 @@ func loadCommune(ctx context.Context, db *bun.DB, hash func(string) (string, err
 			}
 		}
 		for _, l := range Logins {
-			a := &models.Agent{CommuneID: c.ID, Email: l.Email, Name: l.Name, Role: l.Role, PasswordHash: pw, Active: true}
+			a := &models.Agent{CommuneID: c.ID, Email: l.Email, Name: l.Name, ProfileID: profiles[l.Profile].ID, PasswordHash: pw, Active: true}
 			if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
 				return err
 			}

@@ -60,7 +60,7 @@ func TestLoadDemo(t *testing.T) {
 	}
 	for _, l := range demo.Logins {
 		a, err := models.AgentByEmail(ctx, db, l.Email)
-		if err != nil || a.CommuneID != c.ID || a.Role != l.Role {
+		if err != nil || a.CommuneID != c.ID || a.Profile.Name != l.Profile {
 			t.Fatalf("login %s: %+v %v", l.Email, a, err)
 		}
 		if ok, _ := auth.CheckPassword(ctx, a.PasswordHash, demo.Password); !ok {

@@ -3,16 +3,17 @@ package demo
 import (
 	"net/url"
 
-	"guichet/models"
+	"guichet/perm"
 	"guichet/workflow"
 )
 
 // The demo's stories: who asked what, and what the commune did with it.
 // Every state of the lifecycle is reached on each procedure that has it.
 
+// Who acts, by their demo login's profile.
 const (
-	accueil     = models.RoleAccueil
-	superviseur = models.RoleSupervisor
+	accueil     = perm.AccueilProfile
+	superviseur = perm.SupervisorProfile
 )
 
 // paths are what may happen to a demand after it is submitted; a path

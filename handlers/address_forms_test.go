@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"guichet/perm"
 )
 
 // TestEveryFormRefusesAnAddressTheSameWay: an address Guichet could not
@@ -22,7 +24,7 @@ func TestEveryFormRefusesAnAddressTheSameWay(t *testing.T) {
 		form url.Values
 	}{
 		{"draft start", anonymous, "/c/" + a.Commune.Slug + "/demarches/" + a.Procedure.Slug, url.Values{"nom": {"Claude Dupont"}}},
-		{"agent", admin, "/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "role": {"accueil"}}},
+		{"agent", admin, "/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "profil": {itoa(a.Profiles[perm.AccueilProfile].ID)}}},
 		{"service", admin, "/gestion/admin/services", url.Values{"nom": {"Propreté"}}},
 		{"reset request", anonymous, "/gestion/mot-de-passe-oublie", url.Values{}},
 		{"sign-in", anonymous, "/gestion/connexion", url.Values{"password": {"un mot de passe"}}},

@@ -12,6 +12,7 @@ import (
 
 	"guichet/auth"
 	"guichet/fixture"
+	"guichet/perm"
 )
 
 func TestAdminAddsAnAgentWhoChoosesTheirPassword(t *testing.T) {
@@ -27,13 +28,13 @@ func TestAdminAddsAnAgentWhoChoosesTheirPassword(t *testing.T) {
 	if r.Doc.Find(".error-summary li").Length() != 2 || r.Doc.Find("#nom").AttrOr("value", "") != "Léa Quenu" {
 		t.Fatalf("errors or values lost: %s", text(r))
 	}
-	r = admin.post("/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "email": {strings.ToUpper(a.Accueil.Email)}, "role": {"supervisor"}})
+	r = admin.post("/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "email": {strings.ToUpper(a.Accueil.Email)}, "profil": {itoa(a.Profiles[perm.SupervisorProfile].ID)}})
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "déjà celle d'un agent de votre commune")
 	// Another commune's agent: the refusal says nothing of that commune,
 	// and keeps what was typed.
 	other := fixture.NewWorld(t, a.DB)
-	r = admin.post("/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "email": {other.Accueil.Email}, "role": {"supervisor"}})
+	r = admin.post("/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "email": {other.Accueil.Email}, "profil": {itoa(a.Profiles[perm.SupervisorProfile].ID)}})
 	mustStatus(t, r, http.StatusUnprocessableEntity)
 	mustContain(t, r, "Cette adresse ne peut pas être utilisée pour un nouveau compte")
 	if body := text(r); strings.Contains(body, "déjà") || strings.Contains(body, other.Commune.Name) {
@@ -44,7 +45,7 @@ func TestAdminAddsAnAgentWhoChoosesTheirPassword(t *testing.T) {
 	}
 
 	before := len(a.SMTP.Messages())
-	r = admin.post("/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "email": {"lea.quenu@mairie.test"}, "role": {"supervisor"}})
+	r = admin.post("/gestion/admin/agents", url.Values{"nom": {"Léa Quenu"}, "email": {"lea.quenu@mairie.test"}, "profil": {itoa(a.Profiles[perm.SupervisorProfile].ID)}})
 	mustStatus(t, r, http.StatusSeeOther)
 	list := admin.follow(r)
 	mustContain(t, list, "Compte de Léa Quenu créé")

@@ -8,6 +8,7 @@ import (
 
 	"guichet/fixture"
 	"guichet/models"
+	"guichet/perm"
 )
 
 // TestEveryBackOfficeRouteChecksRoleAndCommune tries every back-office route
@@ -70,16 +71,17 @@ func TestEveryBackOfficeRouteChecksRoleAndCommune(t *testing.T) {
 		{"accueil", a.Accueil, true}, {"supervisor", a.Supervisor, true}, {"admin", a.Admin, true},
 		{"other accueil", other.Accueil, false}, {"other supervisor", other.Supervisor, false}, {"other admin", other.Admin, false},
 	}
-	allowed := func(who, role string) bool {
+	// The roles of earlier versions are the default profiles now.
+	allowed := func(who, profile string) bool {
 		switch who {
 		case any:
 			return true
 		case desk:
-			return role == models.RoleAccueil || role == models.RoleSupervisor
+			return profile == perm.AccueilProfile || profile == perm.SupervisorProfile
 		case super:
-			return role == models.RoleSupervisor
+			return profile == perm.SupervisorProfile
 		}
-		return role == models.RoleAdmin
+		return profile == perm.AdminProfile
 	}
 	for _, ac := range actors {
 		c := a.client()
@@ -100,11 +102,11 @@ func TestEveryBackOfficeRouteChecksRoleAndCommune(t *testing.T) {
 				want = http.StatusSeeOther
 			case ac.agent == nil:
 				want = http.StatusUnauthorized
-			case !allowed(rt.who, ac.agent.Role):
+			case !allowed(rt.who, ac.agent.Profile.Name):
 				want = http.StatusForbidden
 			case !ac.home && rt.onDemand:
 				want = http.StatusNotFound
-			case path == "/gestion/" && ac.agent.Role == models.RoleAdmin:
+			case path == "/gestion/" && ac.agent.Profile.Name == perm.AdminProfile:
 				want = http.StatusSeeOther // to the administration
 			}
 			name := ac.name + " " + rt.method + " " + path

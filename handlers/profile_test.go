@@ -11,6 +11,7 @@ import (
 
 	"guichet/fixture"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/notify"
 )
 
@@ -28,7 +29,7 @@ func preferencesForm(newDemand, returned, resubmitted string) url.Values {
 
 func preferences(t *testing.T, a *app, ag *models.Agent) notify.Preferences {
 	t.Helper()
-	p, err := notify.PreferencesOf(context.Background(), a.DB, ag.CommuneID, ag.ID)
+	p, err := notify.PreferencesOf(context.Background(), a.DB, ag)
 	fixture.Must(t, err)
 	return p
 }
@@ -166,8 +167,12 @@ func TestTheSilentAreWarnedAndShownToTheAdmin(t *testing.T) {
 	if !marked(a.Accueil) {
 		t.Error("the silent agent is not marked on the admin's list")
 	}
-	if marked(a.Supervisor) {
-		t.Error("an agent with the defaults is marked silent")
+	if marked(a.NewAgent(t, "accueil2", a.Profiles[perm.AccueilProfile])) {
+		t.Error("an accueil agent with the defaults is marked silent")
+	}
+	// A supervisor follows the queue in the lists: by default, no e-mail.
+	if !marked(a.Supervisor) {
+		t.Error("a supervisor with the defaults, who receives nothing, is not marked")
 	}
 	// One kind back on: no longer silent.
 	mustStatus(t, c.post("/gestion/profil", preferencesForm("never", "daily", "never")), http.StatusSeeOther)

@@ -28,7 +28,10 @@ type Server struct {
 
 // Handler is the whole application: the router behind our security
 // headers and the cross-origin check (our CSRF defence).
-func (s *Server) Handler() http.Handler {
+func (s *Server) Handler() http.Handler { return s.SecurityHeaders(s.SameOrigin(s.Router())) }
+
+// Router is the application's routes (the tests walk them).
+func (s *Server) Router() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(s.Config.TrustedProxies); err != nil {
@@ -45,7 +48,7 @@ func (s *Server) Handler() http.Handler {
 	r.NoRoute(func(c *gin.Context) {
 		s.RenderError(c, http.StatusNotFound, "Page introuvable", "Cette page n'existe pas ou plus. Vérifiez l'adresse, ou revenez à l'accueil.")
 	})
-	return s.SecurityHeaders(s.SameOrigin(r))
+	return r
 }
 
 // MailResetRequests turns the queued password reset requests into mails

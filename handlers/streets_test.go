@@ -103,10 +103,10 @@ func TestStreetsPageIsTheAdminsOfItsCommune(t *testing.T) {
 	for _, ag := range []*models.Agent{a.Accueil, a.Supervisor} {
 		c := a.signIn(ag)
 		if r := c.get("/gestion/admin/voies"); r.StatusCode != http.StatusForbidden {
-			t.Errorf("%s opens the streets page: %d", ag.Role, r.StatusCode)
+			t.Errorf("%s opens the streets page: %d", ag.Profile.Name, r.StatusCode)
 		}
 		if r := c.postFile("/gestion/admin/voies", nil, "fichier", "a.csv", banSample(t)); r.StatusCode != http.StatusForbidden {
-			t.Errorf("%s imports streets: %d", ag.Role, r.StatusCode)
+			t.Errorf("%s imports streets: %d", ag.Profile.Name, r.StatusCode)
 		}
 	}
 	other := fixture.NewWorld(t, a.DB)

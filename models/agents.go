@@ -5,16 +5,11 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"guichet/perm"
 )
 
-// Agent roles.
-const (
-	RoleAccueil    = "accueil"
-	RoleSupervisor = "supervisor"
-	RoleAdmin      = "admin"
-)
-
-// Agent is a person with an account: accueil agent, supervisor or admin.
+// Agent is a person with an account; what they may do is their profile's.
 type Agent struct {
 	bun.BaseModel `bun:"table:agents"`
 
@@ -22,30 +17,35 @@ type Agent struct {
 	CommuneID    int64     `bun:",notnull"`
 	Email        string    `bun:",notnull"`
 	Name         string    `bun:",notnull"`
-	Role         string    `bun:",notnull"`
+	ProfileID    int64     `bun:",notnull"`
 	PasswordHash string    `bun:",notnull"`
 	Active       bool      `bun:",notnull"`
 	CreatedAt    time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	// Profile is loaded with the agent by every function here.
+	Profile *Profile `bun:"rel:belongs-to,join:profile_id=id"`
 }
+
+// Has tells whether the agent's profile grants p.
+func (a *Agent) Has(p perm.Permission) bool { return a.Profile.Has(p) }
 
 // AgentByEmail finds an agent by sign-in address, case-insensitively.
 func AgentByEmail(ctx context.Context, db bun.IDB, email string) (*Agent, error) {
 	a := new(Agent)
-	err := db.NewSelect().Model(a).Where("lower(email) = lower(?)", email).Scan(ctx)
+	err := db.NewSelect().Model(a).Relation("Profile").Where("lower(agent.email) = lower(?)", email).Scan(ctx)
 	return a, notFound(err)
 }
 
 // AgentByID finds an agent of a commune.
 func AgentByID(ctx context.Context, db bun.IDB, communeID, id int64) (*Agent, error) {
 	a := new(Agent)
-	err := db.NewSelect().Model(a).Where("commune_id = ? AND id = ?", communeID, id).Scan(ctx)
+	err := db.NewSelect().Model(a).Relation("Profile").Where("agent.commune_id = ? AND agent.id = ?", communeID, id).Scan(ctx)
 	return a, notFound(err)
 }
 
 // ListAgents lists a commune's agents, active ones first, by name.
 func ListAgents(ctx context.Context, db bun.IDB, communeID int64) ([]Agent, error) {
 	var as []Agent
-	err := db.NewSelect().Model(&as).Where("commune_id = ?", communeID).Order("active DESC", "name", "id").Scan(ctx)
+	err := db.NewSelect().Model(&as).Relation("Profile").Where("agent.commune_id = ?", communeID).Order("agent.active DESC", "agent.name", "agent.id").Scan(ctx)
 	return as, err
 }
 

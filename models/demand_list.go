@@ -22,9 +22,11 @@ type DemandFilter struct {
 	States      []string // wanted states; empty: every state of Visible
 	Visible     []string // states the list may show at all; empty: every state
 	ProcedureID int64
-	ServiceID   int64
-	From, To    *time.Time // received (submitted; created, for a draft) in [From, To)
-	Text        string     // names, e-mails and field values, in French, accents ignored, partial words
+	// Procedures limits the demands to these procedures (an agent's scope); empty: every one.
+	Procedures []int64
+	ServiceID  int64
+	From, To   *time.Time // received (submitted; created, for a draft) in [From, To)
+	Text       string     // names, e-mails and field values, in French, accents ignored, partial words
 	// Counted is what CountByState found of the text: its matches, which a
 	// list then reads at once, or that they are many (no Matches), and a
 	// page then reads the list in its order keeping the matches, instead of
@@ -134,6 +136,9 @@ func filterDemands(q *bun.SelectQuery, communeID int64, f DemandFilter, withStat
 	}
 	if f.ProcedureID != 0 {
 		q.Where("d.procedure_id = ?", f.ProcedureID)
+	}
+	if len(f.Procedures) > 0 {
+		q.Where("d.procedure_id IN (?)", bun.In(f.Procedures))
 	}
 	if f.ServiceID != 0 {
 		q.Where("d.service_id = ?", f.ServiceID)
@@ -285,7 +290,7 @@ func CountByState(ctx context.Context, db bun.IDB, communeID int64, f DemandFilt
 	f.Counted = nil // search anew
 	words, emails := SearchTerms(f.Text)
 	text := len(words)+len(emails) > 0
-	narrowed := text || f.ProcedureID != 0 || f.ServiceID != 0 || f.From != nil || f.To != nil
+	narrowed := text || f.ProcedureID != 0 || len(f.Procedures) > 0 || f.ServiceID != 0 || f.From != nil || f.To != nil
 	var err error
 	switch {
 	case text: // the matches themselves, for the list to read

@@ -16,6 +16,7 @@ import (
 	"guichet/mail/mailtest"
 	"guichet/models"
 	"guichet/notify"
+	"guichet/perm"
 	"guichet/testdb"
 	"guichet/workflow"
 )
@@ -46,11 +47,7 @@ func newDigestWorld(t *testing.T) *digestWorld {
 // agent adds an active accueil agent.
 func (w *digestWorld) agent(name string) *models.Agent {
 	w.t.Helper()
-	a := &models.Agent{CommuneID: w.Commune.ID, Email: name + "@" + w.Commune.Slug + ".test", Name: name,
-		Role: models.RoleAccueil, PasswordHash: w.Accueil.PasswordHash, Active: true}
-	_, err := w.DB.NewInsert().Model(a).Exec(context.Background())
-	fixture.Must(w.t, err)
-	return a
+	return w.NewAgent(w.t, name, w.Profiles[perm.AccueilProfile])
 }
 
 // prefer saves an agent's preferences: every kind at f but those in per.

@@ -7,6 +7,7 @@ import (
 
 	"guichet/fixture"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/testdb"
 	"guichet/workflow"
 )
@@ -105,19 +106,24 @@ func TestTransitionMails(t *testing.T) {
 
 // A demand back with the accueil (returned by a service, or corrected after
 // the accueil asked) is e-mailed to each of its active agents, once, each
-// mail with its own Message-ID; not to others.
+// mail with its own Message-ID; not to others (the supervisor, the admin, an
+// agent whose profile does not cover the procedure, a deactivated one).
 func TestAccueilMailsEveryActiveAgent(t *testing.T) {
 	db := testdb.New(t)
 	w := fixture.NewWorld(t, db)
 	ctx := context.Background()
 	second := &models.Agent{CommuneID: w.Commune.ID, Email: "accueil2@" + w.Commune.Slug + ".test", Name: "Seconde",
-		Role: models.RoleAccueil, PasswordHash: w.Accueil.PasswordHash, Active: true}
+		ProfileID: w.Profiles[perm.AccueilProfile].ID, PasswordHash: w.Accueil.PasswordHash, Active: true}
 	gone := &models.Agent{CommuneID: w.Commune.ID, Email: "parti@" + w.Commune.Slug + ".test", Name: "Parti",
-		Role: models.RoleAccueil, PasswordHash: w.Accueil.PasswordHash, Active: false}
+		ProfileID: w.Profiles[perm.AccueilProfile].ID, PasswordHash: w.Accueil.PasswordHash, Active: false}
 	for _, a := range []*models.Agent{second, gone} {
 		_, err := db.NewInsert().Model(a).Exec(ctx)
 		fixture.Must(t, err)
 	}
+	other := &models.Procedure{CommuneID: w.Commune.ID, Slug: "autre", Title: "Autre démarche", Active: true}
+	_, err := db.NewInsert().Model(other).Exec(ctx)
+	fixture.Must(t, err)
+	w.NewAgent(t, "ailleurs", w.NewProfile(t, "Autre démarche seulement", perm.Set{perm.See, perm.Decide}, other.ID))
 	for _, tc := range []struct {
 		name, subject, body string
 		setup               fixture.Setup

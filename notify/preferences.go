@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/models"
+	"guichet/perm"
 	"guichet/workflow"
 )
 
@@ -127,10 +128,19 @@ func (p Preferences) Silent() bool {
 	return true
 }
 
-func frequencies(rows []models.NotificationPreference) map[string]Frequency {
+// defaultFrequency is how agent a is told of k when they chose nothing: a
+// supervisor follows the queue in the lists, and is e-mailed only on request.
+func defaultFrequency(a *models.Agent, k Kind) Frequency {
+	if a.Has(perm.Supervise) {
+		return Never
+	}
+	return k.Default
+}
+
+func frequencies(a *models.Agent, rows []models.NotificationPreference) map[string]Frequency {
 	f := map[string]Frequency{}
 	for _, k := range kinds {
-		f[k.Name] = k.Default
+		f[k.Name] = defaultFrequency(a, k)
 	}
 	for _, r := range rows {
 		if _, ok := f[r.Kind]; ok {
@@ -141,13 +151,13 @@ func frequencies(rows []models.NotificationPreference) map[string]Frequency {
 }
 
 // PreferencesOf is an agent's preferences, defaults where they chose nothing.
-func PreferencesOf(ctx context.Context, db bun.IDB, communeID, agentID int64) (Preferences, error) {
-	rows, err := models.NotificationPreferences(ctx, db, communeID, agentID)
+func PreferencesOf(ctx context.Context, db bun.IDB, a *models.Agent) (Preferences, error) {
+	rows, err := models.NotificationPreferences(ctx, db, a.CommuneID, a.ID)
 	if err != nil {
 		return Preferences{}, err
 	}
-	p := Preferences{Frequency: frequencies(rows), DailyHour: DefaultDigestHour, WeeklyDay: DefaultDigestDay, WeeklyHour: DefaultDigestHour}
-	s, err := models.DigestScheduleOf(ctx, db, communeID, agentID)
+	p := Preferences{Frequency: frequencies(a, rows), DailyHour: DefaultDigestHour, WeeklyDay: DefaultDigestDay, WeeklyHour: DefaultDigestHour}
+	s, err := models.DigestScheduleOf(ctx, db, a.CommuneID, a.ID)
 	switch {
 	case err == nil:
 		p.DailyHour, p.WeeklyDay, p.WeeklyHour = s.DailyHour, s.WeeklyDay, s.WeeklyHour
@@ -178,8 +188,9 @@ func SilentAgents(ctx context.Context, db bun.IDB, communeID int64, agents []mod
 		byAgent[r.AgentID] = append(byAgent[r.AgentID], r)
 	}
 	silent := map[int64]bool{}
-	for _, a := range agents {
-		if (Preferences{Frequency: frequencies(byAgent[a.ID])}).Silent() {
+	for i := range agents {
+		a := &agents[i]
+		if (Preferences{Frequency: frequencies(a, byAgent[a.ID])}).Silent() {
 			silent[a.ID] = true
 		}
 	}

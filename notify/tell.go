@@ -8,18 +8,21 @@ import (
 
 	"guichet/jobs"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/workflow"
 )
 
 // recipients are the agents to tell of an event of kind k about d, each
-// with the frequency they chose for k: the commune's active accueil
-// agents. The one place that says who is told (profiles of permissions
-// will make it "the agents whose profile sees d").
+// with the frequency they chose for k: the commune's active agents who may
+// decide on d (its procedure in their profile's scope). The one place that
+// says who is told.
 func recipients(ctx context.Context, db bun.IDB, c *models.Commune, d *models.Demand, k Kind) ([]models.Recipient, error) {
 	var rs []models.Recipient
-	err := db.NewSelect().Model(&rs).ColumnExpr("agent.*, coalesce(p.frequency, '') AS frequency").
+	err := db.NewSelect().Model(&rs).Relation("Profile").ColumnExpr("agent.*, coalesce(p.frequency, '') AS frequency").
 		Join("LEFT JOIN notification_preferences AS p ON p.agent_id = agent.id AND p.kind = ?", k.Name).
-		Where("agent.commune_id = ? AND agent.role = ? AND agent.active", c.ID, models.RoleAccueil).
+		Where("agent.commune_id = ? AND agent.active", c.ID).
+		Where("? = ANY(profile.permissions)", string(perm.Decide)).
+		Where("(cardinality(profile.procedure_ids) = 0 OR ? = ANY(profile.procedure_ids))", d.ProcedureID).
 		Order("agent.id").Scan(ctx)
 	return rs, err
 }
@@ -37,7 +40,7 @@ func (n *Notifier) agentNotices(ctx context.Context, db bun.IDB, k Kind, c *mode
 	for _, r := range rs {
 		f := Frequency(r.Frequency)
 		if f == "" {
-			f = k.Default
+			f = defaultFrequency(&r.Agent, k)
 		}
 		switch f {
 		case Immediate:

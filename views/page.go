@@ -27,9 +27,9 @@ type Commune struct {
 
 // User is the signed-in agent.
 type User struct {
-	Name  string
-	Email string
-	Role  string // accueil, supervisor or admin
+	Name    string
+	Email   string
+	Profile string // the name of the agent's profile
 }
 
 // Flash kinds.

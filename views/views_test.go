@@ -117,7 +117,7 @@ func TestErrorPageWithCommune(t *testing.T) {
 	r := MustRenderer(t)
 	rec := MustRender(t, r, http.StatusNotFound, "error", &Page{
 		Commune: testCommune,
-		User:    &User{Name: "Anne Agent", Role: "accueil"},
+		User:    &User{Name: "Anne Agent", Profile: "Agent d'accueil"},
 		Nav: []NavItem{
 			{Label: "Demandes", Href: "/c/saint-martin/agent/demandes", Current: true},
 			{Label: "Indicateurs", Href: "/c/saint-martin/agent/indicateurs"},

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"guichet/models"
+	"guichet/perm"
 )
 
 // Actor kinds, as recorded in the history.
@@ -25,11 +26,14 @@ const (
 // Actor is who fires an event. The handlers establish it (session cookie or
 // signed link); the workflow checks what it may do.
 type Actor struct {
-	Kind      string
-	ID        int64 // agent or service id
-	Role      string
-	Name      string
-	CommuneID int64
+	Kind string
+	ID   int64 // agent or service id
+	Name string
+	// Perms and Procedures are an agent's profile: its permissions, and the
+	// procedures whose demands it may see (empty: every one).
+	Perms      perm.Set
+	Procedures []int64
+	CommuneID  int64
 	// DemandID binds a citizen to the one demand their link opens.
 	DemandID int64
 	// AssignmentID binds a service to the transfer its link was made for.
@@ -44,7 +48,11 @@ func CitizenActor(communeID, demandID int64, email string) Actor {
 
 // AgentActor is a signed-in agent.
 func AgentActor(a *models.Agent) Actor {
-	return Actor{Kind: KindAgent, ID: a.ID, Role: a.Role, Name: a.Name, CommuneID: a.CommuneID, Channel: ChannelWeb}
+	act := Actor{Kind: KindAgent, ID: a.ID, Name: a.Name, CommuneID: a.CommuneID, Channel: ChannelWeb}
+	if a.Profile != nil {
+		act.Perms, act.Procedures = a.Profile.Permissions, a.Profile.ProcedureIDs
+	}
+	return act
 }
 
 // ServiceActor is a service acting through the link of one assignment;
@@ -76,12 +84,7 @@ func (a Actor) role() Role {
 	case KindCitizen:
 		return RoleCitizen
 	case KindAgent:
-		switch a.Role {
-		case models.RoleAccueil:
-			return RoleAccueil
-		case models.RoleSupervisor:
-			return RoleSupervisor
-		}
+		return RoleAgent
 	case KindService:
 		return RoleService
 	case KindSystem:
@@ -92,13 +95,16 @@ func (a Actor) role() Role {
 
 // mayFire is the actor's right to fire ev on d under the definition: a move
 // from d's state is theirs, and the actor is bound to d (its commune; the
-// citizen's own demand; the service's current assignment).
+// citizen's own demand; the service's current assignment; for an agent, the
+// move's permission and a demand it may see).
 func (d *Definition) mayFire(a Actor, ev Event, dem *models.Demand) bool {
 	m := d.move(ev, dem.State, deref(dem.CorrectionBy))
 	if m == nil || a.CommuneID != dem.CommuneID || !slices.Contains(m.By, a.role()) {
 		return false
 	}
 	switch a.Kind {
+	case KindAgent:
+		return a.Perms.Has(m.Need) && a.MaySee(dem)
 	case KindCitizen:
 		return a.DemandID == dem.ID
 	case KindService:

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"guichet/clock"
 	"guichet/history"
 	"guichet/models"
+	"guichet/perm"
 )
 
 // MaxMessageLength bounds motives, correction messages and return reasons.
@@ -99,6 +101,9 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	}
 	// One round trip reads what the transition needs, one writes it all.
 	t, err := models.LockForTransition(ctx, tx, actor.CommuneID, demandID, target)
+	if err == nil && actor.hides(&t.Demand) {
+		err = models.ErrNotFound
+	}
 	if err == models.ErrNotFound {
 		return nil, apperr.New(apperr.NotFound, "Cette demande n'existe pas.")
 	}
@@ -162,7 +167,7 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 			endAssignment("decided")
 		}
 	case RequestCorrection:
-		by := string(RoleAccueil) // the accueil's side, a supervisor included
+		by := string(RoleAccueil) // the accueil's side: any agent
 		if actor.Kind == KindService {
 			by = string(RoleService)
 		}
@@ -264,6 +269,9 @@ func (def *Definition) refusal(ev Event, d *models.Demand, a Actor) error {
 			labels[i] = EventLabel(ev)
 		}
 		msg += " Actions possibles : " + strings.Join(labels, ", ") + "."
+	}
+	if m := def.move(ev, d.State, deref(d.CorrectionBy)); a.Kind == KindAgent && m != nil && slices.Contains(m.By, RoleAgent) && !a.Perms.Has(m.Need) {
+		msg += fmt.Sprintf(" Cette action demande la permission « %s », que votre profil n'accorde pas.", perm.Label(m.Need))
 	}
 	return apperr.New(apperr.Forbidden, "%s", msg)
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"guichet/perm"
 )
 
 // The lifecycle of a demand as data: its states, and for each event the moves
@@ -42,15 +44,19 @@ const (
 	Archive           Event = "archive"
 )
 
-// Role is who may fire an event, as the diagram names them.
+// Role is a side of a demand, as the diagram names them: who may fire an
+// event, who is e-mailed, who asked a correction.
 type Role string
 
 const (
-	RoleCitizen    Role = "usager"
-	RoleAccueil    Role = "accueil"
-	RoleSupervisor Role = "superviseur"
-	RoleService    Role = "service"
-	RoleSystem     Role = "système"
+	RoleCitizen Role = "usager"
+	// RoleAgent is a signed-in agent, who may make a move only with the
+	// move's Need permission.
+	RoleAgent Role = "agent"
+	// RoleAccueil is the accueil's side: its agents are e-mailed, it asks corrections.
+	RoleAccueil Role = "accueil"
+	RoleService Role = "service"
+	RoleSystem  Role = "système"
 )
 
 // InputKind is something an actor types or chooses with an event.
@@ -95,6 +101,8 @@ type Move struct {
 	From []State
 	To   State
 	By   []Role
+	// Need is the permission an agent (RoleAgent) must hold to make the move.
+	Need perm.Permission
 	// AskedBy, when set, restricts the move to a pending correction asked by
 	// that side (accueil or service): a resubmission goes back to whoever asked.
 	AskedBy Role
@@ -149,20 +157,20 @@ var Standard = Definition{
 			Moves: []Move{{From: []State{Draft}, To: Submitted, By: []Role{RoleCitizen}, Mails: []Role{RoleCitizen, RoleAccueil}}}},
 		{Event: Accept, Label: "Accepter", Public: "Demande acceptée.", Internal: "Demande acceptée",
 			Moves: []Move{
-				{From: []State{Submitted, ReturnedToGuichet}, To: Accepted, By: agents, Mails: []Role{RoleCitizen}},
+				{From: []State{Submitted, ReturnedToGuichet}, To: Accepted, By: agent, Need: perm.Decide, Mails: []Role{RoleCitizen}},
 				{From: []State{Transferred}, To: Accepted, By: []Role{RoleService}, Mails: []Role{RoleCitizen}},
 			}},
 		{Event: Refuse, Label: "Refuser", Public: "Demande refusée. Motif :", Internal: "Demande refusée",
 			Requires: []Requirement{{InputMessage, "Indiquez le motif du refus : l'usager le recevra."}},
 			Moves: []Move{
-				{From: []State{Submitted, ReturnedToGuichet}, To: Refused, By: agents, Mails: []Role{RoleCitizen}},
+				{From: []State{Submitted, ReturnedToGuichet}, To: Refused, By: agent, Need: perm.Decide, Mails: []Role{RoleCitizen}},
 				{From: []State{Transferred}, To: Refused, By: []Role{RoleService}, Mails: []Role{RoleCitizen}},
 			}},
 		{Event: RequestCorrection, Label: "Demander une correction",
 			Public: "La mairie vous demande une correction :", Internal: "Correction demandée à l'usager",
 			Requires: []Requirement{{InputMessage, "Indiquez ce que l'usager doit corriger ou compléter."}},
 			Moves: []Move{
-				{From: []State{Submitted, ReturnedToGuichet}, To: CorrectionRequested, By: agents, Mails: []Role{RoleCitizen}},
+				{From: []State{Submitted, ReturnedToGuichet}, To: CorrectionRequested, By: agent, Need: perm.Decide, Mails: []Role{RoleCitizen}},
 				{From: []State{Transferred}, To: CorrectionRequested, By: []Role{RoleService}, Mails: []Role{RoleCitizen}},
 			}},
 		{Event: Resubmit, Label: "Renvoyer la demande corrigée", Public: "Demande corrigée et renvoyée.", Internal: "Demande corrigée par l'usager",
@@ -175,17 +183,17 @@ var Standard = Definition{
 		{Event: Transfer, Label: "Transmettre à un service",
 			Public: "Demande transmise au service {service}.", Internal: "Transmise au service {service}",
 			Requires: []Requirement{{InputService, "Choisissez le service auquel transmettre la demande."}},
-			Moves:    []Move{{From: []State{Submitted, ReturnedToGuichet}, To: Transferred, By: agents, Mails: []Role{RoleCitizen, RoleService}}}},
+			Moves:    []Move{{From: []State{Submitted, ReturnedToGuichet}, To: Transferred, By: agent, Need: perm.Transfer, Mails: []Role{RoleCitizen, RoleService}}}},
 		// Why the routing was wrong is for the accueil, not for the citizen: no public wording.
 		{Event: ReturnToGuichet, Label: "Renvoyer à l'accueil", Internal: "Renvoyée à l'accueil",
 			Requires: []Requirement{{InputMessage, "Indiquez pourquoi la demande revient à l'accueil."}},
 			Moves:    []Move{{From: []State{Transferred}, To: ReturnedToGuichet, By: []Role{RoleService}, Mails: []Role{RoleAccueil}}}},
 		{Event: Archive, Label: "Archiver", Public: "Demande archivée.", Internal: "Demande archivée",
-			Moves: []Move{{From: []State{Accepted, Refused}, To: Archived, By: []Role{RoleSupervisor, RoleSystem}}}},
+			Moves: []Move{{From: []State{Accepted, Refused}, To: Archived, By: []Role{RoleAgent, RoleSystem}, Need: perm.Supervise}}},
 	},
 }
 
-var agents = []Role{RoleAccueil, RoleSupervisor}
+var agent = []Role{RoleAgent}
 
 // SansService is the standard lifecycle without services: the accueil
 // decides everything itself.
@@ -263,6 +271,9 @@ func (d *Definition) Check() error {
 				if d.state(string(s)) == nil {
 					return fault("l'action « %s » passe par l'état « %s », qui n'est pas déclaré", t.Label, s)
 				}
+			}
+			if slices.Contains(m.By, RoleAgent) && !perm.Known(m.Need) {
+				return fault("l'action « %s » est ouverte aux agents sans dire avec quelle permission", t.Label)
 			}
 		}
 	}
@@ -364,7 +375,7 @@ func (d *Definition) EventsFrom(state string) []Event {
 }
 
 // Diagram draws the lifecycle as a Mermaid state diagram, with French
-// labels and the roles who may fire each event.
+// labels and the roles who may fire each event (an agent with the permission named).
 func (d *Definition) Diagram() string {
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
@@ -382,6 +393,9 @@ func (d *Definition) Diagram() string {
 			by := make([]string, len(m.By))
 			for i, r := range m.By {
 				by[i] = string(r)
+				if r == RoleAgent {
+					by[i] += " (" + string(m.Need) + ")"
+				}
 			}
 			for _, src := range m.From {
 				lines = append(lines, fmt.Sprintf("    %s --> %s: %s [%s]", src, m.To, name, strings.Join(by, ", ")))

@@ -13,6 +13,7 @@ import (
 	"guichet/apperr"
 	"guichet/fixture"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/workflow"
 )
 
@@ -65,7 +66,7 @@ func doubleValidation() workflow.Definition {
 	d.Transitions[accept].Moves[0].To = pending
 	d.Transitions = append(d.Transitions, workflow.Transition{Event: validate, Label: "Valider l'acceptation",
 		Public: "Demande acceptée.", Internal: "Acceptation validée",
-		Moves: []workflow.Move{{From: []workflow.State{pending}, To: workflow.Accepted, By: []workflow.Role{workflow.RoleSupervisor}, Mails: []workflow.Role{workflow.RoleCitizen}}}})
+		Moves: []workflow.Move{{From: []workflow.State{pending}, To: workflow.Accepted, By: []workflow.Role{workflow.RoleAgent}, Need: perm.Supervise, Mails: []workflow.Role{workflow.RoleCitizen}}}})
 	return d
 }
 
@@ -75,8 +76,8 @@ func TestATestOnlyVariantIsOneEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	dem := &models.Demand{ID: 1, CommuneID: 1, State: workflow.Submitted}
-	accueil := workflow.Actor{Kind: workflow.KindAgent, Role: models.RoleAccueil, CommuneID: 1}
-	supervisor := workflow.Actor{Kind: workflow.KindAgent, Role: models.RoleSupervisor, CommuneID: 1}
+	accueil := workflow.Actor{Kind: workflow.KindAgent, Perms: perm.Set{perm.See, perm.Decide}, CommuneID: 1}
+	supervisor := workflow.Actor{Kind: workflow.KindAgent, Perms: perm.Set{perm.See, perm.Supervise}, CommuneID: 1}
 	if got := d.Allowed(dem, accueil); !slices.Contains(got, workflow.Accept) {
 		t.Fatalf("the accueil may %v, want accept among them", got)
 	}
@@ -88,7 +89,7 @@ func TestATestOnlyVariantIsOneEdit(t *testing.T) {
 		t.Errorf("the supervisor may %v on a pending validation, want validate", got)
 	}
 	dg := d.Diagram()
-	for _, line := range []string{"submitted --> pending_validation: accept [accueil, superviseur]", "pending_validation --> accepted: validate [superviseur]"} {
+	for _, line := range []string{"submitted --> pending_validation: accept [agent (decider)]", "pending_validation --> accepted: validate [agent (superviser)]"} {
 		if !strings.Contains(dg, line) {
 			t.Errorf("diagram lacks %q:\n%s", line, dg)
 		}

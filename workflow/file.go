@@ -20,6 +20,9 @@ import (
 func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *models.Attachment, limits models.FileLimits, keep func() error) (ev *models.Event, err error) {
 	err = e.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := models.LockDemand(ctx, tx, actor.CommuneID, demandID)
+		if err == nil && actor.hides(d) {
+			err = models.ErrNotFound
+		}
 		if err == models.ErrNotFound {
 			return apperr.New(apperr.NotFound, "Cette demande n'existe pas.")
 		}

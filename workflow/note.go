@@ -15,14 +15,14 @@ import (
 )
 
 // mayNote tells whether the actor may write an internal note on d: an
-// accueil agent or supervisor of its commune, or the service holding it.
+// agent who may see it, or the service holding it.
 func (a Actor) mayNote(d *models.Demand) bool {
 	if a.CommuneID != d.CommuneID || d.State == Draft {
 		return false
 	}
 	switch a.Kind {
 	case KindAgent:
-		return a.Role == models.RoleAccueil || a.Role == models.RoleSupervisor
+		return a.MaySee(d)
 	case KindService:
 		return a.HoldsDemand(d)
 	}
@@ -53,6 +53,9 @@ func (e *Engine) Note(ctx context.Context, demandID int64, actor Actor, text str
 	var ev *models.Event
 	err := e.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := models.LockDemand(ctx, tx, actor.CommuneID, demandID)
+		if err == nil && actor.hides(d) {
+			err = models.ErrNotFound
+		}
 		if err == models.ErrNotFound {
 			return apperr.New(apperr.NotFound, "Cette demande n'existe pas.")
 		}

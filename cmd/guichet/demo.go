@@ -57,7 +57,7 @@ func printLogins(e *env) {
 	}
 	fmt.Println("\n  Identifiants (mot de passe « " + demo.Password + " ») :")
 	for _, l := range demo.Logins {
-		fmt.Printf("    %-22s %s\n", l.Email, l.Role)
+		fmt.Printf("    %-22s %s\n", l.Email, l.Profile)
 	}
 	fmt.Println("\n  Services (leurs e-mails et leurs liens sont dans la boîte mail de dev) :")
 	for _, s := range demo.Services {

@@ -13,21 +13,23 @@ import (
 	"guichet/auth"
 	"guichet/forms"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/validate"
 )
 
-// agentCmd: guichet agent add -commune plassans -email … -name … -role accueil
+// agentCmd: guichet agent add -commune plassans -email … -name … -profile "Agent d'accueil"
 // The password is read from GUICHET_PASSWORD or standard input, never from
 // the command line where other users could see it.
 func agentCmd(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "add" {
-		return fmt.Errorf("usage : guichet agent add -commune SLUG -email ADRESSE -name NOM -role accueil|supervisor|admin")
+		return fmt.Errorf("usage : guichet agent add -commune SLUG -email ADRESSE -name NOM -profile PROFIL")
 	}
 	fs := flag.NewFlagSet("agent add", flag.ContinueOnError)
 	commune := fs.String("commune", "", "slug de la commune")
 	email := fs.String("email", "", "adresse e-mail de connexion")
 	name := fs.String("name", "", "nom affiché")
-	role := fs.String("role", models.RoleAccueil, "rôle : accueil, supervisor ou admin")
+	profile := fs.String("profile", perm.AccueilProfile, "nom du profil de la commune, par exemple « "+perm.AdminProfile+" »")
+	role := fs.String("role", "", "ancien nom d'un profil par défaut : accueil, supervisor ou admin")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -37,10 +39,12 @@ func agentCmd(ctx context.Context, args []string) error {
 	if !validate.IsAddress(strings.TrimSpace(*email)) {
 		return fmt.Errorf("-email : %s", validate.AddressMessage("prenom.nom@mairie.fr"))
 	}
-	switch *role {
-	case models.RoleAccueil, models.RoleSupervisor, models.RoleAdmin:
-	default:
-		return fmt.Errorf("rôle inconnu %q : accueil, supervisor ou admin", *role)
+	if *role != "" {
+		p, ok := roleProfiles[*role]
+		if !ok {
+			return fmt.Errorf("rôle inconnu %q : accueil, supervisor ou admin (ou -profile)", *role)
+		}
+		*profile = p
 	}
 	pw := os.Getenv("GUICHET_PASSWORD")
 	if pw == "" {
@@ -59,18 +63,26 @@ func agentCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("commune %q introuvable", *commune)
 		}
+		p, err := models.ProfileByName(ctx, e.db, c.ID, *profile)
+		if err != nil {
+			return fmt.Errorf("profil %q introuvable dans la commune %s", *profile, c.Name)
+		}
 		hash, err := auth.HashPassword(ctx, pw, e.cfg.PasswordParams())
 		if err != nil {
 			return err
 		}
-		a := &models.Agent{CommuneID: c.ID, Email: strings.TrimSpace(*email), Name: *name, Role: *role, PasswordHash: hash, Active: true}
+		a := &models.Agent{CommuneID: c.ID, Email: strings.TrimSpace(*email), Name: *name, ProfileID: p.ID, PasswordHash: hash, Active: true}
 		if _, err := e.db.NewInsert().Model(a).Exec(ctx); err != nil {
 			return fmt.Errorf("création de l'agent : %w", err)
 		}
-		fmt.Printf("Agent %s (%s) créé dans la commune %s.\n", a.Email, a.Role, c.Name)
+		fmt.Printf("Agent %s (profil %s) créé dans la commune %s.\n", a.Email, p.Name, c.Name)
 		return nil
 	})
 }
+
+// roleProfiles are the roles of earlier versions, kept as -role for the
+// default profiles they became.
+var roleProfiles = map[string]string{"accueil": perm.AccueilProfile, "supervisor": perm.SupervisorProfile, "admin": perm.AdminProfile}
 
 // procedureCmd: guichet procedure import -commune plassans FILE
 func procedureCmd(ctx context.Context, args []string) error {

@@ -10,6 +10,7 @@ import (
 
 	"guichet/fixture"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/testdb"
 )
 
@@ -92,7 +93,7 @@ func TestAgentAddWhileServing(t *testing.T) {
 		if err := serving.db.NewSelect().Model(&a).Where("email = ?", "nouvel.agent@mairie.test").Scan(ctx); err != nil {
 			t.Fatalf("serve's database after the command: %v", err)
 		}
-		if a.CommuneID != w.Commune.ID || a.Role != models.RoleAccueil {
+		if a.CommuneID != w.Commune.ID || a.ProfileID != w.Profiles[perm.AccueilProfile].ID {
 			t.Errorf("agent created as %+v", a)
 		}
 		return nil

@@ -90,6 +90,9 @@ scenario('pages annexes des agents : connexion refusée, mot de passe oublié, a
   await admin.step('ouvre les agents', () => ap.getByRole('link', { name: 'Agents' }).click());
   await admin.step('ajoute un agent sans rien remplir', () => ap.getByRole('button', { name: "Ajouter l'agent" }).click());
   await errorSummary(admin, 3);
+  await admin.step('ouvre les profils', () => ap.getByRole('link', { name: 'Profils' }).click());
+  await admin.step('ajoute un profil sans nom', () => ap.getByRole('button', { name: 'Ajouter le profil' }).click());
+  await errorSummary(admin, 1);
   await admin.step('ouvre les services', () => ap.getByRole('link', { name: 'Services' }).click());
   await admin.step('ajoute un service sans rien remplir', () => ap.getByRole('button', { name: 'Ajouter le service' }).click());
   await errorSummary(admin, 2);

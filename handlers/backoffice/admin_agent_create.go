@@ -16,26 +16,38 @@ import (
 	"guichet/views"
 )
 
-// agentInput is the admin's form to add an agent; the roles are
-// models.RoleAccueil, RoleSupervisor and RoleAdmin.
+// agentInput is the admin's form to add an agent; the profile is one of
+// the commune's (checked after the struct).
 type agentInput struct {
-	Name  string `form:"nom" label:"le nom de l'agent" hint:"ses collègues le verront dans l'historique" validate:"required,max=200"`
-	Email string `form:"email" label:"l'adresse e-mail de l'agent" example:"prenom.nom@mairie.fr" validate:"required,max=254,address"`
-	Role  string `form:"role" label:"le rôle de l'agent" validate:"oneof=accueil supervisor admin"`
+	Name    string `form:"nom" label:"le nom de l'agent" hint:"ses collègues le verront dans l'historique" validate:"required,max=200"`
+	Email   string `form:"email" label:"l'adresse e-mail de l'agent" example:"prenom.nom@mairie.fr" validate:"required,max=254,address"`
+	Profile string `form:"profil" label:"le profil de l'agent" validate:"required"`
 }
 
 // adminAgentCreate adds an agent to the commune and e-mails them a link to
 // choose their password: nobody but them ever knows it.
 func (s *Handlers) adminAgentCreate(c *gin.Context) {
 	ctx := c.Request.Context()
-	in := agentInput{Name: strings.TrimSpace(c.PostForm("nom")), Email: strings.TrimSpace(c.PostForm("email")), Role: c.PostForm("role")}
-	form := map[string]any{"nom": in.Name, "email": in.Email, "role": in.Role}
-	if errs := validate.Struct(in); errs != nil {
+	in := agentInput{Name: strings.TrimSpace(c.PostForm("nom")), Email: strings.TrimSpace(c.PostForm("email")), Profile: c.PostForm("profil")}
+	form := map[string]any{"nom": in.Name, "email": in.Email, "profil": in.Profile}
+	errs := validate.Struct(in)
+	profile, err := s.formProfile(c, in.Profile)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	if profile == nil && (errs == nil || errs["profil"] == "") {
+		if errs == nil {
+			errs = views.FormErrors{}
+		}
+		errs["profil"] = "Choisissez le profil de l'agent dans la liste."
+	}
+	if errs != nil {
 		s.showAdminAgents(c, http.StatusUnprocessableEntity, form, errs)
 		return
 	}
-	a := &models.Agent{CommuneID: web.Commune(c).ID, Email: in.Email, Name: in.Name, Role: in.Role, Active: true}
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	a := &models.Agent{CommuneID: web.Commune(c).ID, Email: in.Email, Name: in.Name, ProfileID: profile.ID, Active: true}
+	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := models.CreateAgent(ctx, tx, a); err != nil {
 			return err
 		}

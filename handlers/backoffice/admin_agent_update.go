@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -57,5 +58,38 @@ func (s *Handlers) adminAgentInvite(c *gin.Context) {
 		return
 	}
 	s.SetFlash(c, views.FlashSuccess, "Un lien pour choisir son mot de passe a été envoyé à "+a.Email+".")
+	web.Redirect(c, "/gestion/admin/agents")
+}
+
+// lockoutMessage refuses a change that would take the administer
+// permission from the admin making it.
+const lockoutMessage = "Vous ne pouvez pas vous retirer la permission « Administrer » : plus personne ne pourrait peut-être administrer la commune. Demandez ce changement à un autre administrateur."
+
+// adminAgentProfileUpdate gives an agent another of the commune's profiles.
+func (s *Handlers) adminAgentProfileUpdate(c *gin.Context) {
+	ctx := c.Request.Context()
+	com := web.Commune(c)
+	a, err := models.AgentByID(ctx, s.DB, com.ID, web.IDParam(c, "aid"))
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	p, err := s.formProfile(c, c.PostForm("profil"))
+	if err == nil && p == nil {
+		s.RenderError(c, http.StatusUnprocessableEntity, "Profil inconnu", "Choisissez le profil de "+a.Name+" dans la liste.")
+		return
+	}
+	if err == nil {
+		err = models.SetAgentProfile(ctx, s.DB, com.ID, a.ID, p.ID, currentAgent(c).ID)
+	}
+	if errors.Is(err, models.ErrLockout) {
+		s.RenderError(c, http.StatusForbidden, "Action impossible", lockoutMessage)
+		return
+	}
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	s.SetFlash(c, views.FlashSuccess, a.Name+" a désormais le profil « "+p.Name+" ».")
 	web.Redirect(c, "/gestion/admin/agents")
 }

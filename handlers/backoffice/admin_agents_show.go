@@ -1,7 +1,9 @@
 package backoffice
 
 import (
+	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -13,17 +15,11 @@ import (
 
 // adminAgentsData is the Data of "admin/agents".
 type adminAgentsData struct {
-	Agents []models.Agent
-	Roles  []views.Option
-	Self   int64
+	Agents   []models.Agent
+	Profiles []views.Option
+	Self     int64
 	// Silent are the agents who turned every notification off.
 	Silent map[int64]bool
-}
-
-var roleOptions = []views.Option{
-	{Value: models.RoleAccueil, Label: "Agent d'accueil"},
-	{Value: models.RoleSupervisor, Label: "Superviseur"},
-	{Value: models.RoleAdmin, Label: "Administrateur"},
 }
 
 // adminAgentsShow lists the commune's agents, with the form to add one.
@@ -43,11 +39,37 @@ func (s *Handlers) showAdminAgents(c *gin.Context, status int, form map[string]a
 		s.Fail(c, err)
 		return
 	}
+	opts, err := s.profileOptions(c)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
 	p := s.Page(c, "Agents")
 	p.Form, p.Errors = form, errs
-	p.Data = adminAgentsData{Agents: as, Roles: roleOptions, Self: currentAgent(c).ID, Silent: silent}
+	p.Data = adminAgentsData{Agents: as, Profiles: opts, Self: currentAgent(c).ID, Silent: silent}
 	s.Render(c, status, "admin/agents", p)
 }
 
-// RoleLabel is a role's French name, for the page.
-func (adminAgentsData) RoleLabel(role string) string { return roleLabel(role) }
+// profileOptions lists the commune's profiles for a choice.
+func (s *Handlers) profileOptions(c *gin.Context) ([]views.Option, error) {
+	ps, err := models.ListProfiles(c.Request.Context(), s.DB, web.Commune(c).ID)
+	opts := make([]views.Option, len(ps))
+	for i, p := range ps {
+		opts[i] = views.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name}
+	}
+	return opts, err
+}
+
+// formProfile is the commune's profile an agent form names, nil when it
+// names none of them.
+func (s *Handlers) formProfile(c *gin.Context, value string) (*models.Profile, error) {
+	id, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		return nil, nil
+	}
+	p, err := models.ProfileByID(c.Request.Context(), s.DB, web.Commune(c).ID, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	return p, err
+}

@@ -154,12 +154,13 @@ func backQuery(back string) string {
 // demandBackURL is a demand's page, with the list to go back to.
 func demandBackURL(id int64, back string) string { return demandURL(id) + backQuery(back) }
 
-// agentDemand loads the demand of the URL, if the agent may see it: of
-// their commune, and not a draft unless they supervise.
+// agentDemand loads the demand of the URL, if the agent may see it
+// (workflow.Actor.MaySee: their commune, their profile's procedures, not a
+// draft unless they supervise); else the page does not exist (404).
 func (s *Handlers) agentDemand(c *gin.Context) (*models.Demand, bool) {
 	ctx := c.Request.Context()
 	d, err := models.DemandByID(ctx, s.DB, web.Commune(c).ID, web.IDParam(c, "id"))
-	if err == nil && !slices.Contains(workflow.VisibleTo(currentAgent(c).Role), d.State) {
+	if err == nil && !workflow.AgentActor(currentAgent(c)).MaySee(d) {
 		err = models.ErrNotFound
 	}
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -13,17 +12,11 @@ import (
 	"guichet/auth"
 	"guichet/handlers/web"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/views"
 )
 
 const sessionCookie = "guichet_session"
-
-var (
-	deskRoles       = []string{models.RoleAccueil, models.RoleSupervisor}
-	supervisorRoles = []string{models.RoleSupervisor}
-	adminRoles      = []string{models.RoleAdmin}
-	allRoles        = []string{models.RoleAccueil, models.RoleSupervisor, models.RoleAdmin}
-)
 
 func (s *Handlers) setSessionCookie(c *gin.Context, token string) {
 	http.SetCookie(c.Writer, s.Cookie(sessionCookie, token, int(auth.SessionLifetime.Seconds())))
@@ -41,11 +34,20 @@ func currentAgent(c *gin.Context) *models.Agent {
 	return nil
 }
 
-// requireAgent lets through a signed-in agent with one of roles, and sets
-// the agent and its commune for the handlers: every query of theirs is
-// scoped by that commune. Without a session, a page asks to sign in first;
-// a form sent meanwhile is kept and offered again after sign-in.
-func (s *Handlers) requireAgent(roles []string) gin.HandlerFunc {
+// require lets through a signed-in agent whose profile grants p; any other
+// gets a French refusal (403) naming the permission.
+func (s *Handlers) require(p perm.Permission) gin.HandlerFunc { return s.requireAgent(p) }
+
+// signedIn lets through any signed-in agent (the pages that adapt to the
+// agent's permissions themselves).
+func (s *Handlers) signedIn() gin.HandlerFunc { return s.requireAgent("") }
+
+// requireAgent lets through a signed-in agent whose profile grants need
+// (any agent when need is empty), and sets the agent and its commune for
+// the handlers: every query of theirs is scoped by that commune. Without a
+// session, a page asks to sign in first; a form sent meanwhile is kept and
+// offered again after sign-in.
+func (s *Handlers) requireAgent(need perm.Permission) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		token, _ := c.Cookie(sessionCookie)
@@ -65,12 +67,18 @@ func (s *Handlers) requireAgent(roles []string) gin.HandlerFunc {
 		}
 		c.Set(web.KeyAgent, a)
 		c.Set(web.KeyCommune, com)
-		if !slices.Contains(roles, a.Role) {
-			s.RenderError(c, http.StatusForbidden, "Accès refusé", "Cette page n'est pas accessible avec votre rôle ("+roleLabel(a.Role)+").")
+		if need != "" && !a.Has(need) {
+			s.forbidden(c, need)
 			return
 		}
 		c.Next()
 	}
+}
+
+// forbidden refuses a page or action the agent's profile does not allow.
+func (s *Handlers) forbidden(c *gin.Context, need perm.Permission) {
+	s.RenderError(c, http.StatusForbidden, "Accès refusé", "Cette page demande la permission « "+perm.Label(need)+
+		" », que votre profil (« "+currentAgent(c).Profile.Name+" ») n'accorde pas. Si vous en avez besoin, demandez-la à un administrateur de la commune.")
 }
 
 // signInFirst answers a request without a live session: a page redirects to
@@ -122,17 +130,4 @@ func decodeResume(s string) (resume, bool) {
 // to send a person to after sign-in (no other site, no scheme).
 func localPath(p string) bool {
 	return strings.HasPrefix(p, "/gestion/") && !strings.HasPrefix(p, "//") && !strings.Contains(p, "\\")
-}
-
-var roleLabels = map[string]string{
-	models.RoleAccueil:    "agent d'accueil",
-	models.RoleSupervisor: "superviseur",
-	models.RoleAdmin:      "administrateur",
-}
-
-func roleLabel(r string) string {
-	if l, ok := roleLabels[r]; ok {
-		return l
-	}
-	return r
 }

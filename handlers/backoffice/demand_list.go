@@ -13,6 +13,7 @@ import (
 
 	"guichet/handlers/web"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -92,8 +93,8 @@ func (q listQuery) values() url.Values {
 
 // filter turns the query into the models' filter, with a French message
 // for each field it cannot read.
-func (q listQuery) filter(a *models.Agent) (models.DemandFilter, views.FormErrors) {
-	f := models.DemandFilter{Visible: workflow.VisibleTo(a.Role), Text: q.Q}
+func (q listQuery) filter(act workflow.Actor) (models.DemandFilter, views.FormErrors) {
+	f := models.DemandFilter{Visible: act.VisibleStates(), Procedures: act.Scope(), Text: q.Q}
 	errs := views.FormErrors{}
 	switch q.Status {
 	case statusQueue:
@@ -176,9 +177,10 @@ var columnLabels = []struct{ key, label string }{
 func (s *Handlers) showList(c *gin.Context, scope listScope) {
 	ctx := c.Request.Context()
 	a := currentAgent(c)
+	act := workflow.AgentActor(a)
 	com := web.Commune(c)
 	q := readListQuery(c, scope)
-	data := listData{Scope: scope, Query: q, Exports: scope == allScope, ExportQuery: q.values().Encode()}
+	data := listData{Scope: scope, Query: q, Exports: scope == allScope && a.Has(perm.Export), ExportQuery: q.values().Encode()}
 
 	link := func(edit func(url.Values)) string {
 		v := q.values()
@@ -197,7 +199,7 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 	if q.Q != "" {
 		d, kind, err := models.FindByCode(ctx, s.DB, com.ID, q.Q)
 		switch {
-		case err == nil && slices.Contains(workflow.VisibleTo(a.Role), d.State):
+		case err == nil && act.MaySee(d):
 			how := "sa référence " + d.Reference
 			if kind == models.CodeTracking {
 				how = "son code de suivi " + d.TrackingCode
@@ -230,7 +232,7 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 	}
 	data.Filtered = q.Status != statusAll || q.Procedure != "" || q.Service != "" || q.From != "" || q.To != ""
 
-	f, errs := q.filter(a)
+	f, errs := q.filter(act)
 	counted, err := models.CountByState(ctx, s.DB, com.ID, f)
 	if err != nil {
 		s.Fail(c, err)
@@ -294,7 +296,7 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 	for _, st := range f.Visible {
 		data.StatusOptions = append(data.StatusOptions, views.Option{Value: st, Label: workflow.StateLabel(st)})
 	}
-	if data.Procedures, err = s.procedureOptions(c, com.ID); err != nil {
+	if data.Procedures, err = s.procedureOptions(c, com.ID, act); err != nil {
 		s.Fail(c, err)
 		return
 	}
@@ -314,12 +316,15 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 	s.Render(c, status, "agent/list", p)
 }
 
-func (s *Handlers) procedureOptions(c *gin.Context, communeID int64) ([]views.Option, error) {
+// procedureOptions lists the procedures of the agent's scope, for a filter.
+func (s *Handlers) procedureOptions(c *gin.Context, communeID int64, act workflow.Actor) ([]views.Option, error) {
 	ctx := c.Request.Context()
 	ps, err := models.AllProcedures(ctx, s.DB, communeID)
-	opts := make([]views.Option, len(ps))
-	for i, p := range ps {
-		opts[i] = views.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Title}
+	var opts []views.Option
+	for _, p := range ps {
+		if act.InScope(p.ID) {
+			opts = append(opts, views.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Title})
+		}
 	}
 	return opts, err
 }

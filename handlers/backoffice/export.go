@@ -34,7 +34,7 @@ var exportHeaders = []string{"Référence", "Démarche", "Statut", "Usager", "Co
 func (s *Handlers) planExport(c *gin.Context) (*exportPlan, bool) {
 	ctx := c.Request.Context()
 	q := readListQuery(c, allScope)
-	f, errs := q.filter(currentAgent(c))
+	f, errs := q.filter(workflow.AgentActor(currentAgent(c)))
 	if len(errs) > 0 {
 		s.showList(c, allScope)
 		return nil, false

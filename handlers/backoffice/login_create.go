@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,10 +114,10 @@ func (s *Handlers) resumeForm(c *gin.Context, a *models.Agent, r resume) {
 	c.Set(web.KeyAgent, a)
 	c.Set(web.KeyCommune, com)
 	kept := &views.Flash{Kind: views.FlashInfo, Text: "Vous êtes reconnecté. Ce que vous aviez saisi a été remis dans le formulaire : vérifiez-le, puis envoyez-le à nouveau."}
-	if m := demandFormPath.FindStringSubmatch(r.Action); m != nil && slices.Contains(deskRoles, a.Role) {
+	if m := demandFormPath.FindStringSubmatch(r.Action); m != nil {
 		id, _ := strconv.ParseInt(m[1], 10, 64)
 		d, err := models.DemandByID(ctx, s.DB, com.ID, id)
-		if err == nil && slices.Contains(workflow.VisibleTo(a.Role), d.State) {
+		if err == nil && workflow.AgentActor(a).MaySee(d) {
 			st := demandState{action: m[2] + m[3], values: map[string]any{
 				"message": r.Values.Get("message"), "service": r.Values.Get("service"), "champs": r.Values["champs"]}}
 			if st.action == "notes" {

@@ -13,7 +13,7 @@ import (
 
 // profileData is the Data of "agent/profile".
 type profileData struct {
-	Role        string
+	Profile     string
 	Kinds       []profileKind
 	Frequencies []views.Option
 	Hours, Days []views.Option
@@ -55,7 +55,7 @@ var (
 // of each kind of event. Only their own: the page takes no agent id.
 func (s *Handlers) profileShow(c *gin.Context) {
 	a := currentAgent(c)
-	p, err := notify.PreferencesOf(c.Request.Context(), s.DB, a.CommuneID, a.ID)
+	p, err := notify.PreferencesOf(c.Request.Context(), s.DB, a)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -72,7 +72,7 @@ func (s *Handlers) profileShow(c *gin.Context) {
 }
 
 func (s *Handlers) showProfile(c *gin.Context, status int, form map[string]any, errs views.FormErrors) {
-	d := profileData{Role: roleLabel(currentAgent(c).Role), Frequencies: frequencyOptions, Hours: hourOptions, Days: dayOptions, Silent: true}
+	d := profileData{Profile: currentAgent(c).Profile.Name, Frequencies: frequencyOptions, Hours: hourOptions, Days: dayOptions, Silent: true}
 	for _, k := range notify.Kinds() {
 		d.Kinds = append(d.Kinds, profileKind{Field: frequencyField(k), Label: k.Label})
 		if form[frequencyField(k)] != string(notify.Never) {

@@ -1,9 +1,15 @@
 package backoffice
 
-import "github.com/gin-gonic/gin"
+import (
+	"github.com/gin-gonic/gin"
+
+	"guichet/perm"
+)
 
 // Routes: the back office of accueil agents, supervisors and admins.
-// Every page but sign-in and password reset requires a session and a role.
+// Every page but sign-in and password reset requires a session and a
+// permission (s.require); each group of routes names its own. The
+// workflow checks in addition the permission of each demand action.
 func (s *Handlers) Routes(r *gin.Engine) {
 	if s.Config.Dev() {
 		r.GET("/dev/mail", s.devMailIndex)
@@ -18,11 +24,11 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	g.GET("/reinitialisation/:token", s.resetShow)
 	g.POST("/reinitialisation/:token", s.resetUpdate)
 
-	g.GET("/", s.requireAgent(allRoles), s.dashboardShow)
-	g.GET("/profil", s.requireAgent(allRoles), s.profileShow)
-	g.POST("/profil", s.requireAgent(allRoles), s.profileUpdate)
+	g.GET("/", s.signedIn(), s.dashboardShow)
+	g.GET("/profil", s.signedIn(), s.profileShow)
+	g.POST("/profil", s.signedIn(), s.profileUpdate)
 
-	desk := g.Group("/demandes/:id", s.requireAgent(deskRoles))
+	desk := g.Group("/demandes/:id", s.require(perm.See))
 	desk.GET("", s.demandShow)
 	desk.GET("/impression", s.demandPrint)
 	desk.GET("/pieces/:fid", s.agentFileDownload)
@@ -30,18 +36,26 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	desk.POST("/actions/:action", s.demandAct)
 	desk.POST("/notes", s.noteCreate)
 
-	sup := g.Group("/supervision", s.requireAgent(supervisorRoles))
+	sup := g.Group("/supervision", s.require(perm.Supervise))
 	sup.GET("", s.supervisionShow)
 	sup.GET("/indicateurs", s.indicatorsShow)
-	sup.GET("/export.csv", s.exportCSV)
-	sup.GET("/export.xlsx", s.exportXLSX)
 
-	adm := g.Group("/admin", s.requireAgent(adminRoles))
+	exp := g.Group("/supervision", s.require(perm.Export))
+	exp.GET("/export.csv", s.exportCSV)
+	exp.GET("/export.xlsx", s.exportXLSX)
+
+	adm := g.Group("/admin", s.require(perm.Administer))
 	adm.GET("/agents", s.adminAgentsShow)
 	adm.POST("/agents", s.adminAgentCreate)
 	adm.POST("/agents/:aid/desactiver", s.adminAgentActivate(false))
 	adm.POST("/agents/:aid/reactiver", s.adminAgentActivate(true))
 	adm.POST("/agents/:aid/invitation", s.adminAgentInvite)
+	adm.POST("/agents/:aid/profil", s.adminAgentProfileUpdate)
+	adm.GET("/profils", s.adminProfilesShow)
+	adm.POST("/profils", s.adminProfileCreate)
+	adm.GET("/profils/:pid", s.adminProfileShow)
+	adm.POST("/profils/:pid", s.adminProfileUpdate)
+	adm.POST("/profils/:pid/supprimer", s.adminProfileDelete)
 	adm.GET("/services", s.adminServicesShow)
 	adm.POST("/services", s.adminServiceCreate)
 	adm.POST("/services/:sid/desactiver", s.adminServiceActivate(false))

@@ -6,28 +6,39 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/models"
+	"guichet/perm"
 	"guichet/views"
 )
 
-// agentNav is the back-office menu for an agent.
-func agentNav(c *gin.Context, a *models.Agent) []views.NavItem {
+// navItems are the back office's menu: each item shows for the agents
+// whose profile grants its permission (the permission its pages require).
+var navItems = []struct {
+	Need perm.Permission
+	views.NavItem
+}{
+	{perm.See, views.NavItem{Label: "À traiter", Href: "/gestion/"}},
+	{perm.Supervise, views.NavItem{Label: "Toutes les demandes", Href: "/gestion/supervision"}},
+	{perm.Supervise, views.NavItem{Label: "Indicateurs", Href: "/gestion/supervision/indicateurs"}},
+	{perm.Administer, views.NavItem{Label: "Agents", Href: "/gestion/admin/agents"}},
+	{perm.Administer, views.NavItem{Label: "Profils", Href: "/gestion/admin/profils"}},
+	{perm.Administer, views.NavItem{Label: "Services", Href: "/gestion/admin/services"}},
+	{perm.Administer, views.NavItem{Label: "Voies", Href: "/gestion/admin/voies"}},
+}
+
+// AgentNav is the back-office menu of an agent: what their permissions open.
+func AgentNav(a *models.Agent) []views.NavItem {
 	var items []views.NavItem
-	switch a.Role {
-	case models.RoleAccueil:
-		items = []views.NavItem{{Label: "À traiter", Href: "/gestion/"}}
-	case models.RoleSupervisor:
-		items = []views.NavItem{
-			{Label: "À traiter", Href: "/gestion/"},
-			{Label: "Toutes les demandes", Href: "/gestion/supervision"},
-			{Label: "Indicateurs", Href: "/gestion/supervision/indicateurs"},
-		}
-	case models.RoleAdmin:
-		items = []views.NavItem{
-			{Label: "Agents", Href: "/gestion/admin/agents"},
-			{Label: "Services", Href: "/gestion/admin/services"},
-			{Label: "Voies", Href: "/gestion/admin/voies"},
+	for _, it := range navItems {
+		if a.Has(it.Need) {
+			items = append(items, it.NavItem)
 		}
 	}
+	return items
+}
+
+// agentNav is AgentNav with the current page's item marked.
+func agentNav(c *gin.Context, a *models.Agent) []views.NavItem {
+	items := AgentNav(a)
 	// The current item is the one whose address is the closest prefix of the page's.
 	path, best := c.Request.URL.Path, -1
 	for i, it := range items {

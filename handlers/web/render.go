@@ -41,7 +41,10 @@ func (s *Base) Page(c *gin.Context, title string) views.Page {
 	p := views.Page{Title: title, Commune: ViewCommune(Commune(c)), Flash: s.popFlash(c)}
 	if v, ok := c.Get(KeyAgent); ok {
 		a := v.(*models.Agent)
-		p.User = &views.User{Name: a.Name, Email: a.Email, Role: a.Role}
+		p.User = &views.User{Name: a.Name, Email: a.Email}
+		if a.Profile != nil {
+			p.User.Profile = a.Profile.Name
+		}
 		p.Nav = agentNav(c, a)
 	}
 	return p

@@ -36,5 +36,5 @@ func (s *Base) RenderResend(c *gin.Context, status int, title string, data Resen
 }
 
 // resendLabels name the form inputs a person types into.
-var resendLabels = map[string]string{"nom": "Nom", "email": "Adresse e-mail", "role": "Rôle", "message": "Message",
+var resendLabels = map[string]string{"nom": "Nom", "email": "Adresse e-mail", "profil": "Profil", "message": "Message",
 	"code": "Code de suivi", "person": "Votre nom"}

@@ -1,0 +1,298 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"guichet/fixture"
+	"guichet/models"
+	"guichet/perm"
+	"guichet/workflow"
+)
+
+// permRequest is one request to a back-office route, as gin names the
+// route, with the permission the route (or the workflow action) requires.
+type permRequest struct {
+	method, route string
+	need          perm.Permission // "": none (public, or any signed-in agent)
+	path          string
+	form          url.Values
+}
+
+// permWorld is what the permission table acts on.
+type permWorld struct {
+	submitted, accepted *models.Demand
+	file                *models.Attachment
+	spare               *models.Profile // no agent has it
+}
+
+func newPermWorld(t *testing.T, a *app) permWorld {
+	pw := permWorld{submitted: a.DemandAt(t, fixture.AtSubmitted), accepted: a.DemandAt(t, fixture.AtAccepted)}
+	pw.file = a.attach(pw.submitted, "", "note.pdf", pdfFile(100))
+	pw.spare = a.NewProfile(t, "Profil de réserve", perm.Set{perm.See})
+	return pw
+}
+
+// permissionTable is every back-office route, and every action of the
+// demand page, with what it requires. A route missing from it fails
+// TestEveryRouteIsInThePermissionTable: add a new route here, with the
+// permission it checks.
+func permissionTable(a *app, pw permWorld) []permRequest {
+	sub, acc := "/gestion/demandes/"+itoa(pw.submitted.ID), "/gestion/demandes/"+itoa(pw.accepted.ID)
+	confirm := func(kv ...string) url.Values {
+		v := url.Values{"confirmer": {"oui"}}
+		for i := 0; i < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	ver := func(d *models.Demand) string { return itoa(int64(d.Version)) }
+	sup, spare := itoa(a.Supervisor.ID), itoa(pw.spare.ID)
+	return []permRequest{
+		{"GET", "/gestion/connexion", "", "/gestion/connexion", nil},
+		{"POST", "/gestion/connexion", "", "", nil},
+		{"POST", "/gestion/deconnexion", "", "", nil},
+		{"GET", "/gestion/mot-de-passe-oublie", "", "", nil},
+		{"POST", "/gestion/mot-de-passe-oublie", "", "", nil},
+		{"GET", "/gestion/reinitialisation/:token", "", "", nil},
+		{"POST", "/gestion/reinitialisation/:token", "", "", nil},
+		{"GET", "/gestion/", "", "/gestion/", nil},
+		{"GET", "/gestion/profil", "", "/gestion/profil", nil},
+		{"POST", "/gestion/profil", "", "/gestion/profil", preferencesForm("never", "daily", "never")},
+
+		{"GET", "/gestion/demandes/:id", perm.See, sub, nil},
+		{"GET", "/gestion/demandes/:id", perm.See, acc, nil},
+		{"GET", "/gestion/demandes/:id/impression", perm.See, sub + "/impression", nil},
+		{"GET", "/gestion/demandes/:id/pieces/:fid", perm.See, sub + "/pieces/" + itoa(pw.file.ID), nil},
+		{"POST", "/gestion/demandes/:id/pieces", perm.See, sub + "/pieces", nil},
+		{"POST", "/gestion/demandes/:id/notes", perm.See, sub + "/notes", url.Values{"message": {"Vu."}}},
+		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/accepter", confirm("version", ver(pw.submitted))},
+		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/refuser", confirm("version", ver(pw.submitted), "message", "Hors délai.")},
+		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/correction", confirm("version", ver(pw.submitted), "message", "Précisez.")},
+		{"POST", "/gestion/demandes/:id/actions/:action", perm.Transfer, sub + "/actions/transmettre", confirm("version", ver(pw.submitted), "service", itoa(a.Voirie.ID))},
+		{"POST", "/gestion/demandes/:id/actions/:action", perm.Supervise, acc + "/actions/archiver", confirm("version", ver(pw.accepted))},
+
+		{"GET", "/gestion/supervision", perm.Supervise, "/gestion/supervision", nil},
+		{"GET", "/gestion/supervision/indicateurs", perm.Supervise, "/gestion/supervision/indicateurs", nil},
+		{"GET", "/gestion/supervision/export.csv", perm.Export, "/gestion/supervision/export.csv", nil},
+		{"GET", "/gestion/supervision/export.xlsx", perm.Export, "/gestion/supervision/export.xlsx", nil},
+
+		{"GET", "/gestion/admin/agents", perm.Administer, "/gestion/admin/agents", nil},
+		{"POST", "/gestion/admin/agents", perm.Administer, "/gestion/admin/agents",
+			url.Values{"nom": {"Nouvel Agent"}, "email": {"nouvel.agent@mairie.test"}, "profil": {spare}}},
+		{"POST", "/gestion/admin/agents/:aid/desactiver", perm.Administer, "/gestion/admin/agents/" + sup + "/desactiver", nil},
+		{"POST", "/gestion/admin/agents/:aid/reactiver", perm.Administer, "/gestion/admin/agents/" + sup + "/reactiver", nil},
+		{"POST", "/gestion/admin/agents/:aid/invitation", perm.Administer, "/gestion/admin/agents/" + sup + "/invitation", nil},
+		{"POST", "/gestion/admin/agents/:aid/profil", perm.Administer, "/gestion/admin/agents/" + sup + "/profil", url.Values{"profil": {spare}}},
+		{"GET", "/gestion/admin/profils", perm.Administer, "/gestion/admin/profils", nil},
+		{"POST", "/gestion/admin/profils", perm.Administer, "/gestion/admin/profils", url.Values{"nom": {"Nouveau"}, "permissions": {"voir"}}},
+		{"GET", "/gestion/admin/profils/:pid", perm.Administer, "/gestion/admin/profils/" + spare, nil},
+		{"POST", "/gestion/admin/profils/:pid", perm.Administer, "/gestion/admin/profils/" + spare,
+			url.Values{"nom": {"Renommé"}, "version": {itoa(int64(pw.spare.Version))}}},
+		{"POST", "/gestion/admin/profils/:pid/supprimer", perm.Administer, "/gestion/admin/profils/" + spare + "/supprimer", nil},
+		{"GET", "/gestion/admin/voies", perm.Administer, "/gestion/admin/voies", nil},
+		{"POST", "/gestion/admin/voies", perm.Administer, "/gestion/admin/voies", nil},
+		{"GET", "/gestion/admin/services", perm.Administer, "/gestion/admin/services", nil},
+		{"POST", "/gestion/admin/services", perm.Administer, "/gestion/admin/services", url.Values{"nom": {"Culture"}, "email": {"culture@mairie.test"}}},
+		{"POST", "/gestion/admin/services/:sid/desactiver", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/desactiver", nil},
+		{"POST", "/gestion/admin/services/:sid/reactiver", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/reactiver", nil},
+		{"POST", "/gestion/admin/services/:sid/lien-tableau", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/lien-tableau", confirm()},
+		{"POST", "/gestion/admin/services/:sid/revoquer-liens", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/revoquer-liens", confirm()},
+	}
+}
+
+// Every back-office route the router knows is in the permission table:
+// a route added without saying what it requires fails here.
+func TestEveryRouteIsInThePermissionTable(t *testing.T) {
+	a := newApp(t)
+	known := map[string]bool{}
+	for _, rq := range permissionTable(a, newPermWorld(t, a)) {
+		known[rq.method+" "+rq.route] = true
+	}
+	for _, r := range a.Server.Router().Routes() {
+		if strings.HasPrefix(r.Path, "/gestion") && !known[r.Method+" "+r.Path] {
+			t.Errorf("%s %s is not in permissionTable (handlers/permissions_test.go): add it with the permission it requires", r.Method, r.Path)
+		}
+	}
+}
+
+// notUsedYet are the permissions no route checks yet: the issues that
+// bring replies, their validation and escalation take them off this list.
+var notUsedYet = map[perm.Permission]bool{perm.Reply: true, perm.ReplyValidated: true, perm.Validate: true, perm.Escalate: true}
+
+// lacking is the fullest profile without p: every other permission, but
+// none about demands when p is perm.See (they suppose it).
+func lacking(p perm.Permission) perm.Set {
+	var s perm.Set
+	for _, d := range perm.All {
+		if d.Permission != p && (p != perm.See || d.Permission == perm.Administer) {
+			s = append(s, d.Permission)
+		}
+	}
+	return s
+}
+
+// dbDigest sums up every row an agent's request could change.
+func dbDigest(t *testing.T, a *app) string {
+	t.Helper()
+	var b strings.Builder
+	for _, table := range []string{"communes", "services", "agents", "profiles", "procedures", "demands", "assignments",
+		"demand_events", "attachments", "outbox_mails", "password_resets", "reset_requests"} {
+		var sum string
+		fixture.Must(t, a.DB.NewRaw("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM "+table+" t").
+			Scan(context.Background(), &sum))
+		b.WriteString(table + ":" + sum + " ")
+	}
+	return b.String()
+}
+
+// send makes the request as the client.
+func (rq permRequest) send(c *client) *response {
+	if rq.method == "GET" {
+		return c.get(rq.path)
+	}
+	return c.post(rq.path, rq.form)
+}
+
+// offers tells whether a page links to path or holds a form sent to it.
+func offers(r *response, path string) bool {
+	if r.Doc == nil {
+		return false
+	}
+	found := false
+	r.Doc.Find("a[href], form[action], button[formaction]").Each(func(_ int, s *goquery.Selection) {
+		for _, attr := range []string{"href", "action", "formaction"} {
+			if v, ok := s.Attr(attr); ok {
+				if u, err := url.Parse(v); err == nil && u.Path == path {
+					found = true
+				}
+			}
+		}
+	})
+	return found
+}
+
+// For a profile lacking each permission, every route and action that
+// requires it is refused (403, in French, naming the permission), changes
+// nothing in the database, and is offered by none of the pages the agent
+// may open (menu, links, buttons).
+func TestAProfileLackingAPermissionIsRefusedAndSeesNoWayToIt(t *testing.T) {
+	a := newApp(t)
+	pw := newPermWorld(t, a)
+	table := permissionTable(a, pw)
+	for _, d := range perm.All {
+		t.Run(string(d.Permission), func(t *testing.T) {
+			profile := a.NewProfile(t, "Sans « "+d.Label+" »", lacking(d.Permission))
+			c := a.signIn(a.NewAgent(t, "sans-"+string(d.Permission), profile))
+
+			// The pages this agent may open, the menu's first.
+			home := c.get("/gestion/")
+			if home.StatusCode == http.StatusSeeOther {
+				home = c.follow(home)
+			}
+			pages := []*response{home}
+			for _, rq := range table {
+				if rq.method == "GET" && rq.need != "" && profile.Has(rq.need) {
+					r := rq.send(c)
+					if r.StatusCode != http.StatusOK {
+						t.Errorf("GET %s with %v: %d, want 200: %.200s", rq.path, profile.Permissions, r.StatusCode, text(r))
+					}
+					pages = append(pages, r)
+				}
+			}
+
+			refused := 0
+			for _, rq := range table {
+				if rq.need == "" || profile.Has(rq.need) {
+					continue
+				}
+				refused++
+				name := rq.method + " " + rq.path
+				before := dbDigest(t, a)
+				r := rq.send(c)
+				// The demand's pages are refused first for want of perm.See.
+				want := rq.need
+				if strings.HasPrefix(rq.route, "/gestion/demandes/") && !profile.Has(perm.See) {
+					want = perm.See
+				}
+				if r.StatusCode != http.StatusForbidden {
+					t.Errorf("%s: %d, want 403: %.300s", name, r.StatusCode, text(r))
+				} else if !strings.Contains(text(r), "permission « "+perm.Label(want)+" »") {
+					t.Errorf("%s: the refusal does not name the permission « %s »: %.300s", name, perm.Label(want), text(r))
+				}
+				if after := dbDigest(t, a); after != before {
+					t.Errorf("%s changed the database:\n%s\n%s", name, before, after)
+				}
+				for _, p := range pages {
+					if offers(p, rq.path) {
+						t.Errorf("%s is offered on %s", name, p.Request.URL.Path)
+					}
+				}
+			}
+			if (refused == 0) != notUsedYet[d.Permission] {
+				t.Errorf("%d requests require %s: update notUsedYet", refused, d.Permission)
+			}
+		})
+	}
+}
+
+// A profile limited to some procedures neither lists, finds, exports nor
+// opens a demand of another: every route on it answers 404, changing
+// nothing; the demands of its own procedures it handles as usual.
+func TestAProfileSeesOnlyTheDemandsOfItsProcedures(t *testing.T) {
+	a := newApp(t)
+	pw := newPermWorld(t, a)
+	ctx := context.Background()
+	mine := &models.Procedure{CommuneID: a.Commune.ID, Slug: "etat-civil", Title: "Acte d'état civil", Active: true,
+		Form: []models.Field{{Name: "nom", Label: "Nom", Type: "text", Required: true}}}
+	_, err := a.DB.NewInsert().Model(mine).Exec(ctx)
+	fixture.Must(t, err)
+	all := perm.Set{}
+	for _, d := range perm.All {
+		all = append(all, d.Permission)
+	}
+	c := a.signIn(a.NewAgent(t, "etat-civil", a.NewProfile(t, "État civil", all, mine.ID)))
+
+	for _, rq := range permissionTable(a, pw) {
+		if !strings.HasPrefix(rq.route, "/gestion/demandes/:id") {
+			continue
+		}
+		before := dbDigest(t, a)
+		r := rq.send(c)
+		if r.StatusCode != http.StatusNotFound || !strings.Contains(text(r), "n'existe pas") {
+			t.Errorf("%s %s: %d, want 404 in French: %.200s", rq.method, rq.path, r.StatusCode, text(r))
+		}
+		if after := dbDigest(t, a); after != before {
+			t.Errorf("%s %s changed the database", rq.method, rq.path)
+		}
+	}
+	for _, path := range []string{"/gestion/", "/gestion/supervision?etat=tous", "/gestion/supervision?q=" + url.QueryEscape(pw.submitted.Reference),
+		"/gestion/?q=" + url.QueryEscape(pw.submitted.TrackingCode), "/gestion/supervision/export.csv?etat=tous"} {
+		r := c.get(path)
+		mustStatus(t, r, http.StatusOK)
+		shown := r.Body // the export's lines
+		if !strings.Contains(path, "export") {
+			shown = strings.Join(rowRefs(r), " ") // a list's rows (a search echoes what was typed)
+		}
+		for _, d := range []*models.Demand{pw.submitted, pw.accepted} {
+			if strings.Contains(shown, d.Reference) {
+				t.Errorf("%s shows %s, of a procedure out of the profile", path, d.Reference)
+			}
+		}
+		if strings.Contains(r.Body, a.Procedure.Title) {
+			t.Errorf("%s offers the procedure %q, out of the profile", path, a.Procedure.Title)
+		}
+	}
+
+	// Its own procedure's demand: listed and opened.
+	d, err := models.NewDraft(ctx, a.DB, a.Commune.ID, mine.ID, "usager@exemple.fr")
+	fixture.Must(t, err)
+	d = a.Apply(t, d, workflow.Submit, a.Citizen(d), workflow.Input{Data: map[string]any{"nom": "Claude Dupont"}})
+	mustContain(t, c.get("/gestion/"), d.Reference)
+	mustStatus(t, c.get("/gestion/demandes/"+itoa(d.ID)), http.StatusOK)
+}
