@@ -19,6 +19,11 @@ type Mail struct {
 	Link       *Link
 	LinkNote   string
 	Commune    *models.Commune
+	// Set by compose from the commune: its logo's absolute address ("" for
+	// none), its accent colour (the button's), its opening hours in French.
+	LogoURL string
+	Accent  string
+	Hours   []string
 }
 
 // Fact is one labelled line (Référence : 2026-…).
@@ -54,7 +59,10 @@ Le guichet unique de la mairie de {{.Commune.Name}}
 {{with .Commune.Address}}{{.}}
 {{end}}{{with .Commune.Phone}}Tél. {{.}}
 {{end}}{{with .Commune.Email}}{{.}}
-{{end}}{{with .Commune.OpeningHours}}{{.}}
+{{end}}{{with .Commune.Website}}{{.}}
+{{end}}{{if .Hours}}Horaires d'ouverture :
+{{range .Hours}}{{.}}
+{{end}}{{end}}{{with .Commune.HoursNote}}{{.}}
 {{end}}
 Ce message est envoyé automatiquement : merci de ne pas y répondre.
 `
@@ -62,16 +70,17 @@ Ce message est envoyé automatiquement : merci de ne pas y répondre.
 const htmlBody = `<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px">
+<div style="border-bottom:4px solid {{.Accent}};padding-bottom:8px;margin-bottom:16px">{{with .LogoURL}}<img src="{{.}}" alt="" style="max-width:400px;max-height:160px;display:block;margin-bottom:8px">{{end}}<strong style="font-size:20px">{{.Commune.Name}}</strong></div>
 <p>Bonjour,</p>
 {{range .Paragraphs}}<p>{{.}}</p>
 {{end}}{{if .Facts}}<table role="presentation" style="border-collapse:collapse;margin:16px 0">
 {{range .Facts}}<tr><th scope="row" style="text-align:left;padding:4px 12px 4px 0;font-weight:bold">{{.Label}}</th><td style="padding:4px 0">{{.Value}}</td></tr>
 {{end}}</table>
-{{end}}{{with .Link}}<p style="margin:24px 0"><a href="{{.URL}}" style="background:#1f4e8c;color:#ffffff;padding:12px 20px;text-decoration:none;border-radius:4px;display:inline-block">{{.Label}}</a></p>
+{{end}}{{with .Link}}<p style="margin:24px 0"><a href="{{.URL}}" style="background:{{$.Accent}};color:#ffffff;padding:12px 20px;text-decoration:none;border-radius:4px;display:inline-block">{{.Label}}</a></p>
 <p style="font-size:14px;color:#444">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :<br>{{.URL}}</p>
 {{end}}{{with .LinkNote}}<p style="font-size:14px;color:#444">{{.}}</p>
 {{end}}<p>Cordialement,<br>Le guichet unique de la mairie de {{.Commune.Name}}</p>
-<p style="font-size:14px;color:#444;border-top:1px solid #ccc;padding-top:8px">{{with .Commune.Address}}{{.}}<br>{{end}}{{with .Commune.Phone}}Tél. {{.}}<br>{{end}}{{with .Commune.Email}}{{.}}<br>{{end}}{{with .Commune.OpeningHours}}{{.}}<br>{{end}}
+<p style="font-size:14px;color:#444;border-top:1px solid #ccc;padding-top:8px">{{with .Commune.Address}}{{.}}<br>{{end}}{{with .Commune.Phone}}Tél. {{.}}<br>{{end}}{{with .Commune.Email}}{{.}}<br>{{end}}{{with .Commune.Website}}{{.}}<br>{{end}}{{if .Hours}}Horaires d'ouverture&nbsp;:<br>{{range .Hours}}{{.}}<br>{{end}}{{end}}{{with .Commune.HoursNote}}{{.}}<br>{{end}}
 Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>
 </body></html>
 `
