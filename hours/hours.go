@@ -30,6 +30,9 @@ var dayNames = [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "ven
 // DayName is the French name of a weekday: "lundi".
 func DayName(d time.Weekday) string { return dayNames[d] }
 
+// DayLabel is the name of a weekday at the start of a line: "Lundi".
+func DayLabel(d time.Weekday) string { return capitalize(dayNames[d]) }
+
 // jsonKeys name the days in the stored form: {"monday": [["08:30", "12:00"]]}.
 var jsonKeys = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 
@@ -192,9 +195,9 @@ func (w Week) Lines() []string {
 			var days string
 			switch first, last := DayName(Days[i]), DayName(Days[j-1]); j - i {
 			case 1:
-				days = capitalize(first)
+				days = DayLabel(Days[i])
 			case 2:
-				days = capitalize(first) + " et " + last
+				days = DayLabel(Days[i]) + " et " + last
 			default:
 				days = "Du " + first + " au " + last
 			}
