@@ -33,6 +33,9 @@ const (
 // LogoField is the logo's form field.
 const LogoField = "logo"
 
+// LogoTooLarge refuses a file over MaxLogoBytes.
+var LogoTooLarge = fmt.Sprintf("Ce fichier est trop volumineux pour un logo : %d\u00a0Mo au plus.", MaxLogoBytes/1_000_000)
+
 func logoRefusal(format string, args ...any) error {
 	return apperr.Field(LogoField, fmt.Sprintf(format, args...))
 }
@@ -43,7 +46,7 @@ func logoRefusal(format string, args ...any) error {
 // and re-encoded as PNG, so that nothing of the bytes sent is ever served.
 func SaveLogo(ctx context.Context, db bun.IDB, c *models.Commune, data []byte, now time.Time) error {
 	if len(data) > MaxLogoBytes {
-		return logoRefusal("Ce fichier est trop volumineux pour un logo : %d Mo au plus.", MaxLogoBytes/1_000_000)
+		return apperr.Field(LogoField, LogoTooLarge)
 	}
 	kind, err := files.Sniff(data[:min(len(data), files.SniffLen)])
 	if err != nil || (kind.MIME != "image/png" && kind.MIME != "image/jpeg") {

@@ -35,6 +35,10 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	sup.GET("/export.xlsx", s.exportXLSX)
 
 	adm := g.Group("/admin", s.requireAgent(adminRoles))
+	adm.GET("/commune", s.adminCommuneShow)
+	adm.POST("/commune", s.adminCommuneUpdate)
+	adm.POST("/commune/logo", s.adminCommuneLogoUpdate)
+	adm.POST("/commune/logo/supprimer", s.adminCommuneLogoRemove)
 	adm.GET("/agents", s.adminAgentsShow)
 	adm.POST("/agents", s.adminAgentCreate)
 	adm.POST("/agents/:aid/desactiver", s.adminAgentActivate(false))

@@ -23,6 +23,7 @@ func agentNav(c *gin.Context, a *models.Agent) []views.NavItem {
 		}
 	case models.RoleAdmin:
 		items = []views.NavItem{
+			{Label: "Commune", Href: "/gestion/admin/commune"},
 			{Label: "Agents", Href: "/gestion/admin/agents"},
 			{Label: "Services", Href: "/gestion/admin/services"},
 		}
