@@ -71,7 +71,7 @@ func TestAdminEditsTheCommuneIdentity(t *testing.T) {
 	}
 	for id, want := range map[string]string{"nom": "Saint-Martin-sur-Mer", "couleur": "#777777", "horaires-mardi": "12:00-08:30",
 		"horaires-samedi": "09:00-12:00", "site": "www.saint-martin.fr", "expediteur_adresse": "guichet@saint-martin.fr", "horaires-lundi": "09:00-17:00"} {
-		if got := r.Doc.Find("#" + id).AttrOr("value", ""); got != want {
+		if got := r.Doc.Find("#"+id).AttrOr("value", ""); got != want {
 			t.Errorf("%s came back as %q, want %q", id, got, want)
 		}
 	}
