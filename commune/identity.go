@@ -59,7 +59,7 @@ var phoneRe = regexp.MustCompile(`^\+?[0-9][0-9 .()-]{3,28}[0-9]$`)
 var ErrStale = apperr.New(apperr.Conflict, "La fiche de la commune a été modifiée entre-temps par un autre administrateur : vos modifications n'ont pas été enregistrées. Ce que vous avez saisi est conservé ci-dessous ; rechargez la page pour voir la fiche actuelle, ou enregistrez à nouveau pour la remplacer par votre saisie.")
 
 // SaveIdentity checks the form and saves it over c, if nobody saved since
-// in.Version (else ErrStale, and c is read anew). A refusal is an
+// in.Version (else ErrStale, c unchanged). A refusal is an
 // apperr.Fields with a French message beside each field at fault.
 func SaveIdentity(ctx context.Context, db bun.IDB, c *models.Commune, in Identity) error {
 	errs := validate.Struct(in)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -128,7 +129,7 @@ func SetCommuneActive(ctx context.Context, db bun.IDB, id int64, active bool) er
 }
 
 // ErrStale is returned when a row changed since the version the person saw.
-var ErrStale = fmt.Errorf("changed meanwhile")
+var ErrStale = errors.New("changed meanwhile")
 
 // identityColumns are what the admin's identity page changes.
 var identityColumns = []string{"name", "accent_color", "address", "phone", "email", "website",
