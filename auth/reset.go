@@ -69,10 +69,11 @@ var (
 	errResetInvalid = apperr.New(apperr.NotFound, "Ce lien de réinitialisation n'est pas valide. Vérifiez qu'il a été copié en entier, ou demandez-en un nouveau.")
 	errResetExpired = apperr.New(apperr.Forbidden, "Ce lien de réinitialisation a expiré. Demandez-en un nouveau : il sera valable une heure.")
 	errResetUsed    = apperr.New(apperr.Forbidden, "Ce lien de réinitialisation a déjà servi. Si vous n'avez pas changé votre mot de passe vous-même, demandez un nouveau lien.")
+	errResetClosed  = apperr.New(apperr.Forbidden, "Le guichet unique de votre commune n'est plus en service : ce lien ne permet plus de choisir un mot de passe. Rien n'a été supprimé ; pour toute question, adressez-vous à l'exploitant du guichet unique.")
 )
 
 // CheckReset verifies a reset token: genuine, not expired, not used, for an
-// active agent. It returns the agent.
+// active agent of an active commune. It returns the agent.
 func CheckReset(ctx context.Context, db bun.IDB, signer *links.Signer, token string) (*models.Agent, links.Claims, error) {
 	cl, err := signer.Verify(links.Reset, token)
 	switch {
@@ -86,6 +87,12 @@ func CheckReset(ctx context.Context, db bun.IDB, signer *links.Signer, token str
 		return nil, cl, errResetInvalid
 	}
 	if err != nil {
+		return nil, cl, err
+	}
+	if com, err := models.CommuneByID(ctx, db, a.CommuneID); err != nil || !com.Active {
+		if err == nil {
+			err = errResetClosed
+		}
 		return nil, cl, err
 	}
 	if _, err := models.UnusedPasswordReset(ctx, db, cl.CommuneID, cl.AgentID, cl.Nonce); err != nil {

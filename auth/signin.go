@@ -29,6 +29,10 @@ var (
 // password wrong. Which one is never told.
 var ErrBadCredentials = errors.New("bad credentials")
 
+// ErrCommuneClosed: the password is right, but the agent's commune is
+// deactivated. Told only to whoever knows the password.
+var ErrCommuneClosed = errors.New("commune deactivated")
+
 // LockedError: sign-in is refused until Until, whatever the password.
 type LockedError struct{ Until time.Time }
 
@@ -57,7 +61,7 @@ func (au *Authenticator) decoyHash(ctx context.Context) string {
 }
 
 // SignIn checks an agent's address and password, from the client address ip.
-// It returns the agent, ErrBadCredentials or a *LockedError.
+// It returns the agent, ErrBadCredentials, ErrCommuneClosed or a *LockedError.
 func (au *Authenticator) SignIn(ctx context.Context, email, password, ip string) (*models.Agent, error) {
 	keys := []string{accountKey(email), addressKey(ip)}
 	now := au.Clock.Now()
@@ -83,6 +87,13 @@ func (au *Authenticator) SignIn(ctx context.Context, email, password, ip string)
 		return nil, err
 	}
 	if ok && hash != au.decoy {
+		com, err := models.CommuneByID(ctx, au.DB, a.CommuneID)
+		switch {
+		case err != nil:
+			return nil, err
+		case !com.Active:
+			return nil, ErrCommuneClosed
+		}
 		return a, models.ClearThrottle(ctx, au.DB, keys[0])
 	}
 	var lock *time.Time

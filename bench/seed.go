@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"guichet/demo"
+	"guichet/hours"
 	"guichet/models"
 	"guichet/perm"
 	"guichet/workflow"
@@ -123,7 +124,7 @@ func createCommunes(ctx context.Context, db *bun.DB, o SeedOptions) ([]*commune,
 			slug := fmt.Sprintf("%s%d", SlugPrefix, i+1)
 			c := &commune{Commune: models.Commune{Slug: slug, Name: name, AccentColor: "#1f4e8c",
 				Address: "Hôtel de ville, 1 place de la Mairie", Phone: "01 23 45 67 89", Email: "accueil@" + slug + ".fr",
-				OpeningHours: "Du lundi au vendredi, de 8 h 30 à 17 h"},
+				OpeningHours: models.Hours{Week: hours.Weekdays(hours.Range{Start: 8*60 + 30, End: 17 * 60})}},
 				services: map[int64]*models.Service{}, serviceByName: map[string]int64{}, procs: map[int64]*models.Procedure{}}
 			profiles, err := models.CreateCommune(ctx, tx, &c.Commune)
 			if err != nil {

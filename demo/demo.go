@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/forms"
+	"guichet/hours"
 	"guichet/models"
 	"guichet/perm"
 	"guichet/streets"
@@ -87,7 +88,9 @@ func loadCommune(ctx context.Context, db *bun.DB, hash func(string) (string, err
 	c := &models.Commune{
 		Slug: "plassans", Name: "Plassans", AccentColor: "#1f4e8c",
 		Address: "Hôtel de ville, 1 place de la Mairie, 13100 Plassans", Phone: "04 42 00 00 00",
-		Email: "accueil@plassans.fr", OpeningHours: "Du lundi au vendredi, de 8 h 30 à 12 h et de 13 h 30 à 17 h",
+		Email: "accueil@plassans.fr", Website: "https://www.plassans.fr",
+		OpeningHours: models.Hours{Week: hours.Weekdays(hours.Range{Start: 8*60 + 30, End: 12 * 60}, hours.Range{Start: 13*60 + 30, End: 17 * 60})},
+		MailFromName: "Mairie de Plassans", MailFromAddress: "guichet@plassans.fr",
 	}
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		profiles, err := models.CreateCommune(ctx, tx, c)

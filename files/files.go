@@ -131,8 +131,8 @@ func (s *Store) path(sha string) (string, error) {
 	return filepath.Join(s.Dir, sha[:2], sha), nil
 }
 
-// sniffLen is how much of the start of a file the type detection reads.
-const sniffLen = 3072
+// SniffLen is how much of the start of a file the type detection reads.
+const SniffLen = 3072
 
 // Upload is a file received and checked, not yet in the store: Keep puts
 // it there, Discard drops it. Whoever records it keeps it in the same
@@ -148,7 +148,7 @@ type Upload struct {
 // (*RefusedError). The caller drains r if it must, and Discards the upload
 // once done with it.
 func (s *Store) Receive(r io.Reader, max int64) (*Upload, error) {
-	head := make([]byte, sniffLen)
+	head := make([]byte, SniffLen)
 	n, err := io.ReadFull(r, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return nil, err
@@ -226,7 +226,7 @@ func (u *Upload) Discard() {
 }
 
 // Sniff tells the accepted kind of a content from its first bytes (as
-// many as Receive reads, sniffLen), or why it is refused (*RefusedError).
+// many as Receive reads, SniffLen), or why it is refused (*RefusedError).
 func Sniff(head []byte) (Kind, error) {
 	mt := mimetype.Detect(head)
 	kind, ok := acceptedKind(mt)

@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"guichet/models"
+	"guichet/validate"
 	"guichet/workflow"
 )
 
@@ -43,7 +44,6 @@ func DemandName(title string) string {
 // FieldTypes are the kinds of question a form may ask.
 var FieldTypes = []string{"text", "textarea", "email", "phone", "date", "number", "choice", "checkboxes", "address", "file"}
 
-var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 var nameRe = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // Parse reads one or several procedure definitions (a YAML list, or a single
@@ -101,7 +101,7 @@ func unmarshal(src []byte, v any) (err error) {
 
 func (d Definition) check() []string {
 	var ps []string
-	if !slugRe.MatchString(d.Slug) {
+	if !validate.IsSlug(d.Slug) {
 		ps = append(ps, "« slug » doit être fait de minuscules, chiffres et tirets (ex. : signalement-voirie)")
 	}
 	if strings.TrimSpace(d.Title) == "" {

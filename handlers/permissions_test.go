@@ -82,6 +82,10 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"GET", "/gestion/supervision/export.csv", perm.Export, "/gestion/supervision/export.csv", nil},
 		{"GET", "/gestion/supervision/export.xlsx", perm.Export, "/gestion/supervision/export.xlsx", nil},
 
+		{"GET", "/gestion/admin/commune", perm.Administer, "/gestion/admin/commune", nil},
+		{"POST", "/gestion/admin/commune", perm.Administer, "/gestion/admin/commune", url.Values{"nom": {"Renommée"}}},
+		{"POST", "/gestion/admin/commune/logo", perm.Administer, "/gestion/admin/commune/logo", nil},
+		{"POST", "/gestion/admin/commune/logo/supprimer", perm.Administer, "/gestion/admin/commune/logo/supprimer", nil},
 		{"GET", "/gestion/admin/agents", perm.Administer, "/gestion/admin/agents", nil},
 		{"POST", "/gestion/admin/agents", perm.Administer, "/gestion/admin/agents",
 			url.Values{"nom": {"Nouvel Agent"}, "email": {"nouvel.agent@mairie.test"}, "profil": {spare}}},

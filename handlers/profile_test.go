@@ -11,8 +11,8 @@ import (
 
 	"guichet/fixture"
 	"guichet/models"
-	"guichet/perm"
 	"guichet/notify"
+	"guichet/perm"
 )
 
 // preferencesForm is a complete, valid form of the preferences page.

@@ -142,7 +142,7 @@ func (w *Worker) deliver(ctx context.Context, m *models.OutboxMail) {
 		w.save(ctx, upd.Column("status", "sent_at", "last_error"))
 	}
 	err := w.Sender.Send(ctx, mail.Message{
-		To: m.Recipient, Subject: m.Subject, Text: m.BodyText, HTML: m.BodyHTML,
+		From: m.Sender, To: m.Recipient, Subject: m.Subject, Text: m.BodyText, HTML: m.BodyHTML,
 		MessageID: m.MessageID, ThreadID: m.ThreadID, Date: m.CreatedAt, Accepted: accepted,
 	})
 	switch {

@@ -36,14 +36,15 @@ type Reminder struct {
 
 // DueReminders locks, for the caller's transaction, up to limit demands
 // held by a service (in one of the held states) since before cutoff whose service has not been reminded since
-// cutoff, the longest waiting first; a deactivated service, whose links no
-// longer act, is not reminded. Rows another run holds are skipped.
+// cutoff, the longest waiting first; a deactivated service, or a service of
+// a deactivated commune, whose links no longer act, is not reminded. Rows another run holds are skipped.
 func DueReminders(ctx context.Context, tx bun.Tx, held []string, cutoff time.Time, limit int64) ([]Reminder, error) {
 	var asgIDs []int64
 	err := tx.NewSelect().ModelTableExpr("demands AS d").ColumnExpr("a.id").
 		Join("JOIN assignments AS a ON a.id = d.assignment_id").
 		Join("JOIN services AS s ON s.id = a.service_id").
-		Where("d.state IN (?) AND a.ended_at IS NULL AND s.active AND d.updated_at <= ?", bun.In(held), cutoff).
+		Join("JOIN communes AS c ON c.id = d.commune_id").
+		Where("d.state IN (?) AND a.ended_at IS NULL AND s.active AND c.active AND d.updated_at <= ?", bun.In(held), cutoff).
 		Where("a.reminded_at IS NULL OR a.reminded_at <= ?", cutoff).
 		Order("d.updated_at", "d.id").Limit(limit).For("UPDATE OF a SKIP LOCKED").Scan(ctx, &asgIDs)
 	if err != nil || len(asgIDs) == 0 {

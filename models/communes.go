@@ -2,25 +2,66 @@ package models
 
 import (
 	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"guichet/hours"
 )
 
 // Commune is a tenant: one town and its one-stop shop.
 type Commune struct {
 	bun.BaseModel `bun:"table:communes"`
 
-	ID           int64     `bun:",pk,autoincrement"`
-	Slug         string    `bun:",notnull"`
-	Name         string    `bun:",notnull"`
-	AccentColor  string    `bun:",notnull"`
-	LogoURL      string    `bun:",notnull"`
-	Address      string    `bun:",notnull"`
-	Phone        string    `bun:",notnull"`
-	Email        string    `bun:",notnull"`
-	OpeningHours string    `bun:",notnull"`
-	CreatedAt    time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	ID          int64  `bun:",pk,autoincrement"`
+	Slug        string `bun:",notnull"`
+	Name        string `bun:",notnull"`
+	AccentColor string `bun:",notnull"`
+	// The contact card.
+	Address string `bun:",notnull"`
+	Phone   string `bun:",notnull"`
+	Email   string `bun:",notnull"`
+	Website string `bun:",notnull"`
+	// OpeningHours are the week's openings; HoursNote a free text beside
+	// them (what opening hours were before they were data).
+	OpeningHours Hours  `bun:"type:jsonb,notnull"`
+	HoursNote    string `bun:",notnull"`
+	// The From of the commune's mails; no address is the instance's MAIL_FROM.
+	MailFromName    string `bun:",notnull"`
+	MailFromAddress string `bun:",notnull"`
+	// LogoSHA256 names the current logo (commune_logos), "" for none.
+	LogoSHA256 string `bun:"logo_sha256,notnull"`
+	// A deactivated commune's portal, links and sign-in are closed.
+	Active bool `bun:",nullzero,notnull,default:true"`
+	// Version counts the admin's saves of the identity.
+	Version   int       `bun:",nullzero,notnull,default:1"`
+	CreatedAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+}
+
+// Hours is hours.Week stored as jsonb.
+type Hours struct{ hours.Week }
+
+// Value stores the week as JSON.
+func (h Hours) Value() (driver.Value, error) {
+	b, err := json.Marshal(h.Week)
+	return string(b), err
+}
+
+// Scan reads the JSON back.
+func (h *Hours) Scan(src any) error {
+	switch v := src.(type) {
+	case []byte:
+		return json.Unmarshal(v, &h.Week)
+	case string:
+		return json.Unmarshal([]byte(v), &h.Week)
+	case nil:
+		h.Week = hours.Week{}
+		return nil
+	}
+	return fmt.Errorf("models: cannot read opening hours from %T", src)
 }
 
 // CommuneBySlug finds a commune by its public slug.
@@ -37,9 +78,100 @@ func CommuneByID(ctx context.Context, db bun.IDB, id int64) (*Commune, error) {
 	return c, notFound(err)
 }
 
-// ListCommunes lists every commune by name.
+// ListCommunes lists every active commune by name.
 func ListCommunes(ctx context.Context, db bun.IDB) ([]Commune, error) {
 	var cs []Commune
-	err := db.NewSelect().Model(&cs).Order("name").Scan(ctx)
+	err := db.NewSelect().Model(&cs).Where("active").Order("name").Scan(ctx)
 	return cs, err
+}
+
+// CommuneSummary is a commune as the operator's list shows it.
+type CommuneSummary struct {
+	Commune
+	Agents  int `bun:"agents"`
+	Demands int `bun:"demands"`
+}
+
+// CommuneSummaries lists every commune, active or not, by slug, with its
+// numbers of agents and demands (drafts included).
+func CommuneSummaries(ctx context.Context, db bun.IDB) ([]CommuneSummary, error) {
+	var out []CommuneSummary
+	err := db.NewSelect().Model((*Commune)(nil)).ColumnExpr("commune.*").
+		ColumnExpr("(SELECT count(*) FROM agents WHERE agents.commune_id = commune.id) AS agents").
+		ColumnExpr("(SELECT count(*) FROM demands WHERE demands.commune_id = commune.id) AS demands").
+		Order("slug").Scan(ctx, &out)
+	return out, err
+}
+
+// SetCommuneActive opens or closes a commune; closing it ends its agents'
+// sessions at once.
+func SetCommuneActive(ctx context.Context, db bun.IDB, id int64, active bool) error {
+	res, err := db.NewUpdate().Model((*Commune)(nil)).Set("active = ?", active).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	if active {
+		return nil
+	}
+	_, err = db.NewUpdate().Model((*Session)(nil)).Set("revoked_at = now()").
+		Where("commune_id = ? AND revoked_at IS NULL", id).Exec(ctx)
+	return err
+}
+
+// identityColumns are what the admin's identity page changes.
+var identityColumns = []string{"name", "accent_color", "address", "phone", "email", "website",
+	"opening_hours", "hours_note", "mail_from_name", "mail_from_address"}
+
+// UpdateCommuneIdentity saves the identity of c if the commune is still at
+// c.Version (else ErrStale), and moves c to the next version.
+func UpdateCommuneIdentity(ctx context.Context, db bun.IDB, c *Commune) error {
+	res, err := db.NewUpdate().Model(c).Column(identityColumns...).Set("version = version + 1").
+		Where("id = ? AND version = ?", c.ID, c.Version).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrStale
+	}
+	c.Version++
+	return nil
+}
+
+// CommuneLogo is a commune's logo, re-encoded as PNG by Guichet.
+type CommuneLogo struct {
+	bun.BaseModel `bun:"table:commune_logos"`
+
+	CommuneID int64     `bun:",pk"`
+	PNG       []byte    `bun:"png,notnull"`
+	SHA256    string    `bun:"sha256,notnull"`
+	UpdatedAt time.Time `bun:",notnull"`
+}
+
+// SetCommuneLogo replaces the commune's logo (nil removes it), and names
+// the new one on the commune.
+func SetCommuneLogo(ctx context.Context, db bun.IDB, communeID int64, l *CommuneLogo) error {
+	sha := ""
+	if l == nil {
+		if _, err := db.NewDelete().Model((*CommuneLogo)(nil)).Where("commune_id = ?", communeID).Exec(ctx); err != nil {
+			return err
+		}
+	} else {
+		l.CommuneID, sha = communeID, l.SHA256
+		if _, err := db.NewInsert().Model(l).On("CONFLICT (commune_id) DO UPDATE").
+			Set("png = EXCLUDED.png, sha256 = EXCLUDED.sha256, updated_at = EXCLUDED.updated_at").Exec(ctx); err != nil {
+			return err
+		}
+	}
+	_, err := db.NewUpdate().Model((*Commune)(nil)).Set("logo_sha256 = ?", sha).Where("id = ?", communeID).Exec(ctx)
+	return err
+}
+
+// LogoOf finds the logo of a commune.
+func LogoOf(ctx context.Context, db bun.IDB, communeID int64) (*CommuneLogo, error) {
+	l := new(CommuneLogo)
+	err := db.NewSelect().Model(l).Where("commune_id = ?", communeID).Scan(ctx)
+	return l, notFound(err)
 }

@@ -24,6 +24,7 @@ type OutboxMail struct {
 	CommuneID     *int64
 	DemandID      *int64
 	Recipient     string    `bun:",notnull"`
+	Sender        string    `bun:",notnull"` // the From; "" is the instance's MAIL_FROM
 	Subject       string    `bun:",notnull"`
 	BodyText      string    `bun:",notnull"`
 	BodyHTML      string    `bun:"body_html,notnull"`

@@ -34,7 +34,8 @@ func (p *Profile) Has(x perm.Permission) bool { return p != nil && p.Permissions
 
 // Errors of the profile rules.
 var (
-	// ErrStale: the profile changed since the admin read it.
+	// ErrStale: the row (a profile, a commune's identity…) changed since
+	// the version the person saw.
 	ErrStale = errors.New("changed meanwhile")
 	// ErrInUse: agents still have the profile.
 	ErrInUse = errors.New("in use")
@@ -49,7 +50,7 @@ var (
 func CreateCommune(ctx context.Context, db bun.IDB, c *Commune) (map[string]*Profile, error) {
 	var profiles map[string]*Profile
 	err := db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewInsert().Model(c).Returning("id, created_at").Exec(ctx); err != nil {
+		if _, err := tx.NewInsert().Model(c).Returning("*").Exec(ctx); err != nil {
 			return uniqueViolation(err)
 		}
 		var err error

@@ -7,12 +7,24 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/auth"
 	"guichet/models"
 )
 
 // ResetURL is the page where an agent chooses a new password.
 func (n *Notifier) ResetURL(token string) string {
 	return n.BaseURL + "/gestion/reinitialisation/" + token
+}
+
+// MailPasswordLink issues a single-use link for the agent to choose a
+// password (auth.IssueReset) and queues the mail that carries it; it
+// returns the link, which only the agent's mailbox should ever see.
+func (n *Notifier) MailPasswordLink(ctx context.Context, db bun.IDB, c *models.Commune, a *models.Agent, ttl time.Duration, invite bool) (string, error) {
+	token, err := auth.IssueReset(ctx, db, n.Links, a, ttl, n.Clock.Now())
+	if err != nil {
+		return "", err
+	}
+	return n.ResetURL(token), n.PasswordReset(ctx, db, c, a, token, ttl, invite)
 }
 
 // PasswordReset e-mails an agent the link to choose a password: a reset

@@ -19,6 +19,10 @@ type Mail struct {
 	Link       *Link
 	LinkNote   string
 	Commune    *models.Commune
+	// Set by compose from the commune: its logo's absolute address ("" for
+	// none), its accent colour (the button's).
+	LogoURL string
+	Accent  string
 }
 
 // Fact is one labelled line (Référence : 2026-…).
@@ -57,7 +61,10 @@ Le guichet unique de la mairie de {{.Name}}
 {{with .Address}}{{.}}
 {{end}}{{with .Phone}}Tél. {{.}}
 {{end}}{{with .Email}}{{.}}
-{{end}}{{with .OpeningHours}}{{.}}
+{{end}}{{with .Website}}{{.}}
+{{end}}{{with .OpeningHours.Lines}}Horaires d'ouverture :
+{{range .}}{{.}}
+{{end}}{{end}}{{with .HoursNote}}{{.}}
 {{end}}
 Ce message est envoyé automatiquement : merci de ne pas y répondre.
 {{end}}`
@@ -65,12 +72,13 @@ Ce message est envoyé automatiquement : merci de ne pas y répondre.
 const htmlBody = `<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px">
+<div style="border-bottom:4px solid {{.Accent}};padding-bottom:8px;margin-bottom:16px">{{with .LogoURL}}<img src="{{.}}" alt="" style="max-width:400px;max-height:160px;display:block;margin-bottom:8px">{{end}}<strong style="font-size:20px">{{.Commune.Name}}</strong></div>
 <p>Bonjour,</p>
 {{range .Paragraphs}}<p>{{.}}</p>
 {{end}}{{if .Facts}}<table role="presentation" style="border-collapse:collapse;margin:16px 0">
 {{range .Facts}}<tr><th scope="row" style="text-align:left;padding:4px 12px 4px 0;font-weight:bold">{{.Label}}</th><td style="padding:4px 0">{{.Value}}</td></tr>
 {{end}}</table>
-{{end}}{{with .Link}}<p style="margin:24px 0"><a href="{{.URL}}" style="background:#1f4e8c;color:#ffffff;padding:12px 20px;text-decoration:none;border-radius:4px;display:inline-block">{{.Label}}</a></p>
+{{end}}{{with .Link}}<p style="margin:24px 0"><a href="{{.URL}}" style="background:{{$.Accent}};color:#ffffff;padding:12px 20px;text-decoration:none;border-radius:4px;display:inline-block">{{.Label}}</a></p>
 <p style="font-size:14px;color:#444">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :<br>{{.URL}}</p>
 {{end}}{{with .LinkNote}}<p style="font-size:14px;color:#444">{{.}}</p>
 {{end}}{{template "signature" .Commune}}
@@ -79,7 +87,7 @@ const htmlBody = `<!DOCTYPE html>
 
 // htmlSignature ends every HTML mail, given the commune.
 const htmlSignature = `{{define "signature"}}<p>Cordialement,<br>Le guichet unique de la mairie de {{.Name}}</p>
-<p style="font-size:14px;color:#444;border-top:1px solid #ccc;padding-top:8px">{{with .Address}}{{.}}<br>{{end}}{{with .Phone}}Tél. {{.}}<br>{{end}}{{with .Email}}{{.}}<br>{{end}}{{with .OpeningHours}}{{.}}<br>{{end}}
+<p style="font-size:14px;color:#444;border-top:1px solid #ccc;padding-top:8px">{{with .Address}}{{.}}<br>{{end}}{{with .Phone}}Tél. {{.}}<br>{{end}}{{with .Email}}{{.}}<br>{{end}}{{with .Website}}{{.}}<br>{{end}}{{with .OpeningHours.Lines}}Horaires d'ouverture&nbsp;:<br>{{range .}}{{.}}<br>{{end}}{{end}}{{with .HoursNote}}{{.}}<br>{{end}}
 Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>{{end}}`
 
 // The mails' templates, each body under its name: "mail" (Mail) and

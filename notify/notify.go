@@ -6,6 +6,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/models"
+	"guichet/wcag"
 	"guichet/workflow"
 )
 
@@ -66,14 +68,37 @@ func (n *Notifier) ThreadID(d *models.Demand) string {
 	return fmt.Sprintf("demande-%s@%s", d.Reference, n.Host())
 }
 
+// defaultAccent is the mails' colour for a commune without a valid accent
+// colour (the stylesheet's default).
+const defaultAccent = "#1f4e8c"
+
+// Sender is the From of the commune's mails: its own name and address, or
+// "" for the instance's MAIL_FROM when it has no address of its own.
+func Sender(c *models.Commune) string {
+	if c.MailFromAddress == "" {
+		return ""
+	}
+	name := c.MailFromName
+	if name == "" {
+		name = "Mairie de " + c.Name
+	}
+	return (&mail.Address{Name: name, Address: c.MailFromAddress}).String()
+}
+
 // compose renders a mail to one recipient as an outbox row, not yet written.
 func (n *Notifier) compose(c *models.Commune, d *models.Demand, to string, m Mail) (*models.OutboxMail, error) {
-	m.Commune = c
+	m.Commune, m.Accent = c, defaultAccent
+	if _, ok := wcag.ParseHex(c.AccentColor); ok {
+		m.Accent = c.AccentColor
+	}
+	if p := LogoPath(c); p != "" {
+		m.LogoURL = n.BaseURL + p
+	}
 	text, html, err := m.render()
 	if err != nil {
 		return nil, err
 	}
-	ob := &models.OutboxMail{CommuneID: &c.ID, Recipient: to, Subject: m.Subject, BodyText: text, BodyHTML: html,
+	ob := &models.OutboxMail{CommuneID: &c.ID, Recipient: to, Subject: m.Subject, BodyText: text, BodyHTML: html, Sender: Sender(c),
 		MessageID: jobs.NewMessageID("mail", n.Host()), Status: models.MailPending}
 	ob.CreatedAt = n.Clock.Now()
 	ob.NextAttemptAt = ob.CreatedAt

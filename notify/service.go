@@ -24,6 +24,16 @@ func (n *Notifier) ServiceToken(c *models.Commune, s *models.Service, a *models.
 	return tok, n.Clock.Now().Add(n.ServiceLinkTTL), err
 }
 
+// LogoPath is the address of the commune's logo, "" when it has none. It
+// names the logo's version, so that a new logo shows at once on pages that
+// cache the old one.
+func LogoPath(c *models.Commune) string {
+	if c.LogoSHA256 == "" {
+		return ""
+	}
+	return "/c/" + c.Slug + "/logo.png?v=" + c.LogoSHA256[:12]
+}
+
 // ServicePath is the path of a service's page for a token.
 func ServicePath(c *models.Commune, token string) string {
 	return fmt.Sprintf("/c/%s/service/%s", c.Slug, token)

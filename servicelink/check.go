@@ -28,6 +28,9 @@ var (
 	// ErrDeactivated: the service is deactivated, and its board no longer
 	// opens (a demand's link still shows the demand: see CanAct).
 	ErrDeactivated = errors.New("deactivated service")
+	// ErrCommuneClosed: the operator deactivated the commune; none of its
+	// links opens.
+	ErrCommuneClosed = errors.New("deactivated commune")
 )
 
 // Access is what a link opens. A board's link (links.Board) names a
@@ -58,6 +61,9 @@ func Check(ctx context.Context, db bun.IDB, signer *links.Signer, communeSlug, t
 		return nil, err
 	}
 	a := &Access{Token: token, Commune: cm}
+	if !cm.Active {
+		return a, ErrCommuneClosed
+	}
 	cl, verr := signer.Verify(purpose, token)
 	if verr == links.ErrInvalid || cl.CommuneID != cm.ID {
 		return a, ErrInvalid

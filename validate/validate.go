@@ -8,6 +8,7 @@ package validate
 import (
 	"net/mail"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -34,6 +35,9 @@ func init() {
 		panic(err)
 	}
 	if err := v.RegisterValidation("address", func(fl validator.FieldLevel) bool { return IsAddress(fl.Field().String()) }); err != nil {
+		panic(err)
+	}
+	if err := v.RegisterValidation("slug", func(fl validator.FieldLevel) bool { return IsSlug(fl.Field().String()) }); err != nil {
 		panic(err)
 	}
 }
@@ -103,10 +107,18 @@ func message(f reflect.StructField, fe validator.FieldError) string {
 		}
 	case "address":
 		return AddressMessage(example)
+	case "slug":
+		return "Écrivez " + label + " en minuscules sans accents, chiffres et tirets, par exemple " + example + "."
 	}
 	msg := []rune(fe.Translate(trans))
 	return string(unicode.ToUpper(msg[0])) + string(msg[1:]) + "."
 }
+
+var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// IsSlug tells whether s may name a commune or a procedure in an address:
+// lower-case letters without accents, digits, and single dashes between them.
+func IsSlug(s string) bool { return slugRe.MatchString(s) }
 
 // IsAddress tells whether s is an e-mail address Guichet writes to: a bare
 // address (no display name, no comment, nothing around it) whose domain has

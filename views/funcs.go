@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"guichet/forms"
+	"guichet/wcag"
 	"guichet/workflow"
 	"html/template"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -119,33 +119,17 @@ func telNumber(phone string) string {
 	}, phone)
 }
 
-var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
-
 // accentStyle turns a commune's accent colour into CSS custom properties:
 // --accent, and --on-accent (black or white, whichever reads better on it).
 // Anything but #rrggbb gives nothing, so the stylesheet's default applies.
 func accentStyle(color string) template.CSS {
-	if !hexColor.MatchString(color) {
+	c, ok := wcag.ParseHex(color)
+	if !ok {
 		return ""
 	}
-	rgb, _ := strconv.ParseUint(color[1:], 16, 32)
-	l := luminance(uint8(rgb>>16), uint8(rgb>>8), uint8(rgb))
-	// Contrast with white is 1.05/(l+0.05), with black (l+0.05)/0.05.
 	on := "#ffffff"
-	if (l+0.05)/0.05 > 1.05/(l+0.05) {
+	if wcag.Contrast(c, wcag.Black) > wcag.Contrast(c, wcag.White) {
 		on = "#000000"
 	}
 	return template.CSS("--accent: " + strings.ToLower(color) + "; --on-accent: " + on)
-}
-
-// luminance is the WCAG relative luminance of an sRGB colour.
-func luminance(r, g, b uint8) float64 {
-	lin := func(c uint8) float64 {
-		v := float64(c) / 255
-		if v <= 0.04045 {
-			return v / 12.92
-		}
-		return math.Pow((v+0.055)/1.055, 2.4)
-	}
-	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 }

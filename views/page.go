@@ -15,14 +15,16 @@ type Page struct {
 
 // Commune is the tenant the page is shown for: its branding and contact details.
 type Commune struct {
-	Slug         string
-	Name         string
-	AccentColor  string // #rrggbb; anything else is ignored
-	LogoURL      string
-	Address      string
-	Phone        string
-	Email        string
-	OpeningHours string
+	Slug        string
+	Name        string
+	AccentColor string // #rrggbb; anything else is ignored
+	LogoURL     string // "" without a logo
+	Address     string
+	Phone       string
+	Email       string
+	Website     string
+	Hours       []string // the opening hours in French, a line per day or run of days
+	HoursNote   string
 }
 
 // User is the signed-in agent.

@@ -14,14 +14,14 @@ import (
 )
 
 var testCommune = &Commune{
-	Slug:         "saint-martin",
-	Name:         "Saint-Martin",
-	AccentColor:  "#1A2B3C",
-	LogoURL:      "/logos/saint-martin.png",
-	Address:      "1 place de la Mairie\n12345 Saint-Martin",
-	Phone:        "01 23 45 67 89",
-	Email:        "mairie@saint-martin.fr",
-	OpeningHours: "Du lundi au vendredi, de 8 h 30 à 12 h",
+	Slug:        "saint-martin",
+	Name:        "Saint-Martin",
+	AccentColor: "#1A2B3C",
+	LogoURL:     "/logos/saint-martin.png",
+	Address:     "1 place de la Mairie\n12345 Saint-Martin",
+	Phone:       "01 23 45 67 89",
+	Email:       "mairie@saint-martin.fr",
+	Hours:       []string{"Du lundi au vendredi : 8 h 30 – 12 h"},
 }
 
 // MustRenderer parses the embedded templates or fails the test.
@@ -147,7 +147,7 @@ func TestErrorPageWithCommune(t *testing.T) {
 	}
 
 	footer := doc.Find("footer")
-	for _, want := range []string{"1 place de la Mairie\n12345 Saint-Martin", "Du lundi au vendredi, de 8 h 30 à 12 h"} {
+	for _, want := range []string{"1 place de la Mairie\n12345 Saint-Martin", "Du lundi au vendredi : 8 h 30 – 12 h"} {
 		if !strings.Contains(footer.Text(), want) {
 			t.Errorf("footer lacks %q", want)
 		}

@@ -17,6 +17,9 @@ Commandes :
   migrate                  applique les migrations de la base
   demo                     charge la commune de démonstration « Plassans »
   diagram                  affiche la machine à états (Mermaid)
+  commune add|list|deactivate|reactivate
+                           crée une commune et son premier administrateur, liste
+                           les communes, ferme ou rouvre le guichet d'une commune
   agent add                crée un agent (voir guichet agent add -h)
   procedure import FICHIER importe des démarches d'un fichier YAML ou JSON
   streets import FICHIER   importe les voies d'une commune (export CSV de la Base
@@ -55,6 +58,8 @@ func run(ctx context.Context, args []string) error {
 		return withDB(ctx, func(e *env) error { return loadDemo(ctx, e, true) })
 	case "diagram":
 		return diagram()
+	case "commune":
+		return communeCmd(ctx, rest, os.Stdout)
 	case "agent":
 		return agentCmd(ctx, rest)
 	case "procedure":

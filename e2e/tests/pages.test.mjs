@@ -96,6 +96,14 @@ scenario('pages annexes des agents : connexion refusée, mot de passe oublié, a
   await admin.step('ouvre les services', () => ap.getByRole('link', { name: 'Services' }).click());
   await admin.step('ajoute un service sans rien remplir', () => ap.getByRole('button', { name: 'Ajouter le service' }).click());
   await errorSummary(admin, 2);
+  await admin.step('ouvre la fiche de la commune', () => ap.getByRole('link', { name: 'Commune', exact: true }).click());
+  await admin.step('choisit une couleur trop claire et un horaire à l’envers', async () => {
+    await ap.getByLabel('Couleur de la commune').fill('#ffff00');
+    await ap.getByLabel('Mardi', { exact: true }).fill('12:00-08:30');
+    await ap.getByRole('button', { name: 'Enregistrer la fiche' }).click();
+  });
+  await errorSummary(admin, 2);
+  assert.equal(await ap.getByLabel('Mardi', { exact: true }).inputValue(), '12:00-08:30', 'the hours typed are kept');
 
   const supervisor = await run.actor('superviseur');
   await signIn(supervisor, logins.supervisor);

@@ -61,6 +61,16 @@ func (s *Handlers) requireAgent(need perm.Permission) gin.HandlerFunc {
 			return
 		}
 		com, err := models.CommuneByID(ctx, s.DB, a.CommuneID)
+		if err == nil && !com.Active {
+			// Closing a commune ends its sessions; this is in case one was
+			// opened at that very moment.
+			if err := auth.EndSession(ctx, s.DB, token); err != nil {
+				s.Fail(c, err)
+				return
+			}
+			s.signInFirst(c, true)
+			return
+		}
 		if err != nil {
 			s.Fail(c, err)
 			return

@@ -60,6 +60,9 @@ func (s *Handlers) loginCreate(c *gin.Context) {
 			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			p.Errors = views.FormErrors{"email": fmt.Sprintf("Trop de tentatives de connexion : par sécurité, la connexion est suspendue jusqu'à %s. Si vous avez oublié votre mot de passe, réinitialisez-le.", parisClock(locked.Until))}
 			s.Render(c, http.StatusTooManyRequests, "agent/login", p)
+		case errors.Is(err, auth.ErrCommuneClosed):
+			p.Errors = views.FormErrors{"email": "Le guichet unique de votre commune n'est plus en service : ses agents ne peuvent plus se connecter. Rien n'a été supprimé ; pour toute question, adressez-vous à l'exploitant du guichet unique."}
+			s.Render(c, http.StatusForbidden, "agent/login", p)
 		case errors.Is(err, auth.ErrBadCredentials):
 			p.Errors = views.FormErrors{"email": "Adresse e-mail ou mot de passe incorrect."}
 			s.Render(c, http.StatusUnauthorized, "agent/login", p)

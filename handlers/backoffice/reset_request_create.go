@@ -86,15 +86,13 @@ func (s *Handlers) MailResetRequests(ctx context.Context) error {
 }
 
 // mailPasswordLink issues a single-use link for the agent to choose a
-// password, and queues the e-mail that carries it.
+// password, and queues the e-mail that carries it. The agents of a
+// deactivated commune get none: they cannot sign in.
 func (s *Handlers) mailPasswordLink(ctx context.Context, tx bun.Tx, a *models.Agent, ttl time.Duration, invite bool) error {
 	com, err := models.CommuneByID(ctx, tx, a.CommuneID)
-	if err != nil {
+	if err != nil || !com.Active {
 		return err
 	}
-	token, err := auth.IssueReset(ctx, tx, s.Links, a, ttl, s.Clock.Now())
-	if err != nil {
-		return err
-	}
-	return s.Notifier.PasswordReset(ctx, tx, com, a, token, ttl, invite)
+	_, err = s.Notifier.MailPasswordLink(ctx, tx, com, a, ttl, invite)
+	return err
 }

@@ -45,6 +45,10 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	exp.GET("/export.xlsx", s.exportXLSX)
 
 	adm := g.Group("/admin", s.require(perm.Administer))
+	adm.GET("/commune", s.adminCommuneShow)
+	adm.POST("/commune", s.adminCommuneUpdate)
+	adm.POST("/commune/logo", s.adminCommuneLogoUpdate)
+	adm.POST("/commune/logo/supprimer", s.adminCommuneLogoRemove)
 	adm.GET("/agents", s.adminAgentsShow)
 	adm.POST("/agents", s.adminAgentCreate)
 	adm.POST("/agents/:aid/desactiver", s.adminAgentActivate(false))

@@ -10,7 +10,8 @@ import (
 	"guichet/models"
 )
 
-// loadCommune finds the commune of the /c/:commune/ prefix.
+// loadCommune finds the commune of the /c/:commune/ prefix; a deactivated
+// one's pages all say it is no longer in service.
 func (s *Handlers) loadCommune(c *gin.Context) {
 	ctx := c.Request.Context()
 	cm, err := models.CommuneBySlug(ctx, s.DB, c.Param("commune"))
@@ -20,6 +21,10 @@ func (s *Handlers) loadCommune(c *gin.Context) {
 	}
 	if err != nil {
 		s.Fail(c, err)
+		return
+	}
+	if !cm.Active {
+		s.CommuneClosed(c, cm)
 		return
 	}
 	c.Set(web.KeyCommune, cm)

@@ -36,7 +36,7 @@ func (s *Handlers) receiptDownload(c *gin.Context) {
 	if d.CitizenName != "" {
 		r.Citizen = d.CitizenName + " <" + d.CitizenEmail + ">"
 	}
-	for _, line := range []string{cm.Address, cm.Phone, cm.Email, cm.OpeningHours} {
+	for _, line := range append([]string{cm.Address, cm.Phone, cm.Email, cm.Website}, cm.OpeningHours.Lines()...) {
 		if line != "" {
 			r.Contact = append(r.Contact, line)
 		}

@@ -10,6 +10,8 @@ import "github.com/gin-gonic/gin"
 // which is also the base of every action on it; GET only shows, POST acts.
 func (s *Handlers) Routes(r *gin.Engine) {
 	r.GET("/", s.homeShow)
+	// Outside loadCommune: a deactivated commune's page still shows its logo.
+	r.GET("/c/:commune/logo.png", s.communeLogoShow)
 	g := r.Group("/c/:commune", s.loadCommune)
 	g.GET("/", s.communeHome)
 	g.POST("/suivre", s.trackingLookup)

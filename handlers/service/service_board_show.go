@@ -29,6 +29,9 @@ func (s *Handlers) serviceBoardShow(c *gin.Context) {
 	case servicelink.ErrNoCommune:
 		s.linkNotFound(c)
 		return
+	case servicelink.ErrCommuneClosed:
+		s.CommuneClosed(c, l.Commune)
+		return
 	case servicelink.ErrInvalid:
 		s.RenderError(c, http.StatusForbidden, "Lien invalide",
 			"Ce lien de tableau de bord n'est pas valide : il est incomplet, a été modifié, ou n'est plus reconnu. Demandez un nouveau lien à la mairie.")

@@ -56,6 +56,9 @@ func (s *Handlers) serviceLinkProblem(c *gin.Context, l *servicelink.Access, err
 	case servicelink.ErrNoCommune:
 		s.linkNotFound(c)
 		return
+	case servicelink.ErrCommuneClosed:
+		s.CommuneClosed(c, l.Commune)
+		return
 	case servicelink.ErrInvalid:
 		s.RenderError(c, http.StatusForbidden, "Lien invalide",
 			"Ce lien n'est pas valide : il est incomplet, a été modifié, ou n'est plus reconnu. Vérifiez que vous avez copié l'adresse en entier depuis l'e-mail reçu, ou contactez l'accueil de la mairie.")

@@ -19,6 +19,7 @@ var navItems = []struct {
 	{perm.See, views.NavItem{Label: "À traiter", Href: "/gestion/"}},
 	{perm.Supervise, views.NavItem{Label: "Toutes les demandes", Href: "/gestion/supervision"}},
 	{perm.Supervise, views.NavItem{Label: "Indicateurs", Href: "/gestion/supervision/indicateurs"}},
+	{perm.Administer, views.NavItem{Label: "Commune", Href: "/gestion/admin/commune"}},
 	{perm.Administer, views.NavItem{Label: "Agents", Href: "/gestion/admin/agents"}},
 	{perm.Administer, views.NavItem{Label: "Profils", Href: "/gestion/admin/profils"}},
 	{perm.Administer, views.NavItem{Label: "Services", Href: "/gestion/admin/services"}},

@@ -10,6 +10,7 @@ import (
 
 	"guichet/apperr"
 	"guichet/models"
+	"guichet/notify"
 	"guichet/views"
 )
 
@@ -32,8 +33,9 @@ func ViewCommune(m *models.Commune) *views.Commune {
 	if m == nil {
 		return nil
 	}
-	return &views.Commune{Slug: m.Slug, Name: m.Name, AccentColor: m.AccentColor, LogoURL: m.LogoURL,
-		Address: m.Address, Phone: m.Phone, Email: m.Email, OpeningHours: m.OpeningHours}
+	return &views.Commune{Slug: m.Slug, Name: m.Name, AccentColor: m.AccentColor, LogoURL: notify.LogoPath(m),
+		Address: m.Address, Phone: m.Phone, Email: m.Email, Website: m.Website,
+		Hours: m.OpeningHours.Lines(), HoursNote: m.HoursNote}
 }
 
 // Page starts the data of a page: commune, signed-in agent, flash message.
