@@ -26,20 +26,28 @@ type Procedure struct {
 	UpdatedAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 }
 
-// Field is one question of a procedure's form.
+// Field is one question of a procedure's form. What each type means and
+// which attributes apply to it is decided in forms (forms/types.go).
 type Field struct {
-	Name     string   `json:"name"`
+	Name     string   `json:"name,omitempty"`
 	Label    string   `json:"label"`
-	Type     string   `json:"type"` // text, textarea, email, phone, date, number, choice, checkboxes, address, file
+	Type     string   `json:"type"` // forms.Types
 	Help     string   `json:"help,omitempty"`
 	Required bool     `json:"required,omitempty"`
 	Options  []string `json:"options,omitempty"`
-	Min      *float64 `json:"min,omitempty"`
-	Max      *float64 `json:"max,omitempty"`
-	MaxLen   int      `json:"max_length,omitempty"`
-	// NotBefore names the date field this date may not precede: a period's
-	// end names its start.
-	NotBefore string `json:"not_before,omitempty"`
+	// Control is how a choice is shown: "select" (the default) or "radio".
+	Control string   `json:"control,omitempty"`
+	Min     *float64 `json:"min,omitempty"`
+	Max     *float64 `json:"max,omitempty"`
+	MaxLen  int      `json:"max_length,omitempty"`
+	// ShowIf, when set, shows the field only when an earlier one has a value.
+	ShowIf *Condition `json:"show_if,omitempty"`
+}
+
+// Condition is a field's value that shows another field.
+type Condition struct {
+	Field  string `json:"field"`
+	Equals string `json:"equals"`
 }
 
 // ProcedureByID finds a procedure of a commune.

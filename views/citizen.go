@@ -45,7 +45,8 @@ type FormField struct {
 	Rows         int
 	Value        any
 	Error        string
-	ToCorrect    bool // named by the correction request
+	ToCorrect    bool    // named by the correction request
+	ShowIf       *ShowIf // shown only when another field has a value
 
 	// File fields.
 	Files       []FileItem
@@ -57,6 +58,10 @@ type FormField struct {
 	Accepted    string // "PDF, JPEG, PNG…"
 	Extensions  string // the input's accept attribute
 }
+
+// ShowIf is a field's condition: the field Name must have Value. Text spells
+// it out for a page read without JavaScript, where every field shows.
+type ShowIf struct{ Name, Value, Text string }
 
 // FileItem is one attached file.
 type FileItem struct {

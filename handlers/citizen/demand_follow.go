@@ -34,7 +34,7 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 		if flash != nil {
 			pg.Flash = flash
 		}
-		pg.Errors = byID(st.errs)
+		pg.Errors = web.ErrorsByID(st.errs)
 		pg.Data = views.DraftPage{ProcedureTitle: p.Title, Documents: p.Documents, Email: d.CitizenEmail,
 			TrackingCode: d.TrackingCode, Form: *s.demandForm(base, d, p, atts, st)}
 		s.Render(c, status, "citizen/draft", pg)
@@ -69,13 +69,13 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 		cr := &views.CorrectionRequest{Message: d.CorrectionMessage}
 		for _, name := range d.CorrectionFields {
 			if f, ok := web.ProcedureField(p, name); ok {
-				cr.Fields = append(cr.Fields, views.FieldLink{Label: f.Label, ID: fieldID(name)})
+				cr.Fields = append(cr.Fields, views.FieldLink{Label: f.Label, ID: web.FieldID(name)})
 			}
 		}
 		data.Correction = cr
 		data.Form = s.demandForm(base, d, p, atts, st)
 	}
-	for _, f := range p.Form {
+	for _, f := range forms.Answered(p.Form, d.Data) {
 		it := views.DataItem{Label: f.Label, File: f.Type == "file"}
 		if it.File {
 			it.Files = fileItems(base, atts, f.Name, false)
@@ -88,7 +88,7 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 	if flash != nil {
 		pg.Flash = flash
 	}
-	pg.Errors = byID(st.errs)
+	pg.Errors = web.ErrorsByID(st.errs)
 	pg.Data = data
 	s.Render(c, status, "citizen/follow", pg)
 }

@@ -5,33 +5,10 @@ import (
 	"slices"
 
 	"guichet/files"
-	"guichet/forms"
-	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
 )
-
-// fieldID is the id of a procedure field's control. The prefix keeps a
-// field named, say, "contenu" from taking the id of the page's main.
-func fieldID(name string) string { return "champ-" + name }
-
-// byID turns errors by field name into errors by control id.
-func byID(errs map[string]string) views.FormErrors {
-	out := views.FormErrors{}
-	for name, msg := range errs {
-		out[fieldID(name)] = msg
-	}
-	return out
-}
-
-// inputTypes maps a procedure field's type to the field partial's.
-var inputTypes = map[string]string{
-	"text": "text", "textarea": "textarea", "email": "email", "phone": "tel", "date": "date",
-	"number": "number", "choice": "select", "checkboxes": "checkboxes", "address": "textarea", "file": "file",
-}
-
-var autocompletes = map[string]string{"email": "email", "phone": "tel", "address": "street-address"}
 
 // formState is what a demand's page shows instead of the stored data after a
 // post: what was typed, the errors, and the outcome of file actions.
@@ -42,30 +19,16 @@ type formState struct {
 }
 
 // formField builds one question of the demand's form.
-func (s *Handlers) formField(base string, d *models.Demand, f models.Field, atts []models.Attachment, st formState) views.FormField {
+func (s *Handlers) formField(base string, d *models.Demand, p *models.Procedure, f models.Field, atts []models.Attachment, st formState) views.FormField {
 	values := st.values
 	if values == nil {
 		values = d.Data
 	}
-	ff := views.FormField{
-		Name: f.Name, ID: fieldID(f.Name), Label: f.Label, Type: inputTypes[f.Type], Help: f.Help,
-		Required: f.Required || (f.Type == "checkboxes" && f.Min != nil && *f.Min > 0),
-		Options:  f.Options, Autocomplete: autocompletes[f.Type], Rows: 5,
-		Value: forms.InputValue(values[f.Name]), Error: st.errs[f.Name],
-		ToCorrect: d.State == workflow.CorrectionRequested && slices.Contains(d.CorrectionFields, f.Name),
-	}
-	if f.Type == "address" {
-		ff.Rows = 3
-	}
+	ff := s.FormField(p.Form, f, values, st.errs)
+	ff.ToCorrect = d.State == workflow.CorrectionRequested && slices.Contains(d.CorrectionFields, f.Name)
 	if f.Type == "file" {
-		ff.Value = nil
 		ff.Files = fileItems(base, atts, f.Name, workflow.CitizenMayEdit(d.State))
 		ff.Status = st.fileStatus[f.Name]
-		ff.MaxSize = s.Config.MaxFileSize
-		ff.MaxSizeText = web.LimitSize(s.Config.MaxFileSize)
-		ff.MaxFiles = web.FileCount(s.Config.MaxFilesPerField)
-		ff.Accepted = files.AcceptedLabels()
-		ff.Extensions = files.Extensions
 		if workflow.CitizenMayEdit(d.State) {
 			ff.UploadURL = base + "/pieces"
 		}
@@ -77,7 +40,7 @@ func (s *Handlers) formField(base string, d *models.Demand, f models.Field, atts
 func (s *Handlers) demandForm(base string, d *models.Demand, p *models.Procedure, atts []models.Attachment, st formState) *views.DemandForm {
 	form := &views.DemandForm{Action: base, Version: d.Version, Correction: d.State == workflow.CorrectionRequested}
 	for _, f := range p.Form {
-		form.Fields = append(form.Fields, s.formField(base, d, f, atts, st))
+		form.Fields = append(form.Fields, s.formField(base, d, p, f, atts, st))
 	}
 	return form
 }

@@ -41,7 +41,7 @@ func (s *Handlers) receiptDownload(c *gin.Context) {
 			r.Contact = append(r.Contact, line)
 		}
 	}
-	for _, f := range p.Form {
+	for _, f := range forms.Answered(p.Form, d.Data) {
 		if f.Type != "file" {
 			r.Answers = append(r.Answers, receipt.Line{Label: f.Label, Value: forms.Display(f, d.Data[f.Name])})
 		}
