@@ -149,8 +149,7 @@ func (d Definition) Procedure(communeID int64) *models.Procedure {
 	if docs == nil {
 		docs = []string{}
 	}
-	return &models.Procedure{
-		CommuneID: communeID, Slug: d.Slug, Title: d.Title, Description: d.Description,
-		Documents: docs, Form: d.Fields, Variant: d.Variant, Active: true,
-	}
+	return &models.Procedure{CommuneID: communeID, Slug: d.Slug, ProcedureVersion: models.ProcedureVersion{
+		Title: d.Title, Description: d.Description, Documents: docs, Motif: d.Motif, Form: d.Fields, Variant: d.Variant,
+	}}
 }

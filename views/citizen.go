@@ -86,6 +86,7 @@ type DraftPage struct {
 // FollowPage is the Data of "citizen/follow".
 type FollowPage struct {
 	ProcedureTitle string
+	FormVersion    string // "Version 2 du 01/12/2026": the form it was filled in with
 	Reference      string
 	TrackingCode   string
 	State          string

@@ -52,7 +52,7 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 			explanation = "Votre demande a été transmise au service " + svc.Name + " de la mairie, qui l'examine. Vous serez prévenu par e-mail de la décision."
 		}
 	}
-	data := views.FollowPage{ProcedureTitle: p.Title, Reference: d.Reference, TrackingCode: d.TrackingCode,
+	data := views.FollowPage{ProcedureTitle: p.Title, FormVersion: web.VersionText(p), Reference: d.Reference, TrackingCode: d.TrackingCode,
 		State: d.State, StateLabel: label, Explanation: explanation, SubmittedAt: d.SubmittedAt,
 		ReceiptURL: base + "/recepisse.pdf"}
 	for _, ev := range hist {

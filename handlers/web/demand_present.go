@@ -32,6 +32,12 @@ func DemandFields(p *models.Procedure, d *models.Demand) []views.DataRow {
 	return rows
 }
 
+// VersionText names the version of a procedure a demand was filled in
+// with: "Version 2 du 01/12/2026".
+func VersionText(p *models.Procedure) string {
+	return fmt.Sprintf("Version %d du %s", p.Number, p.ProcedureVersion.CreatedAt.In(Paris).Format("02/01/2006"))
+}
+
 // CorrectionFields are the questions a correction request may name, file
 // questions included: the accueil's form and the service's offer the same.
 func CorrectionFields(p *models.Procedure) []views.Option {
