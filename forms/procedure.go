@@ -18,14 +18,25 @@ import (
 type Definition struct {
 	Slug        string   `yaml:"slug"`
 	Title       string   `yaml:"title"`
-	Description string   `yaml:"description"`
-	Documents   []string `yaml:"documents"`
+	Description string   `yaml:"description,omitempty"`
+	Documents   []string `yaml:"documents,omitempty"`
 	// Motif is what the demand is about, as the commune words it.
 	Motif  string         `yaml:"motif,omitempty"`
 	Fields []models.Field `yaml:"fields"`
 	// Variant names the lifecycle the procedure's demands follow
 	// (workflow.Variants); empty: the standard one.
-	Variant string `yaml:"variante"`
+	Variant string `yaml:"variante,omitempty"`
+}
+
+// DefinitionOf is a procedure's version as a file says it.
+func DefinitionOf(p *models.Procedure) Definition {
+	return Definition{Slug: p.Slug, Title: p.Title, Description: p.Description, Documents: p.Documents,
+		Motif: p.Motif, Fields: p.Form, Variant: p.Variant}
+}
+
+// Export writes definitions as the file Parse reads (a YAML list).
+func Export(defs []Definition) ([]byte, error) {
+	return yaml.MarshalWithOptions(defs, yaml.UseLiteralStyleIfMultiline(true))
 }
 
 // DemandName names a demand made through the procedure titled title, after

@@ -74,7 +74,7 @@ fields:
   - {type: heading, label: Section, required: true}
   - {name: liste, label: Liste, type: choice, control: cases, options: [a]}
 `, []string{
-			"démarche « travaux » : champ « Nom », « name » : doit commencer par une lettre minuscule",
+			"démarche « travaux » : champ « Nom », « name » : le nom doit commencer par une lettre minuscule",
 			"champ « x », « label » : le libellé est obligatoire",
 			"champ « x », « type » : type « texte » inconnu (types possibles : heading, text, textarea, choice, checkboxes, checkbox, date, period, number, email, phone, address, file)",
 			"champ « x », « name » : nom « x » déjà pris par un autre champ",

@@ -68,7 +68,7 @@ func checkField(f models.Field, before []models.Field) []Problem {
 	}
 	if f.Type != "heading" || f.Name != "" {
 		if !nameRe.MatchString(f.Name) {
-			add("name", "doit commencer par une lettre minuscule et ne contenir que minuscules, chiffres et _ (ex. : date_debut)")
+			add("name", "le nom doit commencer par une lettre minuscule et ne contenir que minuscules, chiffres et _ (ex. : date_debut)")
 		} else if slices.ContainsFunc(before, func(b models.Field) bool { return b.Name == f.Name }) {
 			add("name", "nom « %s » déjà pris par un autre champ", f.Name)
 		}
