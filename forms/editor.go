@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"guichet/models"
+	"guichet/workflow"
 )
 
 // Editor is a procedure as the browser's editor holds it: every input as
@@ -32,7 +34,7 @@ type EditorField struct {
 // EditorOf is a definition in the editor.
 func EditorOf(d Definition) Editor {
 	e := Editor{Slug: d.Slug, Title: d.Title, Description: d.Description, Documents: strings.Join(d.Documents, "\n"),
-		Motif: d.Motif, Variant: d.Variant}
+		Motif: d.Motif, Variant: cmp.Or(d.Variant, workflow.Standard.Name)}
 	num := func(p *float64) string {
 		if p == nil {
 			return ""
@@ -105,7 +107,7 @@ func (e *Editor) Apply(op, typ string) bool {
 // own: slug, titre, variante, champs), in French, naming the field.
 func (e Editor) Definition() (Definition, map[string]string) {
 	errs := map[string]string{}
-	d := Definition{Slug: e.Slug, Title: e.Title, Description: e.Description, Motif: e.Motif, Variant: e.Variant}
+	d := Definition{Slug: e.Slug, Title: e.Title, Description: e.Description, Motif: e.Motif, Variant: standardUnsaid(e.Variant)}
 	d.Documents = lines(e.Documents)
 	for i, ef := range e.Fields {
 		// The inputs of the attributes the type does not have are left over
@@ -150,16 +152,16 @@ func (e Editor) Definition() (Definition, map[string]string) {
 	inputs := map[string]string{"slug": "slug", "title": "titre", "variante": "variante", "fields": "champs-type"}
 	attrs := map[string]string{"show_if": "si_champ", "control": "control"}
 	for _, p := range d.Problems() {
-		id, msg := inputs[p.Attr], capitalize(p.Msg)
+		id, msg := inputs[p.Attr], Sentence(p.Msg)
 		if p.Field >= 0 {
 			attr := p.Attr
 			if a, ok := attrs[attr]; ok {
 				attr = a
 			}
-			id, msg = EditorInput(p.Field, attr), fieldAt(p.Field, d.Fields[p.Field].Label)+" : "+p.Msg
+			id, msg = EditorInput(p.Field, attr), fieldAt(p.Field, d.Fields[p.Field].Label)+" : "+p.Msg+"."
 		}
 		if errs[id] == "" {
-			errs[id] = msg + "."
+			errs[id] = msg
 		}
 	}
 	return d, errs
@@ -173,9 +175,10 @@ func fieldAt(i int, label string) string {
 	return fmt.Sprintf("Champ %d (« %s »)", i+1, label)
 }
 
-func capitalize(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
+// Sentence is a problem's message as a sentence of its own.
+func Sentence(msg string) string {
+	r, n := utf8.DecodeRuneInString(msg)
+	return string(unicode.ToUpper(r)) + msg[n:] + "."
 }
 
 // lines splits a text into its non-empty lines.

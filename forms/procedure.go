@@ -28,10 +28,18 @@ type Definition struct {
 	Variant string `yaml:"variante,omitempty"`
 }
 
-// DefinitionOf is a procedure's version as a file says it.
+// DefinitionOf is a procedure's version as a file says it (the standard
+// lifecycle unsaid).
 func DefinitionOf(p *models.Procedure) Definition {
 	return Definition{Slug: p.Slug, Title: p.Title, Description: p.Description, Documents: p.Documents,
-		Motif: p.Motif, Fields: p.Form, Variant: p.Variant}
+		Motif: p.Motif, Fields: p.Form, Variant: standardUnsaid(p.Variant)}
+}
+
+func standardUnsaid(variant string) string {
+	if variant == workflow.Standard.Name {
+		return ""
+	}
+	return variant
 }
 
 // Export writes definitions as the file Parse reads (a YAML list).
