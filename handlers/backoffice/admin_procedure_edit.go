@@ -154,7 +154,9 @@ func (s *Handlers) adminProcedureSave(c *gin.Context) {
 			return
 		}
 	}
-	if err := c.Request.ParseForm(); err != nil || len(c.Request.PostForm) > web.MaxParts {
+	// The longest form (forms.ReadEditor reads 200 fields at most) is far below.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 2<<20)
+	if err := c.Request.ParseForm(); err != nil {
 		s.RenderError(c, http.StatusBadRequest, "Formulaire illisible", "Le formulaire envoyé est illisible ou trop long. Rechargez la page et recommencez.")
 		return
 	}
