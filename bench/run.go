@@ -161,7 +161,7 @@ func (b *bed) demandPage(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	if _, err := models.ProcedureByID(ctx, b.db, cid, d.ProcedureID); err != nil {
+	if _, err := models.DemandProcedure(ctx, b.db, d); err != nil {
 		return err
 	}
 	if _, err := models.Attachments(ctx, b.db, cid, id); err != nil {

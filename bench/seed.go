@@ -160,7 +160,8 @@ func createCommunes(ctx context.Context, db *bun.DB, o SeedOptions) ([]*commune,
 			}
 			for _, d := range defs {
 				p := d.Procedure(c.ID)
-				if _, err := tx.NewInsert().Model(p).Exec(ctx); err != nil {
+				p.Active = true
+				if err := models.CreateProcedure(ctx, tx, p); err != nil {
 					return err
 				}
 				c.procs[p.ID] = p
@@ -414,7 +415,7 @@ func copyChunk(ctx context.Context, tx pgx.Tx, ds []demandRow) (int64, error) {
 		if d.CorrectionBy != nil {
 			corrBy = *d.CorrectionBy
 		}
-		demands = append(demands, []any{d.ID, d.CommuneID, d.ProcedureID, d.Reference, d.TrackingCode, d.State,
+		demands = append(demands, []any{d.ID, d.CommuneID, d.ProcedureID, 1, d.Reference, d.TrackingCode, d.State,
 			d.Version, d.CitizenEmail, d.CitizenName, d.Data, corrBy, d.CorrectionMessage, d.CorrectionFields,
 			d.ServiceID, d.AssignmentID, d.SubmittedAt, d.DecidedAt, d.CreatedAt, d.UpdatedAt})
 		for _, a := range d.assignments {
@@ -433,7 +434,7 @@ func copyChunk(ctx context.Context, tx pgx.Tx, ds []demandRow) (int64, error) {
 		cols  []string
 		rows  [][]any
 	}{
-		{"demands", []string{"id", "commune_id", "procedure_id", "reference", "tracking_code", "state", "version",
+		{"demands", []string{"id", "commune_id", "procedure_id", "procedure_version", "reference", "tracking_code", "state", "version",
 			"citizen_email", "citizen_name", "data", "correction_by", "correction_message", "correction_fields",
 			"service_id", "assignment_id", "submitted_at", "decided_at", "created_at", "updated_at"}, demands},
 		{"assignments", []string{"id", "commune_id", "demand_id", "service_id", "created_at", "ended_at", "ended_reason"}, asgs},

@@ -349,9 +349,11 @@ func (s *story) fill(draft bool) {
 		case "address":
 			data[f.Name] = street
 		case "date":
-			// Start dates come before end dates: form fields are in that order.
 			day = day.AddDate(0, 0, 1+r.IntN(30))
 			data[f.Name] = day.Format(time.DateOnly)
+		case "period":
+			start := day.AddDate(0, 0, 1+r.IntN(30))
+			data[f.Name] = map[string]any{"debut": start.Format(time.DateOnly), "fin": start.AddDate(0, 0, r.IntN(15)).Format(time.DateOnly)}
 		case "number":
 			data[f.Name] = fmt.Sprint(1 + r.IntN(40))
 		case "textarea":

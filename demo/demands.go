@@ -99,12 +99,9 @@ func (ds Demands) Load(ctx context.Context, c *models.Commune) error {
 var demoPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
 func (ds Demands) drive(ctx context.Context, c *models.Commune, p *models.Procedure, agents map[string]*models.Agent, svcs []models.Service, st story) error {
-	d, err := models.NewDraft(ctx, ds.DB, c.ID, p.ID, st.person.email)
+	// The draft is begun at the story's start, by the demo's clock.
+	d, err := models.NewDraft(ctx, ds.DB, p, st.person.email, ds.Clock.Now())
 	if err != nil {
-		return err
-	}
-	// The draft was begun at the story's start, not when the demo loads.
-	if _, err := ds.DB.NewUpdate().Model(d).Set("created_at = ?0, updated_at = ?0", ds.Clock.Now()).WherePK().Exec(ctx); err != nil {
 		return err
 	}
 	if err := models.SetCitizenName(ctx, ds.DB, d, st.person.name); err != nil {

@@ -110,7 +110,9 @@ func loadCommune(ctx context.Context, db *bun.DB, hash func(string) (string, err
 			}
 		}
 		for _, d := range defs {
-			if _, err := tx.NewInsert().Model(d.Procedure(c.ID)).Exec(ctx); err != nil {
+			p := d.Procedure(c.ID)
+			p.Active, p.CreatedByName = true, "démonstration"
+			if err := models.CreateProcedure(ctx, tx, p); err != nil {
 				return err
 			}
 		}

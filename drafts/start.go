@@ -63,7 +63,7 @@ func Start(ctx context.Context, db *bun.DB, n *notify.Notifier, cm *models.Commu
 	var link string
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if d, err = models.NewDraft(ctx, tx, cm.ID, p.ID, in.Email); err != nil {
+		if d, err = models.NewDraft(ctx, tx, p, in.Email, n.Clock.Now()); err != nil {
 			return err
 		}
 		if err := models.SetCitizenName(ctx, tx, d, in.Name); err != nil {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -18,14 +17,35 @@ import (
 
 // Definition is a procedure as written in a YAML or JSON file.
 type Definition struct {
-	Slug        string         `yaml:"slug"`
-	Title       string         `yaml:"title"`
-	Description string         `yaml:"description"`
-	Documents   []string       `yaml:"documents"`
-	Fields      []models.Field `yaml:"fields"`
+	Slug        string   `yaml:"slug"`
+	Title       string   `yaml:"title"`
+	Description string   `yaml:"description,omitempty"`
+	Documents   []string `yaml:"documents,omitempty"`
+	// Motif is what the demand is about, as the commune words it.
+	Motif  string         `yaml:"motif,omitempty"`
+	Fields []models.Field `yaml:"fields"`
 	// Variant names the lifecycle the procedure's demands follow
 	// (workflow.Variants); empty: the standard one.
-	Variant string `yaml:"variante"`
+	Variant string `yaml:"variante,omitempty"`
+}
+
+// DefinitionOf is a procedure's version as a file says it (the standard
+// lifecycle unsaid).
+func DefinitionOf(p *models.Procedure) Definition {
+	return Definition{Slug: p.Slug, Title: p.Title, Description: p.Description, Documents: p.Documents,
+		Motif: p.Motif, Fields: p.Form, Variant: standardUnsaid(p.Variant)}
+}
+
+func standardUnsaid(variant string) string {
+	if variant == workflow.Standard.Name {
+		return ""
+	}
+	return variant
+}
+
+// Export writes definitions as the file Parse reads (a YAML list).
+func Export(defs []Definition) ([]byte, error) {
+	return yaml.MarshalWithOptions(defs, yaml.UseLiteralStyleIfMultiline(true))
 }
 
 // DemandName names a demand made through the procedure titled title, after
@@ -40,9 +60,6 @@ func DemandName(title string) string {
 	}
 	return "demande «\u00a0" + title + "\u00a0»"
 }
-
-// FieldTypes are the kinds of question a form may ask.
-var FieldTypes = []string{"text", "textarea", "email", "phone", "date", "number", "choice", "checkboxes", "address", "file"}
 
 var nameRe = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
@@ -99,93 +116,50 @@ func unmarshal(src []byte, v any) (err error) {
 	return yaml.UnmarshalWithOptions(src, v, yaml.Strict())
 }
 
-func (d Definition) check() []string {
-	var ps []string
+// Problems lists the definition's mistakes, in French, in the form's order.
+func (d Definition) Problems() []Problem {
+	var ps []Problem
+	add := func(attr, msg string) { ps = append(ps, Problem{Field: -1, Attr: attr, Msg: msg}) }
 	if !validate.IsSlug(d.Slug) {
-		ps = append(ps, "« slug » doit être fait de minuscules, chiffres et tirets (ex. : signalement-voirie)")
+		add("slug", "l'identifiant doit être fait de minuscules, chiffres et tirets (ex. : signalement-voirie)")
 	}
 	if strings.TrimSpace(d.Title) == "" {
-		ps = append(ps, "« title » est obligatoire")
+		add("title", "le titre est obligatoire")
 	}
 	if len(d.Fields) == 0 {
-		ps = append(ps, "le formulaire doit avoir au moins un champ (« fields »)")
+		add("fields", "le formulaire doit avoir au moins un champ")
 	}
 	if v, err := workflow.Variant(d.Variant); err != nil {
-		ps = append(ps, err.Error())
+		add("variante", err.Error())
 	} else if err := v.Check(); err != nil {
-		ps = append(ps, err.Error())
+		add("variante", err.Error())
 	}
-	names := map[string]bool{}
 	for i, f := range d.Fields {
-		at := fmt.Sprintf("champ n°%d", i+1)
-		if f.Name != "" {
-			at = fmt.Sprintf("champ « %s »", f.Name)
-		}
-		if !nameRe.MatchString(f.Name) {
-			ps = append(ps, at+" : « name » doit commencer par une lettre minuscule et ne contenir que minuscules, chiffres et _")
-		}
-		if names[f.Name] {
-			ps = append(ps, at+" : nom en double")
-		}
-		names[f.Name] = true
-		if strings.TrimSpace(f.Label) == "" {
-			ps = append(ps, at+" : « label » est obligatoire")
-		}
-		if !slices.Contains(FieldTypes, f.Type) {
-			ps = append(ps, fmt.Sprintf("%s : type « %s » inconnu (types possibles : %s)", at, f.Type, strings.Join(FieldTypes, ", ")))
-		}
-		ps = append(ps, checkRules(at, f)...)
-		if f.NotBefore != "" && !slices.ContainsFunc(d.Fields[:i], func(s models.Field) bool { return s.Name == f.NotBefore && s.Type == "date" }) {
-			ps = append(ps, at+" : « not_before » doit nommer un champ de type date placé avant lui (le début de la période)")
+		for _, p := range checkField(f, d.Fields[:i]) {
+			p.Field = i
+			ps = append(ps, p)
 		}
 	}
 	return ps
 }
 
-// checkRules checks the type-specific rules of a field: each rule must make
-// sense for the field's type, and the rules must agree with each other.
-func checkRules(at string, f models.Field) []string {
-	var ps []string
-	choices := f.Type == "choice" || f.Type == "checkboxes"
-	switch {
-	case choices && len(f.Options) == 0:
-		ps = append(ps, at+" : une liste de choix doit avoir des « options »")
-	case !choices && len(f.Options) > 0:
-		ps = append(ps, at+" : « options » ne s'applique qu'aux types choice et checkboxes")
-	}
-	seen := map[string]bool{}
-	for _, o := range f.Options {
-		if strings.TrimSpace(o) == "" {
-			ps = append(ps, at+" : une option est vide")
-		} else if seen[o] {
-			ps = append(ps, fmt.Sprintf("%s : option « %s » en double", at, o))
+// check words the definition's problems for a file: each names its field
+// and attribute.
+func (d Definition) check() []string {
+	var out []string
+	for _, p := range d.Problems() {
+		if p.Field < 0 {
+			out = append(out, p.Msg) // each says what it is about
+			continue
 		}
-		seen[o] = true
-	}
-	if (f.Min != nil || f.Max != nil) && f.Type != "number" && f.Type != "checkboxes" {
-		ps = append(ps, at+" : « min » et « max » ne s'appliquent qu'aux types number et checkboxes")
-	}
-	if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
-		ps = append(ps, at+" : « min » est plus grand que « max »")
-	}
-	if f.Type == "checkboxes" {
-		for _, b := range []*float64{f.Min, f.Max} {
-			if b != nil && (*b < 0 || *b != float64(int(*b)) || int(*b) > len(f.Options)) {
-				ps = append(ps, fmt.Sprintf("%s : pour des cases à cocher, « min » et « max » sont des nombres de cases, entre 0 et %d", at, len(f.Options)))
-				break
-			}
+		f := d.Fields[p.Field]
+		at := fmt.Sprintf("champ n°%d", p.Field+1)
+		if f.Name != "" {
+			at = fmt.Sprintf("champ « %s »", f.Name)
 		}
+		out = append(out, fmt.Sprintf("%s, « %s » : %s", at, p.Attr, p.Msg))
 	}
-	if f.MaxLen != 0 && !slices.Contains([]string{"text", "textarea", "address", "email", "phone"}, f.Type) {
-		ps = append(ps, at+" : « max_length » ne s'applique qu'aux champs de texte")
-	}
-	if f.NotBefore != "" && f.Type != "date" {
-		ps = append(ps, at+" : « not_before » ne s'applique qu'aux dates")
-	}
-	if f.MaxLen < 0 {
-		ps = append(ps, at+" : « max_length » doit être positif")
-	}
-	return ps
+	return out
 }
 
 // Procedure turns a definition into a procedure row of a commune.
@@ -194,8 +168,7 @@ func (d Definition) Procedure(communeID int64) *models.Procedure {
 	if docs == nil {
 		docs = []string{}
 	}
-	return &models.Procedure{
-		CommuneID: communeID, Slug: d.Slug, Title: d.Title, Description: d.Description,
-		Documents: docs, Form: d.Fields, Variant: d.Variant, Active: true,
-	}
+	return &models.Procedure{CommuneID: communeID, Slug: d.Slug, ProcedureVersion: models.ProcedureVersion{
+		Title: d.Title, Description: d.Description, Documents: docs, Motif: d.Motif, Form: d.Fields, Variant: d.Variant,
+	}}
 }

@@ -52,8 +52,8 @@ func TestParseErrorsAreClear(t *testing.T) {
 		{"unknown key", "slug: a\ntitle: A\nfileds: []", []string{"fichier illisible", "fileds"}},
 		{"empty", "[]", []string{"aucune démarche"}},
 		{"bad slug, no title, no fields", "- slug: Mauvais Slug\n", []string{
-			"démarche « Mauvais Slug » : « slug » doit être fait de minuscules",
-			"« title » est obligatoire", "au moins un champ"}},
+			"démarche « Mauvais Slug » : l'identifiant doit être fait de minuscules",
+			"le titre est obligatoire", "au moins un champ"}},
 		{"duplicate slug", "- {slug: a, title: A, fields: [{name: x, label: X, type: text}]}\n- {slug: a, title: B, fields: [{name: x, label: X, type: text}]}", []string{
 			"démarche « a » : identifiant (slug) en double"}},
 		{"field problems", `
@@ -67,22 +67,28 @@ fields:
   - {name: age, label: Âge, type: number, min: 10, max: 5}
   - {name: cases, label: Cases, type: checkboxes, options: [A, A], min: 3}
   - {name: date, label: Date, type: date, max_length: 10, options: [x]}
-  - {name: fin, label: Fin, type: date, not_before: debut}
-  - {name: debut, label: Début, type: date}
-  - {name: jours, label: Jours, type: number, not_before: debut}
+  - {name: avant, label: Avant, type: text, show_if: {field: apres, equals: "1"}}
+  - {name: apres, label: Après, type: choice, options: ["1", "2"]}
+  - {name: texte, label: Texte, type: text, show_if: {field: date, equals: "x"}}
+  - {name: valeur, label: Valeur, type: text, show_if: {field: apres, equals: "3"}}
+  - {type: heading, label: Section, required: true}
+  - {name: liste, label: Liste, type: choice, control: cases, options: [a]}
 `, []string{
-			"démarche « travaux » : champ « Nom » : « name » doit commencer par une lettre minuscule",
-			"champ « x » : « label » est obligatoire",
-			"champ « x » : type « texte » inconnu (types possibles : text, textarea, email, phone, date, number, choice, checkboxes, address, file)",
-			"champ « x » : nom en double",
-			"champ « choix » : une liste de choix doit avoir des « options »",
-			"champ « age » : « min » est plus grand que « max »",
-			"champ « cases » : option « A » en double",
-			"champ « cases » : pour des cases à cocher, « min » et « max » sont des nombres de cases, entre 0 et 2",
-			"champ « date » : « max_length » ne s'applique qu'aux champs de texte",
-			"champ « date » : « options » ne s'applique qu'aux types choice et checkboxes",
-			"champ « fin » : « not_before » doit nommer un champ de type date placé avant lui",
-			"champ « jours » : « not_before » ne s'applique qu'aux dates",
+			"démarche « travaux » : champ « Nom », « name » : le nom doit commencer par une lettre minuscule",
+			"champ « x », « label » : le libellé est obligatoire",
+			"champ « x », « type » : type « texte » inconnu (types possibles : heading, text, textarea, choice, checkboxes, checkbox, date, period, number, email, phone, address, file)",
+			"champ « x », « name » : nom « x » déjà pris par un autre champ",
+			"champ « choix », « options » : une liste de choix doit avoir des options",
+			"champ « age », « max » : le maximum est plus petit que le minimum",
+			"champ « cases », « options » : option « A » en double",
+			"champ « cases », « min » : pour un choix multiple, les bornes sont des nombres de cases, entre 0 et 2",
+			"champ « date », « max_length » : la longueur maximale ne s'applique qu'aux champs de texte",
+			"champ « date », « options » : les options ne s'appliquent qu'aux listes de choix",
+			"champ « avant », « show_if » : la condition doit nommer un champ placé avant celui-ci (« apres » n'en est pas un)",
+			"champ « texte », « show_if » : la condition doit porter sur un choix ou une case à cocher, pas sur « Date »",
+			"champ « valeur », « show_if » : « 3 » n'est pas une des options de « Après »",
+			"champ n°12, « required » : un titre de section ne demande rien",
+			"champ « liste », « control » : la présentation (select ou radio)",
 		}},
 	}
 	for _, tc := range cases {
@@ -129,7 +135,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("- slug: a\n  title: A\n  documents: [Plan]\n  fields:\n    - {name: t, label: T, type: text, max_length: 9}\n    - {name: c, label: C, type: checkboxes, min: 1, options: [x, y]}\n"))
 	f.Add([]byte("!0 00")) // panicked inside goccy/go-yaml v1.19.2
 	f.Add([]byte(`{"slug": "a", "title": "A", "fields": [{"name": "x", "label": "X", "type": "number", "min": 1}]}`))
-	f.Add([]byte("- slug: a\n  title: A\n  fields: [{name: x, label: X, type: date, not_before: y}]\n"))
+	f.Add([]byte("- slug: a\n  title: A\n  fields: [{name: x, label: X, type: period}, {name: y, label: Y, type: date, show_if: {field: x, equals: z}}]\n"))
 	f.Add([]byte("&a [*a]"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		defs, err := forms.Parse(src)

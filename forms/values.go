@@ -15,40 +15,34 @@ import (
 	"guichet/validate"
 )
 
-// Default lengths when a field sets no max_length.
-var defaultMaxLen = map[string]int{"text": 500, "textarea": 10000, "address": 1000, "email": 254, "phone": 30}
-
 // Read turns a form post into a demand's data, field by field: the value
 // normalized when it is valid, as typed when it is not (so that nothing the
 // person typed is lost), and a French message for each invalid field, keyed
-// by field name. Empty fields are left out. Required fields are not checked
-// here (a draft may be incomplete): see Missing. File fields are not read.
+// by field name. Empty fields are left out, and so are the fields a
+// condition hides (their value is dropped, their errors too). Required fields
+// are not checked here (a draft may be incomplete): see Missing. File fields
+// are not read.
 func Read(fields []models.Field, form url.Values) (map[string]any, map[string]string) {
 	data, errs := map[string]any{}, map[string]string{}
 	for _, f := range fields {
-		if f.Type == "file" {
+		var v any
+		var msg string
+		switch f.Type {
+		case "heading", "file":
 			continue
-		}
-		if f.Type == "checkboxes" {
-			var picked []any
-			for _, v := range form[f.Name] {
-				if slices.Contains(f.Options, v) && !slices.Contains(picked, any(v)) {
-					picked = append(picked, v)
-				}
+		case "checkboxes":
+			v, msg = readBoxes(f, form[f.Name])
+		case "checkbox":
+			if form.Get(f.Name) == Checked {
+				v = Checked
 			}
-			if len(picked) > 0 {
-				data[f.Name] = picked
+		case "period":
+			v, msg = readPeriod(form.Get(PeriodStart(f.Name)), form.Get(PeriodEnd(f.Name)))
+		default:
+			if raw := trim(form.Get(f.Name)); raw != "" {
+				v, msg = Normalize(f, raw)
 			}
-			if len(picked) > 0 && f.Max != nil && float64(len(picked)) > *f.Max {
-				errs[f.Name] = fmt.Sprintf("Cochez au plus %s.", boxes(*f.Max))
-			}
-			continue
 		}
-		raw := strings.TrimSpace(strings.ReplaceAll(form.Get(f.Name), "\r\n", "\n"))
-		if raw == "" {
-			continue
-		}
-		v, msg := Normalize(f, raw)
 		if v != nil {
 			data[f.Name] = v
 		}
@@ -56,33 +50,78 @@ func Read(fields []models.Field, form url.Values) (map[string]any, map[string]st
 			errs[f.Name] = msg
 		}
 	}
-	for _, f := range fields {
-		if msg := checkPeriod(f, data, errs); msg != "" {
-			errs[f.Name] = msg
+	for i, shown := range Shown(fields, data) {
+		if !shown {
+			delete(data, fields[i].Name)
+			delete(errs, fields[i].Name)
 		}
 	}
 	return data, errs
 }
 
-// checkPeriod checks that a date naming its period's start (NotBefore) does
-// not precede it, once both are valid dates.
-func checkPeriod(f models.Field, data map[string]any, errs map[string]string) string {
-	if f.NotBefore == "" || errs[f.Name] != "" || errs[f.NotBefore] != "" {
-		return ""
+func trim(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+
+func readBoxes(f models.Field, ticked []string) (any, string) {
+	var picked []any
+	for _, v := range ticked {
+		if slices.Contains(f.Options, v) && !slices.Contains(picked, any(v)) {
+			picked = append(picked, v)
+		}
 	}
-	end, ok1 := data[f.Name].(string)
-	start, ok2 := data[f.NotBefore].(string)
-	if ok1 && ok2 && end < start { // both YYYY-MM-DD
-		return "La date de fin doit être postérieure ou égale à la date de début."
+	if len(picked) == 0 {
+		return nil, ""
 	}
-	return ""
+	if f.Max != nil && float64(len(picked)) > *f.Max {
+		return picked, fmt.Sprintf("Cochez au plus %s.", boxes(*f.Max))
+	}
+	return picked, ""
+}
+
+// PeriodStart and PeriodEnd name the two inputs of a period field; ":" is
+// in no field's name, so they cannot take another field's.
+func PeriodStart(name string) string { return name + ":debut" }
+func PeriodEnd(name string) string   { return name + ":fin" }
+
+// readPeriod reads a period: its start and end, each a date, the end not
+// before the start. It is stored as {"debut": …, "fin": …}, each part as
+// typed when invalid.
+func readPeriod(start, end string) (any, string) {
+	p := map[string]any{}
+	var msgs []string
+	for _, part := range []struct{ key, raw, what string }{{"debut", start, "de début"}, {"fin", end, "de fin"}} {
+		raw := trim(part.raw)
+		if raw == "" {
+			continue
+		}
+		v, msg := Normalize(models.Field{Type: "date"}, raw)
+		p[part.key] = v
+		if msg != "" {
+			msgs = append(msgs, strings.Replace(msg, "une date valide", "une date "+part.what+" valide", 1))
+		}
+	}
+	if len(p) == 0 {
+		return nil, ""
+	}
+	if len(msgs) == 0 {
+		s, ok1 := p["debut"].(string)
+		e, ok2 := p["fin"].(string)
+		if ok1 && ok2 && e < s { // both YYYY-MM-DD
+			msgs = append(msgs, "La date de fin doit être postérieure ou égale à la date de début.")
+		}
+	}
+	return p, strings.Join(msgs, " ")
 }
 
 // Missing lists the required fields that are empty, with a French message
-// each; files counts the attachments of each file field.
+// each; files counts the attachments of each file field. A field a
+// condition hides is never required.
 func Missing(fields []models.Field, data map[string]any, files map[string]int) map[string]string {
 	errs := map[string]string{}
-	for _, f := range fields {
+	shown := Shown(fields, data)
+	for i, f := range fields {
+		if !shown[i] {
+			continue
+		}
 		switch {
 		case f.Type == "file":
 			if f.Required && files[f.Name] == 0 {
@@ -107,10 +146,18 @@ func Missing(fields []models.Field, data map[string]any, files map[string]int) m
 			default:
 				errs[f.Name] = fmt.Sprintf("Cochez au moins %s pour « %s ».", boxes(least), f.Label)
 			}
-		case f.Required && data[f.Name] == nil:
+		case !f.Required:
+		case f.Type == "period":
+			if p, _ := data[f.Name].(map[string]any); p["debut"] == nil || p["fin"] == nil {
+				errs[f.Name] = fmt.Sprintf("Renseignez la date de début et la date de fin de « %s ».", f.Label)
+			}
+		case data[f.Name] == nil:
 			verb := "Renseignez"
-			if f.Type == "choice" {
+			switch f.Type {
+			case "choice":
 				verb = "Choisissez une réponse pour"
+			case "checkbox":
+				verb = "Cochez la case"
 			}
 			errs[f.Name] = fmt.Sprintf("%s « %s ».", verb, f.Label)
 		}
@@ -145,7 +192,7 @@ func Normalize(f models.Field, raw string) (any, string) {
 	}
 	maxLen := f.MaxLen
 	if maxLen == 0 {
-		maxLen = defaultMaxLen[f.Type]
+		maxLen = Types[f.Type].MaxLen
 	}
 	if maxLen > 0 && utf8.RuneCountInString(raw) > maxLen {
 		return raw, fmt.Sprintf("« %s » est trop long : %d caractères au plus (vous en avez saisi %d).", f.Label, maxLen, utf8.RuneCountInString(raw))
@@ -278,7 +325,20 @@ func Display(f models.Field, v any) string {
 			s[i] = fmt.Sprint(x)
 		}
 		return strings.Join(s, "\n")
+	case map[string]any: // a period
+		date := func(k string) string { return Display(models.Field{Type: "date"}, v[k]) }
+		switch start, end := date("debut"), date("fin"); {
+		case start != "" && end != "":
+			return "du " + start + " au " + end
+		case start != "":
+			return "à partir du " + start
+		default:
+			return "jusqu'au " + end
+		}
 	case string:
+		if f.Type == "checkbox" && v == Checked {
+			return "Oui"
+		}
 		if f.Type == "date" {
 			if t, err := time.Parse(time.DateOnly, v); err == nil {
 				return t.Format("02/01/2006")

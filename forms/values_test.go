@@ -19,7 +19,7 @@ var form = []models.Field{
 	{Name: "courriel", Label: "Courriel", Type: "email"},
 	{Name: "tel", Label: "Téléphone", Type: "phone"},
 	{Name: "jour", Label: "Date", Type: "date", Required: true},
-	{Name: "fin", Label: "Date de fin", Type: "date", NotBefore: "jour"},
+	{Name: "periode", Label: "Période", Type: "period"},
 	{Name: "surface", Label: "Surface", Type: "number", Min: ptr(1), Max: ptr(1000)},
 	{Name: "nature", Label: "Nature", Type: "choice", Required: true, Options: []string{"Terrasse", "Benne"}},
 	{Name: "engagements", Label: "Engagements", Type: "checkboxes", Required: true, Min: ptr(2), Options: []string{"A", "B"}},
@@ -87,22 +87,63 @@ func TestReadKeepsInvalidValuesAsTyped(t *testing.T) {
 }
 
 // A period's end may not come before its start; the same day is a period.
+// Each part is kept as typed.
 func TestReadChecksPeriods(t *testing.T) {
 	cases := []struct {
-		start, end, msg string
+		start, end string
+		kept       map[string]any
+		msg        string
 	}{
-		{"23/11/2026", "22/11/2026", "La date de fin doit être postérieure ou égale à la date de début."},
-		{"23/11/2026", "23/11/2026", ""},
-		{"23/11/2026", "2027-01-02", ""},
-		{"", "22/11/2026", ""},                  // no start yet: Missing says so
-		{"31/02/2026", "22/11/2026", ""},        // the start's own error is enough
-		{"23/11/2026", "demain", "date valide"}, // the end's own error
+		{"23/11/2026", "22/11/2026", map[string]any{"debut": "2026-11-23", "fin": "2026-11-22"}, "La date de fin doit être postérieure ou égale à la date de début."},
+		{"23/11/2026", "23/11/2026", map[string]any{"debut": "2026-11-23", "fin": "2026-11-23"}, ""},
+		{"23/11/2026", "2027-01-02", map[string]any{"debut": "2026-11-23", "fin": "2027-01-02"}, ""},
+		{"", "22/11/2026", map[string]any{"fin": "2026-11-22"}, ""}, // no start yet: Missing says so
+		{"31/02/2026", "22/11/2026", map[string]any{"debut": "31/02/2026", "fin": "2026-11-22"}, "Saisissez une date de début valide"},
+		{"23/11/2026", "demain", map[string]any{"debut": "2026-11-23", "fin": "demain"}, "Saisissez une date de fin valide"},
 	}
 	for _, tc := range cases {
-		_, errs := forms.Read(form, url.Values{"jour": {tc.start}, "fin": {tc.end}})
-		if tc.msg == "" && errs["fin"] != "" || !strings.Contains(errs["fin"], tc.msg) {
-			t.Errorf("%q to %q: error %q, want %q", tc.start, tc.end, errs["fin"], tc.msg)
+		data, errs := forms.Read(form, url.Values{"periode:debut": {tc.start}, "periode:fin": {tc.end}})
+		if tc.msg == "" && errs["periode"] != "" || !strings.Contains(errs["periode"], tc.msg) || !reflect.DeepEqual(data["periode"], tc.kept) {
+			t.Errorf("%q to %q: kept %v, error %q, want %v and %q", tc.start, tc.end, data["periode"], errs["periode"], tc.kept, tc.msg)
 		}
+	}
+	required := []models.Field{{Name: "p", Label: "Dates", Type: "period", Required: true}}
+	data, _ := forms.Read(required, url.Values{"p:debut": {"23/11/2026"}})
+	if m := forms.Missing(required, data, nil); m["p"] != "Renseignez la date de début et la date de fin de « Dates »." {
+		t.Errorf("half a period: %v", m)
+	}
+}
+
+// A field shown only when an earlier one has a value: hidden, it is not
+// required and its value is dropped; shown, it is both read and required.
+// A condition on a hidden field hides too.
+func TestConditions(t *testing.T) {
+	fields := []models.Field{
+		{Name: "type", Label: "Type", Type: "choice", Options: []string{"Éclairage", "Voirie"}},
+		{Name: "lampadaire", Label: "Numéro du lampadaire", Type: "text", Required: true, ShowIf: &models.Condition{Field: "type", Equals: "Éclairage"}},
+		{Name: "allume", Label: "Il reste allumé le jour", Type: "checkbox", ShowIf: &models.Condition{Field: "type", Equals: "Éclairage"}},
+		{Name: "depuis", Label: "Depuis quand", Type: "date", Required: true, ShowIf: &models.Condition{Field: "allume", Equals: "oui"}},
+		{Name: "atteste", Label: "J'atteste sur l'honneur", Type: "checkbox", Required: true},
+	}
+	data, errs := forms.Read(fields, url.Values{"type": {"Voirie"}, "lampadaire": {"L12"}, "allume": {"oui"}, "depuis": {"hier"}})
+	if _, kept := data["lampadaire"]; kept || len(errs) != 0 {
+		t.Fatalf("hidden values kept: %v %v", data, errs)
+	}
+	if m := forms.Missing(fields, data, nil); !reflect.DeepEqual(m, map[string]string{"atteste": "Cochez la case « J'atteste sur l'honneur »."}) {
+		t.Fatalf("hidden fields required: %v", m)
+	}
+	data, errs = forms.Read(fields, url.Values{"type": {"Éclairage"}, "allume": {"oui"}, "depuis": {"hier"}, "atteste": {"oui"}})
+	if data["allume"] != "oui" || errs["depuis"] == "" || data["depuis"] != "hier" {
+		t.Fatalf("shown values: %v %v", data, errs)
+	}
+	if m := forms.Missing(fields, data, nil); len(m) != 1 || m["lampadaire"] == "" {
+		t.Fatalf("missing: %v", m)
+	}
+	if got := forms.ConditionText(fields, fields[1]); got != "À remplir si « Type » vaut « Éclairage »." {
+		t.Errorf("condition text %q", got)
+	}
+	if got := forms.ConditionText(fields, fields[3]); got != "À remplir si la case « Il reste allumé le jour » est cochée." {
+		t.Errorf("condition text %q", got)
 	}
 }
 
@@ -153,6 +194,8 @@ func TestDisplay(t *testing.T) {
 		{models.Field{Type: "number"}, 1000000.0, "1000000"},
 		{models.Field{Type: "checkboxes"}, []any{"A", "B"}, "A\nB"},
 		{models.Field{Type: "text"}, nil, ""},
+		{models.Field{Type: "period"}, map[string]any{"debut": "2026-11-23", "fin": "2026-12-01"}, "du 23/11/2026 au 01/12/2026"},
+		{models.Field{Type: "checkbox"}, "oui", "Oui"},
 	}
 	for _, tc := range cases {
 		if got := forms.Display(tc.f, tc.v); got != tc.want {
@@ -167,12 +210,12 @@ func FuzzRead(f *testing.F) {
 	for _, seed := range [][3]string{
 		{"surface", "NaN", ""}, {"surface", "-Inf", ""}, {"surface", "1e400", ""}, {"surface", "12,5", ""},
 		{"nom", "Clau\x00de", ""}, {"nom", "Cl\xffde", ""}, {"courriel", "a@b.fr\x00", ""},
-		{"tel", "+33 (0)6 12 34 56 78", ""}, {"jour", "23/11/2026", "22/11/2026"}, {"engagements", "A", "B"},
+		{"tel", "+33 (0)6 12 34 56 78", ""}, {"periode:debut", "23/11/2026", "22/11/2026"}, {"engagements", "A", "B"},
 	} {
 		f.Add(seed[0], seed[1], seed[2])
 	}
 	f.Fuzz(func(t *testing.T, name, first, second string) {
-		data, errs := forms.Read(form, url.Values{name: {first, second}, "fin": {second}})
+		data, errs := forms.Read(form, url.Values{name: {first, second}, "periode:fin": {second}})
 		if _, err := json.Marshal(data); err != nil {
 			t.Fatalf("%#v cannot be stored: %v", data, err)
 		}

@@ -72,9 +72,9 @@ func seedDemands(tb testing.TB, w *fixture.World, n int, state string, start tim
 		submitted = "?2::timestamptz + i * interval '1 minute'"
 	}
 	_, err := w.DB.ExecContext(context.Background(), `
-INSERT INTO demands (commune_id, procedure_id, reference, tracking_code, state, citizen_email, citizen_name, data,
+INSERT INTO demands (commune_id, procedure_id, procedure_version, reference, tracking_code, state, citizen_email, citizen_name, data,
                      submitted_at, created_at, updated_at)
-SELECT ?0, ?1, 'S' || ?0 || '-' || ?3 || '-' || i, 'T' || ?0 || ?3 || i, ?3, 'usager' || i || '@exemple.fr', 'Usager ' || i,
+SELECT ?0, ?1, 1, 'S' || ?0 || '-' || ?3 || '-' || i, 'T' || ?0 || ?3 || i, ?3, 'usager' || i || '@exemple.fr', 'Usager ' || i,
        jsonb_build_object('nom', 'Usager ' || i, 'description', ?4::text || ' numéro ' || i),
        `+submitted+`, ?2::timestamptz + i * interval '1 minute', ?2::timestamptz + i * interval '1 minute'
 FROM generate_series(1, ?5) AS i`, w.Commune.ID, w.Procedure.ID, start, state, words, n)

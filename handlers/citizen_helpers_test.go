@@ -34,7 +34,7 @@ func (a *app) demoProcedures() map[string]*models.Procedure {
 	out := map[string]*models.Procedure{}
 	for _, d := range defs {
 		p := d.Procedure(a.Commune.ID)
-		fixture.Must(a.t, models.UpsertProcedure(context.Background(), a.DB, p))
+		fixture.Must(a.t, models.ImportProcedure(context.Background(), a.DB, p, true))
 		out[p.Slug] = p
 	}
 	return out

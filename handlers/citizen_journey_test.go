@@ -151,7 +151,7 @@ func TestCitizenJourney(t *testing.T) {
 	page = phone.get(draftPath)
 	_, values = demandForm(t, page)
 	values.Set("telephone", "06 12 34")
-	values.Set("date_debut", "2026-12-01")
+	values.Set("dates:debut", "2026-12-01")
 	values.Set("surface", "12,5")
 	values["engagements"] = []string{"Je m'engage à laisser le passage libre aux piétons", "Je m'engage à remettre les lieux en état"}
 	failed := phone.postMultipart(draftPath+"/deposer", values, nil, false)
@@ -162,13 +162,13 @@ func TestCitizenJourney(t *testing.T) {
 	if msg, invalid := fieldError(failed, "champ-telephone"); !invalid || !strings.Contains(msg, "numéro de téléphone valide") {
 		t.Fatalf("phone error: %q", msg)
 	}
-	if msg, invalid := fieldError(failed, "champ-date_fin"); !invalid || msg != "Erreur : Renseignez « Date de fin »." {
+	if msg, invalid := fieldError(failed, "champ-dates"); !invalid || msg != "Erreur : Renseignez la date de début et la date de fin de « Dates de l'occupation »." {
 		t.Fatalf("missing date error: %q", msg)
 	}
-	if failed.Doc.Find(`.error-summary a[href="#champ-date_fin"]`).Length() != 1 {
+	if failed.Doc.Find(`.error-summary a[href="#champ-dates"]`).Length() != 1 {
 		t.Fatal("the error summary does not link to the missing date")
 	}
-	kept := map[string]string{"#champ-telephone": "06 12 34", "#champ-date_debut": "2026-12-01", "#champ-surface": "12.5", "#champ-societe": "Café du Cours"}
+	kept := map[string]string{"#champ-telephone": "06 12 34", "#champ-dates": "2026-12-01", "#champ-surface": "12.5", "#champ-societe": "Café du Cours"}
 	for sel, want := range kept {
 		if got := failed.Doc.Find(sel).AttrOr("value", ""); got != want {
 			t.Errorf("%s: %q kept, want %q", sel, got, want)
@@ -187,7 +187,7 @@ func TestCitizenJourney(t *testing.T) {
 	// Fixed, it is submitted; the confirmation names the reference.
 	_, values = demandForm(t, failed)
 	values.Set("telephone", "+33 6 12 34 56 78")
-	values.Set("date_fin", "15/12/2026")
+	values.Set("dates:fin", "15/12/2026")
 	submitted := phone.postMultipart(draftPath+"/deposer", values, nil, false)
 	if submitted.StatusCode != http.StatusSeeOther || !strings.HasSuffix(submitted.Header.Get("Location"), "/confirmation") {
 		t.Fatalf("submit: %d %s", submitted.StatusCode, text(submitted))
@@ -198,7 +198,7 @@ func TestCitizenJourney(t *testing.T) {
 	if d.State != workflow.Submitted || !strings.Contains(text(confirm), d.Reference) || !strings.Contains(text(confirm), "claude@exemple.fr") {
 		t.Fatalf("confirmation: %s", text(confirm))
 	}
-	if d.Data["date_fin"] != "2026-12-15" || d.Data["surface"] != 12.5 || d.Data["telephone"] != "+33 6 12 34 56 78" {
+	if d.Data["dates"].(map[string]any)["fin"] != "2026-12-15" || d.Data["surface"] != 12.5 || d.Data["telephone"] != "+33 6 12 34 56 78" {
 		t.Fatalf("submitted data: %#v", d.Data)
 	}
 

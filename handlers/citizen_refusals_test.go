@@ -127,7 +127,7 @@ func TestSubmissionRefusesInvalidValues(t *testing.T) {
 	}
 	_, valid := demandForm(t, c.get(path))
 	for k, v := range map[string]string{"telephone": "06 12 34 56 78", "nature": "Benne", "adresse": "1 rue Haute",
-		"date_debut": "2026-12-01", "date_fin": "2026-12-02", "surface": "4"} {
+		"dates:debut": "2026-12-01", "dates:fin": "2026-12-02", "surface": "4"} {
 		valid.Set(k, v)
 	}
 	valid["engagements"] = []string{"Je m'engage à laisser le passage libre aux piétons", "Je m'engage à remettre les lieux en état"}
@@ -137,7 +137,7 @@ func TestSubmissionRefusesInvalidValues(t *testing.T) {
 		{"telephone", "", "champ-telephone", "Renseignez « Téléphone »."},
 		{"telephone", "01 23", "champ-telephone", "Saisissez un numéro de téléphone valide"},
 		{"surface", "2000", "champ-surface", "Saisissez un nombre entre 1 et 1000."},
-		{"date_fin", "32/12/2026", "champ-date_fin", "Saisissez une date valide"},
+		{"dates:fin", "32/12/2026", "champ-dates", "Saisissez une date de fin valide"},
 		{"nature", "Piscine", "champ-nature", "Choisissez une des réponses proposées."},
 		{"engagements", "Je m'engage à remettre les lieux en état", "champ-engagements", "Cochez toutes les cases de « Engagements »."},
 	}

@@ -18,7 +18,7 @@ import (
 func TestCitizenWordingOfADemandNamedDemande(t *testing.T) {
 	a := newApp(t)
 	a.Procedure.Title = "Demande d'occupation du domaine public"
-	_, err := a.DB.NewUpdate().Model(a.Procedure).Column("title").WherePK().Exec(context.Background())
+	_, err := a.DB.NewUpdate().Model(&a.Procedure.ProcedureVersion).Column("title").WherePK().Exec(context.Background())
 	fixture.Must(t, err)
 	const email = "claude@exemple.fr"
 	c := a.client()

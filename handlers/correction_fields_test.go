@@ -19,7 +19,7 @@ import (
 func TestAccueilCorrectionNamesFilesAndTheFormMarksThem(t *testing.T) {
 	a := newApp(t)
 	a.Procedure.Form = append(a.Procedure.Form, models.Field{Name: "photo", Label: "Photo", Type: "file"})
-	_, err := a.DB.NewUpdate().Model(a.Procedure).Column("form").WherePK().Exec(context.Background())
+	_, err := a.DB.NewUpdate().Model(&a.Procedure.ProcedureVersion).Column("form").WherePK().Exec(context.Background())
 	fixture.Must(t, err)
 	d := a.DemandAt(t, fixture.AtSubmitted)
 	a.sendMail()

@@ -132,10 +132,9 @@ func TestStateCountsFollowEveryTransition(t *testing.T) {
 func TestDashboardFilters(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
-	permis := &models.Procedure{CommuneID: a.Commune.ID, Slug: "permis", Title: "Permis de construire", Active: true,
-		Documents: []string{}, Form: []models.Field{{Name: "nom", Label: "Nom", Type: "text"}}}
-	_, err := a.DB.NewInsert().Model(permis).Exec(ctx)
-	fixture.Must(t, err)
+	permis := &models.Procedure{CommuneID: a.Commune.ID, Slug: "permis", Active: true, ProcedureVersion: models.ProcedureVersion{
+		Title: "Permis de construire", Documents: []string{}, Form: []models.Field{{Name: "nom", Label: "Nom", Type: "text"}}}}
+	fixture.Must(t, models.CreateProcedure(ctx, a.DB, permis))
 
 	jan := a.at(a.DemandAt(t, fixture.AtSubmitted), time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC), "Janvier", nil)
 	feb := a.at(a.DemandAt(t, fixture.AtSubmitted), time.Date(2026, 2, 28, 23, 30, 0, 0, time.UTC), "Février", nil) // 1 March in Paris
@@ -143,7 +142,7 @@ func TestDashboardFilters(t *testing.T) {
 	urba := a.DemandAt(t, fixture.AtSubmitted)
 	urba = a.Apply(t, urba, workflow.Transfer, workflow.AgentActor(a.Accueil), workflow.Input{ServiceID: a.Urbanisme.ID})
 	p := a.DemandAt(t, fixture.AtSubmitted)
-	_, err = a.DB.NewUpdate().Model(p).Set("procedure_id = ?", permis.ID).WherePK().Exec(ctx)
+	_, err := a.DB.NewUpdate().Model(p).Set("procedure_id = ?", permis.ID).WherePK().Exec(ctx)
 	fixture.Must(t, err)
 
 	c := a.signIn(a.Accueil)

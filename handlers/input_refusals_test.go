@@ -181,20 +181,30 @@ func TestPeriodEndBeforeStart(t *testing.T) {
 	c.postMultipart(path+"/pieces?champ=assurance", nil, []upload{{"assurance", "assurance.pdf", pdfFile(100)}}, true)
 	_, values := demandForm(t, c.get(path))
 	for k, v := range map[string]string{"telephone": "06 12 34 56 78", "nature": "Terrasse", "adresse": "Place du Marché",
-		"date_debut": "2027-06-10", "date_fin": "2027-06-01", "surface": "12"} {
+		"dates:debut": "2027-06-10", "dates:fin": "2027-06-01", "surface": "12", "societe": "Café du Cours"} {
 		values.Set(k, v)
 	}
 	values["engagements"] = []string{"Je m'engage à laisser le passage libre aux piétons", "Je m'engage à remettre les lieux en état"}
 	r := c.postMultipart(path+"/deposer", values, nil, false)
 	mustStatus(t, r, http.StatusUnprocessableEntity)
-	if msg, invalid := fieldError(r, "champ-date_fin"); !invalid || !strings.HasSuffix(msg, "La date de fin doit être postérieure ou égale à la date de début.") {
-		t.Fatalf("date_fin: %q %v (%s)", msg, invalid, text(r))
+	// The message is beside the period (its fieldset), and in the summary.
+	if msg := r.Doc.Find(".period .field-error").Text(); !strings.HasSuffix(msg, "La date de fin doit être postérieure ou égale à la date de début.") {
+		t.Fatalf("dates: %q (%s)", msg, text(r))
 	}
-	if d := a.onlyDemand(t); d.State != workflow.Draft || d.Data["date_fin"] != "2027-06-01" {
+	if r.Doc.Find(`.error-summary a[href="#champ-dates"]`).Length() != 1 {
+		t.Fatal("the error summary does not link to the period")
+	}
+	// Everything typed is kept, the two dates as typed.
+	for sel, want := range map[string]string{"#champ-dates": "2027-06-10", "#champ-dates-fin": "2027-06-01", "#champ-societe": "Café du Cours", "#champ-surface": "12"} {
+		if got := r.Doc.Find(sel).AttrOr("value", ""); got != want {
+			t.Errorf("%s: %q kept, want %q", sel, got, want)
+		}
+	}
+	if d := a.onlyDemand(t); d.State != workflow.Draft || d.Data["dates"].(map[string]any)["fin"] != "2027-06-01" {
 		t.Fatalf("demand %s %v", d.State, d.Data)
 	}
 	// The same day is a period.
-	values.Set("date_fin", "2027-06-10")
+	values.Set("dates:fin", "2027-06-10")
 	if r := c.postMultipart(path+"/deposer", values, nil, false); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("one-day period: %d %s", r.StatusCode, text(r))
 	}

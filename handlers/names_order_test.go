@@ -28,7 +28,8 @@ func TestListsSortNamesInFrenchOrder(t *testing.T) {
 		{"travaux", "Urbanisme : déclaration de travaux"},
 		{"elagage", "élagage d'un arbre"},
 	} {
-		fixture.Must(t, a.DB.NewInsert().Model(&models.Procedure{CommuneID: a.Commune.ID, Slug: p.slug, Title: p.title, Active: true}).Scan(ctx))
+		fixture.Must(t, models.CreateProcedure(ctx, a.DB, &models.Procedure{CommuneID: a.Commune.ID, Slug: p.slug, Active: true,
+			ProcedureVersion: models.ProcedureVersion{Title: p.title, Documents: []string{}}}))
 	}
 	services := []string{"État civil", "Urbanisme", "Voirie"}
 	procedures := []string{"élagage d'un arbre", "État civil : acte de naissance", "Signalement d'un dysfonctionnement",

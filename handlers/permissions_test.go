@@ -53,6 +53,7 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 	}
 	ver := func(d *models.Demand) string { return itoa(int64(d.Version)) }
 	sup, spare := itoa(a.Supervisor.ID), itoa(pw.spare.ID)
+	proc := "/gestion/admin/demarches/" + itoa(a.Procedure.ID)
 	return []permRequest{
 		{"GET", "/gestion/connexion", "", "/gestion/connexion", nil},
 		{"POST", "/gestion/connexion", "", "", nil},
@@ -101,6 +102,18 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/admin/profils/:pid/supprimer", perm.Administer, "/gestion/admin/profils/" + spare + "/supprimer", nil},
 		{"GET", "/gestion/admin/voies", perm.Administer, "/gestion/admin/voies", nil},
 		{"POST", "/gestion/admin/voies", perm.Administer, "/gestion/admin/voies", nil},
+		{"GET", "/gestion/admin/demarches", perm.Administer, "/gestion/admin/demarches", nil},
+		{"POST", "/gestion/admin/demarches/import", perm.Administer, "/gestion/admin/demarches/import", nil},
+		{"GET", "/gestion/admin/demarches/nouvelle", perm.Administer, "/gestion/admin/demarches/nouvelle", nil},
+		{"POST", "/gestion/admin/demarches/nouvelle", perm.Administer, "/gestion/admin/demarches/nouvelle", url.Values{"titre": {"Nouvelle"}, "slug": {"nouvelle"}}},
+		{"GET", "/gestion/admin/demarches/:pid", perm.Administer, proc, nil},
+		{"POST", "/gestion/admin/demarches/:pid", perm.Administer, proc, url.Values{"titre": {"Renommée"}}},
+		{"GET", "/gestion/admin/demarches/:pid/apercu", perm.Administer, proc + "/apercu", nil},
+		{"POST", "/gestion/admin/demarches/:pid/apercu/:op", perm.Administer, proc + "/apercu/deposer", nil},
+		{"POST", "/gestion/admin/demarches/:pid/publier", perm.Administer, proc + "/publier", nil},
+		{"POST", "/gestion/admin/demarches/:pid/depublier", perm.Administer, proc + "/depublier", nil},
+		{"POST", "/gestion/admin/demarches/:pid/dupliquer", perm.Administer, proc + "/dupliquer", url.Values{"slug": {"copie"}}},
+		{"GET", "/gestion/admin/demarches/:pid/export.yaml", perm.Administer, proc + "/export.yaml", nil},
 		{"GET", "/gestion/admin/services", perm.Administer, "/gestion/admin/services", nil},
 		{"POST", "/gestion/admin/services", perm.Administer, "/gestion/admin/services", url.Values{"nom": {"Culture"}, "email": {"culture@mairie.test"}}},
 		{"POST", "/gestion/admin/services/:sid/desactiver", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/desactiver", nil},
@@ -252,10 +265,9 @@ func TestAProfileSeesOnlyTheDemandsOfItsProcedures(t *testing.T) {
 	a := newApp(t)
 	pw := newPermWorld(t, a)
 	ctx := context.Background()
-	mine := &models.Procedure{CommuneID: a.Commune.ID, Slug: "etat-civil", Title: "Acte d'état civil", Active: true,
-		Form: []models.Field{{Name: "nom", Label: "Nom", Type: "text", Required: true}}}
-	_, err := a.DB.NewInsert().Model(mine).Exec(ctx)
-	fixture.Must(t, err)
+	mine := &models.Procedure{CommuneID: a.Commune.ID, Slug: "etat-civil", Active: true,
+		ProcedureVersion: models.ProcedureVersion{Title: "Acte d'état civil", Form: []models.Field{{Name: "nom", Label: "Nom", Type: "text", Required: true}}}}
+	fixture.Must(t, models.CreateProcedure(ctx, a.DB, mine))
 	all := perm.Set{}
 	for _, d := range perm.All {
 		all = append(all, d.Permission)
@@ -294,7 +306,7 @@ func TestAProfileSeesOnlyTheDemandsOfItsProcedures(t *testing.T) {
 	}
 
 	// Its own procedure's demand: listed and opened.
-	d, err := models.NewDraft(ctx, a.DB, a.Commune.ID, mine.ID, "usager@exemple.fr")
+	d, err := models.NewDraft(ctx, a.DB, mine, "usager@exemple.fr", a.Clock.Now())
 	fixture.Must(t, err)
 	d = a.Apply(t, d, workflow.Submit, a.Citizen(d), workflow.Input{Data: map[string]any{"nom": "Claude Dupont"}})
 	mustContain(t, c.get("/gestion/"), d.Reference)

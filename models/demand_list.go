@@ -52,7 +52,7 @@ type sortColumn struct {
 
 var sortColumns = map[string]sortColumn{
 	SortReference: {"d.reference", "text"},
-	SortProcedure: {"p.title", "text"},
+	SortProcedure: {"v.title", "text"},
 	// French order (migration 20261123001000), indexed (demands_citizen_idx):
 	// the keyset's comparison takes the collation from this expression.
 	SortCitizen: {"lower(coalesce(nullif(d.citizen_name, ''), d.citizen_email)) COLLATE french_names", "text"},
@@ -173,9 +173,9 @@ func orderedDemands(db bun.IDB, dest any, communeID int64, f DemandFilter, col s
 	}
 	q := db.NewSelect().Model(dest).ModelTableExpr("demands AS d").
 		ColumnExpr(strings.Join(listColumns, ", ")).
-		ColumnExpr("p.title AS procedure_title, coalesce(s.name, '') AS service_name").
+		ColumnExpr("v.title AS procedure_title, coalesce(s.name, '') AS service_name").
 		ColumnExpr("(" + col.expr + ")::text AS sort_key").
-		Join("JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id").
+		Join("JOIN procedure_versions AS v ON v.procedure_id = d.procedure_id AND v.number = d.procedure_version").
 		Join("LEFT JOIN services AS s ON s.commune_id = d.commune_id AND s.id = d.service_id").
 		OrderExpr(col.expr + " " + dir).OrderExpr("d.id " + dir)
 	filterDemands(q, communeID, f, true)

@@ -14,6 +14,7 @@ type Demand struct {
 	ID                int64          `bun:",pk,autoincrement"`
 	CommuneID         int64          `bun:",notnull"`
 	ProcedureID       int64          `bun:",notnull"`
+	ProcedureVersion  int            `bun:",notnull"` // the version it was filled in with
 	Reference         string         `bun:",notnull"`
 	TrackingCode      string         `bun:",notnull"`
 	State             string         `bun:",notnull"`

@@ -21,15 +21,17 @@ func SaveDraft(ctx context.Context, db bun.IDB, communeID, id int64, data map[st
 }
 
 // NewDraft creates a draft demand for a citizen, with a fresh reference and
-// tracking code (retried on the rare collision).
-func NewDraft(ctx context.Context, db bun.IDB, communeID, procedureID int64, email string) (*Demand, error) {
+// tracking code (retried on the rare collision), on the procedure's version
+// p holds: the draft keeps it, even if a newer one is published before it
+// is submitted (the citizen fills in that form).
+func NewDraft(ctx context.Context, db bun.IDB, p *Procedure, email string, now time.Time) (*Demand, error) {
 	for attempt := 0; ; attempt++ {
 		d := &Demand{
-			CommuneID: communeID, ProcedureID: procedureID, State: "draft", Version: 1,
+			CommuneID: p.CommuneID, ProcedureID: p.ID, ProcedureVersion: p.Number, State: "draft", Version: 1,
 			CitizenEmail: strings.TrimSpace(email), Data: map[string]any{}, CorrectionFields: []string{},
-			Reference: newReference(time.Now()), TrackingCode: randomCode(8),
+			Reference: newReference(now), TrackingCode: randomCode(8), CreatedAt: now, UpdatedAt: now,
 		}
-		_, err := db.NewInsert().Model(d).Returning("id, created_at, updated_at").Exec(ctx)
+		_, err := db.NewInsert().Model(d).Returning("id").Exec(ctx)
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" && attempt < 5 {
 			continue

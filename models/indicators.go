@@ -79,10 +79,11 @@ type MonthlyVolume struct {
 func VolumesByMonth(ctx context.Context, db bun.IDB, communeID int64, since time.Time) ([]MonthlyVolume, error) {
 	var out []MonthlyVolume
 	err := db.NewRaw(`
-SELECT p.id AS procedure_id, p.title, to_char(d.submitted_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM') AS month, count(*) AS n
+SELECT p.id AS procedure_id, v.title, to_char(d.submitted_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM') AS month, count(*) AS n
 FROM demands AS d JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id
+JOIN procedure_versions AS v ON v.procedure_id = p.id AND v.number = p.latest
 WHERE d.commune_id = ? AND d.submitted_at >= ?
-GROUP BY p.id, p.title, month
-ORDER BY p.title, p.id, month`, communeID, since).Scan(ctx, &out)
+GROUP BY p.id, v.title, month
+ORDER BY v.title, p.id, month`, communeID, since).Scan(ctx, &out)
 	return out, err
 }

@@ -161,7 +161,7 @@ func ClaimDigestItems(ctx context.Context, tx bun.Tx, agentID int64, dailyBefore
 		SELECT i.*, d.reference, p.title AS procedure, `+prefixed(tx, Event{}, "e")+`
 		FROM digest_items AS i
 		JOIN demands AS d ON d.commune_id = i.commune_id AND d.id = i.demand_id
-		JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id
+		JOIN procedure_versions AS p ON p.commune_id = d.commune_id AND p.procedure_id = d.procedure_id AND p.number = d.procedure_version
 		JOIN demand_events AS e ON e.id = i.event_id
 		WHERE i.agent_id = ? AND i.digest_id IS NULL
 			AND ((i.cadence = 'daily' AND i.occurred_at < ?) OR (i.cadence = 'weekly' AND i.occurred_at < ?))

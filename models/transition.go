@@ -20,12 +20,13 @@ import (
 // procedure, its current assignment and the service holding it (zero values
 // when it has none), and the service a transfer targets.
 type Transition struct {
-	Demand     Demand     `bun:"embed:d__"`
-	Commune    Commune    `bun:"embed:c__"`
-	Procedure  Procedure  `bun:"embed:p__"`
-	Assignment Assignment `bun:"embed:a__"`
-	Service    Service    `bun:"embed:s__"`
-	Target     Service    `bun:"embed:t__"`
+	Demand     Demand           `bun:"embed:d__"`
+	Commune    Commune          `bun:"embed:c__"`
+	Procedure  Procedure        `bun:"embed:p__"` // its version: Version's
+	Version    ProcedureVersion `bun:"embed:v__"`
+	Assignment Assignment       `bun:"embed:a__"`
+	Service    Service          `bun:"embed:s__"`
+	Target     Service          `bun:"embed:t__"`
 	// NextAssignmentID is the id a transfer's new assignment takes, drawn
 	// from its sequence, so that the writes need not wait for it.
 	NextAssignmentID int64
@@ -48,6 +49,7 @@ func LockForTransition(ctx context.Context, tx bun.Tx, communeID, demandID, targ
 	if t.Demand.ID == 0 { // no row: another commune's, or none
 		return nil, ErrNotFound
 	}
+	t.Procedure.ProcedureVersion = t.Version
 	return t, nil
 }
 
@@ -61,7 +63,7 @@ var (
 func lockQuery(db bun.IDB) string {
 	lockOnce.Do(func() {
 		cols := []string{
-			prefixed(db, Demand{}, "d"), prefixed(db, Commune{}, "c"), prefixed(db, Procedure{}, "p"),
+			prefixed(db, Demand{}, "d"), prefixed(db, Commune{}, "c"), prefixed(db, Procedure{}, "p"), prefixed(db, ProcedureVersion{}, "v"),
 			prefixed(db, Assignment{}, "a"), prefixed(db, Service{}, "s"), prefixed(db, Service{}, "t"),
 		}
 		lockSQL = `SELECT ` + strings.Join(cols, ", ") + `,
@@ -69,6 +71,7 @@ func lockQuery(db bun.IDB) string {
 			FROM demands AS d
 			JOIN communes AS c ON c.id = d.commune_id
 			JOIN procedures AS p ON p.commune_id = d.commune_id AND p.id = d.procedure_id
+			JOIN procedure_versions AS v ON v.procedure_id = d.procedure_id AND v.number = d.procedure_version
 			LEFT JOIN assignments AS a ON a.commune_id = d.commune_id AND a.id = d.assignment_id
 			LEFT JOIN services AS s ON s.commune_id = d.commune_id AND s.id = coalesce(a.service_id, d.service_id)
 			LEFT JOIN services AS t ON t.commune_id = d.commune_id AND t.id = $1

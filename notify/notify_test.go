@@ -120,9 +120,8 @@ func TestAccueilMailsEveryActiveAgent(t *testing.T) {
 		_, err := db.NewInsert().Model(a).Exec(ctx)
 		fixture.Must(t, err)
 	}
-	other := &models.Procedure{CommuneID: w.Commune.ID, Slug: "autre", Title: "Autre démarche", Active: true}
-	_, err := db.NewInsert().Model(other).Exec(ctx)
-	fixture.Must(t, err)
+	other := &models.Procedure{CommuneID: w.Commune.ID, Slug: "autre", Active: true, ProcedureVersion: models.ProcedureVersion{Title: "Autre démarche"}}
+	fixture.Must(t, models.CreateProcedure(ctx, db, other))
 	w.NewAgent(t, "ailleurs", w.NewProfile(t, "Autre démarche seulement", perm.Set{perm.See, perm.Decide}, other.ID))
 	for _, tc := range []struct {
 		name, subject, body string

@@ -56,7 +56,7 @@ func (r *Reminders) remind(ctx context.Context, tx bun.Tx, rem models.Reminder, 
 	if err != nil {
 		return err
 	}
-	p, err := models.ProcedureByID(ctx, tx, d.CommuneID, d.ProcedureID)
+	p, err := models.DemandProcedure(ctx, tx, d)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ type Receipt struct {
 	Commune      string   // the commune's name
 	Contact      []string // its address, phone, e-mail, opening hours
 	Procedure    string
+	FormVersion  string // "Version 2 du 01/12/2026"
 	Reference    string
 	TrackingCode string
 	SubmittedAt  time.Time
@@ -82,6 +83,7 @@ func Write(w io.Writer, r Receipt) error {
 		{"Référence", r.Reference},
 		{"Code de suivi", r.TrackingCode},
 		{"Démarche", r.Procedure},
+		{"Formulaire", r.FormVersion},
 		{"Reçue le", r.SubmittedAt.In(paris).Format("02/01/2006 à 15:04")},
 		{"Demandeur", r.Citizen},
 	})

@@ -109,7 +109,7 @@ func (a *Access) loadDemand(ctx context.Context, db bun.IDB, verr error) error {
 	if a.Service, err = models.ServiceByID(ctx, db, cm.ID, cl.ServiceID); err != nil {
 		return err
 	}
-	if a.Procedure, err = models.ProcedureByID(ctx, db, cm.ID, a.Demand.ProcedureID); err != nil {
+	if a.Procedure, err = models.DemandProcedure(ctx, db, a.Demand); err != nil {
 		return err
 	}
 	switch {

@@ -45,8 +45,9 @@ type FormField struct {
 	Rows         int
 	Value        any
 	Error        string
-	ToCorrect    bool   // named by the correction request
-	Suggest      string // an address field: where to fetch street suggestions
+	ToCorrect    bool    // named by the correction request
+	Suggest      string  // an address field: where to fetch street suggestions
+	ShowIf       *ShowIf // shown only when another field has a value
 
 	// File fields.
 	Files       []FileItem
@@ -58,6 +59,10 @@ type FormField struct {
 	Accepted    string // "PDF, JPEG, PNG…"
 	Extensions  string // the input's accept attribute
 }
+
+// ShowIf is a field's condition: the field Name must have Value. Text spells
+// it out for a page read without JavaScript, where every field shows.
+type ShowIf struct{ Name, Value, Text string }
 
 // FileItem is one attached file.
 type FileItem struct {
@@ -82,6 +87,7 @@ type DraftPage struct {
 // FollowPage is the Data of "citizen/follow".
 type FollowPage struct {
 	ProcedureTitle string
+	FormVersion    string // "Version 2 du 01/12/2026": the form it was filled in with
 	Reference      string
 	TrackingCode   string
 	State          string

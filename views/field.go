@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"guichet/forms"
 )
 
 // field is what the "field" partial renders, built by newField from its dict.
@@ -20,14 +22,15 @@ type field struct {
 	ToCorrect    bool // named by a pending correction request
 	Rows         int
 	Options      []Option
-	Value        string          // every type but checkboxes
+	Value        string          // every type but checkboxes and period
 	Checked      map[string]bool // checkboxes
+	Start, End   string          // period
 }
 
 var fieldTypes = map[string]bool{
 	"text": true, "email": true, "tel": true, "url": true, "date": true, "number": true,
 	"password": true, "file": true, "textarea": true, "select": true,
-	"checkboxes": true, "radio": true,
+	"checkboxes": true, "radio": true, "checkbox": true, "period": true,
 }
 
 // newField reads the "field" partial's dict. Unknown keys and wrongly typed
@@ -121,6 +124,10 @@ func newField(d map[string]any) (field, error) {
 		for _, s := range toStrings(value) {
 			f.Checked[s] = true
 		}
+	case "period":
+		if m, ok := value.(map[string]any); ok {
+			f.Start, f.End = toString(m["debut"]), toString(m["fin"])
+		}
 	default:
 		f.Value = toString(value)
 	}
@@ -166,6 +173,15 @@ func (f field) OptionID(i int) string {
 	}
 	return f.ID + "-" + strconv.Itoa(i+1)
 }
+
+// StartName and EndName name a period's two date inputs; EndID is the end's id
+// (the start takes the field's, for the error summary's link).
+func (f field) StartName() string { return forms.PeriodStart(f.Name) }
+func (f field) EndName() string   { return forms.PeriodEnd(f.Name) }
+func (f field) EndID() string     { return f.ID + "-fin" }
+
+// CheckedValue is the value a single checkbox sends.
+func (f field) CheckedValue() string { return forms.Checked }
 
 // Selected reports whether the choice v is the current value.
 func (f field) Selected(v string) bool {

@@ -11,6 +11,9 @@ type Page struct {
 	Data    any            // page-specific data
 	Nav     []NavItem      // back-office navigation
 	Wide    bool           // the lists of demands: their seven columns take a wide screen's width
+	// Preview is the editor's address when the page is a preview of a
+	// procedure: a banner says so and links back.
+	Preview string
 }
 
 // Commune is the tenant the page is shown for: its branding and contact details.

@@ -107,7 +107,7 @@ func TestAProcedureFollowsItsVariant(t *testing.T) {
 	db := testdbNew(t)
 	w := fixture.NewWorld(t, db)
 	ctx := context.Background()
-	_, err := db.NewUpdate().Model(w.Procedure).Set("variant = ?", workflow.SansService.Name).WherePK().Exec(ctx)
+	_, err := db.NewUpdate().Model(&w.Procedure.ProcedureVersion).Set("variant = ?", workflow.SansService.Name).WherePK().Exec(ctx)
 	fixture.Must(t, err)
 	d := w.DemandAt(t, fixture.AtSubmitted)
 	_, err = w.Engine.Apply(ctx, d.ID, workflow.Transfer, workflow.AgentActor(w.Accueil), workflow.Input{Version: d.Version, ServiceID: w.Voirie.ID})

@@ -112,10 +112,12 @@ func procedureCmd(ctx context.Context, args []string) error {
 		}
 		return e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			for _, d := range defs {
-				if err := models.UpsertProcedure(ctx, tx, d.Procedure(c.ID)); err != nil {
+				p := d.Procedure(c.ID)
+				p.CreatedByName = "import en ligne de commande"
+				if err := models.ImportProcedure(ctx, tx, p, true); err != nil {
 					return fmt.Errorf("démarche %s : %w", d.Slug, err)
 				}
-				fmt.Printf("Démarche « %s » importée.\n", d.Title)
+				fmt.Printf("Démarche « %s » importée et publiée (version %d).\n", d.Title, p.Latest)
 			}
 			return nil
 		})

@@ -54,7 +54,7 @@ func TestProcedureImport(t *testing.T) {
 
 	// A broken file is refused as a whole, with the file, procedure and field named.
 	err = importFile("- slug: ok\n  title: OK\n  fields: [{name: a, label: A, type: text}]\n- slug: ko\n  title: KO\n  fields: [{name: a, label: A, type: liste}]\n")
-	if err == nil || !strings.Contains(err.Error(), "demarches.yaml") || !strings.Contains(err.Error(), "démarche « ko » : champ « a » : type « liste » inconnu") {
+	if err == nil || !strings.Contains(err.Error(), "demarches.yaml") || !strings.Contains(err.Error(), "démarche « ko » : champ « a », « type » : type « liste » inconnu") {
 		t.Fatalf("broken file: %v", err)
 	}
 	if _, err := models.ProcedureBySlug(ctx, db, w.Commune.ID, "ok"); err != models.ErrNotFound {

@@ -44,7 +44,7 @@ scenario('pages annexes de l’usager : formulaire complet avec erreurs et pièc
     await page.getByRole('button', { name: 'Commencer ma demande' }).click();
   });
   await citizen.step('dépose le formulaire vide', () => page.getByRole('button', { name: 'Déposer ma demande' }).click());
-  await errorSummary(citizen, 9);
+  await errorSummary(citizen, 8);
 
   const dir = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
   writeFileSync(join(dir, 'plan.png'), png);

@@ -86,6 +86,7 @@ type demandState struct {
 type agentDemandData struct {
 	Demand              *models.Demand
 	Procedure           *models.Procedure
+	FormVersion         string          // the version of the form it was filled in with
 	Service             *models.Service // holding it, or the last one that did
 	Data                []views.DataRow
 	Files               []views.FileRow // the citizen's, and those agents and services added
@@ -173,7 +174,7 @@ func (s *Handlers) agentDemand(c *gin.Context) (*models.Demand, bool) {
 // lifecycle is the lifecycle of a demand: its procedure's.
 func (s *Handlers) lifecycle(c *gin.Context, d *models.Demand) (*workflow.Definition, error) {
 	ctx := c.Request.Context()
-	p, err := models.ProcedureByID(ctx, s.DB, d.CommuneID, d.ProcedureID)
+	p, err := models.DemandProcedure(ctx, s.DB, d)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +185,7 @@ func (s *Handlers) lifecycle(c *gin.Context, d *models.Demand) (*workflow.Defini
 func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) (*agentDemandData, error) {
 	ctx := c.Request.Context()
 	a := currentAgent(c)
-	p, err := models.ProcedureByID(ctx, s.DB, d.CommuneID, d.ProcedureID)
+	p, err := models.DemandProcedure(ctx, s.DB, d)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +198,7 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 		return nil, err
 	}
 	base, back := demandURL(d.ID), backURL(c)
-	data := &agentDemandData{Demand: d, Procedure: p, Version: d.Version, Data: web.DemandFields(p, d),
+	data := &agentDemandData{Demand: d, Procedure: p, FormVersion: web.VersionText(p), Version: d.Version, Data: web.DemandFields(p, d),
 		Files: web.DemandFiles(p, atts, base), History: web.HistoryItems(p, hist), Lost: st.lost,
 		BackURL: back, BackQuery: backQuery(back), PrintURL: base + "/impression" + backQuery(back),
 		MaxFileSize: web.LimitSize(s.Config.MaxFileSize), Accepted: files.AcceptedLabels(), Extensions: files.Extensions,

@@ -120,7 +120,7 @@ func (s *Handlers) keepTyped(c *gin.Context, d *models.Demand, st demandState) d
 // validFields tells whether every field to correct is a question of the demand's procedure.
 func (s *Handlers) validFields(c *gin.Context, d *models.Demand, names []string) bool {
 	ctx := c.Request.Context()
-	p, err := models.ProcedureByID(ctx, s.DB, d.CommuneID, d.ProcedureID)
+	p, err := models.DemandProcedure(ctx, s.DB, d)
 	if err != nil {
 		return false
 	}

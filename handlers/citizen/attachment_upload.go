@@ -46,7 +46,7 @@ func (s *Handlers) afterFileAction(c *gin.Context, post *demandPost, field strin
 			return
 		}
 		// 200 even with an error: htmx swaps only successful answers.
-		s.Views.Fragment(c.Writer, http.StatusOK, "file_widget", s.formField(base, "", d, f, atts, formState{errs: post.fileErrs, fileStatus: status}))
+		s.Views.Fragment(c.Writer, http.StatusOK, "file_widget", s.formField(base, "", d, p, f, atts, formState{errs: post.fileErrs, fileStatus: status}))
 		c.Abort()
 		return
 	}
@@ -71,7 +71,7 @@ func (s *Handlers) afterFileAction(c *gin.Context, post *demandPost, field strin
 		s.SetFlash(c, views.FlashSuccess, msg)
 		to := base
 		if field != "" {
-			to += "#" + fieldID(field)
+			to += "#" + web.FieldID(field)
 		}
 		web.Redirect(c, to)
 		return

@@ -39,7 +39,7 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 		if flash != nil {
 			pg.Flash = flash
 		}
-		pg.Errors = byID(st.errs)
+		pg.Errors = web.ErrorsByID(st.errs)
 		pg.Data = views.DraftPage{ProcedureTitle: p.Title, Documents: p.Documents, Email: d.CitizenEmail,
 			TrackingCode: d.TrackingCode, Form: *form}
 		s.Render(c, status, "citizen/draft", pg)
@@ -57,7 +57,7 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 			explanation = "Votre demande a été transmise au service " + svc.Name + " de la mairie, qui l'examine. Vous serez prévenu par e-mail de la décision."
 		}
 	}
-	data := views.FollowPage{ProcedureTitle: p.Title, Reference: d.Reference, TrackingCode: d.TrackingCode,
+	data := views.FollowPage{ProcedureTitle: p.Title, FormVersion: web.VersionText(p), Reference: d.Reference, TrackingCode: d.TrackingCode,
 		State: d.State, StateLabel: label, Explanation: explanation, SubmittedAt: d.SubmittedAt,
 		ReceiptURL: base + "/recepisse.pdf"}
 	for _, ev := range hist {
@@ -74,7 +74,7 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 		cr := &views.CorrectionRequest{Message: d.CorrectionMessage}
 		for _, name := range d.CorrectionFields {
 			if f, ok := web.ProcedureField(p, name); ok {
-				cr.Fields = append(cr.Fields, views.FieldLink{Label: f.Label, ID: fieldID(name)})
+				cr.Fields = append(cr.Fields, views.FieldLink{Label: f.Label, ID: web.FieldID(name)})
 			}
 		}
 		data.Correction = cr
@@ -83,7 +83,7 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 			return
 		}
 	}
-	for _, f := range p.Form {
+	for _, f := range forms.Answered(p.Form, d.Data) {
 		it := views.DataItem{Label: f.Label, File: f.Type == "file"}
 		if it.File {
 			it.Files = fileItems(base, atts, f.Name, false)
@@ -96,7 +96,7 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 	if flash != nil {
 		pg.Flash = flash
 	}
-	pg.Errors = byID(st.errs)
+	pg.Errors = web.ErrorsByID(st.errs)
 	pg.Data = data
 	s.Render(c, status, "citizen/follow", pg)
 }

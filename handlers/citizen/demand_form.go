@@ -3,40 +3,15 @@ package citizen
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"guichet/files"
-	"guichet/forms"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
 )
-
-// fieldID is the id of a procedure field's control. The prefix keeps a
-// field named, say, "contenu" from taking the id of the page's main.
-func fieldID(name string) string { return "champ-" + name }
-
-// byID turns errors by field name into errors by control id.
-func byID(errs map[string]string) views.FormErrors {
-	out := views.FormErrors{}
-	for name, msg := range errs {
-		out[fieldID(name)] = msg
-	}
-	return out
-}
-
-// inputTypes maps a procedure field's type to the field partial's.
-var inputTypes = map[string]string{
-	"text": "text", "textarea": "textarea", "email": "email", "phone": "tel", "date": "date",
-	"number": "number", "choice": "select", "checkboxes": "checkboxes", "address": "text", "file": "file",
-}
-
-// An address is one line, so that a datalist can suggest the commune's
-// streets (street-address is for a multi-line control).
-var autocompletes = map[string]string{"email": "email", "phone": "tel", "address": "address-line1"}
 
 // formState is what a demand's page shows instead of the stored data after a
 // post: what was typed, the errors, and the outcome of file actions.
@@ -48,31 +23,16 @@ type formState struct {
 
 // formField builds one question of the demand's form; suggest is where an
 // address field fetches its street suggestions ("" for none).
-func (s *Handlers) formField(base, suggest string, d *models.Demand, f models.Field, atts []models.Attachment, st formState) views.FormField {
+func (s *Handlers) formField(base, suggest string, d *models.Demand, p *models.Procedure, f models.Field, atts []models.Attachment, st formState) views.FormField {
 	values := st.values
 	if values == nil {
 		values = d.Data
 	}
-	ff := views.FormField{
-		Name: f.Name, ID: fieldID(f.Name), Label: f.Label, Type: inputTypes[f.Type], Help: f.Help,
-		Required: f.Required || (f.Type == "checkboxes" && f.Min != nil && *f.Min > 0),
-		Options:  f.Options, Autocomplete: autocompletes[f.Type], Rows: 5,
-		Value: forms.InputValue(values[f.Name]), Error: st.errs[f.Name],
-		ToCorrect: d.State == workflow.CorrectionRequested && slices.Contains(d.CorrectionFields, f.Name),
-	}
-	if f.Type == "address" {
-		ff.Suggest = suggest
-		ff.Value = oneLine(ff.Value)
-	}
+	ff := s.FormField(p.Form, f, values, st.errs, suggest)
+	ff.ToCorrect = d.State == workflow.CorrectionRequested && slices.Contains(d.CorrectionFields, f.Name)
 	if f.Type == "file" {
-		ff.Value = nil
 		ff.Files = fileItems(base, atts, f.Name, workflow.CitizenMayEdit(d.State))
 		ff.Status = st.fileStatus[f.Name]
-		ff.MaxSize = s.Config.MaxFileSize
-		ff.MaxSizeText = web.LimitSize(s.Config.MaxFileSize)
-		ff.MaxFiles = web.FileCount(s.Config.MaxFilesPerField)
-		ff.Accepted = files.AcceptedLabels()
-		ff.Extensions = files.Extensions
 		if workflow.CitizenMayEdit(d.State) {
 			ff.UploadURL = base + "/pieces"
 		}
@@ -83,19 +43,13 @@ func (s *Handlers) formField(base, suggest string, d *models.Demand, f models.Fi
 // demandForm builds the form of a draft or of a correction. Its address
 // fields suggest the commune's streets when it has imported some.
 func (s *Handlers) demandForm(c *gin.Context, base string, d *models.Demand, p *models.Procedure, atts []models.Attachment, st formState) (*views.DemandForm, error) {
-	suggest := ""
-	if slices.ContainsFunc(p.Form, func(f models.Field) bool { return f.Type == "address" }) {
-		has, err := models.HasStreets(c.Request.Context(), s.DB, d.CommuneID)
-		if err != nil {
-			return nil, err
-		}
-		if has {
-			suggest = "/c/" + web.Commune(c).Slug + "/voies"
-		}
+	suggest, err := s.StreetSuggestions(c.Request.Context(), web.Commune(c), p.Form)
+	if err != nil {
+		return nil, err
 	}
 	form := &views.DemandForm{Action: base, Version: d.Version, Correction: d.State == workflow.CorrectionRequested}
 	for _, f := range p.Form {
-		form.Fields = append(form.Fields, s.formField(base, suggest, d, f, atts, st))
+		form.Fields = append(form.Fields, s.formField(base, suggest, d, p, f, atts, st))
 	}
 	return form, nil
 }
@@ -117,20 +71,4 @@ func fileItems(base string, atts []models.Attachment, field string, removable bo
 		out = append(out, it)
 	}
 	return out
-}
-
-// oneLine writes an address typed in the multi-line box address fields
-// once were as one line, its lines apart: a browser would glue them.
-func oneLine(v any) any {
-	s, ok := v.(string)
-	if !ok || !strings.ContainsAny(s, "\r\n") {
-		return v
-	}
-	var lines []string
-	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\r' || r == '\n' }) {
-		if l = strings.TrimSpace(l); l != "" {
-			lines = append(lines, l)
-		}
-	}
-	return strings.Join(lines, ", ")
 }

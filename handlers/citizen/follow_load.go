@@ -41,7 +41,7 @@ func (s *Handlers) loadFollow(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	p, err := models.ProcedureByID(ctx, s.DB, cm.ID, d.ProcedureID)
+	p, err := models.DemandProcedure(ctx, s.DB, d)
 	if err != nil {
 		s.Fail(c, err)
 		return

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/forms"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/views"
@@ -36,7 +37,7 @@ func (s *Handlers) activeProcedure(c *gin.Context) (*models.Procedure, bool) {
 
 func (s *Handlers) showProcedure(c *gin.Context, status int, p *models.Procedure, form map[string]any, errs views.FormErrors) {
 	data := views.ProcedureStart{Slug: p.Slug, Title: p.Title, Description: p.Description, Documents: p.Documents}
-	for _, f := range p.Form {
+	for _, f := range forms.Valued(p.Form) {
 		data.Asked = append(data.Asked, f.Label)
 	}
 	pg := s.Page(c, p.Title)

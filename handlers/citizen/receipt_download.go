@@ -31,7 +31,7 @@ func (s *Handlers) receiptDownload(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	r := receipt.Receipt{Commune: cm.Name, Procedure: p.Title, Reference: d.Reference, TrackingCode: d.TrackingCode,
+	r := receipt.Receipt{Commune: cm.Name, Procedure: p.Title, FormVersion: web.VersionText(p), Reference: d.Reference, TrackingCode: d.TrackingCode,
 		SubmittedAt: *d.SubmittedAt, Citizen: d.CitizenEmail, PrintedAt: s.Clock.Now()}
 	if d.CitizenName != "" {
 		r.Citizen = d.CitizenName + " <" + d.CitizenEmail + ">"
@@ -41,7 +41,7 @@ func (s *Handlers) receiptDownload(c *gin.Context) {
 			r.Contact = append(r.Contact, line)
 		}
 	}
-	for _, f := range p.Form {
+	for _, f := range forms.Answered(p.Form, d.Data) {
 		if f.Type != "file" {
 			r.Answers = append(r.Answers, receipt.Line{Label: f.Label, Value: forms.Display(f, d.Data[f.Name])})
 		}

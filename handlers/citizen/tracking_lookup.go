@@ -105,7 +105,7 @@ func (s *Handlers) mailFreshLink(c *gin.Context, d *models.Demand) (bool, error)
 	if err != nil || sent >= maxFreshLinks {
 		return false, err
 	}
-	p, err := models.ProcedureByID(ctx, s.DB, cm.ID, d.ProcedureID)
+	p, err := models.DemandProcedure(ctx, s.DB, d)
 	if err != nil {
 		return false, err
 	}

@@ -19,7 +19,7 @@ import (
 // questions are shown with the files.
 func DemandFields(p *models.Procedure, d *models.Demand) []views.DataRow {
 	var rows []views.DataRow
-	for _, f := range p.Form {
+	for _, f := range forms.Answered(p.Form, d.Data) {
 		if f.Type == "file" {
 			continue
 		}
@@ -32,12 +32,18 @@ func DemandFields(p *models.Procedure, d *models.Demand) []views.DataRow {
 	return rows
 }
 
+// VersionText names the version of a procedure a demand was filled in
+// with: "Version 2 du 01/12/2026".
+func VersionText(p *models.Procedure) string {
+	return fmt.Sprintf("Version %d du %s", p.Number, p.ProcedureVersion.CreatedAt.In(Paris).Format("02/01/2006"))
+}
+
 // CorrectionFields are the questions a correction request may name, file
 // questions included: the accueil's form and the service's offer the same.
 func CorrectionFields(p *models.Procedure) []views.Option {
-	opts := make([]views.Option, len(p.Form))
-	for i, f := range p.Form {
-		opts[i] = views.Option{Value: f.Name, Label: f.Label}
+	var opts []views.Option
+	for _, f := range forms.Valued(p.Form) {
+		opts = append(opts, views.Option{Value: f.Name, Label: f.Label})
 	}
 	return opts
 }
