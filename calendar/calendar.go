@@ -294,15 +294,22 @@ func (c Calendar) Deadline(start time.Time, n int, unit Unit, pauses []Pause) ti
 		return time.Time{}
 	}
 	var k cursor
+	p := 0 // the first pause that does not end before the day opens
 	for d := DateOf(start); ; d = d.AddDays(1) {
 		spans := k.open(c, d)
 		if len(spans) == 0 || spans[0].from.Before(start) {
 			continue
 		}
+		for p < len(pauses) && !pauses[p].To.IsZero() && !pauses[p].To.After(spans[0].from) {
+			p++
+		}
 		whole := true
-		for _, p := range pauses {
-			if touches(p, spans) {
-				if p.To.IsZero() {
+		for _, q := range pauses[p:] {
+			if !q.From.Before(spans[len(spans)-1].to) {
+				break
+			}
+			if touches(q, spans) {
+				if q.To.IsZero() {
 					return time.Time{}
 				}
 				whole = false

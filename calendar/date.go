@@ -6,6 +6,7 @@
 package calendar
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 	_ "time/tzdata" // Europe/Paris without the system's zoneinfo
@@ -86,7 +87,11 @@ func daysIn(y int, m time.Month) int { return D(y, m+1, 0).Day }
 func (d Date) Weekday() time.Weekday { return d.utc().Weekday() }
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after e.
-func (d Date) Compare(e Date) int { return d.utc().Compare(e.utc()) }
+func (d Date) Compare(e Date) int { return cmp.Compare(d.ordinal(), e.ordinal()) }
+
+// ordinal orders dates (a normalised Date has a month under 16 and a day
+// under 32).
+func (d Date) ordinal() int { return d.Year<<9 | int(d.Month)<<5 | d.Day }
 
 // Before reports whether d is before e.
 func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }

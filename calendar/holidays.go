@@ -56,7 +56,8 @@ var rules = []holidayRule{
 }
 
 // Holidays lists the public holidays of a year in date order, with those
-// of Alsace-Moselle when alsaceMoselle is set.
+// of Alsace-Moselle when alsaceMoselle is set. Two on the same day are one
+// day, named after both.
 func Holidays(year int, alsaceMoselle bool) []Holiday {
 	easter := Easter(year)
 	var hs []Holiday
@@ -70,8 +71,17 @@ func Holidays(year int, alsaceMoselle bool) []Holiday {
 		}
 		hs = append(hs, Holiday{Date: d, Name: r.name})
 	}
-	slices.SortFunc(hs, func(a, b Holiday) int { return a.Date.Compare(b.Date) })
-	return hs
+	slices.SortStableFunc(hs, func(a, b Holiday) int { return a.Date.Compare(b.Date) })
+	// Ascension may fall on 1 or 8 May (as in 2008): one day, both names.
+	out := hs[:1]
+	for _, h := range hs[1:] {
+		if last := &out[len(out)-1]; last.Date == h.Date {
+			last.Name += " et " + h.Name
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // HolidayName returns the name of the holiday d is, or "" when d is none.
