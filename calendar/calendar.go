@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -12,6 +14,21 @@ import (
 type Closure struct {
 	From, To Date
 	Label    string
+}
+
+// MaxClosureDays is the longest a closure may be: a year.
+const MaxClosureDays = 366
+
+// Check says, in French, what is wrong with a closure: it ends before it
+// starts, or lasts more than a year.
+func (cl Closure) Check() error {
+	switch n := cl.From.DaysUntil(cl.To) + 1; {
+	case n < 1:
+		return fmt.Errorf("La fermeture « %s » finit avant de commencer.", cl.Label)
+	case n > MaxClosureDays:
+		return fmt.Errorf("La fermeture « %s » dure %d jours : une fermeture dure au plus un an.", cl.Label, n)
+	}
+	return nil
 }
 
 // Calendar is one commune's calendar: when it is open, and so how its
@@ -32,8 +49,8 @@ func New(week Week, closures []Closure, alsaceMoselle bool) (Calendar, error) {
 	}
 	cs := slices.Clone(closures)
 	for _, cl := range cs {
-		if cl.To.Before(cl.From) {
-			return Calendar{}, fmt.Errorf("La fermeture « %s » finit avant de commencer.", cl.Label)
+		if err := cl.Check(); err != nil {
+			return Calendar{}, err
 		}
 	}
 	slices.SortFunc(cs, func(a, b Closure) int { return a.From.Compare(b.From) })
@@ -268,6 +285,15 @@ func (u Unit) Label() string {
 		return "jours ouvrés"
 	}
 	return string(u)
+}
+
+// French is n of the unit as a sentence says it: "1 jour ouvré", "3 heures ouvrées".
+func (u Unit) French(n int) string {
+	label := u.Label()
+	if n == 1 {
+		label = strings.NewReplacer("jours ouvrés", "jour ouvré", "heures ouvrées", "heure ouvrée").Replace(label)
+	}
+	return strconv.Itoa(n) + "\u00a0" + label
 }
 
 // Units are the units a deadline policy may count in.

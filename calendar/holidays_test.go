@@ -121,6 +121,12 @@ func TestWeekCheck(t *testing.T) {
 	if _, err := New(StandardWeek, []Closure{{D(2026, 8, 21), D(2026, 8, 3), "Été"}}, false); err == nil || err.Error() != "La fermeture « Été » finit avant de commencer." {
 		t.Errorf("closure ending before it starts: %v", err)
 	}
+	if err := (Closure{D(2026, 1, 1), D(2027, 1, 1), "Travaux"}).Check(); err != nil {
+		t.Errorf("a closure of 366 days: %v", err)
+	}
+	if err := (Closure{D(2026, 1, 1), D(2027, 1, 2), "Travaux"}).Check(); err == nil || err.Error() != "La fermeture « Travaux » dure 367 jours : une fermeture dure au plus un an." {
+		t.Errorf("a closure of 367 days: %v", err)
+	}
 }
 
 func TestParseTimeOfDay(t *testing.T) {

@@ -103,6 +103,8 @@ func message(f reflect.StructField, fe validator.FieldError) string {
 		}
 	case "address":
 		return AddressMessage(example)
+	case "datetime":
+		return "Indiquez " + label + " dans le format attendu, par exemple " + example + "."
 	}
 	msg := []rune(fe.Translate(trans))
 	return string(unicode.ToUpper(msg[0])) + string(msg[1:]) + "."

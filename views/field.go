@@ -24,7 +24,7 @@ type field struct {
 }
 
 var fieldTypes = map[string]bool{
-	"text": true, "email": true, "tel": true, "date": true, "number": true,
+	"text": true, "email": true, "tel": true, "date": true, "time": true, "number": true,
 	"password": true, "file": true, "textarea": true, "select": true,
 	"checkboxes": true, "radio": true,
 }

@@ -48,4 +48,9 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	adm.POST("/services/:sid/reactiver", s.adminServiceActivate(true))
 	adm.POST("/services/:sid/"+slugBoardLink, s.adminServiceBoardLinkSend)
 	adm.POST("/services/:sid/"+slugRevokeLinks, s.adminServiceLinksRevoke)
+	adm.GET("/calendrier", s.adminCalendarShow)
+	adm.GET("/calendrier/essai", s.adminCalendarTry)
+	adm.POST("/calendrier/alsace-moselle", s.adminCalendarUpdate)
+	adm.POST("/calendrier/fermetures", s.adminClosureCreate)
+	adm.POST("/calendrier/fermetures/:fid/supprimer", s.adminClosureDelete)
 }

@@ -25,6 +25,7 @@ func agentNav(c *gin.Context, a *models.Agent) []views.NavItem {
 		items = []views.NavItem{
 			{Label: "Agents", Href: "/gestion/admin/agents"},
 			{Label: "Services", Href: "/gestion/admin/services"},
+			{Label: "Calendrier", Href: "/gestion/admin/calendrier"},
 		}
 	}
 	// The current item is the one whose address is the closest prefix of the page's.
