@@ -68,7 +68,9 @@ func TestEveryBackOfficeRouteChecksRoleAndCommune(t *testing.T) {
 		{"POST", func() string { return "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/lien-tableau" }, admin, http.StatusSeeOther, url.Values{"confirmer": {"oui"}}, true},
 		{"POST", func() string { return "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/revoquer-liens" }, admin, http.StatusSeeOther, url.Values{"confirmer": {"oui"}}, true},
 		{"GET", func() string { return "/gestion/admin/calendrier?annee=2027" }, admin, http.StatusOK, nil, false},
-		{"GET", func() string { return "/gestion/admin/calendrier/essai?date=2026-09-08&heure=10:00&nombre=2&unite=jours_ouvres" }, admin, http.StatusOK, nil, false},
+		{"GET", func() string {
+			return "/gestion/admin/calendrier/essai?date=2026-09-08&heure=10:00&nombre=2&unite=jours_ouvres"
+		}, admin, http.StatusOK, nil, false},
 		{"POST", func() string { return "/gestion/admin/calendrier/alsace-moselle" }, admin, http.StatusSeeOther, url.Values{"alsace_moselle": {"oui"}}, false},
 		{"POST", func() string { return "/gestion/admin/calendrier/fermetures" }, admin, http.StatusUnprocessableEntity, url.Values{}, false},
 		{"POST", func() string { return "/gestion/admin/calendrier/fermetures/" + itoa(closure()) + "/supprimer" }, admin, http.StatusSeeOther, nil, true},
