@@ -1,7 +1,6 @@
 package calendar
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -161,16 +160,13 @@ type Pause struct {
 	From, To time.Time
 }
 
-// errWaiting ends a walk that reaches a pause still under way.
-var errWaiting = errors.New("waiting")
-
 // walk calls fn with each interval of running time from from on, in
 // order: the commune open, outside the pauses (sorted and merged by
 // merge). It ends when fn returns false, at until if it is not zero, or
-// with errWaiting at a pause still under way.
-func (c Calendar) walk(from, until time.Time, pauses []Pause, fn func(a, b time.Time) bool) error {
+// at a pause still under way.
+func (c Calendar) walk(from, until time.Time, pauses []Pause, fn func(a, b time.Time) bool) {
 	if c.neverOpen() {
-		return nil
+		return
 	}
 	var k cursor
 	p := 0
@@ -186,21 +182,17 @@ func (c Calendar) walk(from, until time.Time, pauses []Pause, fn func(a, b time.
 				}
 				if p == len(pauses) || !pauses[p].From.Before(b) {
 					if !fn(a, b) {
-						return nil
+						return
 					}
 					break
 				}
-				if pauses[p].From.After(a) && !fn(a, pauses[p].From) {
-					return nil
-				}
-				if pauses[p].To.IsZero() {
-					return errWaiting
+				if pauses[p].From.After(a) && !fn(a, pauses[p].From) || pauses[p].To.IsZero() {
+					return
 				}
 				a = pauses[p].To
 			}
 		}
 	}
-	return nil
 }
 
 func later(a, b time.Time) time.Time {

@@ -139,6 +139,13 @@ var deadlineCases = []deadlineCase{
 	{how: "Fri 11 Sep 2026 + 2 months: Wed 11 Nov Armistice: Thu 12: decision Fri 13", kind: legal, from: "2026-09-11", delay: twoMonths, want: "2026-11-13"},
 	{how: "Sun 8 Mar 2026 + 2 months: Fri 8 May holiday, weekend: Mon 11: decision Tue 12", kind: legal, from: "2026-03-08", delay: twoMonths, want: "2026-05-12"},
 	{how: "Wed 1 Apr 2026 + 30 days: Fri 1 May holiday, weekend: Mon 4: decision Tue 5", kind: legal, from: "2026-04-01", delay: Delay{30, Days}, want: "2026-05-05"},
+	// démarches-simplifiées's own examples (its decision date calculator's
+	// test), where no last day falls on a day off: the same dates.
+	{how: "démarches-simplifiées: Mon 15 May 2023 + 30 days: Wed 14 Jun: decision Thu 15", kind: legal, from: "2023-05-15", delay: Delay{30, Days}, want: "2023-06-15"},
+	{how: "démarches-simplifiées: Mon 15 May 2023 + 8 weeks: Mon 10 Jul: decision Tue 11", kind: legal, from: "2023-05-15", delay: Delay{8, Weeks}, want: "2023-07-11"},
+	{how: "démarches-simplifiées: Mon 15 May 2023 + 2 months: Sat 15 Jul; waited 20–25 May (6 days): Fri 21 Jul: decision Sat 22", kind: legal, from: "2023-05-15", delay: twoMonths, corrections: [][2]string{{"2023-05-20", "2023-05-25"}}, want: "2023-07-22"},
+	{how: "démarches-simplifiées: the same and 30 May–3 Jun (5 more days): Wed 26 Jul: decision Thu 27", kind: legal, from: "2023-05-15", delay: twoMonths, corrections: [][2]string{{"2023-05-20", "2023-05-25"}, {"2023-05-30", "2023-06-03"}}, want: "2023-07-27"},
+	{how: "where démarches-simplifiées says Sun 16 Jul 2023: Sat 15 Jul + 2 months' last day moves to Mon 17 (CPC 642): decision Tue 18", kind: legal, from: "2023-05-15", delay: twoMonths, want: "2023-07-18"},
 }
 
 func TestDeadlineCases(t *testing.T) {

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -67,7 +68,7 @@ func (d Delay) French() string {
 // Check says, in French, what is wrong with a delay.
 func (d Delay) Check() error {
 	if !slices.Contains(DelayUnits, d.Unit) {
-		return fmt.Errorf("Le délai se compte en jours, en semaines ou en mois.")
+		return errors.New("Le délai se compte en jours, en semaines ou en mois.")
 	}
 	if d.N < 1 || d.N > 1000 {
 		return fmt.Errorf("Le délai doit être d'au moins 1 et d'au plus 1000 %s.", d.Unit)
