@@ -1,11 +1,13 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"guichet/calendar"
 	"guichet/fixture"
 	"guichet/models"
 	"guichet/perm"
@@ -29,6 +31,11 @@ func TestEveryBackOfficeRouteChecksRoleAndCommune(t *testing.T) {
 		admin = "admin"
 		any   = "any"
 	)
+	closure := func() int64 {
+		cl := models.NewClosure(a.Commune.ID, calendar.Closure{From: calendar.D(2026, 8, 3), To: calendar.D(2026, 8, 21), Label: "Fermeture estivale"})
+		fixture.Must(t, models.CreateClosure(context.Background(), a.DB, cl))
+		return cl.ID
+	}
 	demand := func() string { return "/gestion/demandes/" + itoa(a.DemandAt(t, fixture.AtSubmitted).ID) }
 	routes := []struct {
 		method   string
@@ -64,6 +71,13 @@ func TestEveryBackOfficeRouteChecksRoleAndCommune(t *testing.T) {
 		{"POST", func() string { return "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/reactiver" }, admin, http.StatusSeeOther, nil, true},
 		{"POST", func() string { return "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/lien-tableau" }, admin, http.StatusSeeOther, url.Values{"confirmer": {"oui"}}, true},
 		{"POST", func() string { return "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/revoquer-liens" }, admin, http.StatusSeeOther, url.Values{"confirmer": {"oui"}}, true},
+		{"GET", func() string { return "/gestion/admin/calendrier?annee=2027" }, admin, http.StatusOK, nil, false},
+		{"GET", func() string {
+			return "/gestion/admin/calendrier/essai?date=2026-09-08&heure=10:00&nombre=2&unite=jours_ouvres"
+		}, admin, http.StatusOK, nil, false},
+		{"POST", func() string { return "/gestion/admin/calendrier/alsace-moselle" }, admin, http.StatusSeeOther, url.Values{"alsace_moselle": {"oui"}}, false},
+		{"POST", func() string { return "/gestion/admin/calendrier/fermetures" }, admin, http.StatusUnprocessableEntity, url.Values{}, false},
+		{"POST", func() string { return "/gestion/admin/calendrier/fermetures/" + itoa(closure()) + "/supprimer" }, admin, http.StatusSeeOther, nil, true},
 	}
 	actors := []struct {
 		name  string

@@ -9,6 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"guichet/calendar"
 	"guichet/fixture"
 	"guichet/models"
 	"guichet/perm"
@@ -29,12 +30,16 @@ type permWorld struct {
 	submitted, accepted *models.Demand
 	file                *models.Attachment
 	spare               *models.Profile // no agent has it
+	closure             *models.Closure
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
 	pw := permWorld{submitted: a.DemandAt(t, fixture.AtSubmitted), accepted: a.DemandAt(t, fixture.AtAccepted)}
 	pw.file = a.attach(pw.submitted, "", "note.pdf", pdfFile(100))
 	pw.spare = a.NewProfile(t, "Profil de réserve", perm.Set{perm.See})
+	pont := calendar.D(2026, 5, 15)
+	pw.closure = models.NewClosure(a.Commune.ID, calendar.Closure{From: pont, To: pont, Label: "Pont"})
+	fixture.Must(t, models.CreateClosure(context.Background(), a.DB, pw.closure))
 	return pw
 }
 
@@ -114,6 +119,12 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/admin/demarches/:pid/depublier", perm.Administer, proc + "/depublier", nil},
 		{"POST", "/gestion/admin/demarches/:pid/dupliquer", perm.Administer, proc + "/dupliquer", url.Values{"slug": {"copie"}}},
 		{"GET", "/gestion/admin/demarches/:pid/export.yaml", perm.Administer, proc + "/export.yaml", nil},
+		{"GET", "/gestion/admin/calendrier", perm.Administer, "/gestion/admin/calendrier", nil},
+		{"GET", "/gestion/admin/calendrier/essai", perm.Administer, "/gestion/admin/calendrier/essai?date=2026-09-08&heure=11:00&nombre=2&unite=heures_ouvrees", nil},
+		{"POST", "/gestion/admin/calendrier/alsace-moselle", perm.Administer, "/gestion/admin/calendrier/alsace-moselle", url.Values{"alsace_moselle": {"oui"}}},
+		{"POST", "/gestion/admin/calendrier/fermetures", perm.Administer, "/gestion/admin/calendrier/fermetures",
+			url.Values{"motif": {"Été"}, "du": {"2026-08-03"}, "au": {"2026-08-21"}}},
+		{"POST", "/gestion/admin/calendrier/fermetures/:fid/supprimer", perm.Administer, "/gestion/admin/calendrier/fermetures/" + itoa(pw.closure.ID) + "/supprimer", nil},
 		{"GET", "/gestion/admin/services", perm.Administer, "/gestion/admin/services", nil},
 		{"POST", "/gestion/admin/services", perm.Administer, "/gestion/admin/services", url.Values{"nom": {"Culture"}, "email": {"culture@mairie.test"}}},
 		{"POST", "/gestion/admin/services/:sid/desactiver", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/desactiver", nil},
@@ -176,11 +187,13 @@ func (rq permRequest) send(c *client) *response {
 	return c.post(rq.path, rq.form)
 }
 
-// offers tells whether a page links to path or holds a form sent to it.
+// offers tells whether a page links to path (its query aside) or holds a
+// form sent to it.
 func offers(r *response, path string) bool {
 	if r.Doc == nil {
 		return false
 	}
+	path, _, _ = strings.Cut(path, "?")
 	found := false
 	r.Doc.Find("a[href], form[action], button[formaction]").Each(func(_ int, s *goquery.Selection) {
 		for _, attr := range []string{"href", "action", "formaction"} {

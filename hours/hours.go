@@ -75,6 +75,16 @@ func (w *Week) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Open tells whether the week has at least one opening.
+func (w Week) Open() bool {
+	for _, rs := range w {
+		if len(rs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Check tells, per day at fault, what is wrong with its ranges in French:
 // a range that ends before it starts, two that overlap, ranges out of order.
 func (w Week) Check() map[time.Weekday]string {

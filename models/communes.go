@@ -29,6 +29,8 @@ type Commune struct {
 	// them (what opening hours were before they were data).
 	OpeningHours Hours  `bun:"type:jsonb,notnull"`
 	HoursNote    string `bun:",notnull"`
+	// AlsaceMoselle: the commune has Alsace-Moselle's two more public holidays.
+	AlsaceMoselle bool `bun:",notnull"`
 	// The From of the commune's mails; no address is the instance's MAIL_FROM.
 	MailFromName    string `bun:",notnull"`
 	MailFromAddress string `bun:",notnull"`

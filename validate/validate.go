@@ -109,6 +109,8 @@ func message(f reflect.StructField, fe validator.FieldError) string {
 		return AddressMessage(example)
 	case "slug":
 		return "Écrivez " + label + " en minuscules sans accents, chiffres et tirets, par exemple " + example + "."
+	case "datetime":
+		return "Indiquez " + label + " dans le format attendu, par exemple " + example + "."
 	}
 	msg := []rune(fe.Translate(trans))
 	return string(unicode.ToUpper(msg[0])) + string(msg[1:]) + "."

@@ -12,6 +12,7 @@ type input struct {
 	Name  string `form:"nom" label:"vos nom et prénom" hint:"la mairie vous appellera ainsi" validate:"required,max=5"`
 	Role  string `form:"role" label:"le rôle de l'agent" validate:"oneof=accueil admin"`
 	Code  string `form:"code" label:"le code" validate:"omitempty,len=3"`
+	Day   string `form:"jour" label:"le jour" example:"2026-08-03" validate:"omitempty,datetime=2006-01-02"`
 }
 
 func TestStructMessages(t *testing.T) {
@@ -26,10 +27,11 @@ func TestStructMessages(t *testing.T) {
 			"nom":   "Indiquez vos nom et prénom : la mairie vous appellera ainsi.",
 			"role":  "Choisissez le rôle de l'agent.",
 		}},
-		{"wrong", input{Email: "a@b", Name: "Éloïse", Role: "admin", Code: "ab"}, map[string]string{
+		{"wrong", input{Email: "a@b", Name: "Éloïse", Role: "admin", Code: "ab", Day: "3 août"}, map[string]string{
 			"email": "Saisissez une adresse e-mail valide, par exemple voirie@mairie.fr.",
 			"nom":   "Raccourcissez vos nom et prénom : 5 caractères au plus (vous en avez saisi 6).",
 			"code":  "Le code doit faire une taille de 3 caractères.",
+			"jour":  "Indiquez le jour dans le format attendu, par exemple 2026-08-03.",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

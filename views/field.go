@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -28,7 +29,7 @@ type field struct {
 }
 
 var fieldTypes = map[string]bool{
-	"text": true, "email": true, "tel": true, "url": true, "date": true, "number": true,
+	"text": true, "email": true, "tel": true, "url": true, "date": true, "time": true, "number": true,
 	"password": true, "file": true, "textarea": true, "select": true,
 	"checkboxes": true, "radio": true, "checkbox": true, "period": true,
 }
@@ -130,12 +131,37 @@ func newField(d map[string]any) (field, error) {
 		}
 	default:
 		f.Value = toString(value)
+		if !holds(f.Type, f.Value) {
+			// What was typed in error ("3 août" for a date) is shown as
+			// typed, which only a text input may hold.
+			f.Type = "text"
+		}
 	}
 	return f, nil
 }
 
 // ListID is the id of the datalist of a text input's suggestions.
 func (f field) ListID() string { return f.ID + "-suggestions" }
+
+var htmlNumber = regexp.MustCompile(`^-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?$`)
+
+// holds reports whether an input of the type may carry the value, as HTML
+// defines its values: a date 2006-01-02, a time 15:04, a number.
+func holds(typ, v string) bool {
+	if v == "" {
+		return true
+	}
+	var err error
+	switch typ {
+	case "date":
+		_, err = time.Parse(time.DateOnly, v)
+	case "time":
+		_, err = time.Parse("15:04", v)
+	case "number":
+		return htmlNumber.MatchString(v)
+	}
+	return err == nil
+}
 
 // HintID is the id of the hint paragraph, empty without a hint.
 func (f field) HintID() string {

@@ -320,6 +320,22 @@ func TestField(t *testing.T) {
 		want: map[string]string{`input#born[type="date"]`: "value=1980-05-17"},
 		none: []string{"[aria-describedby]", "[aria-invalid]", ".required"},
 	}, {
+		name: "a date typed in error is kept, in a text input",
+		dict: map[string]any{"name": "du", "label": "Du", "type": "date", "value": "3 août", "error": "Indiquez une date."},
+		want: map[string]string{`input#du[type="text"]`: "value=3 août"},
+	}, {
+		name: "a time and a number typed in error are kept, in text inputs",
+		dict: map[string]any{"name": "heure", "label": "Heure", "type": "time", "value": "midi"},
+		want: map[string]string{`input#heure[type="text"]`: "value=midi"},
+	}, {
+		name: "a number keeps its type when it is one",
+		dict: map[string]any{"name": "n", "label": "Nombre", "type": "number", "value": "-1.5e3"},
+		want: map[string]string{`input#n[type="number"]`: "value=-1.5e3"},
+	}, {
+		name: "a number typed in words is kept, in a text input",
+		dict: map[string]any{"name": "n", "label": "Nombre", "type": "number", "value": "douze"},
+		want: map[string]string{`input#n[type="text"]`: "value=douze"},
+	}, {
 		name: "explicit value and error win over the page",
 		dict: map[string]any{"page": page, "name": "name", "id": "nom", "label": "Nom", "value": "Martin", "error": "Trop court."},
 		want: map[string]string{`input#nom[name="name"]`: "value=Martin", `#nom-erreur`: "text=Erreur\u00a0: Trop court."},

@@ -104,6 +104,17 @@ scenario('pages annexes des agents : connexion refusée, mot de passe oublié, a
   });
   await errorSummary(admin, 2);
   assert.equal(await ap.getByLabel('Mardi', { exact: true }).inputValue(), '12:00-08:30', 'the hours typed are kept');
+  await admin.step('ouvre le calendrier', () => ap.getByRole('link', { name: 'Calendrier' }).click());
+  await admin.step('ajoute une fermeture sans rien remplir', () => ap.getByRole('button', { name: 'Ajouter la fermeture' }).click());
+  await errorSummary(admin, 3);
+  await admin.step('essaie un délai de deux heures ouvrées', async () => {
+    await ap.getByLabel('Date de départ').fill('2026-09-08');
+    await ap.getByLabel('Heure de départ').fill('11:00');
+    await ap.getByLabel('Délai').fill('2');
+    await ap.getByLabel('Unité').selectOption('heures_ouvrees');
+    await ap.getByRole('button', { name: "Calculer l'échéance" }).click();
+  });
+  await assertSays(ap, 'échoit le mardi 8\u00a0septembre 2026 à 14\u00a0h\u00a030'); // non-breaking spaces, as French text writes them
 
   const supervisor = await run.actor('superviseur');
   await signIn(supervisor, logins.supervisor);

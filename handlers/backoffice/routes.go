@@ -80,4 +80,9 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	adm.POST("/demarches/:pid/depublier", s.adminProcedurePublish(false))
 	adm.POST("/demarches/:pid/dupliquer", s.adminProcedureDuplicate)
 	adm.GET("/demarches/:pid/export.yaml", s.adminProcedureExport)
+	adm.GET("/calendrier", s.adminCalendarShow)
+	adm.GET("/calendrier/essai", s.adminCalendarTry)
+	adm.POST("/calendrier/alsace-moselle", s.adminCalendarUpdate)
+	adm.POST("/calendrier/fermetures", s.adminClosureCreate)
+	adm.POST("/calendrier/fermetures/:fid/supprimer", s.adminClosureDelete)
 }
