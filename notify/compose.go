@@ -17,8 +17,12 @@ type Mail struct {
 	Paragraphs []string
 	Facts      []Fact
 	Link       *Link
-	LinkNote   string
-	Commune    *models.Commune
+	// Quote is a message quoted whole (a conversation's), its line breaks kept.
+	Quote    string
+	LinkNote string
+	// ReplyNote replaces the closing line that asks not to reply.
+	ReplyNote string
+	Commune   *models.Commune
 }
 
 // Fact is one labelled line (Référence : 2026-…).
@@ -41,6 +45,8 @@ func formatDay(t time.Time) string { return t.In(paris).Format("02/01/2006") }
 const textBody = `Bonjour,
 {{range .Paragraphs}}
 {{.}}
+{{end}}{{with .Quote}}
+{{.}}
 {{end}}{{if .Facts}}
 {{range .Facts}}{{.Label}} : {{.Value}}
 {{end}}{{end}}{{with .Link}}
@@ -56,7 +62,7 @@ Le guichet unique de la mairie de {{.Commune.Name}}
 {{end}}{{with .Commune.Email}}{{.}}
 {{end}}{{with .Commune.OpeningHours}}{{.}}
 {{end}}
-Ce message est envoyé automatiquement : merci de ne pas y répondre.
+{{or .ReplyNote "Ce message est envoyé automatiquement : merci de ne pas y répondre."}}
 `
 
 const htmlBody = `<!DOCTYPE html>
@@ -64,6 +70,7 @@ const htmlBody = `<!DOCTYPE html>
 <body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px">
 <p>Bonjour,</p>
 {{range .Paragraphs}}<p>{{.}}</p>
+{{end}}{{with .Quote}}<blockquote style="white-space:pre-wrap;margin:16px 0;padding:8px 16px;border-left:4px solid #1f4e8c;background:#f4f6fa">{{.}}</blockquote>
 {{end}}{{if .Facts}}<table role="presentation" style="border-collapse:collapse;margin:16px 0">
 {{range .Facts}}<tr><th scope="row" style="text-align:left;padding:4px 12px 4px 0;font-weight:bold">{{.Label}}</th><td style="padding:4px 0">{{.Value}}</td></tr>
 {{end}}</table>
@@ -72,7 +79,7 @@ const htmlBody = `<!DOCTYPE html>
 {{end}}{{with .LinkNote}}<p style="font-size:14px;color:#444">{{.}}</p>
 {{end}}<p>Cordialement,<br>Le guichet unique de la mairie de {{.Commune.Name}}</p>
 <p style="font-size:14px;color:#444;border-top:1px solid #ccc;padding-top:8px">{{with .Commune.Address}}{{.}}<br>{{end}}{{with .Commune.Phone}}Tél. {{.}}<br>{{end}}{{with .Commune.Email}}{{.}}<br>{{end}}{{with .Commune.OpeningHours}}{{.}}<br>{{end}}
-Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>
+{{or .ReplyNote "Ce message est envoyé automatiquement : merci de ne pas y répondre."}}</p>
 </body></html>
 `
 
