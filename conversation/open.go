@@ -165,7 +165,12 @@ func (m *Manager) WriteAboutDemand(ctx context.Context, cm *models.Commune, d *m
 
 // CitizenOf is the citizen holding a conversation's private link.
 func CitizenOf(cv *models.Conversation) workflow.Actor {
-	return workflow.Actor{Kind: workflow.KindCitizen, Name: nameOr(cv.CitizenName, cv.CitizenEmail), CommuneID: cv.CommuneID, Channel: workflow.ChannelWeb}
+	return Citizen(cv.CommuneID, nameOr(cv.CitizenName, cv.CitizenEmail))
+}
+
+// Citizen is a citizen of a commune writing on the portal under name.
+func Citizen(communeID int64, name string) workflow.Actor {
+	return workflow.Actor{Kind: workflow.KindCitizen, Name: name, CommuneID: communeID, Channel: workflow.ChannelWeb}
 }
 
 func nameOr(name, email string) string {

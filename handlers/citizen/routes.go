@@ -15,6 +15,12 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	g.POST("/suivre", s.trackingLookup)
 	g.GET("/demarches/:procedure", s.procedureShow)
 	g.POST("/demarches/:procedure", s.draftStart)
+	g.GET("/contact", s.contactShow)
+	g.POST("/contact", s.contactSend)
+	m := g.Group("/messages/:token", s.loadConversation)
+	m.GET("", s.conversationShow)
+	m.POST("", s.conversationReply)
+	m.GET("/pieces/:id", s.conversationFileDownload)
 	// Outside loadFollow: an expired link must still get a fresh one.
 	g.POST("/suivi/:token/nouveau-lien", s.linkRenew)
 
@@ -28,4 +34,6 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	t.POST("/pieces", s.attachmentUpload)
 	t.GET("/pieces/:id", s.attachmentDownload)
 	t.POST("/pieces/:id/supprimer", s.attachmentRemove)
+	t.POST("/messages", s.demandMessageSend)
+	t.GET("/messages/pieces/:id", s.demandMessageFile)
 }
