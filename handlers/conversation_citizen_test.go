@@ -16,7 +16,7 @@ func TestContactTheCommuneWithoutAnAccount(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	home := c.get("/c/" + a.Commune.Slug + "/")
-	if home.Doc.Find(`a[href="/c/` + a.Commune.Slug + `/contact"]`).Length() != 1 {
+	if home.Doc.Find(`a[href="/c/`+a.Commune.Slug+`/contact"]`).Length() != 1 {
 		t.Fatal("no link to « Contacter la mairie » on the portal")
 	}
 	form := c.get("/c/" + a.Commune.Slug + "/contact")
