@@ -114,7 +114,7 @@ func init() {
 	history.Register(history.Kind{Name: KindTeam, Agent: func(e models.Event) string { return "Équipe : " + detail("team")(e) }})
 	history.Register(history.Kind{Name: KindTagged, Agent: func(e models.Event) string { return "Étiquette ajoutée : " + detail("tag")(e) }})
 	history.Register(history.Kind{Name: KindUntagged, Agent: func(e models.Event) string { return "Étiquette retirée : " + detail("tag")(e) }})
-	history.Register(history.Kind{Name: KindMerged, Agent: func(e models.Event) string { return "Conversation " + detail("from")(e) + " fusionnée ici" }})
+	history.Register(history.Kind{Name: KindMerged, Agent: func(e models.Event) string { return "Fusion ici de la conversation " + detail("from")(e) }})
 	history.Register(history.Kind{Name: KindReopened, Agent: history.Fixed("Rouverte par un message de l'usager")})
 	history.Register(history.Kind{Name: KindFollowed, Agent: func(e models.Event) string {
 		return "Ouverte à la suite de la conversation " + detail("follows")(e) + ", résolue depuis trop longtemps pour être rouverte"

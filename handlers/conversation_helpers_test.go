@@ -68,3 +68,8 @@ func (a *app) reply(t testing.TB, ag *models.Agent, cv *models.Conversation, bod
 	_, _, err := a.App.Conversations.Post(t.Context(), a.Commune, workflow.AgentActor(ag), cv.ID, conversation.MessageInput{Body: body})
 	fixture.Must(t, err)
 }
+
+// convOpen is an agent's conversation opened by phone for addr.
+func convOpen(addr string) conversation.OpenInput {
+	return conversation.OpenInput{Subject: "Appel", Email: addr, Message: conversation.MessageInput{Body: "Appel reçu", Channel: models.ChannelPhone}}
+}

@@ -251,3 +251,13 @@ func TeamName(services []Service, id *int64) string {
 	}
 	return "Accueil"
 }
+
+// AgentSeenAt is when an agent last read a conversation (nil: never).
+func AgentSeenAt(ctx context.Context, db bun.IDB, agentID, conversationID int64) (*time.Time, error) {
+	var at []time.Time
+	err := db.NewRaw("SELECT seen_at FROM conversation_reads WHERE agent_id = ? AND conversation_id = ?", agentID, conversationID).Scan(ctx, &at)
+	if err != nil || len(at) == 0 {
+		return nil, err
+	}
+	return &at[0], nil
+}

@@ -47,3 +47,83 @@ type DemandThread struct {
 	Composer MessageComposer
 	Message  string
 }
+
+// InboxPage is the Data of "agent/inbox": the "Messages" inbox.
+type InboxPage struct {
+	Views  []InboxView
+	Rows   []InboxRow
+	Query  InboxQuery
+	Tags   []Option
+	Teams  []Option
+	Procs  []Option
+	Chans  []Option
+	Pages  PageLinks
+	Path   string // the current view's address, without filters
+	NewURL string
+}
+
+// InboxView is one of the inbox's views, with its count.
+type InboxView struct {
+	Label   string
+	URL     string
+	Count   int
+	Current bool
+}
+
+// InboxQuery is the inbox's filters as typed.
+type InboxQuery struct {
+	View, Q, Tag, Team, Procedure, Channel, From, To string
+}
+
+// InboxRow is one conversation of the inbox.
+type InboxRow struct {
+	URL, Reference, Subject, Status, StatusLabel, Citizen, Assignee, Team string
+	LastMessageAt                                                         time.Time
+	Unread                                                                bool
+}
+
+// AgentConversation is the Data of "agent/conversation".
+type AgentConversation struct {
+	ID                                   int64
+	Base                                 string // the page's address, base of its forms
+	Reference, Subject, Status           string
+	StatusLabel, Citizen, CitizenEmail   string
+	Channel, Team, Assignee              string
+	About                                string // what it is about: a demand's reference, a procedure, or the general inbox
+	AboutURL                             string
+	Follows, FollowsURL                  string
+	Version                              int
+	AssignedToMe, Merged                 bool
+	Thread                               []ThreadMessage
+	History                              []HistoryItem
+	Tags                                 []string
+	Composer                             MessageComposer
+	Statuses, Agents, Teams, ChannelOpts []Option
+	TeamValue, AssigneeValue             string
+	// What was typed in the composer and in which mode ("reponse" or
+	// "note"), kept on a refusal.
+	Typed, Mode, ChannelValue string
+}
+
+// ConversationStart is the Data of "agent/conversation_new": a conversation
+// opened by an agent on behalf of a citizen or a third party.
+type ConversationStart struct {
+	DemandID string
+	Demand   string // the demand's reference when opened from its page
+	Procs    []Option
+	Chans    []Option
+	Composer MessageComposer
+}
+
+// TagAdmin is the Data of "admin/tags".
+type TagAdmin struct {
+	Tags []TagRow
+}
+
+// TagRow is one tag on the admin's page.
+type TagRow struct {
+	ID                     int64
+	Name                   string
+	Conversations, Demands int
+	Others                 []Option // the tags it may be merged into
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/conversation"
 	"guichet/files"
 	"guichet/handlers/web"
 	"guichet/models"
@@ -108,6 +109,9 @@ type agentDemandData struct {
 	MaxFileSize         string
 	Accepted            string
 	Extensions          string
+	// Conversations about the demand, and where to open one.
+	Conversations   []views.InboxRow
+	NewConversation string
 }
 
 // demandReturn is a service sending a demand back to the accueil.
@@ -157,16 +161,7 @@ func demandBackURL(id int64, back string) string { return demandURL(id) + backQu
 // agentDemand loads the demand of the URL, if the agent may see it: of
 // their commune, and not a draft unless they supervise.
 func (s *Handlers) agentDemand(c *gin.Context) (*models.Demand, bool) {
-	ctx := c.Request.Context()
-	d, err := models.DemandByID(ctx, s.DB, web.Commune(c).ID, web.IDParam(c, "id"))
-	if err == nil && !slices.Contains(workflow.VisibleTo(currentAgent(c).Role), d.State) {
-		err = models.ErrNotFound
-	}
-	if err != nil {
-		s.Fail(c, err)
-		return nil, false
-	}
-	return d, true
+	return s.visibleDemand(c, web.IDParam(c, "id"))
 }
 
 // lifecycle is the lifecycle of a demand: its procedure's.
@@ -249,6 +244,18 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 	case "piece":
 		data.FileError = st.errs["fichier"]
 	}
+	cvs, err := models.ConversationsOfDemand(ctx, s.DB, d.CommuneID, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	scope := conversation.Scope(currentAgent(c))
+	for _, cv := range cvs {
+		if scope.MayRead(&cv) {
+			data.Conversations = append(data.Conversations, views.InboxRow{URL: conversationPath(cv.ID), Reference: cv.Reference,
+				Subject: cv.Subject, Status: cv.Status, StatusLabel: conversation.StatusLabel(cv.Status), LastMessageAt: cv.LastMessageAt})
+		}
+	}
+	data.NewConversation = inboxPath + "/nouvelle?demande=" + strconv.FormatInt(d.ID, 10)
 	return data, nil
 }
 

@@ -28,6 +28,21 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	desk.POST("/actions/:action", s.demandAct)
 	desk.POST("/notes", s.noteCreate)
 
+	// Conversations: the desk's inbox; a supervisor sees every team's.
+	msg := g.Group("/messages", s.requireAgent(deskRoles))
+	msg.GET("", s.inboxShow)
+	msg.POST("", s.conversationCreate)
+	msg.GET("/nouvelle", s.conversationNew)
+	msg.GET("/:id", s.conversationShow)
+	msg.POST("/:id/messages", s.conversationMessagePost)
+	msg.GET("/:id/pieces/:fid", s.conversationFileDownload)
+	msg.POST("/:id/statut", s.conversationStatusUpdate)
+	msg.POST("/:id/attribution", s.conversationAssign)
+	msg.POST("/:id/equipe", s.conversationTeamUpdate)
+	msg.POST("/:id/etiquettes", s.conversationTag(false))
+	msg.POST("/:id/etiquettes/retirer", s.conversationTag(true))
+	msg.POST("/:id/fusion", s.conversationMerge)
+
 	sup := g.Group("/supervision", s.requireAgent(supervisorRoles))
 	sup.GET("", s.supervisionShow)
 	sup.GET("/indicateurs", s.indicatorsShow)

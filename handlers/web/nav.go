@@ -14,10 +14,11 @@ func agentNav(c *gin.Context, a *models.Agent) []views.NavItem {
 	var items []views.NavItem
 	switch a.Role {
 	case models.RoleAccueil:
-		items = []views.NavItem{{Label: "À traiter", Href: "/gestion/"}}
+		items = []views.NavItem{{Label: "À traiter", Href: "/gestion/"}, {Label: "Messages", Href: "/gestion/messages"}}
 	case models.RoleSupervisor:
 		items = []views.NavItem{
 			{Label: "À traiter", Href: "/gestion/"},
+			{Label: "Messages", Href: "/gestion/messages"},
 			{Label: "Toutes les demandes", Href: "/gestion/supervision"},
 			{Label: "Indicateurs", Href: "/gestion/supervision/indicateurs"},
 		}

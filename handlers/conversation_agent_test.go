@@ -1,0 +1,166 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"guichet/conversation"
+	"guichet/fixture"
+	"guichet/models"
+	"guichet/workflow"
+)
+
+// openConversation opens a conversation from the portal, as a citizen would.
+func (a *app) openConversation(t testing.TB, email, subject, body string) *models.Conversation {
+	t.Helper()
+	cv, _, err := a.App.Conversations.Open(t.Context(), a.Commune, conversation.Citizen(a.Commune.ID, "Camille Martin"),
+		conversation.OpenInput{Subject: subject, Email: email, Name: "Camille Martin", Client: "client:" + email,
+			Message: conversation.MessageInput{Body: body}})
+	fixture.Must(t, err)
+	return cv
+}
+
+func TestAgentAnswersFromTheConversationPage(t *testing.T) {
+	a := newApp(t)
+	cv := a.openConversation(t, "camille@exemple.fr", "Poubelles", "Rien ramassé rue Haute.")
+	before := len(mailsTo(a.sendMail(), "camille@exemple.fr"))
+	c := a.signIn(a.Accueil)
+	inbox := c.get("/gestion/messages")
+	mustStatus(t, inbox, http.StatusOK)
+	if inbox.Doc.Find(`nav a[href="/gestion/messages"]`).Length() == 0 {
+		t.Fatal("no « Messages » in the menu")
+	}
+	if row := inbox.Doc.Find("tr.unread"); row.Length() != 1 || !strings.Contains(row.Text(), "Poubelles") {
+		t.Fatalf("inbox rows: %s", text(inbox))
+	}
+	assertAccessible(t, inbox.Doc)
+	path := fmt.Sprintf("/gestion/messages/%d", cv.ID)
+	page := c.get(path)
+	mustStatus(t, page, http.StatusOK)
+	assertAccessible(t, page.Doc)
+	// The two modes look unlike each other.
+	reply, note := page.Doc.Find(".composer--reply"), page.Doc.Find(".composer--note")
+	if reply.Find("button").Text() != "Envoyer à l'usager" || note.Find("button").Text() != "Enregistrer la note" ||
+		!strings.Contains(reply.Find("h3").Text(), "Répondre à l'usager") || !strings.Contains(note.Find("h3").Text(), "Note interne") {
+		t.Fatalf("composer: %q / %q", reply.Text(), note.Text())
+	}
+	if c.get("/gestion/messages").Doc.Find("tr.unread").Length() != 0 {
+		t.Fatal("still unread once opened")
+	}
+
+	a.Clock.Advance(time.Minute)
+	r := c.postMessage(path+"/messages", map[string]string{"mode": "note", "message": "Voir avec la voirie"}, nil)
+	mustStatus(t, r, http.StatusSeeOther)
+	r = c.postMessage(path+"/messages", map[string]string{"mode": "reponse", "message": "Nous passons demain."}, &upload{Name: "plan.pdf", Content: pdfFile(200)})
+	mustStatus(t, r, http.StatusSeeOther)
+	r = c.postMessage(path+"/messages", map[string]string{"mode": "echange", "canal": "phone", "message": "L'usager a rappelé."}, nil)
+	mustStatus(t, r, http.StatusSeeOther)
+	page = c.follow(r)
+	if page.Doc.Find(".thread-message--note").Length() != 1 || !strings.Contains(page.Doc.Find(".thread-message--note").Text(), "Voir avec la voirie") {
+		t.Fatal("the note is not shown as a note")
+	}
+	mustContain(t, page, "Téléphone")
+	ms := mailsTo(a.sendMail(), "camille@exemple.fr")[before:]
+	if len(ms) != 1 || !strings.Contains(ms[0].Text, "Nous passons demain.") {
+		t.Fatalf("citizen got %d mails", len(ms))
+	}
+	if got := a.reloadConversation(t, cv); got.Status != models.ConvWaiting {
+		t.Fatalf("status %s", got.Status)
+	}
+
+	// Assign to oneself, tag, then a stale status change.
+	page = c.get(path)
+	version := page.Doc.Find(`form[action$="/statut"] input[name="version"]`).AttrOr("value", "")
+	mustStatus(t, c.post(path+"/attribution", url.Values{"version": {version}, "agent": {"moi"}}), http.StatusSeeOther)
+	mustStatus(t, c.post(path+"/etiquettes", url.Values{"etiquette": {"Usager perdu"}}), http.StatusSeeOther)
+	r = c.post(path+"/statut", url.Values{"version": {version}, "statut": {"resolved"}})
+	mustStatus(t, r, http.StatusConflict)
+	mustContain(t, r, "modifiée entre-temps")
+	page = c.get(path)
+	mustContain(t, page, "Usager perdu")
+	mine := c.get("/gestion/messages?vue=miennes")
+	if !strings.Contains(text(mine), "Poubelles") || !strings.Contains(mine.Doc.Find(`a[aria-current="page"]`).Text(), "(1)") {
+		t.Fatalf("mine: %s", text(mine))
+	}
+	version = page.Doc.Find(`form[action$="/statut"] input[name="version"]`).AttrOr("value", "")
+	mustStatus(t, c.post(path+"/statut", url.Values{"version": {version}, "statut": {"resolved"}}), http.StatusSeeOther)
+	if !strings.Contains(text(c.get("/gestion/messages?vue=resolues")), "Poubelles") {
+		t.Fatal("not among the resolved")
+	}
+}
+
+func TestInboxSearchFiltersAndPages(t *testing.T) {
+	a := newApp(t)
+	for i := 0; i < 52; i++ {
+		a.openConversation(t, fmt.Sprintf("u%d@exemple.fr", i), fmt.Sprintf("Question %d", i), "Bonjour")
+		a.Clock.Advance(time.Second)
+	}
+	lamp := a.openConversation(t, "lampe@exemple.fr", "Éclairage", "Le lampadaire de l'école est éteint.")
+	fixture.Must(t, a.App.Conversations.Tag(t.Context(), workflow.AgentActor(a.Accueil), lamp.ID, "Voirie urgente", false))
+	c := a.signIn(a.Supervisor)
+	first := c.get("/gestion/messages")
+	if n := first.Doc.Find("tbody tr").Length(); n != 50 {
+		t.Fatalf("first page: %d rows", n)
+	}
+	mustContain(t, first, "Toutes ouvertes (53)")
+	next, _ := first.Doc.Find(`a[rel="next"]`).Attr("href")
+	second := c.get(next)
+	if n := second.Doc.Find("tbody tr").Length(); n != 3 || !strings.Contains(text(second), "Question 0") {
+		t.Fatalf("second page: %d rows: %s", n, text(second))
+	}
+	for _, q := range []string{"lampadaires", "ecole", "eclair"} {
+		r := c.get("/gestion/messages?q=" + url.QueryEscape(q))
+		if n := r.Doc.Find("tbody tr").Length(); n != 1 || !strings.Contains(text(r), "Éclairage") {
+			t.Fatalf("search %q: %d rows", q, n)
+		}
+	}
+	tags, err := models.Tags(t.Context(), a.DB, a.Commune.ID)
+	fixture.Must(t, err)
+	r := c.get(fmt.Sprintf("/gestion/messages?etiquette=%d", tags[0].ID))
+	if n := r.Doc.Find("tbody tr").Length(); n != 1 {
+		t.Fatalf("tag filter: %d rows", n)
+	}
+	r = c.get("/gestion/messages?canal=phone")
+	mustContain(t, r, "Aucune conversation")
+	mustStatus(t, c.get("/gestion/messages?apres=xx"), http.StatusBadRequest)
+	mustStatus(t, c.get("/gestion/messages?du=hier"), http.StatusUnprocessableEntity)
+}
+
+func TestAgentOpensAConversationOnBehalfOfAThirdParty(t *testing.T) {
+	a := newApp(t)
+	d := a.DemandAt(t, fixture.AtSubmitted)
+	c := a.signIn(a.Accueil)
+	demand := c.get(fmt.Sprintf("/gestion/demandes/%d", d.ID))
+	href, ok := demand.Doc.Find(`a[href*="/gestion/messages/nouvelle?demande="]`).Attr("href")
+	if !ok {
+		t.Fatal("no way to write to the citizen from the demand's page")
+	}
+	form := c.get(href)
+	mustStatus(t, form, http.StatusOK)
+	assertAccessible(t, form.Doc)
+	r := c.postMessage("/gestion/messages", map[string]string{"demande": fmt.Sprint(d.ID), "objet": "Votre voisin a appelé",
+		"email": "fille@exemple.fr", "nom": "Sa fille", "canal": "phone", "message": "Nous avons noté votre appel."}, nil)
+	mustStatus(t, r, http.StatusSeeOther)
+	page := c.follow(r)
+	mustContain(t, page, "fille@exemple.fr")
+	mustContain(t, page, "Demande "+d.Reference)
+	m := mailTo(t, a.sendMail(), "fille@exemple.fr")
+	if !strings.Contains(m.Text, "Nous avons noté votre appel.") {
+		t.Fatalf("mail: %s", m.Text)
+	}
+	demand = c.get(fmt.Sprintf("/gestion/demandes/%d", d.ID))
+	if !strings.Contains(demand.Doc.Find("#conversations + ul").Text(), "Votre voisin a appelé") {
+		t.Fatal("the demand's page does not show its conversation")
+	}
+}
+
+func (a *app) reloadConversation(t testing.TB, cv *models.Conversation) *models.Conversation {
+	t.Helper()
+	got, err := models.ConversationByID(t.Context(), a.DB, a.Commune.ID, cv.ID)
+	fixture.Must(t, err)
+	return got
+}
