@@ -3,12 +3,12 @@ package conversation
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
 	"guichet/models"
+	"guichet/tag"
 	"guichet/workflow"
 )
 
@@ -103,23 +103,11 @@ func (m *Manager) SetTeam(ctx context.Context, actor workflow.Actor, id int64, v
 	})
 }
 
-// MaxTagName bounds a tag's name.
-const MaxTagName = 60
-
-// CleanTagName checks a tag's name as a person typed it.
-func CleanTagName(name string) (string, error) {
-	name = strings.Join(strings.Fields(name), " ")
-	if name == "" || utf8.RuneCountInString(name) > MaxTagName {
-		return "", apperr.Field("etiquette", "Donnez à l'étiquette un nom de 1 à 60 caractères.")
-	}
-	return name, nil
-}
-
 // Tag puts a tag on a conversation, creating the tag if the commune has
 // none of that name; with off, takes it off. Tags change no version: two
 // agents tagging at once both keep their tag.
 func (m *Manager) Tag(ctx context.Context, actor workflow.Actor, id int64, name string, off bool) error {
-	name, err := CleanTagName(name)
+	name, err := tag.Clean(name)
 	if err != nil {
 		return err
 	}

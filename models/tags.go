@@ -126,19 +126,20 @@ SELECT commune_id, demand_id, ?2, created_at FROM demand_tags WHERE commune_id =
 
 // TagMonth is how many conversations and demands were tagged with a tag in one month.
 type TagMonth struct {
+	TagID int64
 	Name  string
-	Month time.Time
-	Count int
+	Month string // 2026-11, in Paris
+	N     int
 }
 
 // TagsByMonth counts the taggings of each tag per month since from.
 func TagsByMonth(ctx context.Context, db bun.IDB, communeID int64, from time.Time) ([]TagMonth, error) {
 	var out []TagMonth
-	err := db.NewRaw(`SELECT t.name, date_trunc('month', u.created_at AT TIME ZONE 'Europe/Paris') AS month, count(*) AS count
+	err := db.NewRaw(`SELECT t.id AS tag_id, t.name, to_char(u.created_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM') AS month, count(*) AS n
 FROM (SELECT tag_id, created_at FROM conversation_tags WHERE commune_id = ?0
       UNION ALL SELECT tag_id, created_at FROM demand_tags WHERE commune_id = ?0) AS u
 JOIN tags AS t ON t.id = u.tag_id
 WHERE u.created_at >= ?1
-GROUP BY t.name, month ORDER BY month, t.name`, communeID, from).Scan(ctx, &out)
+GROUP BY t.id, t.name, month ORDER BY lower(t.name) COLLATE french_names, t.id, month`, communeID, from).Scan(ctx, &out)
 	return out, err
 }

@@ -109,6 +109,7 @@ type agentDemandData struct {
 	MaxFileSize         string
 	Accepted            string
 	Extensions          string
+	Tags []string
 	// Conversations about the demand, and where to open one.
 	Conversations   []views.InboxRow
 	NewConversation string
@@ -243,6 +244,13 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 		data.NoteError = st.errs["message"]
 	case "piece":
 		data.FileError = st.errs["fichier"]
+	}
+	tags, err := models.DemandTags(ctx, s.DB, d.CommuneID, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tags {
+		data.Tags = append(data.Tags, t.Name)
 	}
 	cvs, err := models.ConversationsOfDemand(ctx, s.DB, d.CommuneID, d.ID)
 	if err != nil {

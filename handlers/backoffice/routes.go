@@ -27,6 +27,8 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	desk.POST("/pieces", s.agentFileUpload)
 	desk.POST("/actions/:action", s.demandAct)
 	desk.POST("/notes", s.noteCreate)
+	desk.POST("/etiquettes", s.demandTag(false))
+	desk.POST("/etiquettes/retirer", s.demandTag(true))
 
 	// Conversations: the desk's inbox; a supervisor sees every team's.
 	msg := g.Group("/messages", s.requireAgent(deskRoles))
@@ -55,6 +57,9 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	adm.POST("/agents/:aid/desactiver", s.adminAgentActivate(false))
 	adm.POST("/agents/:aid/reactiver", s.adminAgentActivate(true))
 	adm.POST("/agents/:aid/invitation", s.adminAgentInvite)
+	adm.GET("/etiquettes", s.adminTagsShow)
+	adm.POST("/etiquettes/:tid/renommer", s.adminTagRename)
+	adm.POST("/etiquettes/:tid/fusionner", s.adminTagMerge)
 	adm.GET("/services", s.adminServicesShow)
 	adm.POST("/services", s.adminServiceCreate)
 	adm.POST("/services/:sid/desactiver", s.adminServiceActivate(false))

@@ -26,6 +26,7 @@ func agentNav(c *gin.Context, a *models.Agent) []views.NavItem {
 		items = []views.NavItem{
 			{Label: "Agents", Href: "/gestion/admin/agents"},
 			{Label: "Services", Href: "/gestion/admin/services"},
+			{Label: "Étiquettes", Href: "/gestion/admin/etiquettes"},
 		}
 	}
 	// The current item is the one whose address is the closest prefix of the page's.
