@@ -109,7 +109,7 @@ type agentDemandData struct {
 	MaxFileSize         string
 	Accepted            string
 	Extensions          string
-	Tags []string
+	Tags                []string
 	// Conversations about the demand, and where to open one.
 	Conversations   []views.InboxRow
 	NewConversation string
