@@ -164,3 +164,51 @@ func (a *app) reloadConversation(t testing.TB, cv *models.Conversation) *models.
 	fixture.Must(t, err)
 	return got
 }
+
+func TestConversationMailsThreadAndReplyAddress(t *testing.T) {
+	a := newApp(t)
+	cv := a.openConversation(t, "camille@exemple.fr", "Stationnement", "Puis-je me garer ?")
+	ms := a.sendMail()
+	opened := mailTo(t, ms, "camille@exemple.fr")
+	mailTo(t, ms, a.Accueil.Email)
+	if len(mailsTo(ms, a.Supervisor.Email)) != 0 {
+		t.Fatal("the supervisor is told of a conversation of nobody's")
+	}
+	thread, err := models.Thread(t.Context(), a.DB, a.Commune.ID, cv.ID, false)
+	fixture.Must(t, err)
+	if got := opened.Header("Message-ID"); got != "<"+thread[0].MailID+">" {
+		t.Fatalf("Message-ID %q, want the message's %q", got, thread[0].MailID)
+	}
+	if got := opened.Header("References"); got != "<conversation-"+cv.Reference+"@"+a.Notifier.Host()+">" {
+		t.Fatalf("References %q", got)
+	}
+	rt := opened.Header("Reply-To")
+	tok := strings.TrimSuffix(strings.TrimPrefix(rt, "<reponse+"), "@mairie.test>")
+	if communeID, id, err := a.Links.VerifyReplyToken(tok); err != nil || communeID != a.Commune.ID || id != cv.ID {
+		t.Fatalf("Reply-To %q names %d/%d: %v", rt, communeID, id, err)
+	}
+
+	// Assigned, only the assignee is told of the citizen's messages.
+	_, err = a.App.Conversations.Assign(t.Context(), workflow.AgentActor(a.Accueil), cv.ID, cv.Version, a.Supervisor.ID)
+	fixture.Must(t, err)
+	before := len(mailsTo(ms, a.Accueil.Email))
+	_, _, err = a.App.Conversations.Post(t.Context(), a.Commune, conversation.CitizenOf(cv), cv.ID, conversation.MessageInput{Body: "Et le dimanche ?"})
+	fixture.Must(t, err)
+	ms = a.sendMail()
+	if got := mailsTo(ms, a.Supervisor.Email); len(got) != 1 || !strings.Contains(got[0].Text, "Et le dimanche ?") || !strings.Contains(got[0].Text, fmt.Sprintf("/gestion/messages/%d", cv.ID)) {
+		t.Fatalf("assignee's mails: %d", len(got))
+	}
+	if len(mailsTo(ms, a.Accueil.Email)) != before {
+		t.Fatal("the accueil is still told once assigned")
+	}
+	// The commune's reply: its text, the link back, in the thread.
+	a.reply(t, a.Supervisor, cv, "Oui, gratuitement.\nBonne journée.")
+	got := mailsTo(a.sendMail(), "camille@exemple.fr")
+	m := got[len(got)-1]
+	if !strings.Contains(m.Text, "Oui, gratuitement.\nBonne journée.") || !strings.Contains(m.Text, "/messages/") || !strings.Contains(m.Subject, cv.Reference) {
+		t.Fatalf("reply mail %q:\n%s", m.Subject, m.Text)
+	}
+	if !strings.Contains(m.HTML, "Oui, gratuitement.\nBonne journée.") || !strings.Contains(m.HTML, "pre-wrap") {
+		t.Fatalf("HTML body: %s", m.HTML)
+	}
+}
