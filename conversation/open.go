@@ -143,20 +143,22 @@ func AboutDemand(ctx context.Context, db bun.IDB, d *models.Demand) (*models.Con
 	return &mine[len(mine)-1], mine, nil
 }
 
-// WriteAboutDemand posts the citizen's message about their demand: in the
-// demand's conversation, or a new one if it has none.
-func (m *Manager) WriteAboutDemand(ctx context.Context, cm *models.Commune, d *models.Demand, p *models.Procedure, in MessageInput) (*models.Conversation, error) {
-	actor := workflow.CitizenActor(cm.ID, d.ID, d.CitizenEmail)
-	if d.CitizenName != "" {
-		actor.Name = d.CitizenName
-	}
+// CitizenOfDemand is the citizen holding a demand's follow link.
+func CitizenOfDemand(d *models.Demand) workflow.Actor {
+	return Citizen(d.CommuneID, nameOr(d.CitizenName, d.CitizenEmail))
+}
+
+// WriteAboutDemand posts a message about a demand, the citizen's or to the
+// citizen (a service holding it), in the demand's conversation, or a new
+// one if it has none.
+func (m *Manager) WriteAboutDemand(ctx context.Context, cm *models.Commune, d *models.Demand, p *models.Procedure, actor workflow.Actor, in MessageInput) (*models.Conversation, error) {
 	cv, _, err := AboutDemand(ctx, m.DB, d)
 	if err != nil {
 		return nil, err
 	}
 	if cv == nil {
 		cv, _, err = m.Open(ctx, cm, actor, OpenInput{Subject: fmt.Sprintf("Demande %s — %s", d.Reference, p.Title),
-			Email: d.CitizenEmail, Name: nameOr(d.CitizenName, d.CitizenEmail), DemandID: d.ID, Message: in, Client: "demande:" + strconv.FormatInt(d.ID, 10)})
+			Email: d.CitizenEmail, Name: nameOr(d.CitizenName, d.CitizenEmail), DemandID: d.ID, Message: in, Client: "demande:" + itoa(d.ID)})
 		return cv, err
 	}
 	cv, _, err = m.Post(ctx, cm, actor, cv.ID, in)

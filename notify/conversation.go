@@ -82,7 +82,10 @@ func (n *Notifier) toCitizen(ctx context.Context, db bun.IDB, c *models.Commune,
 // a conversation just opened, with its first message; it returns the link.
 func (n *Notifier) ConversationOpened(ctx context.Context, db bun.IDB, c *models.Commune, cv *models.Conversation, first *models.Message) (string, error) {
 	intro := fmt.Sprintf("Votre message a bien été transmis à la mairie de %s. Conservez sa référence : la réponse vous sera envoyée par e-mail, et vous pourrez la lire et répondre depuis le lien ci-dessous.", c.Name)
-	if first.AuthorKind != "citizen" {
+	switch first.AuthorKind {
+	case "service":
+		intro = fmt.Sprintf("Le service %s de la mairie de %s vous écrit. Vous pouvez lire la conversation et y répondre depuis le lien ci-dessous.", first.AuthorName, c.Name)
+	case "agent":
 		intro = fmt.Sprintf("La mairie de %s a ouvert une conversation avec vous. Vous pouvez la lire et y répondre depuis le lien ci-dessous.", c.Name)
 	}
 	return n.toCitizen(ctx, db, c, cv, first, Mail{

@@ -29,9 +29,11 @@ type agentAction struct {
 	Confirm string // the confirmation checkbox's label
 	Message string // label of the message box; empty: none
 	Hint    string // hint of the message box
-	Service bool   // choose a service
-	Fields  bool   // choose the fields to correct
-	Danger  bool
+	// Optional: the message box may stay empty.
+	Optional bool
+	Service  bool // choose a service
+	Fields   bool // choose the fields to correct
+	Danger   bool
 }
 
 var agentActions = []agentAction{
@@ -44,7 +46,9 @@ var agentActions = []agentAction{
 		Message: "Ce que l'usager doit corriger ou compléter", Hint: "Ce message est envoyé tel quel à l'usager.", Fields: true},
 	{Slug: "transmettre", Event: workflow.Transfer, Title: "Transmettre à un service",
 		Help:    "Le service reçoit un lien par e-mail pour traiter la demande ; l'usager est prévenu de la transmission.",
-		Confirm: "Je confirme la transmission à ce service.", Service: true},
+		Confirm: "Je confirme la transmission à ce service.", Service: true,
+		Message: "Message pour le service (facultatif)", Optional: true,
+		Hint: "Le service le lit sur la page de son lien, sous « Message et notes de l'accueil » ; l'usager ne le voit pas."},
 	{Slug: "refuser", Event: workflow.Refuse, Title: "Refuser la demande",
 		Help:    "La demande est close défavorablement ; l'usager reçoit le motif par e-mail.",
 		Confirm: "Je confirme le refus de cette demande.",

@@ -8,6 +8,7 @@ import (
 	"guichet/apperr"
 	"guichet/conversation"
 	"guichet/handlers/web"
+	"guichet/jobs"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
@@ -72,6 +73,7 @@ func (s *Handlers) conversationMessagePost(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	s.Jobs.Wake(jobs.MailJob)
 	text := map[string]string{modeReply: "Message envoyé à l'usager.", modeNote: "Note enregistrée. L'usager ne la voit pas.", modeLog: "Échange consigné dans le fil."}[mode]
 	s.SetFlash(c, views.FlashSuccess, text)
 	web.Redirect(c, conversationPath(cv.ID)+"#fil")

@@ -10,6 +10,7 @@ import (
 	"guichet/apperr"
 	"guichet/conversation"
 	"guichet/handlers/web"
+	"guichet/jobs"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
@@ -111,6 +112,7 @@ func (s *Handlers) conversationCreate(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	s.Jobs.Wake(jobs.MailJob)
 	s.SetFlash(c, views.FlashSuccess, "Conversation ouverte et attribuée à vous. L'usager a reçu par e-mail le message et son lien personnel.")
 	web.Redirect(c, conversationPath(cv.ID))
 }

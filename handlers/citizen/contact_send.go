@@ -9,6 +9,7 @@ import (
 	"guichet/apperr"
 	"guichet/conversation"
 	"guichet/handlers/web"
+	"guichet/jobs"
 	"guichet/views"
 )
 
@@ -57,6 +58,7 @@ func (s *Handlers) contactSend(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	s.Jobs.Wake(jobs.MailJob)
 	s.SetFlash(c, views.FlashSuccess, "Votre message est envoyé à la mairie, sous la référence "+ref+". Nous venons d'envoyer à "+in.Email+" un lien personnel vers cette conversation : la réponse s'y affichera.")
 	web.Redirect(c, pathOf(link))
 }

@@ -8,6 +8,7 @@ import (
 	"guichet/apperr"
 	"guichet/conversation"
 	"guichet/handlers/web"
+	"guichet/jobs"
 	"guichet/models"
 	"guichet/views"
 )
@@ -42,6 +43,7 @@ func (s *Handlers) conversationReply(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	s.Jobs.Wake(jobs.MailJob)
 	to := base
 	if got.ID != cv.ID { // a new conversation follows a resolved one
 		link, err := s.Notifier.ConversationURL(web.Commune(c), got)

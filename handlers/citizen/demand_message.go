@@ -8,6 +8,7 @@ import (
 	"guichet/apperr"
 	"guichet/conversation"
 	"guichet/handlers/web"
+	"guichet/jobs"
 	"guichet/models"
 	"guichet/views"
 	"guichet/workflow"
@@ -66,7 +67,7 @@ func (s *Handlers) demandMessageSend(c *gin.Context) {
 		return
 	}
 	err = s.Keep(c, mf, func(ups []conversation.Upload) error {
-		_, err := s.Conversations.WriteAboutDemand(ctx, web.Commune(c), d, p, conversation.MessageInput{Body: mf.Text["message"], Files: ups})
+		_, err := s.Conversations.WriteAboutDemand(ctx, web.Commune(c), d, p, conversation.CitizenOfDemand(d), conversation.MessageInput{Body: mf.Text["message"], Files: ups})
 		return err
 	})
 	if e := apperr.As(err); err != nil && len(e.Fields) > 0 {
@@ -78,6 +79,7 @@ func (s *Handlers) demandMessageSend(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	s.Jobs.Wake(jobs.MailJob)
 	s.SetFlash(c, views.FlashSuccess, "Votre message est envoyé à la mairie. Vous recevrez sa réponse par e-mail, et elle s'affichera sur cette page.")
 	web.Redirect(c, base+"#titre-echanges")
 }
