@@ -103,6 +103,22 @@ type AgentConversation struct {
 	// What was typed in the composer and in which mode ("reponse" or
 	// "note"), kept on a refusal.
 	Typed, Mode, ChannelValue string
+	// The saved replies for the conversation's team, and the one inserted.
+	SavedReplies []Option
+	SavedReply   string
+}
+
+// SavedRepliesPage is the Data of "agent/saved_replies".
+type SavedRepliesPage struct {
+	Replies   []SavedReplyRow
+	Teams     []Option
+	Variables []Option // name, meaning
+}
+
+// SavedReplyRow is one saved reply with its use.
+type SavedReplyRow struct {
+	Title, Body, Team string
+	Uses              int
 }
 
 // ConversationStart is the Data of "agent/conversation_new": a conversation

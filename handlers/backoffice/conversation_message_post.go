@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,7 +32,7 @@ func (s *Handlers) conversationMessagePost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	mf, err := s.ReadMessageForm(c, cv.CommuneID, cv.ID, []string{"mode", "canal", "message"}, func(t map[string]string) bool { return t["message"] != "" })
+	mf, err := s.ReadMessageForm(c, cv.CommuneID, cv.ID, []string{"mode", "canal", "modele", "message"}, func(t map[string]string) bool { return t["message"] != "" })
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -72,6 +73,12 @@ func (s *Handlers) conversationMessagePost(c *gin.Context) {
 	if err != nil {
 		s.Fail(c, err)
 		return
+	}
+	if id, _ := strconv.ParseInt(mf.Text["modele"], 10, 64); id != 0 && mode == modeReply {
+		if err := models.CountSavedReplyUse(ctx, s.DB, cv.CommuneID, id); err != nil {
+			s.Fail(c, err)
+			return
+		}
 	}
 	s.Jobs.Wake(jobs.MailJob)
 	text := map[string]string{modeReply: "Message envoyé à l'usager.", modeNote: "Note enregistrée. L'usager ne la voit pas.", modeLog: "Échange consigné dans le fil."}[mode]

@@ -80,6 +80,11 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 	if st.mode == "" {
 		st.mode = "reponse"
 	}
+	replies, err := models.SavedReplies(ctx, s.DB, cm.ID, conversation.TeamOf(cv))
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
 	d := views.AgentConversation{ID: cv.ID, Base: base, Reference: cv.Reference, Subject: cv.Subject, Status: cv.Status,
 		StatusLabel: conversation.StatusLabel(cv.Status), Citizen: cv.CitizenName, CitizenEmail: cv.CitizenEmail,
 		Channel: conversation.ChannelLabel(cv.Channel), Version: cv.Version, Merged: cv.MergedInto != nil,
@@ -87,6 +92,18 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 		Teams: teams, ChannelOpts: channelOptions(), TeamValue: "accueil",
 		Typed: st.body, Mode: st.mode, ChannelValue: st.channel}
 	d.AssignedToMe = cv.AssigneeID != nil && *cv.AssigneeID == a.ID
+	for _, r := range replies {
+		id := strconv.FormatInt(r.ID, 10)
+		d.SavedReplies = append(d.SavedReplies, views.Option{Value: id, Label: r.Title})
+		// Inserted (?modele=ID): the reply box starts with its text, variables filled.
+		if id == c.Query("modele") && st.body == "" {
+			var dm *models.Demand
+			if cv.DemandID != nil {
+				dm, _ = models.DemandByID(ctx, s.DB, cm.ID, *cv.DemandID)
+			}
+			d.Typed, d.Mode, d.SavedReply = conversation.Fill(r.Body, cm, cv, dm), "reponse", id
+		}
+	}
 	for _, st := range conversation.Statuses {
 		d.Statuses = append(d.Statuses, views.Option{Value: st.Value, Label: st.Label})
 	}

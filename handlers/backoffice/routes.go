@@ -35,6 +35,8 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	msg.GET("", s.inboxShow)
 	msg.POST("", s.conversationCreate)
 	msg.GET("/nouvelle", s.conversationNew)
+	msg.GET("/reponses", s.savedRepliesShow)
+	msg.POST("/reponses", s.savedReplyCreate)
 	msg.GET("/:id", s.conversationShow)
 	msg.POST("/:id/messages", s.conversationMessagePost)
 	msg.GET("/:id/pieces/:fid", s.conversationFileDownload)
