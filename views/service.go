@@ -58,7 +58,7 @@ type ServiceDemandData struct {
 	// Composer the form that writes to the citizen.
 	Thread   []ThreadMessage
 	Composer MessageComposer
-	FileHint       string   // what a file added for the accueil may be
+	FileHint string // what a file added for the accueil may be
 }
 
 // Can tells whether the action slug is offered.
