@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"time"
+	_ "time/tzdata" // Europe/Paris without the system's zoneinfo
 
 	"github.com/uptrace/bun"
 
@@ -34,6 +35,8 @@ type Manager struct {
 	// linked to it.
 	ReopenWithin time.Duration
 }
+
+var paris, _ = time.LoadLocation("Europe/Paris")
 
 // DefaultReopenWithin is the reopening delay unless configured.
 const DefaultReopenWithin = 30 * 24 * time.Hour
@@ -116,6 +119,7 @@ func init() {
 	history.Register(history.Kind{Name: KindUntagged, Agent: func(e models.Event) string { return "Étiquette retirée : " + detail("tag")(e) }})
 	history.Register(history.Kind{Name: KindMerged, Agent: func(e models.Event) string { return "Fusion ici de la conversation " + detail("from")(e) }})
 	history.Register(history.Kind{Name: KindReopened, Agent: history.Fixed("Rouverte par un message de l'usager")})
+	history.Register(history.Kind{Name: KindForwarded, Agent: func(e models.Event) string { return "Message transmis à " + detail("to")(e) }})
 	history.Register(history.Kind{Name: KindFollowed, Agent: func(e models.Event) string {
 		return "Ouverte à la suite de la conversation " + detail("follows")(e) + ", résolue depuis trop longtemps pour être rouverte"
 	}})

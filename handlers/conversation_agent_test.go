@@ -212,3 +212,38 @@ func TestConversationMailsThreadAndReplyAddress(t *testing.T) {
 		t.Fatalf("HTML body: %s", m.HTML)
 	}
 }
+
+func TestForwardACitizensMessageToAnotherAdministration(t *testing.T) {
+	a := newApp(t)
+	cv := a.openConversation(t, "camille@exemple.fr", "Carte grise", "Je voudrais refaire ma carte grise.")
+	before := len(mailsTo(a.sendMail(), "camille@exemple.fr"))
+	c := a.signIn(a.Accueil)
+	path := fmt.Sprintf("/gestion/messages/%d", cv.ID)
+	page := c.get(path)
+	msgID := page.Doc.Find(`#message_transmis option[value!=""]`).First().AttrOr("value", "")
+	r := c.post(path+"/transfert", url.Values{"message_transmis": {msgID}, "destinataire": {"pas une adresse"}, "note": {"Pour vous"}})
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	if v := r.Doc.Find("#destinataire").AttrOr("value", ""); v != "pas une adresse" {
+		t.Fatalf("address not kept: %q", v)
+	}
+	r = c.post(path+"/transfert", url.Values{"message_transmis": {msgID}, "destinataire": {"ants@interieur.gouv.fr"}, "note": {"Relève de l'ANTS."}})
+	mustStatus(t, r, http.StatusSeeOther)
+	ms := a.sendMail()
+	out := mailTo(t, ms, "ants@interieur.gouv.fr")
+	if !strings.Contains(out.Text, "Je voudrais refaire ma carte grise.") || !strings.Contains(out.Text, "Relève de l'ANTS.") || !strings.HasPrefix(out.Header("Reply-To"), "<reponse+") {
+		t.Fatalf("forwarded mail:\n%s", out.Text)
+	}
+	told := mailsTo(ms, "camille@exemple.fr")[before:]
+	if len(told) != 1 || !strings.Contains(told[0].Text, "ants@interieur.gouv.fr") || strings.Contains(told[0].Text, "Relève de l'ANTS.") {
+		t.Fatalf("citizen told: %d mails", len(told))
+	}
+	tags, err := models.ConversationTags(t.Context(), a.DB, a.Commune.ID, cv.ID)
+	fixture.Must(t, err)
+	if len(tags) != 1 || tags[0].Name != "transfert" {
+		t.Fatalf("tags %+v", tags)
+	}
+	mustContain(t, c.get(path), "Message transmis à ants@interieur.gouv.fr")
+	// Another commune's agent cannot forward it.
+	other := fixture.NewWorld(t, a.DB)
+	mustStatus(t, a.signIn(other.Supervisor).post(path+"/transfert", url.Values{"message_transmis": {msgID}, "destinataire": {"x@exemple.fr"}}), http.StatusNotFound)
+}

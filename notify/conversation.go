@@ -135,3 +135,31 @@ func citizenLabel(cv *models.Conversation) string {
 	}
 	return cv.CitizenEmail
 }
+
+// Forwarded e-mails an outside interlocutor (another administration) a
+// citizen's message with the agent's covering note; an answer to it comes
+// back to the conversation's signed address.
+func (n *Notifier) Forwarded(ctx context.Context, db bun.IDB, c *models.Commune, cv *models.Conversation, m *models.Message, to, note string) error {
+	if m.Internal {
+		return errInternalToCitizen
+	}
+	reply, err := n.ReplyAddress(c, cv)
+	if err != nil {
+		return err
+	}
+	paras := []string{fmt.Sprintf("La mairie de %s vous transmet le message d'un usager, qui relève de votre compétence.", c.Name)}
+	if note != "" {
+		paras = append(paras, "Message de la mairie : "+note)
+	}
+	paras = append(paras, fmt.Sprintf("Le message de %s, reçu le %s :", citizenLabel(cv), formatTime(&m.CreatedAt)))
+	ob, err := n.compose(c, nil, to, Mail{
+		Subject:    fmt.Sprintf("Transmis par la mairie de %s : %s [%s]", c.Name, cv.Subject, cv.Reference),
+		Paragraphs: paras, Quote: m.Body,
+		ReplyNote: "Vous pouvez répondre à ce message : votre réponse rejoindra le dossier de la mairie.",
+	})
+	if err != nil {
+		return err
+	}
+	ob.ThreadID, ob.ReplyTo, ob.ConversationID = n.ConversationThreadID(cv), reply, &cv.ID
+	return jobs.Enqueue(ctx, db, ob, n.Host())
+}

@@ -103,6 +103,8 @@ type AgentConversation struct {
 	// What was typed in the composer and in which mode ("reponse" or
 	// "note"), kept on a refusal.
 	Typed, Mode, ChannelValue string
+	// The citizen's messages, which may be forwarded to an outside address.
+	CitizenMessages []Option
 	// The saved replies for the conversation's team, and the one inserted.
 	SavedReplies []Option
 	SavedReply   string

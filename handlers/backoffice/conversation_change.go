@@ -78,7 +78,7 @@ func (s *Handlers) conversationTag(off bool) gin.HandlerFunc {
 		name := c.PostForm("etiquette")
 		err := s.Conversations.Tag(c.Request.Context(), workflow.AgentActor(currentAgent(c)), cv.ID, name, off)
 		if e := apperr.As(err); err != nil && len(e.Fields) > 0 {
-			s.showAgentConversation(c, cv, web.StatusOf(e.Code), composerState{errs: views.FormErrors{"etiquette": e.Fields["etiquette"]}}, nil)
+			s.showAgentConversation(c, cv, web.StatusOf(e.Code), composerState{errs: views.FormErrors{"etiquette": e.Fields["etiquette"]}, form: map[string]any{"etiquette": name}}, nil)
 			return
 		}
 		if err != nil {
@@ -98,7 +98,7 @@ func (s *Handlers) conversationMerge(c *gin.Context) {
 		return
 	}
 	refuse := func(status int, msg string) {
-		pg := composerState{errs: views.FormErrors{"avec": msg}}
+		pg := composerState{errs: views.FormErrors{"avec": msg}, form: map[string]any{"avec": c.PostForm("avec")}}
 		s.showAgentConversation(c, cv, status, pg, nil)
 	}
 	into, err := models.ConversationByReference(ctx, s.DB, cv.CommuneID, c.PostForm("avec"))

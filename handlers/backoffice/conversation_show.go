@@ -3,6 +3,7 @@ package backoffice
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -12,6 +13,7 @@ import (
 	"guichet/history"
 	"guichet/models"
 	"guichet/views"
+	"guichet/workflow"
 )
 
 // agentConversation loads the conversation of the URL, as the agent may
@@ -41,6 +43,7 @@ func (s *Handlers) conversationShow(c *gin.Context) {
 type composerState struct {
 	mode, body, channel string
 	errs                views.FormErrors
+	form                map[string]any // the other forms' values (tag, merge, forward)
 }
 
 func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation, status int, st composerState, flash *views.Flash) {
@@ -144,6 +147,17 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 	for _, t := range tags {
 		d.Tags = append(d.Tags, t.Name)
 	}
+	for _, m := range ms {
+		if m.AuthorKind == workflow.KindCitizen && !m.Internal {
+			excerpt := []rune(m.Body)
+			if len(excerpt) > 60 {
+				excerpt = append(excerpt[:60], '…')
+			}
+			d.CitizenMessages = append(d.CitizenMessages, views.Option{Value: strconv.FormatInt(m.ID, 10),
+				Label: m.CreatedAt.In(web.Paris).Format("02/01/2006 15:04") + " — " + string(excerpt)})
+		}
+	}
+	slices.Reverse(d.CitizenMessages) // the latest first
 	for _, ev := range evs {
 		d.History = append(d.History, views.HistoryItem{At: ev.At, Title: history.AgentTitle(ev), Actor: ev.ActorName, Internal: ev.Visibility == models.Internal})
 	}
@@ -155,7 +169,7 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 	if flash != nil {
 		pg.Flash = flash
 	}
-	pg.Errors, pg.Data = st.errs, d
+	pg.Errors, pg.Form, pg.Data = st.errs, st.form, d
 	s.Render(c, status, "agent/conversation", pg)
 }
 

@@ -46,6 +46,7 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	msg.POST("/:id/etiquettes", s.conversationTag(false))
 	msg.POST("/:id/etiquettes/retirer", s.conversationTag(true))
 	msg.POST("/:id/fusion", s.conversationMerge)
+	msg.POST("/:id/transfert", s.conversationForward)
 
 	sup := g.Group("/supervision", s.requireAgent(supervisorRoles))
 	sup.GET("", s.supervisionShow)
