@@ -247,3 +247,20 @@ func TestForwardACitizensMessageToAnotherAdministration(t *testing.T) {
 	other := fixture.NewWorld(t, a.DB)
 	mustStatus(t, a.signIn(other.Supervisor).post(path+"/transfert", url.Values{"message_transmis": {msgID}, "destinataire": {"x@exemple.fr"}}), http.StatusNotFound)
 }
+
+func TestNoticeWhenAnotherAgentHasTheConversationOpen(t *testing.T) {
+	a := newApp(t)
+	cv := a.openConversation(t, "camille@exemple.fr", "Question", "Bonjour")
+	path := fmt.Sprintf("/gestion/messages/%d", cv.ID)
+	acc, sup := a.signIn(a.Accueil), a.signIn(a.Supervisor)
+	if strings.Contains(text(acc.get(path)), "aussi ouvert") {
+		t.Fatal("a notice with nobody else")
+	}
+	if got := text(sup.get(path)); !strings.Contains(got, a.Accueil.Name+" a aussi ouvert cette conversation") {
+		t.Fatalf("no notice: %s", got)
+	}
+	a.Clock.Advance(11 * time.Minute)
+	if strings.Contains(text(acc.get(path)), "aussi ouvert") {
+		t.Fatal("the notice outlives the others' visit")
+	}
+}

@@ -261,3 +261,12 @@ func AgentSeenAt(ctx context.Context, db bun.IDB, agentID, conversationID int64)
 	}
 	return &at[0], nil
 }
+
+// RecentReaders names the other agents who opened a conversation since then.
+func RecentReaders(ctx context.Context, db bun.IDB, communeID, conversationID, exceptAgent int64, since time.Time) ([]string, error) {
+	var names []string
+	err := db.NewRaw(`SELECT a.name FROM conversation_reads AS r JOIN agents AS a ON a.id = r.agent_id
+WHERE r.conversation_id = ? AND a.commune_id = ? AND r.agent_id <> ? AND r.seen_at >= ? ORDER BY a.name`,
+		conversationID, communeID, exceptAgent, since).Scan(ctx, &names)
+	return names, err
+}

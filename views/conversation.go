@@ -103,6 +103,9 @@ type AgentConversation struct {
 	// What was typed in the composer and in which mode ("reponse" or
 	// "note"), kept on a refusal.
 	Typed, Mode, ChannelValue string
+	// Others names the other agents who have the conversation open (read
+	// in the last minutes): they may be writing too.
+	Others []string
 	// The citizen's messages, which may be forwarded to an outside address.
 	CitizenMessages []Option
 	// The saved replies for the conversation's team, and the one inserted.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -26,6 +27,9 @@ func (s *Handlers) agentConversation(c *gin.Context) (*models.Conversation, bool
 	}
 	return cv, true
 }
+
+// othersWithin: an agent who opened the conversation this recently may be writing in it.
+const othersWithin = 10 * time.Minute
 
 func conversationPath(id int64) string { return fmt.Sprintf("%s/%d", inboxPath, id) }
 
@@ -160,6 +164,10 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 	slices.Reverse(d.CitizenMessages) // the latest first
 	for _, ev := range evs {
 		d.History = append(d.History, views.HistoryItem{At: ev.At, Title: history.AgentTitle(ev), Actor: ev.ActorName, Internal: ev.Visibility == models.Internal})
+	}
+	if d.Others, err = models.RecentReaders(ctx, s.DB, cm.ID, cv.ID, a.ID, s.Clock.Now().Add(-othersWithin)); err != nil {
+		s.Fail(c, err)
+		return
 	}
 	if err := models.MarkReadByAgent(ctx, s.DB, a.ID, cv.ID, s.Clock.Now()); err != nil {
 		s.Fail(c, err)
