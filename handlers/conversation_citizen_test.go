@@ -177,3 +177,17 @@ func (a *app) count(table string) int {
 	fixture.Must(a.t, a.DB.NewRaw("SELECT count(*) FROM ? WHERE commune_id = ?", bun.Ident(table), a.Commune.ID).Scan(a.t.Context(), &n))
 	return n
 }
+
+func TestUnstorableMessageTextRefusedInFrench(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	r := c.postMessage("/c/"+a.Commune.Slug+"/contact", map[string]string{"objet": "Question", "message": "Bon\x00jour \xff", "nom": "Camille", "email": "camille@exemple.fr"}, nil)
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	mustContain(t, r, "caractère non autorisé")
+	if got := r.Doc.Find("#message").Text(); got != "Bonjour \ufffd" {
+		t.Fatalf("kept %q", got)
+	}
+	if n := a.count("conversations"); n != 0 {
+		t.Fatalf("%d conversations", n)
+	}
+}

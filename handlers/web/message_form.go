@@ -7,6 +7,7 @@ import (
 
 	"guichet/conversation"
 	"guichet/files"
+	"guichet/forms"
 	"guichet/models"
 	"guichet/views"
 )
@@ -25,10 +26,27 @@ type MessageForm struct {
 // "fichier", received only when ready says the text will be accepted (nil:
 // always), so that no file is kept for a form sent back.
 func (b *Base) ReadMessageForm(c *gin.Context, communeID, conversationID int64, fields []string, ready func(map[string]string) bool) (*MessageForm, error) {
-	text, att, up, refusal, err := b.ReadOneFile(c, communeID, 0, OneFileForm{File: "fichier", Text: fields, TextMax: 4 * conversation.MaxBody, Ready: ready,
+	// Text PostgreSQL cannot keep (a NUL byte, invalid UTF-8) comes back
+	// cleaned, with a refusal, and no file is received with it.
+	storable := func(t map[string]string) bool {
+		for _, v := range t {
+			if !forms.Storable(v) {
+				return false
+			}
+		}
+		return true
+	}
+	checked := func(t map[string]string) bool { return storable(t) && (ready == nil || ready(t)) }
+	text, att, up, refusal, err := b.ReadOneFile(c, communeID, 0, OneFileForm{File: "fichier", Text: fields, TextMax: 4 * conversation.MaxBody, Ready: checked,
 		Receive: func(part *multipart.Part) (*files.Upload, string, string, error) {
 			return b.ReceiveConversationFile(c, communeID, conversationID, part)
 		}})
+	if !storable(text) {
+		for k, v := range text {
+			text[k] = forms.Clean(v)
+		}
+		refusal = "Le texte envoyé contenait un caractère non autorisé (caractère nul ou codage invalide) : il a été retiré. Relisez le message, puis envoyez-le de nouveau."
+	}
 	mf := &MessageForm{Text: text, Refusal: refusal, upload: up}
 	if att != nil {
 		mf.File = &models.ConversationFile{Filename: att.Filename, ContentType: att.ContentType, Size: att.Size, SHA256: att.SHA256}
