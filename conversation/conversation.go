@@ -59,6 +59,17 @@ func StatusLabel(s string) string {
 	return s
 }
 
+// CitizenStatusLabel says a status to the citizen.
+func CitizenStatusLabel(s string) string {
+	switch s {
+	case models.ConvWaiting:
+		return "La mairie vous a répondu"
+	case models.ConvResolved:
+		return "Résolue"
+	}
+	return "Reçue, en cours de traitement par la mairie"
+}
+
 // Channels and their French labels.
 var Channels = []struct{ Value, Label string }{
 	{models.ChannelWeb, "Web"},

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"guichet/conversation"
 	"guichet/fixture"
 	"guichet/models"
@@ -263,4 +265,39 @@ func TestNoticeWhenAnotherAgentHasTheConversationOpen(t *testing.T) {
 	if strings.Contains(text(acc.get(path)), "aussi ouvert") {
 		t.Fatal("the notice outlives the others' visit")
 	}
+}
+
+func TestMergeTwoConversationsOfTheSameCitizen(t *testing.T) {
+	a := newApp(t)
+	first := a.openConversation(t, "camille@exemple.fr", "Première", "Un")
+	a.Clock.Advance(time.Minute)
+	second := a.openConversation(t, "camille@exemple.fr", "Seconde", "Deux")
+	other := a.openConversation(t, "dominique@exemple.fr", "Autre", "Trois")
+	c := a.signIn(a.Accueil)
+	from := fmt.Sprintf("/gestion/messages/%d", second.ID)
+	r := c.post(from+"/fusion", url.Values{"avec": {other.Reference}})
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	if v := r.Doc.Find("#avec").AttrOr("value", ""); v != other.Reference {
+		t.Fatalf("reference not kept: %q", v)
+	}
+	mustContain(t, r, "même usager")
+	r = c.post(from+"/fusion", url.Values{"avec": {first.Reference}})
+	mustStatus(t, r, http.StatusSeeOther)
+	page := c.follow(r)
+	bodies := page.Doc.Find(".thread .message-body").Map(func(_ int, s *goquery.Selection) string { return s.Text() })
+	if strings.Join(bodies, ",") != "Un,Deux" {
+		t.Fatalf("merged thread %v", bodies)
+	}
+	mustContain(t, page, "Fusion ici de la conversation "+second.Reference)
+	if list := c.get("/gestion/messages"); strings.Contains(text(list), "Seconde") {
+		t.Fatal("the merged conversation still listed")
+	}
+	// The citizen's link to the merged one shows the thread it joined.
+	var link string
+	for _, m := range mailsTo(a.sendMail(), "camille@exemple.fr") {
+		if strings.Contains(m.Subject, second.Reference) {
+			link = conversationLinkIn(t, m)
+		}
+	}
+	mustContain(t, a.client().get(link), "Première")
 }

@@ -44,6 +44,8 @@ ALTER TABLE conversations ADD FOREIGN KEY (commune_id, merged_into) REFERENCES c
 ALTER TABLE conversations ADD FOREIGN KEY (commune_id, follows) REFERENCES conversations (commune_id, id);
 -- The inbox: keyset paging per commune and status, newest activity first.
 CREATE INDEX conversations_inbox_idx ON conversations (commune_id, status, last_message_at, id) WHERE merged_into IS NULL;
+-- The views over several statuses read the commune's conversations in order.
+CREATE INDEX conversations_recent_idx ON conversations (commune_id, last_message_at, id) WHERE merged_into IS NULL;
 CREATE INDEX conversations_assignee_idx ON conversations (commune_id, assignee_id, last_message_at, id) WHERE merged_into IS NULL;
 CREATE INDEX conversations_demand_idx ON conversations (demand_id) WHERE demand_id IS NOT NULL;
 CREATE INDEX conversations_citizen_idx ON conversations (commune_id, lower(citizen_email));

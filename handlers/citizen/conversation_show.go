@@ -25,7 +25,7 @@ func (s *Handlers) showConversation(c *gin.Context, status int, typed string, er
 		s.Fail(c, err)
 		return
 	}
-	data := views.CitizenConversation{Reference: cv.Reference, Subject: cv.Subject, StatusLabel: conversation.StatusLabel(cv.Status),
+	data := views.CitizenConversation{Reference: cv.Reference, Subject: cv.Subject, StatusLabel: conversation.CitizenStatusLabel(cv.Status),
 		Resolved: cv.Status == models.ConvResolved, Thread: web.Thread(ms, true, cv.CitizenSeenAt, web.FileURL(base)),
 		Composer: s.Composer(base), Message: typed}
 	if err := models.MarkReadByCitizen(ctx, s.DB, cv, s.Clock.Now()); err != nil {
