@@ -301,3 +301,23 @@ func TestMergeTwoConversationsOfTheSameCitizen(t *testing.T) {
 	}
 	mustContain(t, a.client().get(link), "Première")
 }
+
+func TestGivenToAServiceTheConversationLeavesTheAccueilsViews(t *testing.T) {
+	a := newApp(t)
+	cv := a.openConversation(t, "camille@exemple.fr", "Trottoir", "Trou dans le trottoir")
+	c := a.signIn(a.Accueil)
+	path := fmt.Sprintf("/gestion/messages/%d", cv.ID)
+	r := c.post(path+"/equipe", url.Values{"version": {"1"}, "equipe": {fmt.Sprint(a.Voirie.ID)}})
+	mustStatus(t, r, http.StatusSeeOther)
+	if r.Header.Get("Location") != "/gestion/messages" {
+		t.Fatalf("sent to %s", r.Header.Get("Location"))
+	}
+	mustStatus(t, c.get(path), http.StatusNotFound)
+	sup := a.signIn(a.Supervisor)
+	page := sup.get(path)
+	mustStatus(t, page, http.StatusOK)
+	mustContain(t, page, "Équipe : voirie")
+	if !strings.Contains(text(sup.get("/gestion/messages?equipe="+fmt.Sprint(a.Voirie.ID))), "Trottoir") {
+		t.Fatal("the supervisor's team filter misses it")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
+	"guichet/conversation"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/views"
@@ -21,9 +22,13 @@ func (s *Handlers) changeConversation(c *gin.Context, done string, change func(a
 		return
 	}
 	version, _ := strconv.Atoi(c.PostForm("version"))
-	_, err := change(workflow.AgentActor(currentAgent(c)), cv.ID, version)
+	changed, err := change(workflow.AgentActor(currentAgent(c)), cv.ID, version)
 	var e *apperr.Error
 	switch {
+	case err == nil && !conversation.Scope(currentAgent(c)).MayRead(changed):
+		// Given to a service's team: out of the agent's scope now.
+		s.SetFlash(c, views.FlashSuccess, done+" La conversation n'est plus dans vos vues.")
+		web.Redirect(c, inboxPath)
 	case err == nil:
 		s.SetFlash(c, views.FlashSuccess, done)
 		web.Redirect(c, conversationPath(cv.ID)+"#gerer")
