@@ -195,9 +195,10 @@ func stale(cv *models.Conversation, version int) error {
 	return nil
 }
 
-// newMailID is a message's Message-ID, stable across the mail's retries.
-func newMailID(host string) string {
+// newMailID is a message's Message-ID (<message.CONVERSATION.random@host>),
+// stored with it: the same across the mail's retries.
+func newMailID(host string, conversationID int64) string {
 	b := make([]byte, 8)
 	rand.Read(b)
-	return fmt.Sprintf("message.%s@%s", hex.EncodeToString(b), host)
+	return fmt.Sprintf("message.%d.%s@%s", conversationID, hex.EncodeToString(b), host)
 }

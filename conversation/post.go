@@ -129,7 +129,7 @@ func (m *Manager) follow(ctx context.Context, tx bun.Tx, actor workflow.Actor, o
 func (m *Manager) post(ctx context.Context, tx bun.Tx, cm *models.Commune, cv *models.Conversation, actor workflow.Actor, in MessageInput, opening bool) (*models.Message, error) {
 	now := m.Clock.Now()
 	msg := &models.Message{CommuneID: cv.CommuneID, ConversationID: cv.ID, Internal: in.Internal, AuthorKind: actor.Kind,
-		AuthorName: actor.Name, Channel: in.Channel, Body: in.Body, MailID: newMailID(m.Notifier.Host()), CreatedAt: now}
+		AuthorName: actor.Name, Channel: in.Channel, Body: in.Body, MailID: newMailID(m.Notifier.Host(), cv.ID), CreatedAt: now}
 	if actor.ID != 0 {
 		msg.AuthorID = &actor.ID
 	}

@@ -240,18 +240,6 @@ func ConversationHistory(ctx context.Context, db bun.IDB, communeID, conversatio
 	return evs, err
 }
 
-// TeamName names a conversation's team for pages: the accueil or a service.
-func TeamName(services []Service, id *int64) string {
-	if id != nil {
-		for _, s := range services {
-			if s.ID == *id {
-				return s.Name
-			}
-		}
-	}
-	return "Accueil"
-}
-
 // AgentSeenAt is when an agent last read a conversation (nil: never).
 func AgentSeenAt(ctx context.Context, db bun.IDB, agentID, conversationID int64) (*time.Time, error) {
 	var at []time.Time
