@@ -23,7 +23,6 @@ func (s *Handlers) changeConversation(c *gin.Context, done string, change func(a
 	}
 	version, _ := strconv.Atoi(c.PostForm("version"))
 	changed, err := change(workflow.AgentActor(currentAgent(c)), cv.ID, version)
-	var e *apperr.Error
 	switch {
 	case err == nil && !conversation.Scope(currentAgent(c)).MayRead(changed):
 		// Given to a service's team: out of the agent's scope now.
@@ -33,7 +32,7 @@ func (s *Handlers) changeConversation(c *gin.Context, done string, change func(a
 		s.SetFlash(c, views.FlashSuccess, done)
 		web.Redirect(c, conversationPath(cv.ID)+"#gerer")
 	case apperr.CodeOf(err) == apperr.Conflict || apperr.CodeOf(err) == apperr.Invalid:
-		e = apperr.As(err)
+		e := apperr.As(err)
 		msg := e.Message
 		for _, m := range e.Fields {
 			msg = m
