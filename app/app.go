@@ -17,6 +17,7 @@ import (
 	"guichet/auth"
 	"guichet/clock"
 	"guichet/config"
+	"guichet/conversation"
 	"guichet/files"
 	"guichet/handlers"
 	"guichet/handlers/web"
@@ -37,10 +38,12 @@ type App struct {
 	Links    *links.Signer
 	Notifier *notify.Notifier
 	Engine   *workflow.Engine
-	Files    *files.Store
-	Worker   *jobs.Worker
-	Jobs     *jobs.Scheduler
-	Server   *handlers.Server
+	// Conversations: the support side's exchanges with citizens.
+	Conversations *conversation.Manager
+	Files         *files.Store
+	Worker        *jobs.Worker
+	Jobs          *jobs.Scheduler
+	Server        *handlers.Server
 }
 
 // AbandonedUploadAge is how old a temporary upload file must be for the
@@ -74,10 +77,11 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Notifier = &notify.Notifier{BaseURL: cfg.BaseURL, Links: a.Links, Clock: clk,
 		FollowLinkTTL: cfg.FollowLinkTTL, ServiceLinkTTL: cfg.ServiceLinkTTL, BoardLinkTTL: cfg.BoardLinkTTL}
 	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk}
+	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
 	a.Files = &files.Store{Dir: filepath.Join(cfg.DataDir, "uploads")}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
-		Engine: a.Engine, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk}}
+		Engine: a.Engine, Conversations: a.Conversations, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk}}
 	a.Worker.Prepare = a.Server.MailResetRequests
 
 	// Every deferred and periodic job, in one place.

@@ -61,6 +61,9 @@ type Config struct {
 	ReminderDays int `env:"REMINDER_DAYS" envDefault:"7"`
 	// ArchiveDays: decided demands are archived automatically after this long.
 	ArchiveDays int `env:"ARCHIVE_DAYS" envDefault:"90"`
+	// ReopenDays: a citizen writing in a conversation resolved less than this
+	// long ago reopens it; later, a new conversation is opened and linked.
+	ReopenDays int `env:"REOPEN_DAYS" envDefault:"30"`
 
 	// DraftsPerAddress and DraftsPerClient bound the drafts started in an
 	// hour per e-mail address and per client address (0: drafts.PerAddress

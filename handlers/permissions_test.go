@@ -31,6 +31,9 @@ type permWorld struct {
 	file                *models.Attachment
 	spare               *models.Profile // no agent has it
 	closure             *models.Closure
+	conv                *models.Conversation
+	convFile, tag       int64
+	otherTag            int64
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -40,6 +43,16 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	pont := calendar.D(2026, 5, 15)
 	pw.closure = models.NewClosure(a.Commune.ID, calendar.Closure{From: pont, To: pont, Label: "Pont"})
 	fixture.Must(t, models.CreateClosure(context.Background(), a.DB, pw.closure))
+	pw.conv = a.openConversation(t, "camille@exemple.fr", "Une question", "Bonjour, une question.")
+	mustStatus(t, a.signIn(a.Accueil).postMessage("/gestion/messages/"+itoa(pw.conv.ID)+"/messages",
+		map[string]string{"mode": "note", "message": "Note avec pièce."}, &upload{Name: "note.pdf", Content: pdfFile(100)}), http.StatusSeeOther)
+	fixture.Must(t, a.DB.NewRaw("SELECT id FROM conversation_files WHERE conversation_id = ?", pw.conv.ID).Scan(t.Context(), &pw.convFile))
+	for _, name := range []string{"Usager perdu", "Transfert"} {
+		fixture.Must(t, a.App.Conversations.Tag(t.Context(), workflow.AgentActor(a.Accueil), pw.conv.ID, name, false))
+	}
+	tags, err := models.Tags(t.Context(), a.DB, a.Commune.ID)
+	fixture.Must(t, err)
+	pw.tag, pw.otherTag = tags[0].ID, tags[1].ID
 	return pw
 }
 
@@ -59,6 +72,7 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 	ver := func(d *models.Demand) string { return itoa(int64(d.Version)) }
 	sup, spare := itoa(a.Supervisor.ID), itoa(pw.spare.ID)
 	proc := "/gestion/admin/demarches/" + itoa(a.Procedure.ID)
+	conv, cver := "/gestion/messages/"+itoa(pw.conv.ID), itoa(int64(pw.conv.Version))
 	return []permRequest{
 		{"GET", "/gestion/connexion", "", "/gestion/connexion", nil},
 		{"POST", "/gestion/connexion", "", "", nil},
@@ -82,6 +96,25 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/correction", confirm("version", ver(pw.submitted), "message", "Précisez.")},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Transfer, sub + "/actions/transmettre", confirm("version", ver(pw.submitted), "service", itoa(a.Voirie.ID))},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Supervise, acc + "/actions/archiver", confirm("version", ver(pw.accepted))},
+
+		{"POST", "/gestion/demandes/:id/etiquettes", perm.See, sub + "/etiquettes", url.Values{"etiquette": {"Voirie"}}},
+		{"POST", "/gestion/demandes/:id/etiquettes/retirer", perm.See, sub + "/etiquettes/retirer", url.Values{"etiquette": {"Voirie"}}},
+
+		{"GET", "/gestion/messages", perm.Reply, "/gestion/messages", nil},
+		{"POST", "/gestion/messages", perm.Reply, "/gestion/messages", url.Values{"objet": {"Appel"}, "email": {"x@exemple.fr"}, "canal": {"phone"}, "message": {"Appel reçu."}}},
+		{"GET", "/gestion/messages/nouvelle", perm.Reply, "/gestion/messages/nouvelle", nil},
+		{"GET", "/gestion/messages/reponses", perm.Reply, "/gestion/messages/reponses", nil},
+		{"POST", "/gestion/messages/reponses", perm.Reply, "/gestion/messages/reponses", url.Values{"titre": {"Merci"}, "texte": {"Merci {nom}."}}},
+		{"GET", "/gestion/messages/:id", perm.Reply, conv, nil},
+		{"POST", "/gestion/messages/:id/messages", perm.Reply, conv + "/messages", url.Values{"mode": {"reponse"}, "message": {"Bonjour."}}},
+		{"GET", "/gestion/messages/:id/pieces/:fid", perm.Reply, conv + "/pieces/" + itoa(pw.convFile), nil},
+		{"POST", "/gestion/messages/:id/statut", perm.Reply, conv + "/statut", url.Values{"version": {cver}, "statut": {"resolved"}}},
+		{"POST", "/gestion/messages/:id/attribution", perm.Reply, conv + "/attribution", url.Values{"version": {cver}, "agent": {"moi"}}},
+		{"POST", "/gestion/messages/:id/equipe", perm.Reply, conv + "/equipe", url.Values{"version": {cver}, "equipe": {itoa(a.Voirie.ID)}}},
+		{"POST", "/gestion/messages/:id/etiquettes", perm.Reply, conv + "/etiquettes", url.Values{"etiquette": {"Transfert"}}},
+		{"POST", "/gestion/messages/:id/etiquettes/retirer", perm.Reply, conv + "/etiquettes/retirer", url.Values{"etiquette": {"Usager perdu"}}},
+		{"POST", "/gestion/messages/:id/fusion", perm.Reply, conv + "/fusion", url.Values{"avec": {pw.conv.Reference}}},
+		{"POST", "/gestion/messages/:id/transfert", perm.Reply, conv + "/transfert", url.Values{"email": {"prefecture@exemple.fr"}, "message": {"Pour vous."}}},
 
 		{"GET", "/gestion/supervision", perm.Supervise, "/gestion/supervision", nil},
 		{"GET", "/gestion/supervision/indicateurs", perm.Supervise, "/gestion/supervision/indicateurs", nil},
@@ -125,6 +158,9 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/admin/calendrier/fermetures", perm.Administer, "/gestion/admin/calendrier/fermetures",
 			url.Values{"motif": {"Été"}, "du": {"2026-08-03"}, "au": {"2026-08-21"}}},
 		{"POST", "/gestion/admin/calendrier/fermetures/:fid/supprimer", perm.Administer, "/gestion/admin/calendrier/fermetures/" + itoa(pw.closure.ID) + "/supprimer", nil},
+		{"GET", "/gestion/admin/etiquettes", perm.Administer, "/gestion/admin/etiquettes", nil},
+		{"POST", "/gestion/admin/etiquettes/:tid/renommer", perm.Administer, "/gestion/admin/etiquettes/" + itoa(pw.tag) + "/renommer", url.Values{"etiquette": {"Perdu"}}},
+		{"POST", "/gestion/admin/etiquettes/:tid/fusionner", perm.Administer, "/gestion/admin/etiquettes/" + itoa(pw.tag) + "/fusionner", url.Values{"dans": {itoa(pw.otherTag)}}},
 		{"GET", "/gestion/admin/services", perm.Administer, "/gestion/admin/services", nil},
 		{"POST", "/gestion/admin/services", perm.Administer, "/gestion/admin/services", url.Values{"nom": {"Culture"}, "email": {"culture@mairie.test"}}},
 		{"POST", "/gestion/admin/services/:sid/desactiver", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/desactiver", nil},
@@ -151,7 +187,7 @@ func TestEveryRouteIsInThePermissionTable(t *testing.T) {
 
 // notUsedYet are the permissions no route checks yet: the issues that
 // bring replies, their validation and escalation take them off this list.
-var notUsedYet = map[perm.Permission]bool{perm.Reply: true, perm.ReplyValidated: true, perm.Validate: true, perm.Escalate: true}
+var notUsedYet = map[perm.Permission]bool{perm.ReplyValidated: true, perm.Validate: true, perm.Escalate: true}
 
 // lacking is the fullest profile without p: every other permission, but
 // none about demands when p is perm.See (they suppose it).

@@ -143,7 +143,7 @@ func (w *Worker) deliver(ctx context.Context, m *models.OutboxMail) {
 	}
 	err := w.Sender.Send(ctx, mail.Message{
 		From: m.Sender, To: m.Recipient, Subject: m.Subject, Text: m.BodyText, HTML: m.BodyHTML,
-		MessageID: m.MessageID, ThreadID: m.ThreadID, Date: m.CreatedAt, Accepted: accepted,
+		MessageID: m.MessageID, ThreadID: m.ThreadID, ReplyTo: m.ReplyTo, Date: m.CreatedAt, Accepted: accepted,
 	})
 	switch {
 	case err == nil:

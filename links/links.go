@@ -24,6 +24,8 @@ const (
 	Service = "service"
 	Board   = "board"
 	Reset   = "reset"
+	// Conversation is a citizen's link to one conversation's thread.
+	Conversation = "conversation"
 )
 
 var (
@@ -36,14 +38,16 @@ var (
 
 // Claims is what a token says. Unused ids are zero.
 type Claims struct {
-	CommuneID    int64  `json:"c"`
-	DemandID     int64  `json:"d,omitempty"`
-	ServiceID    int64  `json:"s,omitempty"`
-	AssignmentID int64  `json:"a,omitempty"`
-	AgentID      int64  `json:"g,omitempty"`
-	Epoch        int64  `json:"e,omitempty"` // a counter stored beside the subject; bumping it revokes older tokens
-	Nonce        string `json:"n,omitempty"`
-	Expires      int64  `json:"x"`
+	CommuneID    int64 `json:"c"`
+	DemandID     int64 `json:"d,omitempty"`
+	ServiceID    int64 `json:"s,omitempty"`
+	AssignmentID int64 `json:"a,omitempty"`
+	AgentID      int64 `json:"g,omitempty"`
+	// ConversationID names a conversation (purpose Conversation).
+	ConversationID int64  `json:"v,omitempty"`
+	Epoch          int64  `json:"e,omitempty"` // a counter stored beside the subject; bumping it revokes older tokens
+	Nonce          string `json:"n,omitempty"`
+	Expires        int64  `json:"x"`
 }
 
 // ExpiresAt is the claims' expiry as a time.
@@ -60,6 +64,7 @@ type Key struct {
 
 type codec struct {
 	sc       *securecookie.SecureCookie
+	secret   []byte // for the short reply tokens (reply.go)
 	notAfter time.Time
 }
 
@@ -93,7 +98,7 @@ func NewRotating(keys ...Key) *Signer {
 		sc.MaxAge(0) // our own expiry is in the payload
 		sc.SetSerializer(securecookie.JSONEncoder{})
 		sc.MaxLength(0)
-		s.codecs = append(s.codecs, codec{sc: sc, notAfter: k.NotAfter})
+		s.codecs = append(s.codecs, codec{sc: sc, secret: k.Secret, notAfter: k.NotAfter})
 	}
 	return s
 }

@@ -26,6 +26,7 @@ type Message struct {
 	HTML      string // HTML body
 	MessageID string // without angle brackets; generated if empty
 	ThreadID  string // Message-ID of the thread's root, without angle brackets
+	ReplyTo   string // where answers go, when not to From
 	Date      time.Time
 	// Accepted, if set, is called as soon as the server has accepted the
 	// message, before the session is closed: the caller records the delivery
@@ -64,6 +65,13 @@ func Build(m Message) ([]byte, error) {
 	h.SetAddressList("From", []*gomail.Address{from})
 	h.SetAddressList("To", []*gomail.Address{to})
 	h.SetSubject(m.Subject)
+	if m.ReplyTo != "" {
+		rt, err := parseAddress("Reply-To", m.ReplyTo)
+		if err != nil {
+			return nil, err
+		}
+		h.SetAddressList("Reply-To", []*gomail.Address{rt})
+	}
 	date := m.Date
 	if date.IsZero() {
 		date = time.Now()

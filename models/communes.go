@@ -43,6 +43,22 @@ type Commune struct {
 	CreatedAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 }
 
+// ContactLines is the commune's contact card, a line each: postal address,
+// phone, e-mail, website, opening hours and their note (empty ones left out).
+func (c *Commune) ContactLines() []string {
+	var out []string
+	for _, s := range []string{c.Address, c.Phone, c.Email, c.Website} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	out = append(out, c.OpeningHours.Lines()...)
+	if c.HoursNote != "" {
+		out = append(out, c.HoursNote)
+	}
+	return out
+}
+
 // Hours is hours.Week stored as jsonb.
 type Hours struct{ hours.Week }
 

@@ -111,6 +111,9 @@ type DemandRow struct {
 	SortKey        string
 }
 
+// Key is the row's place in its list's order, for keyset paging.
+func (r DemandRow) Key() (string, int64) { return r.SortKey, r.ID }
+
 // listColumns are a row's columns; data (the form's answers) only for exports.
 var listColumns = []string{"d.id", "d.commune_id", "d.procedure_id", "d.reference", "d.tracking_code", "d.state",
 	"d.version", "d.citizen_email", "d.citizen_name", "d.correction_by", "d.service_id", "d.assignment_id",

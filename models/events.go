@@ -15,24 +15,26 @@ const (
 	Internal = "internal"
 )
 
-// Event is one line of a demand's history.
+// Event is one line of a demand's or a conversation's history.
 type Event struct {
 	bun.BaseModel `bun:"table:demand_events"`
 
-	ID         int64     `bun:",pk,autoincrement"`
-	CommuneID  int64     `bun:",notnull"`
-	DemandID   int64     `bun:",notnull"`
-	At         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	Kind       string    `bun:",notnull"`
-	ActorKind  string    `bun:",notnull"`
-	ActorID    *int64
-	ActorName  string         `bun:",notnull"`
-	Channel    string         `bun:",notnull"`
-	FromState  string         `bun:",notnull"`
-	ToState    string         `bun:",notnull"`
-	Message    string         `bun:",notnull"`
-	Visibility string         `bun:",notnull"`
-	Details    map[string]any `bun:",type:jsonb,notnull"`
+	ID        int64 `bun:",pk,autoincrement"`
+	CommuneID int64 `bun:",notnull"`
+	DemandID  int64 `bun:",nullzero"` // or ConversationID
+	// ConversationID names the conversation of a conversation's entry (then DemandID is 0).
+	ConversationID int64     `bun:",nullzero"`
+	At             time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	Kind           string    `bun:",notnull"`
+	ActorKind      string    `bun:",notnull"`
+	ActorID        *int64
+	ActorName      string         `bun:",notnull"`
+	Channel        string         `bun:",notnull"`
+	FromState      string         `bun:",notnull"`
+	ToState        string         `bun:",notnull"`
+	Message        string         `bun:",notnull"`
+	Visibility     string         `bun:",notnull"`
+	Details        map[string]any `bun:",type:jsonb,notnull"`
 }
 
 // History lists a demand's events in order; publicOnly keeps what the citizen may see.

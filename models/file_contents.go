@@ -20,7 +20,7 @@ func lockFile(ctx context.Context, tx bun.IDB, sha string) error {
 }
 
 // RemoveUnusedFile deletes a stored content, with remove, unless an
-// attachment, of any commune, refers to its hash: the store keeps identical
+// attachment or a message's file, of any commune, refers to its hash: the store keeps identical
 // files once. It runs under the content's lock, so that no attachment of
 // the same content is recorded between the check and the deletion.
 func RemoveUnusedFile(ctx context.Context, db *bun.DB, sha string, remove func() error) error {
@@ -29,6 +29,10 @@ func RemoveUnusedFile(ctx context.Context, db *bun.DB, sha string, remove func()
 			return err
 		}
 		used, err := tx.NewSelect().Model((*Attachment)(nil)).Where("sha256 = ?", sha).Exists(ctx)
+		if err != nil || used {
+			return err
+		}
+		used, err = tx.NewSelect().Model((*ConversationFile)(nil)).Where("sha256 = ?", sha).Exists(ctx)
 		if err != nil || used {
 			return err
 		}

@@ -20,22 +20,24 @@ const (
 type OutboxMail struct {
 	bun.BaseModel `bun:"table:outbox_mails"`
 
-	ID            int64 `bun:",pk,autoincrement"`
-	CommuneID     *int64
-	DemandID      *int64
-	Recipient     string    `bun:",notnull"`
-	Sender        string    `bun:",notnull"` // the From; "" is the instance's MAIL_FROM
-	Subject       string    `bun:",notnull"`
-	BodyText      string    `bun:",notnull"`
-	BodyHTML      string    `bun:"body_html,notnull"`
-	MessageID     string    `bun:",notnull"`
-	ThreadID      string    `bun:",notnull"`
-	Status        string    `bun:",notnull,default:'pending'"`
-	Attempts      int       `bun:",notnull"`
-	NextAttemptAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	LastError     string    `bun:",notnull"`
-	CreatedAt     time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	SentAt        *time.Time
+	ID             int64 `bun:",pk,autoincrement"`
+	CommuneID      *int64
+	DemandID       *int64
+	Recipient      string `bun:",notnull"`
+	Sender         string `bun:",notnull"` // the From; "" is the instance's MAIL_FROM
+	Subject        string `bun:",notnull"`
+	BodyText       string `bun:",notnull"`
+	BodyHTML       string `bun:"body_html,notnull"`
+	MessageID      string `bun:",notnull"`
+	ThreadID       string `bun:",notnull"`
+	ReplyTo        string `bun:",notnull"` // a conversation's signed address; "" for none
+	ConversationID *int64
+	Status         string    `bun:",notnull,default:'pending'"`
+	Attempts       int       `bun:",notnull"`
+	NextAttemptAt  time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	LastError      string    `bun:",notnull"`
+	CreatedAt      time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	SentAt         *time.Time
 }
 
 // RecentMails lists the newest outbox mails, all communes (development mailbox).

@@ -17,8 +17,12 @@ type Mail struct {
 	Paragraphs []string
 	Facts      []Fact
 	Link       *Link
-	LinkNote   string
-	Commune    *models.Commune
+	// Quote is a message quoted whole (a conversation's), its line breaks kept.
+	Quote    string
+	LinkNote string
+	// ReplyNote replaces the closing line that asks not to reply.
+	ReplyNote string
+	Commune   *models.Commune
 	// Set by compose from the commune: its logo's absolute address ("" for
 	// none), its accent colour (the button's).
 	LogoURL string
@@ -45,6 +49,8 @@ func formatDay(t time.Time) string { return t.In(paris).Format("02/01/2006") }
 const textBody = `Bonjour,
 {{range .Paragraphs}}
 {{.}}
+{{end}}{{with .Quote}}
+{{.}}
 {{end}}{{if .Facts}}
 {{range .Facts}}{{.Label}} : {{.Value}}
 {{end}}{{end}}{{with .Link}}
@@ -52,12 +58,13 @@ const textBody = `Bonjour,
 {{.URL}}
 {{end}}{{with .LinkNote}}
 {{.}}
-{{end}}{{template "signature" .Commune}}`
+{{end}}{{template "signature" .}}`
 
-// textSignature ends every text mail, given the commune.
+// textSignature ends every text mail, given the mail (its Commune and
+// ReplyNote).
 const textSignature = `{{define "signature"}}
 Cordialement,
-Le guichet unique de la mairie de {{.Name}}
+{{with .Commune}}Le guichet unique de la mairie de {{.Name}}
 {{with .Address}}{{.}}
 {{end}}{{with .Phone}}Tél. {{.}}
 {{end}}{{with .Email}}{{.}}
@@ -65,8 +72,8 @@ Le guichet unique de la mairie de {{.Name}}
 {{end}}{{with .OpeningHours.Lines}}Horaires d'ouverture :
 {{range .}}{{.}}
 {{end}}{{end}}{{with .HoursNote}}{{.}}
-{{end}}
-Ce message est envoyé automatiquement : merci de ne pas y répondre.
+{{end}}{{end}}
+{{or .ReplyNote "Ce message est envoyé automatiquement : merci de ne pas y répondre."}}
 {{end}}`
 
 const htmlBody = `<!DOCTYPE html>
@@ -75,20 +82,22 @@ const htmlBody = `<!DOCTYPE html>
 <div style="border-bottom:4px solid {{.Accent}};padding-bottom:8px;margin-bottom:16px">{{with .LogoURL}}<img src="{{.}}" alt="" style="max-width:400px;max-height:160px;display:block;margin-bottom:8px">{{end}}<strong style="font-size:20px">{{.Commune.Name}}</strong></div>
 <p>Bonjour,</p>
 {{range .Paragraphs}}<p>{{.}}</p>
+{{end}}{{with .Quote}}<blockquote style="white-space:pre-wrap;margin:16px 0;padding:8px 16px;border-left:4px solid #1f4e8c;background:#f4f6fa">{{.}}</blockquote>
 {{end}}{{if .Facts}}<table role="presentation" style="border-collapse:collapse;margin:16px 0">
 {{range .Facts}}<tr><th scope="row" style="text-align:left;padding:4px 12px 4px 0;font-weight:bold">{{.Label}}</th><td style="padding:4px 0">{{.Value}}</td></tr>
 {{end}}</table>
 {{end}}{{with .Link}}<p style="margin:24px 0"><a href="{{.URL}}" style="background:{{$.Accent}};color:#ffffff;padding:12px 20px;text-decoration:none;border-radius:4px;display:inline-block">{{.Label}}</a></p>
 <p style="font-size:14px;color:#444">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :<br>{{.URL}}</p>
 {{end}}{{with .LinkNote}}<p style="font-size:14px;color:#444">{{.}}</p>
-{{end}}{{template "signature" .Commune}}
+{{end}}{{template "signature" .}}
 </body></html>
 `
 
-// htmlSignature ends every HTML mail, given the commune.
-const htmlSignature = `{{define "signature"}}<p>Cordialement,<br>Le guichet unique de la mairie de {{.Name}}</p>
-<p style="font-size:14px;color:#444;border-top:1px solid #ccc;padding-top:8px">{{with .Address}}{{.}}<br>{{end}}{{with .Phone}}Tél. {{.}}<br>{{end}}{{with .Email}}{{.}}<br>{{end}}{{with .Website}}{{.}}<br>{{end}}{{with .OpeningHours.Lines}}Horaires d'ouverture&nbsp;:<br>{{range .}}{{.}}<br>{{end}}{{end}}{{with .HoursNote}}{{.}}<br>{{end}}
-Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>{{end}}`
+// htmlSignature ends every HTML mail, given the mail (its Commune and
+// ReplyNote).
+const htmlSignature = `{{define "signature"}}{{with .Commune}}<p>Cordialement,<br>Le guichet unique de la mairie de {{.Name}}</p>
+<p style="font-size:14px;color:#444;border-top:1px solid #ccc;padding-top:8px">{{with .Address}}{{.}}<br>{{end}}{{with .Phone}}Tél. {{.}}<br>{{end}}{{with .Email}}{{.}}<br>{{end}}{{with .Website}}{{.}}<br>{{end}}{{with .OpeningHours.Lines}}Horaires d'ouverture&nbsp;:<br>{{range .}}{{.}}<br>{{end}}{{end}}{{with .HoursNote}}{{.}}<br>{{end}}{{end}}
+{{or .ReplyNote "Ce message est envoyé automatiquement : merci de ne pas y répondre."}}</p>{{end}}`
 
 // The mails' templates, each body under its name: "mail" (Mail) and
 // "digest" (digestMail).

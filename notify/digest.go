@@ -124,6 +124,7 @@ type digestMail struct {
 	Groups      []digestGroup
 	SettingsURL string
 	Commune     *models.Commune
+	ReplyNote   string // the signature's closing line ("": do not reply)
 }
 
 type digestGroup struct {
@@ -200,7 +201,7 @@ const textDigest = `{{define "digest"}}Bonjour,
 {{end}}{{end}}
 Pour recevoir ces e-mails autrement (tout de suite, chaque jour, chaque semaine ou jamais) :
 {{.SettingsURL}}
-{{template "signature" .Commune}}{{end}}`
+{{template "signature" .}}{{end}}`
 
 const htmlDigest = `{{define "digest"}}<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
@@ -212,5 +213,5 @@ const htmlDigest = `{{define "digest"}}<!DOCTYPE html>
 {{range .Lines}}<li style="margin-bottom:12px"><a href="{{.URL}}" style="color:#1f4e8c;font-weight:bold">{{.Reference}}</a> — {{.Procedure}}<br>{{.What}}, le {{.When}}{{with .Message}}<br>« {{.}} »{{end}}</li>
 {{end}}</ul>
 {{end}}<p style="font-size:14px;color:#444">Pour recevoir ces e-mails autrement (tout de suite, chaque jour, chaque semaine ou jamais) : <a href="{{.SettingsURL}}" style="color:#1f4e8c">mes notifications</a>.</p>
-{{template "signature" .Commune}}
+{{template "signature" .}}
 </body></html>{{end}}`

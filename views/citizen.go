@@ -100,6 +100,9 @@ type FollowPage struct {
 	Messages       []HistoryItem
 	ReceiptURL     string
 	Form           *DemandForm // when a correction is requested
+	// Exchange is the thread with the commune about the demand, and the
+	// form that writes in it ("Écrire à la mairie").
+	Exchange DemandThread
 }
 
 // CorrectionRequest is what the commune asked the citizen to correct.

@@ -54,7 +54,11 @@ type ServiceDemandData struct {
 	Actions        []string // action slugs the service may take now, in order
 	FieldOptions   []Option // the form's questions, for a correction request
 	Open           string   // the action whose form is shown open
-	FileHint       string   // what a file added for the accueil may be
+	// Thread is the demand's exchanges with the citizen, notes included;
+	// Composer the form that writes to the citizen.
+	Thread   []ThreadMessage
+	Composer MessageComposer
+	FileHint string // what a file added for the accueil may be
 }
 
 // Can tells whether the action slug is offered.

@@ -147,6 +147,11 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	if actor.ID != 0 {
 		hist.ActorID = &actor.ID
 	}
+	if ev == Transfer && in.Message != "" {
+		// The transfer's entry is public; the accueil's message is for the
+		// service only (see ServiceMessage).
+		hist.Message, hist.Details[ServiceMessageKey] = "", in.Message
+	}
 
 	var writes models.Batch
 	endAssignment := func(reason string) {
@@ -312,5 +317,15 @@ func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
+	return s
+}
+
+// ServiceMessageKey holds, in a transfer's history entry, the message the
+// accueil left for the service: never in the entry's public Message.
+const ServiceMessageKey = "service_message"
+
+// ServiceMessage is the message the accueil left with a transfer ("" for none).
+func ServiceMessage(e models.Event) string {
+	s, _ := e.Details[ServiceMessageKey].(string)
 	return s
 }

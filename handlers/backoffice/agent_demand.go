@@ -8,9 +8,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/conversation"
 	"guichet/files"
 	"guichet/handlers/web"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -28,9 +30,11 @@ type agentAction struct {
 	Confirm string // the confirmation checkbox's label
 	Message string // label of the message box; empty: none
 	Hint    string // hint of the message box
-	Service bool   // choose a service
-	Fields  bool   // choose the fields to correct
-	Danger  bool
+	// Optional: the message box may stay empty.
+	Optional bool
+	Service  bool // choose a service
+	Fields   bool // choose the fields to correct
+	Danger   bool
 }
 
 var agentActions = []agentAction{
@@ -43,7 +47,9 @@ var agentActions = []agentAction{
 		Message: "Ce que l'usager doit corriger ou compléter", Hint: "Ce message est envoyé tel quel à l'usager.", Fields: true},
 	{Slug: "transmettre", Event: workflow.Transfer, Title: "Transmettre à un service",
 		Help:    "Le service reçoit un lien par e-mail pour traiter la demande ; l'usager est prévenu de la transmission.",
-		Confirm: "Je confirme la transmission à ce service.", Service: true},
+		Confirm: "Je confirme la transmission à ce service.", Service: true,
+		Message: "Message pour le service (facultatif)", Optional: true,
+		Hint: "Le service le lit sur la page de son lien, sous « Message et notes de l'accueil » ; l'usager ne le voit pas."},
 	{Slug: "refuser", Event: workflow.Refuse, Title: "Refuser la demande",
 		Help:    "La demande est close défavorablement ; l'usager reçoit le motif par e-mail.",
 		Confirm: "Je confirme le refus de cette demande.",
@@ -109,6 +115,10 @@ type agentDemandData struct {
 	MaxFileSize         string
 	Accepted            string
 	Extensions          string
+	Tags                []string
+	// Conversations about the demand, and where to open one.
+	Conversations   []views.InboxRow
+	NewConversation string
 }
 
 // demandReturn is a service sending a demand back to the accueil.
@@ -159,16 +169,7 @@ func demandBackURL(id int64, back string) string { return demandURL(id) + backQu
 // (workflow.Actor.MaySee: their commune, their profile's procedures, not a
 // draft unless they supervise); else the page does not exist (404).
 func (s *Handlers) agentDemand(c *gin.Context) (*models.Demand, bool) {
-	ctx := c.Request.Context()
-	d, err := models.DemandByID(ctx, s.DB, web.Commune(c).ID, web.IDParam(c, "id"))
-	if err == nil && !workflow.AgentActor(currentAgent(c)).MaySee(d) {
-		err = models.ErrNotFound
-	}
-	if err != nil {
-		s.Fail(c, err)
-		return nil, false
-	}
-	return d, true
+	return s.visibleDemand(c, web.IDParam(c, "id"))
 }
 
 // lifecycle is the lifecycle of a demand: its procedure's.
@@ -250,6 +251,28 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 		data.NoteError = st.errs["message"]
 	case "piece":
 		data.FileError = st.errs["fichier"]
+	}
+	tags, err := models.DemandTags(ctx, s.DB, d.CommuneID, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tags {
+		data.Tags = append(data.Tags, t.Name)
+	}
+	// The demand's conversations are for the agents who reply to citizens.
+	if currentAgent(c).Has(perm.Reply) {
+		cvs, err := models.ConversationsOfDemand(ctx, s.DB, d.CommuneID, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		scope := conversation.Scope(currentAgent(c))
+		for _, cv := range cvs {
+			if scope.MayRead(&cv) {
+				data.Conversations = append(data.Conversations, views.InboxRow{URL: conversationPath(cv.ID), Reference: cv.Reference,
+					Subject: cv.Subject, Status: cv.Status, StatusLabel: conversation.StatusLabel(cv.Status), LastMessageAt: cv.LastMessageAt})
+			}
+		}
+		data.NewConversation = inboxPath + "/nouvelle?demande=" + strconv.FormatInt(d.ID, 10)
 	}
 	return data, nil
 }

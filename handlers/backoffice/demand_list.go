@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -105,24 +104,7 @@ func (q listQuery) filter(act workflow.Actor) (models.DemandFilter, views.FormEr
 	}
 	f.ProcedureID, _ = strconv.ParseInt(q.Procedure, 10, 64)
 	f.ServiceID, _ = strconv.ParseInt(q.Service, 10, 64)
-	day := func(field, s string, next int) *time.Time {
-		if s == "" {
-			return nil
-		}
-		t, err := time.ParseInLocation(time.DateOnly, s, web.Paris)
-		if err != nil {
-			errs[field] = "Date invalide : utilisez le format jj/mm/aaaa."
-			return nil
-		}
-		t = t.AddDate(0, 0, next)
-		return &t
-	}
-	f.From = day("du", q.From, 0)
-	f.To = day("au", q.To, 1) // through the end of that day
-	if f.From != nil && f.To != nil && !f.To.After(*f.From) {
-		errs["au"] = "La date de fin doit suivre la date de début."
-		f.To = nil
-	}
+	f.From, f.To = web.DayRange(q.From, q.To, errs)
 	return f, errs
 }
 

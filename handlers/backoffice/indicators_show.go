@@ -23,6 +23,7 @@ type indicatorsData struct {
 	Retransferred int
 	Months        []string // column headers, "nov. 2026"
 	Procedures    []procedureRow
+	Tags          []procedureRow // taggings of conversations and demands, per tag and month
 }
 
 type serviceRow struct {
@@ -101,6 +102,25 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 			data.Procedures = append(data.Procedures, procedureRow{Title: v.Title, Counts: make([]int, indicatorMonths)})
 			r = &data.Procedures[len(data.Procedures)-1]
 			rows[v.ProcedureID] = r
+		}
+		if i, ok := column[v.Month]; ok {
+			r.Counts[i] += v.N
+			r.Total += v.N
+		}
+	}
+
+	tagged, err := models.TagsByMonth(ctx, s.DB, com.ID, since)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	tagRows := map[int64]*procedureRow{}
+	for _, v := range tagged {
+		r, ok := tagRows[v.TagID]
+		if !ok {
+			data.Tags = append(data.Tags, procedureRow{Title: v.Name, Counts: make([]int, indicatorMonths)})
+			r = &data.Tags[len(data.Tags)-1]
+			tagRows[v.TagID] = r
 		}
 		if i, ok := column[v.Month]; ok {
 			r.Counts[i] += v.N

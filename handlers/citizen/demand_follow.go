@@ -92,11 +92,18 @@ func (s *Handlers) showDemand(c *gin.Context, status int, st formState, flash *v
 		}
 		data.Data = append(data.Data, it)
 	}
+	if data.Exchange, err = s.demandExchange(c, d, base, st); err != nil {
+		s.Fail(c, err)
+		return
+	}
 	pg := s.Page(c, "Demande "+d.Reference)
 	if flash != nil {
 		pg.Flash = flash
 	}
 	pg.Errors = web.ErrorsByID(st.errs)
+	for id, msg := range st.messageErrs {
+		pg.Errors[id] = msg
+	}
 	pg.Data = data
 	s.Render(c, status, "citizen/follow", pg)
 }

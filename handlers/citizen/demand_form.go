@@ -19,6 +19,9 @@ type formState struct {
 	values     map[string]any    // nil: the stored data
 	errs       map[string]string // by field name
 	fileStatus map[string]string // by field name
+	// What was typed in "Écrire à la mairie", and its refusals by control id.
+	message     string
+	messageErrs views.FormErrors
 }
 
 // formField builds one question of the demand's form; suggest is where an

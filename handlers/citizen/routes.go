@@ -18,6 +18,12 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	g.GET("/voies", s.streetSuggest)
 	g.GET("/demarches/:procedure", s.procedureShow)
 	g.POST("/demarches/:procedure", s.draftStart)
+	g.GET("/contact", s.contactShow)
+	g.POST("/contact", s.contactSend)
+	m := g.Group("/messages/:token", s.loadConversation)
+	m.GET("", s.conversationShow)
+	m.POST("", s.conversationReply)
+	m.GET("/pieces/:id", s.conversationFileDownload)
 	// Outside loadFollow: an expired link must still get a fresh one.
 	g.POST("/suivi/:token/nouveau-lien", s.linkRenew)
 
@@ -31,4 +37,6 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	t.POST("/pieces", s.attachmentUpload)
 	t.GET("/pieces/:id", s.attachmentDownload)
 	t.POST("/pieces/:id/supprimer", s.attachmentRemove)
+	t.POST("/messages", s.demandMessageSend)
+	t.GET("/messages/pieces/:id", s.demandMessageFile)
 }

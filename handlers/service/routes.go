@@ -15,5 +15,6 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	}
 	r.POST(link+"/"+noteAction.slug, s.serviceActionTake(noteAction))
 	r.POST(link+"/"+fileSlug, s.serviceFileUpload)
+	r.POST(link+"/"+messageSlug, s.serviceMessageSend)
 	r.POST(link+"/nouveau-lien", s.serviceLinkResend)
 }

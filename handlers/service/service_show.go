@@ -83,10 +83,23 @@ func (s *Handlers) serviceDemandData(c *gin.Context, l *servicelink.Access) (vie
 		}
 		shown = append(shown, ev)
 		// What the accueil wrote for the service: its notes, and its message with this transfer.
-		if ev.ActorKind == workflow.KindAgent && ev.Message != "" &&
-			(ev.Kind == workflow.KindNote || (ev.Kind == string(workflow.Transfer) && fmt.Sprint(ev.Details["assignment_id"]) == fmt.Sprint(a.ID))) {
+		if ev.ActorKind == workflow.KindAgent && ((ev.Kind == workflow.KindNote && ev.Message != "") ||
+			(ev.Kind == string(workflow.Transfer) && workflow.ServiceMessage(ev) != "" && fmt.Sprint(ev.Details["assignment_id"]) == fmt.Sprint(a.ID))) {
 			notes = append(notes, ev)
 		}
+	}
+	// The demand's exchanges with the citizen, notes included.
+	cvs, err := models.ConversationsOfDemand(ctx, s.DB, l.Commune.ID, d.ID)
+	if err != nil {
+		return data, err
+	}
+	now := s.Clock.Now() // a service has no read state: nothing is marked new
+	for _, cv := range cvs {
+		ms, err := models.Thread(ctx, s.DB, l.Commune.ID, cv.ID, false)
+		if err != nil {
+			return data, err
+		}
+		data.Thread = append(data.Thread, web.Thread(ms, false, &now, func(models.ConversationFile) string { return "" })...)
 	}
 	data.History = web.HistoryItems(l.Procedure, shown)
 	data.AccueilNotes = web.HistoryItems(l.Procedure, notes)
@@ -96,7 +109,8 @@ func (s *Handlers) serviceDemandData(c *gin.Context, l *servicelink.Access) (vie
 				data.Actions = append(data.Actions, act.slug)
 			}
 		}
-		data.Actions = append(data.Actions, noteAction.slug, fileSlug)
+		data.Actions = append(data.Actions, noteAction.slug, fileSlug, messageSlug)
+		data.Composer = s.Composer(l.Path() + "/" + messageSlug)
 		data.FileHint = fmt.Sprintf("Fichier interne : l'accueil le verra, pas l'usager. Formats acceptés : %s ; %s au plus.", files.AcceptedLabels(), web.LimitSize(s.Config.MaxFileSize))
 		data.FieldOptions = web.CorrectionFields(l.Procedure)
 	} else if !l.Service.Active {

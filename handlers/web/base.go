@@ -13,6 +13,7 @@ import (
 
 	"guichet/clock"
 	"guichet/config"
+	"guichet/conversation"
 	"guichet/files"
 	"guichet/jobs"
 	"guichet/links"
@@ -29,8 +30,10 @@ type Base struct {
 	Links    *links.Signer
 	Notifier *notify.Notifier
 	Engine   *workflow.Engine
-	Files    *files.Store    // uploaded documents, outside the web root
-	Jobs     *jobs.Scheduler // deferred work: Wake(jobs.MailJob) after enqueuing mail
-	Log      *slog.Logger
-	Clock    clock.Clock // the one clock of the application (app.New)
+	// Conversations: the exchanges with citizens (conversation.Manager).
+	Conversations *conversation.Manager
+	Files         *files.Store    // uploaded documents, outside the web root
+	Jobs          *jobs.Scheduler // deferred work: Wake(jobs.MailJob) after enqueuing mail
+	Log           *slog.Logger
+	Clock         clock.Clock // the one clock of the application (app.New)
 }

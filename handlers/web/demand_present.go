@@ -93,6 +93,9 @@ func HistoryItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 	for _, ev := range evs {
 		it := views.HistoryItem{At: ev.At, Actor: actorLabel(ev), Message: ev.Message, Internal: ev.Visibility == models.Internal,
 			Title: history.AgentTitle(ev)}
+		if m := workflow.ServiceMessage(ev); m != "" {
+			it.Message = "Message de l'accueil pour le service : " + m
+		}
 		// The answers a correction names or changed, by their labels.
 		switch ev.Kind {
 		case string(workflow.RequestCorrection):

@@ -32,6 +32,27 @@ func (s *Base) ReceiveFile(c *gin.Context, communeID, demandID int64, field stri
 	if err != nil {
 		return nil, name, "", err
 	}
+	return s.receive(part, name, usage, field)
+}
+
+// ReceiveConversationFile receives the file of part for a message of a
+// conversation (0: one being opened), within the limits of a demand's files
+// counted over the conversation's; as ReceiveFile, a refusal comes back in
+// French and nothing of the file is kept.
+func (s *Base) ReceiveConversationFile(c *gin.Context, communeID, conversationID int64, part *multipart.Part) (up *files.Upload, name, refusal string, err error) {
+	name = files.Name(part.FileName(), files.Kind{})
+	var usage models.FileUsage
+	if conversationID != 0 {
+		if usage, err = models.ConversationUsage(c.Request.Context(), s.DB, communeID, conversationID); err != nil {
+			return nil, name, "", err
+		}
+	}
+	return s.receive(part, name, usage, "")
+}
+
+// receive checks the room usage leaves, then streams the file in, sniffing
+// its type and bounding its size.
+func (s *Base) receive(part *multipart.Part, name string, usage models.FileUsage, field string) (up *files.Upload, _, refusal string, err error) {
 	if err := s.FileLimits().Admit(usage, field, 0); err != nil {
 		return nil, name, s.limitRefusal(name, err, usage), nil
 	}

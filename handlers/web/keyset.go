@@ -49,17 +49,26 @@ func (k Keyset) Keep(c *gin.Context, v url.Values) {
 // end). link gives the list's address with edit applied to its query
 // (without a page position; edit nil: the first page).
 func (k Keyset) Links(rows []models.DemandRow, cur *models.Cursor, more bool, link func(edit func(url.Values)) string) views.PageLinks {
+	return PageLinks(k, rows, cur, more, link)
+}
+
+// Keyed is a row of a list paged by keyset: its sort value and id.
+type Keyed interface{ Key() (string, int64) }
+
+// PageLinks is Keyset.Links for rows of any list.
+func PageLinks[R Keyed](k Keyset, rows []R, cur *models.Cursor, more bool, link func(edit func(url.Values)) string) views.PageLinks {
 	var p views.PageLinks
 	// "next" starts after the page's last row, "previous" ends before its
 	// first; a page reached backwards always has a next one.
 	if len(rows) > 0 {
-		first, last := rows[0], rows[len(rows)-1]
+		firstKey, firstID := rows[0].Key()
+		lastKey, lastID := rows[len(rows)-1].Key()
 		backwards := cur != nil && cur.Before
 		if more || backwards {
-			p.Next = link(func(v url.Values) { v.Set(k.After, EncodeCursor(last.SortKey, last.ID)) })
+			p.Next = link(func(v url.Values) { v.Set(k.After, EncodeCursor(lastKey, lastID)) })
 		}
 		if (backwards && more) || (!backwards && cur != nil) {
-			p.Prev = link(func(v url.Values) { v.Set(k.Before, EncodeCursor(first.SortKey, first.ID)) })
+			p.Prev = link(func(v url.Values) { v.Set(k.Before, EncodeCursor(firstKey, firstID)) })
 		}
 	}
 	if cur != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/textproto"
 	"slices"
@@ -33,11 +34,15 @@ const BadPartRefusal = "L'envoi a été interrompu : le nom d'un fichier contien
 // OneFileForm is a form that adds one file to a demand (an agent's, a
 // service's): the file's input, and short text fields sent before it.
 type OneFileForm struct {
-	File string
-	Text []string // read up to 1 KiB each, trimmed
+	File    string
+	Text    []string // read up to TextMax bytes each (1 KiB if 0), trimmed
+	TextMax int64
 	// Ready, when set, tells from the text read before the file whether the
 	// file may be received; otherwise it is read and dropped.
 	Ready func(text map[string]string) bool
+	// Receive, when set, receives the file instead of ReceiveFile (a
+	// demand's): a conversation's files (ReceiveConversationFile).
+	Receive func(part *multipart.Part) (up *files.Upload, name, refusal string, err error)
 }
 
 // ReadOneFile reads such a form as a stream, receiving its file as it
@@ -73,14 +78,22 @@ func (b *Base) ReadOneFile(c *gin.Context, communeID, demandID int64, f OneFileF
 		}
 		switch name := part.FormName(); {
 		case slices.Contains(f.Text, name):
-			v, err := io.ReadAll(io.LimitReader(part, 1<<10))
+			max := f.TextMax
+			if max == 0 {
+				max = 1 << 10
+			}
+			v, err := io.ReadAll(io.LimitReader(part, max))
 			if err != nil {
 				return unreadable(err)
 			}
 			text[name] = strings.TrimSpace(string(v))
 		case name == f.File && part.FileName() != "" && att == nil && refusal == "" && (f.Ready == nil || f.Ready(text)):
 			var filename string
-			up, filename, refusal, err = b.ReceiveFile(c, communeID, demandID, "", part)
+			if f.Receive != nil {
+				up, filename, refusal, err = f.Receive(part)
+			} else {
+				up, filename, refusal, err = b.ReceiveFile(c, communeID, demandID, "", part)
+			}
 			if err != nil {
 				return unreadable(err)
 			}

@@ -17,12 +17,14 @@ var navItems = []struct {
 	views.NavItem
 }{
 	{perm.See, views.NavItem{Label: "À traiter", Href: "/gestion/"}},
+	{perm.Reply, views.NavItem{Label: "Messages", Href: "/gestion/messages"}},
 	{perm.Supervise, views.NavItem{Label: "Toutes les demandes", Href: "/gestion/supervision"}},
 	{perm.Supervise, views.NavItem{Label: "Indicateurs", Href: "/gestion/supervision/indicateurs"}},
 	{perm.Administer, views.NavItem{Label: "Commune", Href: "/gestion/admin/commune"}},
 	{perm.Administer, views.NavItem{Label: "Agents", Href: "/gestion/admin/agents"}},
 	{perm.Administer, views.NavItem{Label: "Profils", Href: "/gestion/admin/profils"}},
 	{perm.Administer, views.NavItem{Label: "Services", Href: "/gestion/admin/services"}},
+	{perm.Administer, views.NavItem{Label: "Étiquettes", Href: "/gestion/admin/etiquettes"}},
 	{perm.Administer, views.NavItem{Label: "Démarches", Href: "/gestion/admin/demarches"}},
 	{perm.Administer, views.NavItem{Label: "Calendrier", Href: "/gestion/admin/calendrier"}},
 	{perm.Administer, views.NavItem{Label: "Voies", Href: "/gestion/admin/voies"}},

@@ -1,0 +1,197 @@
+package backoffice
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/conversation"
+	"guichet/handlers/web"
+	"guichet/history"
+	"guichet/models"
+	"guichet/perm"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// agentConversation loads the conversation of the URL, as the agent may
+// see it: another commune's, or one outside their scope, is not found.
+func (s *Handlers) agentConversation(c *gin.Context) (*models.Conversation, bool) {
+	cv, err := conversation.ForAgent(c.Request.Context(), s.DB, currentAgent(c), web.IDParam(c, "id"))
+	if err != nil {
+		s.Fail(c, err)
+		return nil, false
+	}
+	return cv, true
+}
+
+// othersWithin: an agent who opened the conversation this recently may be writing in it.
+const othersWithin = 10 * time.Minute
+
+func conversationPath(id int64) string { return fmt.Sprintf("%s/%d", inboxPath, id) }
+
+// conversationShow is a conversation's page: the whole thread, notes
+// apart, the composer, assignment, status, team, tags and history.
+func (s *Handlers) conversationShow(c *gin.Context) {
+	cv, ok := s.agentConversation(c)
+	if !ok {
+		return
+	}
+	s.showAgentConversation(c, cv, http.StatusOK, composerState{}, nil)
+}
+
+// composerState is what an agent typed in a form of the page that was refused.
+type composerState struct {
+	mode, body, channel string
+	errs                views.FormErrors
+	form                map[string]any // the other forms' values (tag, merge, forward)
+}
+
+func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation, status int, st composerState, flash *views.Flash) {
+	ctx := c.Request.Context()
+	a, cm := currentAgent(c), web.Commune(c)
+	base := conversationPath(cv.ID)
+	ms, err := models.Thread(ctx, s.DB, cm.ID, cv.ID, false)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	seen, err := models.AgentSeenAt(ctx, s.DB, a.ID, cv.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	evs, err := models.ConversationHistory(ctx, s.DB, cm.ID, cv.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	tags, err := models.ConversationTags(ctx, s.DB, cm.ID, cv.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	agents, err := models.ListAgents(ctx, s.DB, cm.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	teams, err := s.teamOptions(c)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	if st.mode == "" {
+		st.mode = "reponse"
+	}
+	replies, err := models.SavedReplies(ctx, s.DB, cm.ID, conversation.TeamOf(cv))
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	d := views.AgentConversation{ID: cv.ID, Base: base, Reference: cv.Reference, Subject: cv.Subject, Status: cv.Status,
+		StatusLabel: conversation.StatusLabel(cv.Status), Citizen: cv.CitizenName, CitizenEmail: cv.CitizenEmail,
+		Channel: conversation.ChannelLabel(cv.Channel), Version: cv.Version, Merged: cv.MergedInto != nil,
+		Thread: web.Thread(ms, false, seen, web.FileURL(base)), Composer: s.Composer(base + "/messages"),
+		Teams: teams, ChannelOpts: channelOptions(), TeamValue: "accueil",
+		Typed: st.body, Mode: st.mode, ChannelValue: st.channel}
+	d.AssignedToMe = cv.AssigneeID != nil && *cv.AssigneeID == a.ID
+	for _, r := range replies {
+		id := strconv.FormatInt(r.ID, 10)
+		d.SavedReplies = append(d.SavedReplies, views.Option{Value: id, Label: r.Title})
+		// Inserted (?modele=ID): the reply box starts with its text, variables filled.
+		if id == c.Query("modele") && st.body == "" {
+			var dm *models.Demand
+			if cv.DemandID != nil {
+				dm, _ = models.DemandByID(ctx, s.DB, cm.ID, *cv.DemandID)
+			}
+			d.Typed, d.Mode, d.SavedReply = conversation.Fill(r.Body, cm, cv, dm), "reponse", id
+		}
+	}
+	for _, st := range conversation.Statuses {
+		d.Statuses = append(d.Statuses, views.Option{Value: st.Value, Label: st.Label})
+	}
+	for _, ag := range agents {
+		if ag.Active && ag.Has(perm.Reply) {
+			d.Agents = append(d.Agents, views.Option{Value: strconv.FormatInt(ag.ID, 10), Label: ag.Name})
+		}
+		if cv.AssigneeID != nil && *cv.AssigneeID == ag.ID {
+			d.Assignee, d.AssigneeValue = ag.Name, strconv.FormatInt(ag.ID, 10)
+		}
+	}
+	d.Team = "Accueil"
+	if cv.ServiceID != nil {
+		d.TeamValue = strconv.FormatInt(*cv.ServiceID, 10)
+		for _, t := range teams {
+			if t.Value == d.TeamValue {
+				d.Team = t.Label
+			}
+		}
+	}
+	switch {
+	case cv.DemandID != nil:
+		if dm, err := models.DemandByID(ctx, s.DB, cm.ID, *cv.DemandID); err == nil {
+			d.About, d.AboutURL = "Demande "+dm.Reference, fmt.Sprintf("/gestion/demandes/%d", dm.ID)
+		}
+	case cv.ProcedureID != nil:
+		if p, err := models.ProcedureByID(ctx, s.DB, cm.ID, *cv.ProcedureID); err == nil {
+			d.About = "Démarche : " + p.Title
+		}
+	default:
+		d.About = "Boîte générale de la mairie"
+	}
+	if cv.Follows != nil {
+		if prev, err := models.ConversationByID(ctx, s.DB, cm.ID, *cv.Follows); err == nil {
+			d.Follows, d.FollowsURL = prev.Reference, conversationPath(prev.ID)
+		}
+	}
+	for _, t := range tags {
+		d.Tags = append(d.Tags, t.Name)
+	}
+	for _, m := range ms {
+		if m.AuthorKind == workflow.KindCitizen && !m.Internal {
+			excerpt := []rune(m.Body)
+			if len(excerpt) > 60 {
+				excerpt = append(excerpt[:60], '…')
+			}
+			d.CitizenMessages = append(d.CitizenMessages, views.Option{Value: strconv.FormatInt(m.ID, 10),
+				Label: m.CreatedAt.In(web.Paris).Format("02/01/2006 15:04") + " — " + string(excerpt)})
+		}
+	}
+	slices.Reverse(d.CitizenMessages) // the latest first
+	for _, ev := range evs {
+		d.History = append(d.History, views.HistoryItem{At: ev.At, Title: history.AgentTitle(ev), Actor: ev.ActorName, Internal: ev.Visibility == models.Internal})
+	}
+	if d.Others, err = models.RecentReaders(ctx, s.DB, cm.ID, cv.ID, a.ID, s.Clock.Now().Add(-othersWithin)); err != nil {
+		s.Fail(c, err)
+		return
+	}
+	if err := models.MarkReadByAgent(ctx, s.DB, a.ID, cv.ID, s.Clock.Now()); err != nil {
+		s.Fail(c, err)
+		return
+	}
+	pg := s.Page(c, cv.Subject)
+	if flash != nil {
+		pg.Flash = flash
+	}
+	pg.Errors, pg.Form, pg.Data = st.errs, st.form, d
+	s.Render(c, status, "agent/conversation", pg)
+}
+
+// conversationFileDownload sends a file of the conversation.
+func (s *Handlers) conversationFileDownload(c *gin.Context) {
+	cv, ok := s.agentConversation(c)
+	if !ok {
+		return
+	}
+	f, err := models.ConversationFileByID(c.Request.Context(), s.DB, cv.CommuneID, cv.ID, web.IDParam(c, "fid"), false)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	s.SendConversationFile(c, f)
+}

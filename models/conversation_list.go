@@ -1,0 +1,175 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+)
+
+// The inbox's views.
+const (
+	ViewMine       = "miennes"
+	ViewUnassigned = "non-attribuees"
+	ViewOpen       = "ouvertes"
+	ViewWaiting    = "en-attente"
+	ViewResolved   = "resolues"
+)
+
+// InboxViews lists the views in the order the inbox shows them.
+var InboxViews = []string{ViewMine, ViewUnassigned, ViewOpen, ViewWaiting, ViewResolved}
+
+// InboxFilter selects a commune's conversations for an agent.
+type InboxFilter struct {
+	AgentID int64 // who reads: "mine" and the unread marks are theirs
+	// AllTeams: every team's conversations (a supervisor); otherwise the
+	// accueil's and those assigned to the agent.
+	AllTeams    bool
+	View        string
+	TagID       int64
+	ServiceID   int64 // the team: a service; -1 the accueil; 0 any
+	ProcedureID int64
+	Channel     string // the channel the conversation was opened by
+	From, To    *time.Time
+	Text        string
+}
+
+// ConversationRow is one line of the inbox.
+type ConversationRow struct {
+	ID            int64
+	Reference     string
+	Subject       string
+	Status        string
+	CitizenName   string
+	CitizenEmail  string
+	AssigneeName  string
+	ServiceName   string
+	LastMessageAt time.Time
+	Unread        bool
+	SortKey       string
+}
+
+// Key is the row's place in the inbox's order, for keyset paging.
+func (r ConversationRow) Key() (string, int64) { return r.SortKey, r.ID }
+
+func viewCondition(q *bun.SelectQuery, view string, agentID int64) {
+	switch view {
+	case ViewMine:
+		q.Where("cv.assignee_id = ? AND cv.status <> ?", agentID, ConvResolved)
+	case ViewUnassigned:
+		q.Where("cv.assignee_id IS NULL AND cv.status <> ?", ConvResolved)
+	case ViewWaiting:
+		q.Where("cv.status = ?", ConvWaiting)
+	case ViewResolved:
+		q.Where("cv.status = ?", ConvResolved)
+	default: // ViewOpen: what waits for the commune
+		q.Where("cv.status IN (?, ?)", ConvNew, ConvOpen)
+	}
+}
+
+// filterInbox scopes q (over cv) to the commune and the filter, but the view.
+func filterInbox(q *bun.SelectQuery, communeID int64, f InboxFilter) {
+	q.Where("cv.commune_id = ? AND cv.merged_into IS NULL", communeID)
+	if !f.AllTeams {
+		q.Where("(cv.service_id IS NULL OR cv.assignee_id = ?)", f.AgentID)
+	}
+	switch {
+	case f.ServiceID > 0:
+		q.Where("cv.service_id = ?", f.ServiceID)
+	case f.ServiceID < 0:
+		q.Where("cv.service_id IS NULL")
+	}
+	if f.TagID > 0 {
+		q.Where("EXISTS (SELECT 1 FROM conversation_tags AS ct WHERE ct.conversation_id = cv.id AND ct.tag_id = ?)", f.TagID)
+	}
+	if f.ProcedureID > 0 {
+		q.Where("(cv.procedure_id = ? OR cv.demand_id IN (SELECT id FROM demands WHERE commune_id = ? AND procedure_id = ?))", f.ProcedureID, communeID, f.ProcedureID)
+	}
+	if f.Channel != "" {
+		q.Where("cv.channel = ?", f.Channel)
+	}
+	if f.From != nil {
+		q.Where("cv.created_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		q.Where("cv.created_at < ?", *f.To)
+	}
+	words, emails := SearchTerms(f.Text)
+	switch {
+	case len(words) > 0 && len(emails) > 0:
+		q.Where("cv.search @@ (to_tsquery('fr_unaccent', ?) && ?::tsquery)", tsTerms(words, true), tsTerms(emails, true))
+	case len(words) > 0:
+		// Words all stop words make an empty query: match nothing, as the demands' search does.
+		q.Where("cv.search @@ to_tsquery('fr_unaccent', ?0) AND numnode(to_tsquery('fr_unaccent', ?0)) > 0", tsTerms(words, true))
+	case len(emails) > 0:
+		q.Where("cv.search @@ ?::tsquery", tsTerms(emails, true))
+	}
+}
+
+// ListInbox returns up to limit conversations from the cursor on, newest
+// activity first, and whether there are more past the page's far end.
+func ListInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter, cur *Cursor, limit int) ([]ConversationRow, bool, error) {
+	backwards := cur != nil && cur.Before
+	dir, cmp := "DESC", "<"
+	if backwards {
+		dir, cmp = "ASC", ">"
+	}
+	var rows []ConversationRow
+	q := db.NewSelect().TableExpr("conversations AS cv").
+		ColumnExpr("cv.id, cv.reference, cv.subject, cv.status, cv.citizen_name, cv.citizen_email, cv.last_message_at").
+		ColumnExpr("coalesce(a.name, '') AS assignee_name, coalesce(s.name, '') AS service_name").
+		ColumnExpr("coalesce(cv.citizen_wrote_at > coalesce(r.seen_at, '-infinity'), false) AS unread").
+		ColumnExpr("cv.last_message_at::text AS sort_key").
+		Join("LEFT JOIN agents AS a ON a.commune_id = cv.commune_id AND a.id = cv.assignee_id").
+		Join("LEFT JOIN services AS s ON s.commune_id = cv.commune_id AND s.id = cv.service_id").
+		Join("LEFT JOIN conversation_reads AS r ON r.conversation_id = cv.id AND r.agent_id = ?", f.AgentID).
+		OrderExpr("cv.last_message_at " + dir).OrderExpr("cv.id " + dir).Limit(int64(limit) + 1)
+	filterInbox(q, communeID, f)
+	viewCondition(q, f.View, f.AgentID)
+	if cur != nil {
+		q.Where("(cv.last_message_at, cv.id) "+cmp+" (CAST(? AS timestamptz), ?)", cur.Key, cur.ID)
+	}
+	err := q.Scan(ctx, &rows)
+	var pgErr *pgconn.PgError
+	if cur != nil && errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") {
+		return nil, false, ErrBadCursor
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, err
+	}
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	if backwards {
+		slices.Reverse(rows)
+	}
+	return rows, more, nil
+}
+
+// CountInbox counts the conversations of each view, with the other criteria of the filter.
+func CountInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter) (map[string]int, error) {
+	var mine, unassigned, open, waiting, resolved int
+	q := db.NewSelect().TableExpr("conversations AS cv").
+		ColumnExpr("count(*) FILTER (WHERE cv.assignee_id = ? AND cv.status <> ?)", f.AgentID, ConvResolved).
+		ColumnExpr("count(*) FILTER (WHERE cv.assignee_id IS NULL AND cv.status <> ?)", ConvResolved).
+		ColumnExpr("count(*) FILTER (WHERE cv.status IN (?, ?))", ConvNew, ConvOpen).
+		ColumnExpr("count(*) FILTER (WHERE cv.status = ?)", ConvWaiting).
+		ColumnExpr("count(*) FILTER (WHERE cv.status = ?)", ConvResolved)
+	filterInbox(q, communeID, f)
+	if err := q.Scan(ctx, &mine, &unassigned, &open, &waiting, &resolved); err != nil {
+		return nil, err
+	}
+	return map[string]int{ViewMine: mine, ViewUnassigned: unassigned, ViewOpen: open, ViewWaiting: waiting, ViewResolved: resolved}, nil
+}
+
+// MayRead tells whether an agent reading with the filter's scope may open
+// the conversation: the inbox's rule for one conversation.
+func (f InboxFilter) MayRead(cv *Conversation) bool {
+	return f.AllTeams || cv.ServiceID == nil || (cv.AssigneeID != nil && *cv.AssigneeID == f.AgentID)
+}

@@ -1,0 +1,150 @@
+package views
+
+import "time"
+
+// The Data of the conversations' pages, the citizen's and the agents'.
+
+// ThreadMessage is one message of a thread as a page shows it. A citizen's
+// page is given external messages only.
+type ThreadMessage struct {
+	ID          int64
+	Internal    bool
+	FromCitizen bool
+	Author      string // "Vous", "La mairie", an agent's or service's name
+	Channel     string // "Téléphone"…; empty for the web
+	At          time.Time
+	Body        string
+	New         bool // unread by whoever reads the page
+	Files       []FileItem
+}
+
+// MessageComposer is a form that writes in a conversation.
+type MessageComposer struct {
+	Action      string
+	Accepted    string // "PDF, JPEG…"
+	Extensions  string
+	MaxFileSize string
+}
+
+// CitizenConversation is the Data of "citizen/conversation".
+type CitizenConversation struct {
+	Reference, Subject, StatusLabel string
+	Resolved                        bool
+	Thread                          []ThreadMessage
+	Composer                        MessageComposer
+	Message                         string // what the citizen typed, kept on a refusal
+}
+
+// ContactPage is the Data of "citizen/contact".
+type ContactPage struct {
+	Procedures []Option
+	Composer   MessageComposer
+}
+
+// DemandThread is the citizen's exchange about a demand on its follow page.
+type DemandThread struct {
+	Thread   []ThreadMessage
+	Composer MessageComposer
+	Message  string
+}
+
+// InboxPage is the Data of "agent/inbox": the "Messages" inbox.
+type InboxPage struct {
+	Views  []InboxView
+	Rows   []InboxRow
+	Query  InboxQuery
+	Tags   []Option
+	Teams  []Option
+	Procs  []Option
+	Chans  []Option
+	Pages  PageLinks
+	Path   string // the current view's address, without filters
+	NewURL string
+}
+
+// InboxView is one of the inbox's views, with its count.
+type InboxView struct {
+	Label   string
+	URL     string
+	Count   int
+	Current bool
+}
+
+// InboxQuery is the inbox's filters as typed.
+type InboxQuery struct {
+	View, Q, Tag, Team, Procedure, Channel, From, To string
+}
+
+// InboxRow is one conversation of the inbox.
+type InboxRow struct {
+	URL, Reference, Subject, Status, StatusLabel, Citizen, Assignee, Team string
+	LastMessageAt                                                         time.Time
+	Unread                                                                bool
+}
+
+// AgentConversation is the Data of "agent/conversation".
+type AgentConversation struct {
+	ID                                   int64
+	Base                                 string // the page's address, base of its forms
+	Reference, Subject, Status           string
+	StatusLabel, Citizen, CitizenEmail   string
+	Channel, Team, Assignee              string
+	About                                string // what it is about: a demand's reference, a procedure, or the general inbox
+	AboutURL                             string
+	Follows, FollowsURL                  string
+	Version                              int
+	AssignedToMe, Merged                 bool
+	Thread                               []ThreadMessage
+	History                              []HistoryItem
+	Tags                                 []string
+	Composer                             MessageComposer
+	Statuses, Agents, Teams, ChannelOpts []Option
+	TeamValue, AssigneeValue             string
+	// What was typed in the composer and in which mode ("reponse" or
+	// "note"), kept on a refusal.
+	Typed, Mode, ChannelValue string
+	// Others names the other agents who have the conversation open (read
+	// in the last minutes): they may be writing too.
+	Others []string
+	// The citizen's messages, which may be forwarded to an outside address.
+	CitizenMessages []Option
+	// The saved replies for the conversation's team, and the one inserted.
+	SavedReplies []Option
+	SavedReply   string
+}
+
+// SavedRepliesPage is the Data of "agent/saved_replies".
+type SavedRepliesPage struct {
+	Replies   []SavedReplyRow
+	Teams     []Option
+	Variables []Option // name, meaning
+}
+
+// SavedReplyRow is one saved reply with its use.
+type SavedReplyRow struct {
+	Title, Body, Team string
+	Uses              int
+}
+
+// ConversationStart is the Data of "agent/conversation_new": a conversation
+// opened by an agent on behalf of a citizen or a third party.
+type ConversationStart struct {
+	DemandID string
+	Demand   string // the demand's reference when opened from its page
+	Procs    []Option
+	Chans    []Option
+	Composer MessageComposer
+}
+
+// TagAdmin is the Data of "admin/tags".
+type TagAdmin struct {
+	Tags []TagRow
+}
+
+// TagRow is one tag on the admin's page.
+type TagRow struct {
+	ID                     int64
+	Name                   string
+	Conversations, Demands int
+	Others                 []Option // the tags it may be merged into
+}
