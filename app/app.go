@@ -23,6 +23,7 @@ import (
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/mail"
+	"guichet/metrics"
 	"guichet/notify"
 	"guichet/views"
 	"guichet/workflow"
@@ -41,6 +42,7 @@ type App struct {
 	Worker   *jobs.Worker
 	Jobs     *jobs.Scheduler
 	Server   *handlers.Server
+	Metrics  *metrics.Metrics // served on METRICS_ADDR by Serve
 }
 
 // AbandonedUploadAge is how old a temporary upload file must be for the
@@ -73,11 +75,12 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	}
 	a.Notifier = &notify.Notifier{BaseURL: cfg.BaseURL, Links: a.Links, Clock: clk,
 		FollowLinkTTL: cfg.FollowLinkTTL, ServiceLinkTTL: cfg.ServiceLinkTTL, BoardLinkTTL: cfg.BoardLinkTTL}
-	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk}
-	a.Files = &files.Store{Dir: filepath.Join(cfg.DataDir, "uploads")}
-	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log}
+	a.Metrics = metrics.New(db, clk, log)
+	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk, Metrics: a.Metrics}
+	a.Files = &files.Store{Dir: UploadsDir(cfg)}
+	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
-		Engine: a.Engine, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk}}
+		Engine: a.Engine, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
 	a.Worker.Prepare = a.Server.MailResetRequests
 
 	// Every deferred and periodic job, in one place.
@@ -93,5 +96,8 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	}
 	return a, nil
 }
+
+// UploadsDir is where the uploaded files are kept (the backup copies it).
+func UploadsDir(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "uploads") }
 
 func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }

@@ -32,7 +32,7 @@ func withDB(ctx context.Context, fn func(*env) error) error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := cfg.Logger(os.Stderr)
 	dsn := cfg.DatabaseURL
 	if dsn == "" {
 		dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "pg"))

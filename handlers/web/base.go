@@ -16,6 +16,7 @@ import (
 	"guichet/files"
 	"guichet/jobs"
 	"guichet/links"
+	"guichet/metrics"
 	"guichet/notify"
 	"guichet/views"
 	"guichet/workflow"
@@ -33,4 +34,5 @@ type Base struct {
 	Jobs     *jobs.Scheduler // deferred work: Wake(jobs.MailJob) after enqueuing mail
 	Log      *slog.Logger
 	Clock    clock.Clock // the one clock of the application (app.New)
+	Metrics  *metrics.Metrics
 }
