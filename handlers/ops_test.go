@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net"
@@ -126,6 +127,12 @@ func TestMetricsCountATransitionAndItsRoute(t *testing.T) {
 	// No replica streams from the test server: no lag is made up.
 	if strings.Contains(body, "guichet_replica_lag_seconds{") {
 		t.Error("a replica lag without a replica")
+	}
+	// A failed run of a job is counted by the job's name.
+	a.App.Jobs.Add("test: fails", time.Hour, func(context.Context, time.Time) (int, error) { return 0, errors.New("refused") })
+	a.App.Jobs.RunDue(context.Background())
+	if _, body := fetch(t, ms.URL); !strings.Contains(body, `guichet_job_failures_total{job="test: fails"} 1`) {
+		t.Error("the failed job is not counted")
 	}
 	if r := c.get("/metrics"); r.StatusCode != http.StatusNotFound {
 		t.Fatalf("the public router serves /metrics: %d", r.StatusCode)
