@@ -17,7 +17,7 @@ func TableRows(ctx context.Context, db bun.IDB) (map[string]int64, error) {
 	out := map[string]int64{}
 	for _, t := range tables {
 		var n int64
-		if err := db.NewRaw("SELECT count(*) FROM " + pgx.Identifier{"public", t}.Sanitize()).Scan(ctx, &n); err != nil {
+		if err := db.NewRaw("SELECT count(*) FROM "+pgx.Identifier{"public", t}.Sanitize()).Scan(ctx, &n); err != nil {
 			return nil, err
 		}
 		out[t] = n
