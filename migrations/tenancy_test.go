@@ -69,7 +69,7 @@ func tenantProblems(t *testing.T, db *bun.DB) []string {
 	}
 	var keys []struct {
 		Table, Kind, Def, Target string
-		Has, TargetHas       bool
+		Has, TargetHas           bool
 	}
 	// Constraints (primary, unique, foreign), then unique indexes that are
 	// no constraint (expressions); has: commune_id among the columns (or in
