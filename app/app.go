@@ -24,6 +24,7 @@ import (
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/mail"
+	"guichet/metrics"
 	"guichet/notify"
 	"guichet/views"
 	"guichet/workflow"
@@ -44,6 +45,7 @@ type App struct {
 	Worker        *jobs.Worker
 	Jobs          *jobs.Scheduler
 	Server        *handlers.Server
+	Metrics       *metrics.Metrics // served on METRICS_ADDR by Serve
 }
 
 // AbandonedUploadAge is how old a temporary upload file must be for the
@@ -76,12 +78,13 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	}
 	a.Notifier = &notify.Notifier{BaseURL: cfg.BaseURL, Links: a.Links, Clock: clk,
 		FollowLinkTTL: cfg.FollowLinkTTL, ServiceLinkTTL: cfg.ServiceLinkTTL, BoardLinkTTL: cfg.BoardLinkTTL}
-	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk}
+	a.Metrics = metrics.New(db, clk, log)
+	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk, Metrics: a.Metrics}
 	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
-	a.Files = &files.Store{Dir: filepath.Join(cfg.DataDir, "uploads")}
-	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log}
+	a.Files = &files.Store{Dir: UploadsDir(cfg)}
+	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
-		Engine: a.Engine, Conversations: a.Conversations, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk}}
+		Engine: a.Engine, Conversations: a.Conversations, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
 	a.Worker.Prepare = a.Server.MailResetRequests
 
 	// Every deferred and periodic job, in one place.
@@ -97,5 +100,8 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	}
 	return a, nil
 }
+
+// UploadsDir is where the uploaded files are kept (the backup copies it).
+func UploadsDir(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "uploads") }
 
 func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +33,11 @@ type Config struct {
 	// comma-separated) whose X-Forwarded-For gives the client's address,
 	// which sign-in throttling counts failures by. Empty: none is trusted.
 	TrustedProxies []string `env:"TRUSTED_PROXIES"`
+	// MetricsAddr is where Prometheus metrics are served (host:port), on a
+	// listener of their own; empty: not served.
+	MetricsAddr string `env:"METRICS_ADDR"`
+	// LogFormat is text (the default) or json.
+	LogFormat string `env:"LOG_FORMAT" envDefault:"text"`
 
 	SMTPURL  string `env:"SMTP_URL"`
 	MailFrom string `env:"MAIL_FROM" envDefault:"Guichet <guichet@localhost>"`
@@ -86,6 +93,9 @@ func Load() (*Config, error) {
 	if c.Env != "development" && c.Env != "production" {
 		return nil, fmt.Errorf("configuration: GUICHET_ENV must be development or production, not %q", c.Env)
 	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, fmt.Errorf("configuration: LOG_FORMAT must be text or json, not %q", c.LogFormat)
+	}
 	if c.MaxFilesPerField < 1 || c.MaxFilesPerDemand < 1 {
 		return nil, errors.New("configuration: MAX_FILES_PER_FIELD and MAX_FILES_PER_DEMAND must be at least 1")
 	}
@@ -107,6 +117,14 @@ const (
 	devDraftsPerAddress = 200
 	devDraftsPerClient  = 1000
 )
+
+// Logger is the application's logger on w, in LOG_FORMAT.
+func (c *Config) Logger(w io.Writer) *slog.Logger {
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
 
 // Dev tells whether this is a development instance.
 func (c *Config) Dev() bool { return c.Env == "development" }

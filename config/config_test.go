@@ -99,3 +99,15 @@ func TestDevelopmentDraftLimits(t *testing.T) {
 		}
 	}
 }
+
+// LOG_FORMAT is text by default, json on demand, and nothing else.
+func TestLogFormat(t *testing.T) {
+	c, err := config.Load()
+	if err != nil || c.LogFormat != "text" || c.MetricsAddr != "" {
+		t.Fatalf("defaults: %q %q %v", c.LogFormat, c.MetricsAddr, err)
+	}
+	t.Setenv("LOG_FORMAT", "xml")
+	if _, err := config.Load(); err == nil || !strings.Contains(err.Error(), "LOG_FORMAT") {
+		t.Fatalf("LOG_FORMAT=xml: %v", err)
+	}
+}

@@ -21,8 +21,8 @@ import (
 	"guichet/clock"
 	"guichet/history"
 	"guichet/models"
-	"guichet/perm"
 	"guichet/notify"
+	"guichet/perm"
 	"guichet/workflow"
 )
 

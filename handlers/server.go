@@ -16,6 +16,7 @@ import (
 
 	"guichet/handlers/backoffice"
 	"guichet/handlers/citizen"
+	"guichet/handlers/ops"
 	"guichet/handlers/service"
 	"guichet/handlers/web"
 	"guichet/views"
@@ -45,6 +46,7 @@ func (s *Server) Router() *gin.Engine {
 	citizen.New(s.Base).Routes(r)
 	backoffice.New(s.Base).Routes(r)
 	service.New(s.Base).Routes(r)
+	ops.New(s.Base).Routes(r)
 	r.NoRoute(func(c *gin.Context) {
 		s.RenderError(c, http.StatusNotFound, "Page introuvable", "Cette page n'existe pas ou plus. Vérifiez l'adresse, ou revenez à l'accueil.")
 	})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"guichet/clock"
+	"guichet/metrics"
 )
 
 // MailJob is the name of the outbox worker's job.
@@ -18,12 +19,14 @@ const MailJob = "mail"
 // application registers them in one place (app.New); serve starts Run once;
 // a test advances a fake clock and calls RunDue.
 type Scheduler struct {
-	Clock clock.Clock
-	Log   *slog.Logger
+	Clock   clock.Clock
+	Log     *slog.Logger
+	Metrics *metrics.Metrics // counts the failed runs
 
-	mu   sync.Mutex
-	jobs []*job
-	wake chan struct{}
+	mu      sync.Mutex
+	jobs    []*job
+	wake    chan struct{}
+	running bool // Run is under way
 }
 
 // JobFunc does one run of a job at now and tells how many things it did.
@@ -98,14 +101,32 @@ func (s *Scheduler) RunDue(ctx context.Context) map[string]Ran {
 	return ran
 }
 
-// Run runs the jobs as they fall due until ctx ends, then waits for those
-// under way.
+// Running tells whether Run is under way (the readiness check asks it).
+func (s *Scheduler) Running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.running
+}
+
+func (s *Scheduler) setRunning(on bool) {
+	s.mu.Lock()
+	s.running = on
+	s.mu.Unlock()
+}
+
+// Run runs the jobs as they fall due until ctx ends; then it starts no
+// more and returns once the runs under way have ended. They run on a
+// context that ctx's end does not cancel, so that a mail being sent or a
+// batch being archived at shutdown is finished, not cut off.
 func (s *Scheduler) Run(ctx context.Context) {
 	s.poke() // makes the wake channel
+	s.setRunning(true)
+	defer s.setRunning(false)
+	work := context.WithoutCancel(ctx)
 	var all sync.WaitGroup
 	defer all.Wait()
 	for {
-		started := s.startDue(ctx, nil)
+		started := s.startDue(work, nil)
 		all.Add(1)
 		go func() { started.Wait(); all.Done() }()
 		wait, ok := s.untilNext()
@@ -156,6 +177,7 @@ func (s *Scheduler) runOne(ctx context.Context, j *job, now time.Time) Ran {
 	switch {
 	case err != nil && ctx.Err() == nil:
 		log.Error(j.name, "err", err)
+		s.Metrics.JobFailed(j.name)
 	case n > 0:
 		log.Info(j.name, "count", n)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
@@ -42,4 +43,35 @@ func Migrate(ctx context.Context, db *bun.DB) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+// Compare tells how the database's applied migrations differ from the
+// embedded ones: those not applied yet (pending), and those applied that
+// this program does not know (a newer version migrated the database, or a
+// row was added by hand). Both empty: the schema is the one this program
+// expects.
+func Compare(ctx context.Context, db bun.IDB) (pending, unknown []string, err error) {
+	ms := migrate.NewMigrations()
+	if err := ms.Discover(sqlFiles); err != nil {
+		return nil, nil, fmt.Errorf("discover migrations: %w", err)
+	}
+	var applied []string
+	if err := db.NewRaw("SELECT name FROM bun_migrations").Scan(ctx, &applied); err != nil {
+		return nil, nil, fmt.Errorf("read the applied migrations: %w", err)
+	}
+	done := map[string]bool{}
+	for _, name := range applied {
+		done[name] = true
+	}
+	for _, m := range ms.Sorted() {
+		if !done[m.Name] {
+			pending = append(pending, m.Name)
+		}
+		delete(done, m.Name)
+	}
+	for name := range done {
+		unknown = append(unknown, name)
+	}
+	slices.Sort(unknown)
+	return pending, unknown, nil
 }

@@ -206,9 +206,9 @@ func ConversationsOfDemand(ctx context.Context, db bun.IDB, communeID, demandID 
 }
 
 // MarkReadByAgent records that an agent has read a conversation up to now.
-func MarkReadByAgent(ctx context.Context, db bun.IDB, agentID, conversationID int64, now time.Time) error {
-	_, err := db.NewRaw(`INSERT INTO conversation_reads (agent_id, conversation_id, seen_at) VALUES (?, ?, ?)
-ON CONFLICT (agent_id, conversation_id) DO UPDATE SET seen_at = greatest(conversation_reads.seen_at, excluded.seen_at)`, agentID, conversationID, now).Exec(ctx)
+func MarkReadByAgent(ctx context.Context, db bun.IDB, communeID, agentID, conversationID int64, now time.Time) error {
+	_, err := db.NewRaw(`INSERT INTO conversation_reads (commune_id, agent_id, conversation_id, seen_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (commune_id, agent_id, conversation_id) DO UPDATE SET seen_at = greatest(conversation_reads.seen_at, excluded.seen_at)`, communeID, agentID, conversationID, now).Exec(ctx)
 	return err
 }
 

@@ -39,3 +39,20 @@ func RemoveUnusedFile(ctx context.Context, db *bun.DB, sha string, remove func()
 		return remove()
 	})
 }
+
+// StoredFile is a content the attachments refer to.
+type StoredFile struct {
+	SHA256 string
+	Size   int64
+}
+
+// HoldStoredFiles lists every content an attachment row refers to (of any
+// commune, removed ones included) and holds each one's lock, shared, until
+// tx ends: none of them is deleted (RemoveUnusedFile) while a backup copies
+// them.
+func HoldStoredFiles(ctx context.Context, tx bun.Tx) ([]StoredFile, error) {
+	var out []StoredFile
+	err := tx.NewRaw(`SELECT f.sha256, f.size FROM (SELECT sha256, max(size) AS size FROM attachments GROUP BY sha256) f,
+		LATERAL (SELECT pg_advisory_xact_lock_shared(?, hashtext(f.sha256))) l ORDER BY f.sha256`, fileLockSpace).Scan(ctx, &out)
+	return out, err
+}

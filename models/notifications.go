@@ -80,7 +80,7 @@ func DigestScheduleOf(ctx context.Context, db bun.IDB, communeID, agentID int64)
 // SaveNotificationSettings replaces an agent's preferences and schedule.
 func SaveNotificationSettings(ctx context.Context, db bun.IDB, s *DigestSchedule, prefs []NotificationPreference) error {
 	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewInsert().Model(s).On("CONFLICT (agent_id) DO UPDATE").
+		if _, err := tx.NewInsert().Model(s).On("CONFLICT (commune_id, agent_id) DO UPDATE").
 			Set("daily_hour = EXCLUDED.daily_hour, weekly_day = EXCLUDED.weekly_day, weekly_hour = EXCLUDED.weekly_hour").
 			Exec(ctx); err != nil {
 			return err
@@ -88,7 +88,7 @@ func SaveNotificationSettings(ctx context.Context, db bun.IDB, s *DigestSchedule
 		if len(prefs) == 0 {
 			return nil
 		}
-		_, err := tx.NewInsert().Model(&prefs).On("CONFLICT (agent_id, kind) DO UPDATE").
+		_, err := tx.NewInsert().Model(&prefs).On("CONFLICT (commune_id, agent_id, kind) DO UPDATE").
 			Set("frequency = EXCLUDED.frequency").Exec(ctx)
 		return err
 	})
@@ -121,8 +121,8 @@ func PendingDigests(ctx context.Context, db bun.IDB) ([]PendingDigest, error) {
 		SELECT i.agent_id, i.cadence, min(i.occurred_at) AS oldest, s.agent_id IS NOT NULL AS has_sched,
 			coalesce(s.daily_hour, 0) AS daily_hour, coalesce(s.weekly_day, 0) AS weekly_day, coalesce(s.weekly_hour, 0) AS weekly_hour
 		FROM digest_items AS i
-		JOIN agents AS a ON a.id = i.agent_id AND a.active
-		LEFT JOIN digest_schedules AS s ON s.agent_id = i.agent_id
+		JOIN agents AS a ON a.commune_id = i.commune_id AND a.id = i.agent_id AND a.active
+		LEFT JOIN digest_schedules AS s ON s.commune_id = i.commune_id AND s.agent_id = i.agent_id
 		WHERE i.digest_id IS NULL
 		GROUP BY i.agent_id, i.cadence, s.agent_id, s.daily_hour, s.weekly_day, s.weekly_hour
 		ORDER BY i.agent_id, i.cadence`).Scan(ctx, &ps)

@@ -208,10 +208,35 @@ func tempParent() string {
 // findBinaries looks in PATH, then in Debian's versioned directories, newest
 // first, since Debian does not put initdb and pg_ctl in PATH.
 func findBinaries() (initdb, pgctl string, err error) {
-	initdb, err1 := exec.LookPath("initdb")
-	pgctl, err2 := exec.LookPath("pg_ctl")
-	if err1 == nil && err2 == nil {
-		return initdb, pgctl, nil
+	paths, err := binaries("initdb", "pg_ctl")
+	if err != nil {
+		return "", "", err
+	}
+	return paths[0], paths[1], nil
+}
+
+// Binary finds one of PostgreSQL's programs (pg_dump, pg_restore…) where
+// the server's are found: on PATH, else in the newest
+// /usr/lib/postgresql/VERSION/bin.
+func Binary(name string) (string, error) {
+	paths, err := binaries(name)
+	if err != nil {
+		return "", fmt.Errorf("PostgreSQL's %s not found: install PostgreSQL (`apt-get install postgresql` on Debian/Ubuntu)", name)
+	}
+	return paths[0], nil
+}
+
+// binaries finds programs of one PostgreSQL installation: all on PATH, or
+// all in the newest version's directory.
+func binaries(names ...string) ([]string, error) {
+	paths := make([]string, len(names))
+	onPath := true
+	for i, n := range names {
+		p, err := exec.LookPath(n)
+		paths[i], onPath = p, onPath && err == nil
+	}
+	if onPath {
+		return paths, nil
 	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
 	version := func(d string) float64 {
@@ -220,12 +245,16 @@ func findBinaries() (initdb, pgctl string, err error) {
 	}
 	slices.SortFunc(dirs, func(a, b string) int { return cmp.Compare(version(b), version(a)) })
 	for _, d := range dirs {
-		initdb, pgctl = filepath.Join(d, "initdb"), filepath.Join(d, "pg_ctl")
-		if isFile(initdb) && isFile(pgctl) {
-			return initdb, pgctl, nil
+		all := true
+		for i, n := range names {
+			paths[i] = filepath.Join(d, n)
+			all = all && isFile(paths[i])
+		}
+		if all {
+			return paths, nil
 		}
 	}
-	return "", "", errors.New(notFound)
+	return nil, errors.New(notFound)
 }
 
 func isFile(path string) bool {

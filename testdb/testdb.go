@@ -65,6 +65,19 @@ func Main(m *testing.M) {
 // no rows. The database is dropped when the test ends.
 func New(tb testing.TB) *bun.DB {
 	tb.Helper()
+	return create(tb, func() string { return srv.template })
+}
+
+// Empty returns a connection to a new database holding nothing, not even
+// the schema: what a restore starts from. It is dropped when the test ends.
+func Empty(tb testing.TB) *bun.DB {
+	tb.Helper()
+	return create(tb, func() string { return "template0" })
+}
+
+// create makes a database from the template, once the server is set up.
+func create(tb testing.TB, template func() string) *bun.DB {
+	tb.Helper()
 	// Without Main, a private cluster would outlive the test binary.
 	if !mainCalled.Load() {
 		tb.Fatalf("testdb: call testdb.Main(m) from this package's TestMain")
@@ -74,9 +87,9 @@ func New(tb testing.TB) *bun.DB {
 		tb.Fatalf("testdb: %v", setupErr)
 	}
 	name := "t" + randomHex()
-	create := "CREATE DATABASE " + ident(name) + " TEMPLATE " + ident(srv.template)
-	if _, err := srv.admin.ExecContext(tb.Context(), create); err != nil {
-		tb.Fatalf("testdb: %s: %v", create, err)
+	stmt := "CREATE DATABASE " + ident(name) + " TEMPLATE " + ident(template())
+	if _, err := srv.admin.ExecContext(tb.Context(), stmt); err != nil {
+		tb.Fatalf("testdb: %s: %v", stmt, err)
 	}
 	drop := func() error {
 		// FORCE ends sessions the test left open, such as a server's pool.

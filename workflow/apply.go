@@ -16,6 +16,7 @@ import (
 	"guichet/apperr"
 	"guichet/clock"
 	"guichet/history"
+	"guichet/metrics"
 	"guichet/models"
 	"guichet/perm"
 )
@@ -73,6 +74,7 @@ type Engine struct {
 	DB       *bun.DB
 	Notifier Notifier
 	Clock    clock.Clock // the time written in history and on the demand
+	Metrics  *metrics.Metrics
 }
 
 // Apply fires ev on a demand of the actor's commune, in one transaction:
@@ -89,6 +91,7 @@ func (e *Engine) Apply(ctx context.Context, demandID int64, ev Event, actor Acto
 	if err != nil {
 		return nil, apperr.As(err)
 	}
+	e.Metrics.Transition(string(ev)) // committed
 	return out, nil
 }
 

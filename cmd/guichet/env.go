@@ -28,11 +28,22 @@ type env struct {
 // started unless another process runs it), migrates it, runs fn, and lets
 // the cluster go (see pgcluster.Cluster.Stop).
 func withDB(ctx context.Context, fn func(*env) error) error {
+	return withUnmigrated(ctx, func(e *env) error {
+		if err := migrations.Migrate(ctx, e.db); err != nil {
+			return err
+		}
+		return fn(e)
+	})
+}
+
+// withUnmigrated is withDB without the migrations: a backup copies the
+// database as it is, a restore needs it empty.
+func withUnmigrated(ctx context.Context, fn func(*env) error) error {
 	cfg, err := config.Load()
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := cfg.Logger(os.Stderr)
 	dsn := cfg.DatabaseURL
 	if dsn == "" {
 		dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "pg"))
@@ -52,9 +63,6 @@ func withDB(ctx context.Context, fn func(*env) error) error {
 		return err
 	}
 	defer db.Close()
-	if err := migrations.Migrate(ctx, db); err != nil {
-		return err
-	}
 	return fn(&env{cfg: cfg, db: db, dsn: dsn, log: log})
 }
 

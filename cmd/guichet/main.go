@@ -26,6 +26,8 @@ Commandes :
                            Adresse Nationale, adresses-XXXXX.csv)
   service board-link       envoie à un service le lien de son tableau de bord
   service revoke           révoque tous les liens d'un service
+  backup -o RÉPERTOIRE     sauvegarde la base (pg_dump) et les fichiers déposés
+  restore -i RÉPERTOIRE    restaure une sauvegarde dans une base vide
   keygen                   affiche une nouvelle clé pour LINK_KEYS
   bench seed|run           remplit une base de démonstration à grande échelle et mesure
                            les performances (voir docs/PERFORMANCE.md)
@@ -68,6 +70,10 @@ func run(ctx context.Context, args []string) error {
 		return serviceCmd(ctx, rest)
 	case "streets":
 		return streetsCmd(ctx, rest)
+	case "backup":
+		return backupCmd(ctx, rest)
+	case "restore":
+		return restoreCmd(ctx, rest)
 	case "keygen":
 		return keygen()
 	case "bench":

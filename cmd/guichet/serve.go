@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net"
-	"net/http"
 	"strconv"
-	"time"
 
 	"guichet/app"
 	"guichet/clock"
@@ -27,20 +25,21 @@ func serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		go a.Jobs.Run(ctx) // mail, reminders, archiving, purges (app.New)
-
-		addr := net.JoinHostPort(e.cfg.Host, strconv.Itoa(e.cfg.Port))
-		hs := &http.Server{Addr: addr, Handler: a.Server.Handler(), ReadHeaderTimeout: 10 * time.Second}
-		errc := make(chan error, 1)
-		go func() { errc <- hs.ListenAndServe() }()
-		fmt.Printf("Guichet écoute sur %s\n", e.cfg.BaseURL)
-		select {
-		case err := <-errc:
+		ln, err := net.Listen("tcp", net.JoinHostPort(e.cfg.Host, strconv.Itoa(e.cfg.Port)))
+		if err != nil {
 			return err
-		case <-ctx.Done():
 		}
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return hs.Shutdown(shutdown)
+		var metricsLn net.Listener
+		if e.cfg.MetricsAddr != "" {
+			if metricsLn, err = net.Listen("tcp", e.cfg.MetricsAddr); err != nil {
+				ln.Close()
+				return fmt.Errorf("METRICS_ADDR: %w", err)
+			}
+			e.log.Info("metrics", "url", "http://"+metricsLn.Addr().String()+"/metrics")
+		}
+		fmt.Printf("Guichet écoute sur %s\n", e.cfg.BaseURL)
+		// On SIGTERM or SIGINT (ctx, main): requests then jobs under way are
+		// finished; withDB closes the database after.
+		return a.Serve(ctx, ln, metricsLn)
 	})
 }

@@ -170,7 +170,7 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 		s.Fail(c, err)
 		return
 	}
-	if err := models.MarkReadByAgent(ctx, s.DB, a.ID, cv.ID, s.Clock.Now()); err != nil {
+	if err := models.MarkReadByAgent(ctx, s.DB, cv.CommuneID, a.ID, cv.ID, s.Clock.Now()); err != nil {
 		s.Fail(c, err)
 		return
 	}

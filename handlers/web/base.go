@@ -17,6 +17,7 @@ import (
 	"guichet/files"
 	"guichet/jobs"
 	"guichet/links"
+	"guichet/metrics"
 	"guichet/notify"
 	"guichet/views"
 	"guichet/workflow"
@@ -36,4 +37,5 @@ type Base struct {
 	Jobs          *jobs.Scheduler // deferred work: Wake(jobs.MailJob) after enqueuing mail
 	Log           *slog.Logger
 	Clock         clock.Clock // the one clock of the application (app.New)
+	Metrics       *metrics.Metrics
 }

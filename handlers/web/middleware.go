@@ -56,15 +56,19 @@ func (s *Base) otherScheme(r *http.Request) bool {
 	return err != nil || base == nil || o.Scheme != base.Scheme
 }
 
+// LogRequests logs every request and measures its latency (metrics).
 func (s *Base) LogRequests(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	// The path may hold a signed token: log the route pattern, not the path.
+	took := time.Since(start)
+	// The path may hold a signed token: log the route pattern, not the path;
+	// it bounds the metrics' series too.
 	route := c.FullPath()
 	if route == "" {
 		route = "(no route)"
 	}
-	s.Log.Info("http", "method", c.Request.Method, "route", route, "status", c.Writer.Status(), "ms", time.Since(start).Milliseconds())
+	s.Metrics.Request(route, c.Request.Method, c.Writer.Status(), took)
+	s.Log.Info("http", "method", c.Request.Method, "route", route, "status", c.Writer.Status(), "ms", took.Milliseconds())
 }
 
 func (s *Base) Recovered(c *gin.Context, err any) {
