@@ -15,6 +15,10 @@ import (
 //go:embed *.sql
 var sqlFiles embed.FS
 
+// goMigrations are the migrations written in Go (named by their file, like
+// the SQL ones, and run in the same order by name).
+var goMigrations = migrate.NewMigrations()
+
 // lockKey is an arbitrary constant shared by every Guichet process.
 const lockKey = 727_274_801
 
@@ -23,6 +27,9 @@ func Migrate(ctx context.Context, db *bun.DB) error {
 	ms := migrate.NewMigrations()
 	if err := ms.Discover(sqlFiles); err != nil {
 		return fmt.Errorf("discover migrations: %w", err)
+	}
+	for _, m := range goMigrations.Sorted() {
+		ms.Add(m)
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
