@@ -29,11 +29,11 @@ func chainHistory(ctx context.Context, db *bun.DB) error {
 			}
 			var links []link
 			prev := models.ZeroHash
-			err := models.ChainEntries(ctx, tx, c, func(e *models.ChainEntry) error {
+			err := models.ChainEntries(ctx, tx, c, func(e *models.Event) error {
 				if e.Hash != nil {
 					return fmt.Errorf("commune %d: entry %d is chained already", c, e.ID)
 				}
-				h := models.Link(prev, models.EntryDigest(&e.Event))
+				h := models.Link(prev, models.EntryDigest(e))
 				links = append(links, link{e.ID, int64(len(links) + 1), prev, h, e.ContentHash})
 				prev = h
 				return nil

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -211,41 +210,31 @@ func insertEventSQL(db bun.IDB, e *Event, where string) (string, error) {
 	return strings.Replace(q.String(), "/*where*/", where, 1), nil
 }
 
-// ChainEntry is an entry as the verification reads it, with what names it.
-type ChainEntry struct {
-	Event
-	Reference string
-}
-
 // ChainEntries calls fn with every entry of a commune's chain in the order
 // of their places (then ids, so that a duplicated place shows), reading them
-// in one pass; fn's error stops it.
-func ChainEntries(ctx context.Context, db bun.IDB, communeID int64, fn func(*ChainEntry) error) error {
+// in one pass; fn's error stops it. The entry is reused from call to call.
+func ChainEntries(ctx context.Context, db bun.IDB, communeID int64, fn func(*Event) error) error {
 	rows, err := db.QueryContext(ctx, `
-		SELECT e.id, e.commune_id, e.demand_id, e.at, e.kind, e.actor_kind, e.actor_id, e.actor_name, e.channel,
-			e.from_state, e.to_state, e.message, e.visibility, e.details, e.seq, e.prev_hash, e.hash, e.content_hash,
-			e.text_erased, coalesce(d.reference, '')
-		FROM demand_events e LEFT JOIN demands d ON d.commune_id = e.commune_id AND d.id = e.demand_id
-		WHERE e.commune_id = ? ORDER BY e.seq NULLS FIRST, e.id`, communeID)
+		SELECT id, commune_id, demand_id, at, kind, actor_kind, actor_id, actor_name, channel, from_state, to_state,
+			message, visibility, details, seq, prev_hash, hash, content_hash, text_erased
+		FROM demand_events WHERE commune_id = ? ORDER BY seq NULLS FIRST, id`, communeID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var e ChainEntry
+	var e Event
 	var details []byte
 	var seq *int64
 	for rows.Next() {
-		e = ChainEntry{}
+		e = Event{}
 		if err := rows.Scan(&e.ID, &e.CommuneID, &e.DemandID, &e.At, &e.Kind, &e.ActorKind, &e.ActorID, &e.ActorName, &e.Channel,
 			&e.FromState, &e.ToState, &e.Message, &e.Visibility, &details, &seq, &e.PrevHash, &e.Hash, &e.ContentHash,
-			&e.TextErased, &e.Reference); err != nil {
+			&e.TextErased); err != nil {
 			return err
 		}
-		e.Seq = 0
 		if seq != nil {
 			e.Seq = *seq
 		}
-		e.Details = nil
 		if err := json.Unmarshal(details, &e.Details); err != nil {
 			return fmt.Errorf("entry %d: details: %w", e.ID, err)
 		}
@@ -301,8 +290,54 @@ func TextIsErased(e *Event) bool {
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// HexHash writes a hash for people: hexadecimal.
-func HexHash(h []byte) string { return hex.EncodeToString(h) }
-
 // SameHash compares two hashes.
 func SameHash(a, b []byte) bool { return bytes.Equal(a, b) }
+
+// Seal is a day's signed digest of a commune's chain head (audit.Sealer).
+type Seal struct {
+	bun.BaseModel `bun:"table:history_seals"`
+
+	CommuneID int64     `bun:",pk"`
+	Day       time.Time `bun:",pk,type:date"`
+	Seq       int64
+	Hash      []byte
+	SignedAt  time.Time
+	PublicKey []byte
+	Signature []byte
+	Verified  bool
+	Problem   string `bun:",notnull"`
+}
+
+// Seals lists a commune's signed digests, by day.
+func Seals(ctx context.Context, db bun.IDB, communeID int64) ([]Seal, error) {
+	var ss []Seal
+	err := db.NewSelect().Model(&ss).Where("commune_id = ?", communeID).Order("day").Scan(ctx)
+	return ss, err
+}
+
+// AddSeal keeps a day's signed digest, unless the day has one; it reports
+// whether it did.
+func AddSeal(ctx context.Context, db bun.IDB, s *Seal) (bool, error) {
+	res, err := db.NewInsert().Model(s).On("CONFLICT (commune_id, day) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// LastSeals are a commune's last signed digest, and its last one whose
+// verification passed (nil: none).
+func LastSeals(ctx context.Context, db bun.IDB, communeID int64) (last, verified *Seal, err error) {
+	var ss []Seal
+	err = db.NewRaw(`(SELECT * FROM history_seals WHERE commune_id = ? ORDER BY day DESC LIMIT 1)
+		UNION ALL (SELECT * FROM history_seals WHERE commune_id = ? AND verified ORDER BY day DESC LIMIT 1)`, communeID, communeID).Scan(ctx, &ss)
+	if err != nil || len(ss) == 0 {
+		return nil, nil, err
+	}
+	last = &ss[0]
+	if len(ss) == 2 {
+		verified = &ss[1]
+	}
+	return last, verified, nil
+}

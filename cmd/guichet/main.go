@@ -27,6 +27,9 @@ Commandes :
   service board-link       envoie à un service le lien de son tableau de bord
   service revoke           révoque tous les liens d'un service
   keygen                   affiche une nouvelle clé pour LINK_KEYS
+  audit verify|pubkey|keygen
+                           vérifie que l'historique n'a pas été modifié, affiche la clé
+                           publique des condensés signés, ou une nouvelle clé de signature
   bench seed|run           remplit une base de démonstration à grande échelle et mesure
                            les performances (voir docs/PERFORMANCE.md)
 
@@ -70,6 +73,8 @@ func run(ctx context.Context, args []string) error {
 		return streetsCmd(ctx, rest)
 	case "keygen":
 		return keygen()
+	case "audit":
+		return auditCmd(ctx, rest, os.Stdout)
 	case "bench":
 		return benchCmd(ctx, rest)
 	case "help", "-h", "--help":
