@@ -137,7 +137,12 @@ const OpeningEvery = time.Hour
 // The audit of services' links and of openings: internal.
 func init() {
 	Register(Kind{Name: models.KindLinkOpened, Agent: Fixed("Lien du service ouvert"), Opening: true})
-	Register(Kind{Name: KindDemandOpened, Agent: Fixed("Demande ouverte"), Opening: true})
+	Register(Kind{Name: KindDemandOpened, Opening: true, Agent: func(e models.Event) string {
+		if e.Details["view"] == "print" {
+			return "Version imprimable ouverte"
+		}
+		return "Page de la demande ouverte"
+	}})
 	Register(Kind{Name: models.KindLinkResent, Agent: Fixed("Nouveau lien envoyé au service")})
 	Register(Kind{Name: models.KindReminder, Agent: Fixed("Rappel envoyé au service")})
 }
