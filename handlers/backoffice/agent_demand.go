@@ -9,8 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/files"
-	"guichet/history"
 	"guichet/handlers/web"
+	"guichet/history"
 	"guichet/models"
 	"guichet/perm"
 	"guichet/views"
