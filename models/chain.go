@@ -163,9 +163,11 @@ func plain(v any) bool {
 	return false
 }
 
-// sealEvent readies an entry for its insertion: its date to PostgreSQL's
-// precision, and its content hash. It returns the entry's digest.
-func sealEvent(e *Event) ([]byte, error) {
+// PrepareEntry readies an entry for its insertion: its date to
+// PostgreSQL's precision, and its content hash. It returns the entry's
+// digest, which Link chains. The writer (insertEventSQL) and the bench's
+// bulk loader use it.
+func PrepareEntry(e *Event) ([]byte, error) {
 	if e.At.IsZero() {
 		return nil, fmt.Errorf("history: entry %q without a date", e.Kind)
 	}
@@ -183,7 +185,7 @@ func sealEvent(e *Event) ([]byte, error) {
 // nothing back but the entry's id. where, when not empty, is a condition
 // (SQL, arguments written in) without which nothing is written.
 func insertEventSQL(db bun.IDB, e *Event, where string) (string, error) {
-	digest, err := sealEvent(e)
+	digest, err := PrepareEntry(e)
 	if err != nil {
 		return "", err
 	}
