@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"database/sql"
+	"errors"
 	"fmt"
 	"runtime"
 	"time"
@@ -105,7 +106,7 @@ func verifyIn(ctx context.Context, tx bun.Tx, c *models.Commune, public ed25519.
 	var last *models.Event
 	lastHash, beforeLast := models.ZeroHash, []byte(nil)
 	var stop *problem
-	errStop := fmt.Errorf("stop")
+	errStop := errors.New("stop")
 	err = models.ChainEntries(ctx, tx, c.ID, func(e *models.Event) error {
 		r.Entries++
 		p := check(e, last, lastHash, beforeLast)
@@ -136,8 +137,10 @@ func verifyIn(ctx context.Context, tx bun.Tx, c *models.Commune, public ed25519.
 		lastSeq = last.Seq
 	}
 	switch {
-	case r.Head.Seq != lastSeq || (last != nil && !models.SameHash(r.Head.Hash, last.Hash)):
+	case r.Head.Seq > lastSeq:
 		r.Problem = fmt.Sprintf("la tête de la chaîne est à l'entrée n° %d, la dernière entrée trouvée est la n° %d : les entrées qui la suivaient ont été supprimées.", r.Head.Seq, lastSeq)
+	case r.Head.Seq < lastSeq || (last != nil && !models.SameHash(r.Head.Hash, last.Hash)):
+		r.Problem = fmt.Sprintf("la tête de la chaîne (entrée n° %d) ne correspond pas à sa dernière entrée (n° %d) : elle a été modifiée.", r.Head.Seq, lastSeq)
 	default:
 		for _, s := range seals {
 			if s.Seq > lastSeq {
