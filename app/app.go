@@ -14,6 +14,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/audit"
 	"guichet/auth"
 	"guichet/clock"
 	"guichet/config"
@@ -59,6 +60,10 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	if err != nil {
 		return nil, err
 	}
+	auditKey, err := cfg.AuditKey()
+	if err != nil {
+		return nil, err
+	}
 	a := &App{Config: cfg, DB: db, Log: log, Clock: clk}
 	a.Links = links.NewRotating(keys...)
 	a.Links.Clock = clk
@@ -95,6 +100,7 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Jobs.Add("stale sign-in records deleted", time.Hour, func(ctx context.Context, now time.Time) (int, error) { return auth.Purge(ctx, db, now) })
 	a.Jobs.Add("archived decided demands", time.Hour, (&jobs.Archiver{DB: db, Engine: a.Engine, After: days(cfg.ArchiveDays)}).RunOnce)
 	a.Jobs.Add("digests sent", notify.DigestEvery, (&notify.Digests{DB: db, Notifier: a.Notifier}).RunOnce)
+	a.Jobs.Add("history sealed", audit.SealEvery, (&audit.Sealer{DB: db, Key: auditKey}).RunOnce)
 	if cfg.ReminderDays > 0 {
 		a.Jobs.Add("service reminders sent", time.Hour, (&notify.Reminders{DB: db, Notifier: a.Notifier, After: days(cfg.ReminderDays)}).RunOnce)
 	}

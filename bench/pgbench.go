@@ -17,9 +17,9 @@ import (
 
 // pgbenchScript is the transition Apply runs, written as plain SQL: lock
 // the demand, then either transfer it to Voirie (assignment, state,
-// history, mails to the citizen and the service) or return it to the
-// accueil (end of assignment, state, history, a mail to each accueil
-// agent). Mail bodies have the size of Guichet's. It is the floor
+// history and its chain head, mails to the citizen and the service) or
+// return it to the accueil (end of assignment, state, history, a mail to
+// each accueil agent). Mail bodies have the size of Guichet's. It is the floor
 // PostgreSQL itself sets on this machine.
 //
 // On a hot set, the script reads the demand first, as Apply's actors do
@@ -37,9 +37,12 @@ SELECT version AS v, (state = 'transferred')::int AS t, coalesce(assignment_id, 
 UPDATE assignments SET ended_at = now(), ended_reason = 'returned' WHERE id = :aid;
 UPDATE demands SET state = 'returned_to_guichet', version = version + 1, service_id = NULL, assignment_id = NULL, updated_at = now()
   WHERE id = :id AND version = :v;
-INSERT INTO demand_events (commune_id, demand_id, kind, actor_kind, actor_id, actor_name, channel, from_state, to_state, message, visibility)
-  VALUES (:cid, :id, 'return_to_guichet', 'service', :svc, 'Voirie', 'link', 'transferred', 'returned_to_guichet',
-          'Cette demande ne relève pas de notre service.', 'internal');
+WITH head AS (%[3]s)
+INSERT INTO demand_events (commune_id, demand_id, kind, actor_kind, actor_id, actor_name, channel, from_state, to_state, message, visibility,
+    content_hash, seq, prev_hash, hash)
+  SELECT :cid, :id, 'return_to_guichet', 'service', :svc, 'Voirie', 'link', 'transferred', 'returned_to_guichet',
+         'Cette demande ne relève pas de notre service.', 'internal', sha256(convert_to('Cette demande ne relève pas de notre service.', 'UTF8')),
+         seq, prev_hash, hash FROM head;
 INSERT INTO outbox_mails (commune_id, demand_id, recipient, subject, body_text, body_html, message_id, thread_id)
   SELECT :cid, :id, a.email, 'Demande renvoyée à l''accueil', repeat('x', :textlen), repeat('x', :htmllen), gen_random_uuid()::text, 'demand'
   FROM agents a JOIN profiles p ON p.id = a.profile_id
@@ -48,15 +51,25 @@ INSERT INTO outbox_mails (commune_id, demand_id, recipient, subject, body_text, 
 INSERT INTO assignments (commune_id, demand_id, service_id) VALUES (:cid, :id, :svc) RETURNING id AS newaid \gset
 UPDATE demands SET state = 'transferred', version = version + 1, service_id = :svc, assignment_id = :newaid, updated_at = now()
   WHERE id = :id AND version = :v;
-INSERT INTO demand_events (commune_id, demand_id, kind, actor_kind, actor_id, actor_name, channel, from_state, to_state, visibility, details)
-  VALUES (:cid, :id, 'transfer', 'agent', :agent, 'Accueil', 'web', 'submitted', 'transferred', 'public',
-          jsonb_build_object('service_id', :svc::bigint, 'service', 'Voirie'::text, 'assignment_id', :newaid::bigint));
+WITH head AS (%[3]s)
+INSERT INTO demand_events (commune_id, demand_id, kind, actor_kind, actor_id, actor_name, channel, from_state, to_state, visibility, details,
+    content_hash, seq, prev_hash, hash)
+  SELECT :cid, :id, 'transfer', 'agent', :agent, 'Accueil', 'web', 'submitted', 'transferred', 'public',
+         jsonb_build_object('service_id', :svc::bigint, 'service', 'Voirie'::text, 'assignment_id', :newaid::bigint), sha256(''::bytea),
+         seq, prev_hash, hash FROM head;
 INSERT INTO outbox_mails (commune_id, demand_id, recipient, subject, body_text, body_html, message_id, thread_id)
   SELECT :cid, :id, r, 'Demande transmise', repeat('x', :textlen), repeat('x', :htmllen), gen_random_uuid()::text, 'demand'
   FROM unnest(ARRAY[(SELECT citizen_email FROM demands WHERE id = :id), 'voirie@mairie.fr']) AS r;
 \endif
 COMMIT;
 `
+
+// pgbenchHead moves the commune's history chain head as the history's
+// writer does (models.insertEventSQL), an entry's digest (made by Go in
+// Guichet) stood for by a hash of the demand's id.
+const pgbenchHead = `INSERT INTO chain_heads AS h (commune_id, seq, prev_hash, hash) VALUES (:cid, 1, '\x00'::bytea, '\x00'::bytea)
+  ON CONFLICT (commune_id) DO UPDATE SET seq = h.seq + 1, prev_hash = h.hash, hash = sha256(h.hash || sha256(convert_to(:id::text, 'UTF8')))
+  RETURNING seq, prev_hash, hash`
 
 // pgbench runs the script at each concurrency, distinct demands and hot
 // set, on the demands Apply moved, and adds Apply's ratio to it.
@@ -99,7 +112,7 @@ func (b *bed) pgbench(ctx context.Context) error {
 	defer os.RemoveAll(dir)
 	run := func(name string, clients int, slot, seen string) (Result, error) {
 		script := filepath.Join(dir, "transition.sql")
-		if err := os.WriteFile(script, []byte(fmt.Sprintf(pgbenchScript, slot, seen)), 0o644); err != nil {
+		if err := os.WriteFile(script, []byte(fmt.Sprintf(pgbenchScript, slot, seen, pgbenchHead)), 0o644); err != nil {
 			return Result{}, err
 		}
 		secs := max(1, int(b.o.Duration.Seconds()))

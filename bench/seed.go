@@ -265,19 +265,44 @@ func recount(ctx context.Context, conn bun.Conn) error {
 
 type counters struct{ demands, rows atomic.Int64 }
 
+// chains are the heads of the communes' history chains as the load makes
+// them: chunks are chained one at a time, in whatever order the workers
+// finish generating them.
+type chains struct {
+	mu    sync.Mutex
+	heads map[int64]*models.ChainHead
+}
+
+// link gives the chunk's entries, prepared (digests made in parallel by
+// the workers), their places and hashes in their communes' chains.
+func (c *chains) link(evs []*models.Event, digests [][]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, e := range evs {
+		h := c.heads[e.CommuneID]
+		if h == nil {
+			h = &models.ChainHead{CommuneID: e.CommuneID, Hash: models.ZeroHash}
+			c.heads[e.CommuneID] = h
+		}
+		e.Seq, e.PrevHash, e.Hash = h.Seq+1, h.Hash, models.Link(h.Hash, digests[i])
+		h.Seq, h.PrevHash, h.Hash = e.Seq, e.PrevHash, e.Hash
+	}
+}
+
 // load generates and copies the demands chunk by chunk, on o.Workers
 // connections.
 func load(ctx context.Context, db *bun.DB, communes []*commune, o SeedOptions) error {
 	var n counters
+	heads := &chains{heads: map[int64]*models.ChainHead{}}
 	chunks := make(chan int)
-	g, ctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer close(chunks)
 		for first := 0; first < o.Demands; first += chunkSize {
 			select {
 			case chunks <- first:
-			case <-ctx.Done():
-				return ctx.Err()
+			case <-gctx.Done():
+				return gctx.Err()
 			}
 		}
 		return nil
@@ -285,7 +310,7 @@ func load(ctx context.Context, db *bun.DB, communes []*commune, o SeedOptions) e
 	now := time.Now().UTC()
 	for range o.Workers {
 		g.Go(func() error {
-			conn, err := db.Conn(ctx)
+			conn, err := db.Conn(gctx)
 			if err != nil {
 				return err
 			}
@@ -294,7 +319,7 @@ func load(ctx context.Context, db *bun.DB, communes []*commune, o SeedOptions) e
 				pc := dc.(*stdlib.Conn).Conn()
 				for first := range chunks {
 					size := min(chunkSize, o.Demands-first)
-					if err := loadChunk(ctx, pc, communes, uint64(first), size, now, &n); err != nil {
+					if err := loadChunk(gctx, pc, communes, uint64(first), size, now, heads, &n); err != nil {
 						return err
 					}
 				}
@@ -308,7 +333,15 @@ func load(ctx context.Context, db *bun.DB, communes []*commune, o SeedOptions) e
 	err := g.Wait()
 	close(done)
 	wg.Wait()
-	return err
+	if err != nil {
+		return err
+	}
+	for _, h := range heads.heads {
+		if _, err := db.NewInsert().Model(h).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func progress(out io.Writer, n *counters, total int, done chan struct{}) {
@@ -339,7 +372,7 @@ func pickCommune(r *rand.Rand, communes []*commune) *commune {
 	return communes[int(u*u*float64(len(communes)))]
 }
 
-func loadChunk(ctx context.Context, conn *pgx.Conn, communes []*commune, first uint64, size int, now time.Time, n *counters) error {
+func loadChunk(ctx context.Context, conn *pgx.Conn, communes []*commune, first uint64, size int, now time.Time, heads *chains, n *counters) error {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return err
@@ -386,7 +419,11 @@ func loadChunk(ctx context.Context, conn *pgx.Conn, communes []*commune, first u
 			}
 		}
 	}
-	rows, err := copyChunk(ctx, tx, ds)
+	evs, err := chain(ds, heads)
+	if err != nil {
+		return err
+	}
+	rows, err := copyChunk(ctx, tx, ds, evs)
 	if err != nil {
 		return err
 	}
@@ -405,9 +442,31 @@ func nextIDs(ctx context.Context, tx pgx.Tx, table string, n int) ([]int64, erro
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
+// chain makes the chunk's history entries, in order, with the hashes the
+// history's writer gives them (models.PrepareEntry, then the chain).
+func chain(ds []demandRow, heads *chains) ([]*models.Event, error) {
+	var evs []*models.Event
+	var digests [][]byte
+	for i := range ds {
+		d := &ds[i]
+		for _, e := range d.events {
+			ev := &models.Event{CommuneID: d.CommuneID, DemandID: d.ID, At: e.at, Kind: e.kind, ActorKind: e.actorKind,
+				ActorID: e.actorID, ActorName: e.actorName, Channel: e.channel, FromState: e.from, ToState: e.to,
+				Message: e.message, Visibility: e.visibl, Details: e.details}
+			digest, err := models.PrepareEntry(ev)
+			if err != nil {
+				return nil, err
+			}
+			evs, digests = append(evs, ev), append(digests, digest)
+		}
+	}
+	heads.link(evs, digests)
+	return evs, nil
+}
+
 // copyChunk copies the chunk's rows into the four tables and returns how
-// many rows it wrote.
-func copyChunk(ctx context.Context, tx pgx.Tx, ds []demandRow) (int64, error) {
+// many rows it wrote; evs are the history entries of the chunk's demands.
+func copyChunk(ctx context.Context, tx pgx.Tx, ds []demandRow, evs []*models.Event) (int64, error) {
 	var demands, asgs, events, files [][]any
 	for i := range ds {
 		d := &ds[i]
@@ -421,13 +480,13 @@ func copyChunk(ctx context.Context, tx pgx.Tx, ds []demandRow) (int64, error) {
 		for _, a := range d.assignments {
 			asgs = append(asgs, []any{a.id, d.CommuneID, d.ID, a.serviceID, a.createdAt, a.endedAt, a.reason})
 		}
-		for _, e := range d.events {
-			events = append(events, []any{d.CommuneID, d.ID, e.at, e.kind, e.actorKind, e.actorID, e.actorName,
-				e.channel, e.from, e.to, e.message, e.visibl, e.details})
-		}
 		for _, f := range d.attachments {
 			files = append(files, []any{d.CommuneID, d.ID, f.field, f.filename, f.contentType, f.size, f.sha256, "citizen", d.CreatedAt})
 		}
+	}
+	for _, e := range evs {
+		events = append(events, []any{e.CommuneID, e.DemandID, e.At, e.Kind, e.ActorKind, e.ActorID, e.ActorName,
+			e.Channel, e.FromState, e.ToState, e.Message, e.Visibility, e.Details, e.Seq, e.PrevHash, e.Hash, e.ContentHash})
 	}
 	copies := []struct {
 		table string
@@ -439,7 +498,7 @@ func copyChunk(ctx context.Context, tx pgx.Tx, ds []demandRow) (int64, error) {
 			"service_id", "assignment_id", "submitted_at", "decided_at", "created_at", "updated_at"}, demands},
 		{"assignments", []string{"id", "commune_id", "demand_id", "service_id", "created_at", "ended_at", "ended_reason"}, asgs},
 		{"demand_events", []string{"commune_id", "demand_id", "at", "kind", "actor_kind", "actor_id", "actor_name",
-			"channel", "from_state", "to_state", "message", "visibility", "details"}, events},
+			"channel", "from_state", "to_state", "message", "visibility", "details", "seq", "prev_hash", "hash", "content_hash"}, events},
 		{"attachments", []string{"commune_id", "demand_id", "field", "filename", "content_type", "size", "sha256", "uploaded_by", "created_at"}, files},
 	}
 	var total int64

@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"io"
 	"regexp"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/audit"
 	"guichet/auth"
 	"guichet/bench"
 	"guichet/fixture"
@@ -147,10 +149,27 @@ func TestSeedIsWhatTheWorkflowWouldRecord(t *testing.T) {
 		apply(t, engine, d, workflow.Submit, workflow.CitizenActor(d.CommuneID, d.ID, d.CitizenEmail), workflow.Input{})
 	}
 
+	// The history's chains, loaded in bulk then extended by the engine,
+	// verify: the loader hashed them as the writer does.
+	rs, err := audit.Verify(ctx, db, 0, ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)).Public().(ed25519.PublicKey))
+	fixture.Must(t, err)
+	var entries int64
+	for _, r := range rs {
+		if !r.OK() {
+			t.Errorf("commune %s: %s", r.Commune.Slug, r.Problem)
+		}
+		entries += r.Entries
+	}
+	var all int64
+	fixture.Must(t, db.NewRaw("SELECT count(*) FROM demand_events").Scan(ctx, &all))
+	if len(rs) != 3 || entries != all {
+		t.Errorf("%d chains verified with %d entries, of %d", len(rs), entries, all)
+	}
+
 	// The generated text is found by the French search.
 	d := byState[workflow.Archived][0]
 	var found bool
-	err := db.NewRaw("SELECT EXISTS (SELECT 1 FROM demands WHERE id = ? AND search @@ plainto_tsquery('fr_unaccent', ?))", d.ID, d.CitizenName).Scan(ctx, &found)
+	err = db.NewRaw("SELECT EXISTS (SELECT 1 FROM demands WHERE id = ? AND search @@ plainto_tsquery('fr_unaccent', ?))", d.ID, d.CitizenName).Scan(ctx, &found)
 	fixture.Must(t, err)
 	if !found {
 		t.Errorf("search for %q does not find demand %d", d.CitizenName, d.ID)

@@ -2,6 +2,7 @@
 package config
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -55,6 +56,11 @@ type Config struct {
 	FollowLinkTTL  time.Duration `env:"FOLLOW_LINK_TTL" envDefault:"2160h"`
 	ServiceLinkTTL time.Duration `env:"SERVICE_LINK_TTL" envDefault:"720h"`
 	BoardLinkTTL   time.Duration `env:"BOARD_LINK_TTL" envDefault:"2160h"`
+
+	// AuditSigningKey signs the daily digests of the history's chain heads:
+	// an Ed25519 seed, base64 (`guichet audit keygen`). In development, unset,
+	// one is generated and kept in DataDir, like the link key.
+	AuditSigningKey string `env:"AUDIT_SIGNING_KEY"`
 
 	MaxFileSize   int64 `env:"MAX_FILE_SIZE" envDefault:"20000000"`
 	MaxDemandSize int64 `env:"MAX_DEMAND_SIZE" envDefault:"100000000"`
@@ -180,12 +186,39 @@ func (c *Config) Keys() ([]links.Key, error) {
 	return keys, nil
 }
 
-func (c *Config) devKey() (string, error) {
-	path := filepath.Join(c.DataDir, "dev-link-key")
+// AuditKey decodes AUDIT_SIGNING_KEY. In development, with none
+// configured, a key is generated once and kept in DataDir; in production it
+// is required.
+func (c *Config) AuditKey() (ed25519.PrivateKey, error) {
+	k := c.AuditSigningKey
+	if k == "" {
+		if !c.Dev() {
+			return nil, errors.New("configuration: AUDIT_SIGNING_KEY is required in production (generate one with `guichet audit keygen`)")
+		}
+		var err error
+		if k, err = c.kept("dev-audit-key", NewAuditKey); err != nil {
+			return nil, err
+		}
+	}
+	seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(k))
+	if err != nil || len(seed) != ed25519.SeedSize {
+		return nil, fmt.Errorf("configuration: AUDIT_SIGNING_KEY must be base64 of %d bytes (an Ed25519 seed: `guichet audit keygen`)", ed25519.SeedSize)
+	}
+	return ed25519.NewKeyFromSeed(seed), nil
+}
+
+// NewAuditKey makes a fresh Ed25519 seed for AUDIT_SIGNING_KEY, base64.
+func NewAuditKey() string { return NewKey() } // a seed is 32 random bytes, as a link key
+
+func (c *Config) devKey() (string, error) { return c.kept("dev-link-key", NewKey) }
+
+// kept reads a development key from DataDir, made by fresh the first time.
+func (c *Config) kept(name string, fresh func() string) (string, error) {
+	path := filepath.Join(c.DataDir, name)
 	if b, err := os.ReadFile(path); err == nil {
 		return strings.TrimSpace(string(b)), nil
 	}
-	k := NewKey()
+	k := fresh()
 	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
 		return "", err
 	}

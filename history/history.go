@@ -23,6 +23,10 @@ type Kind struct {
 	Citizen func(e models.Event) string
 	// Agent words the entry for agents and services.
 	Agent func(e models.Event) string
+	// Opening marks an opening of the demand by an agent or a service:
+	// listed to supervisors with who opened it (web.Openings), not in the
+	// demand's history.
+	Opening bool
 }
 
 var kinds = map[string]Kind{}
@@ -59,6 +63,9 @@ func (k Kind) Visibility() string {
 	return models.Public
 }
 
+// IsOpening tells whether entries of the kind are openings of the demand.
+func IsOpening(kind string) bool { return kinds[kind].Opening }
+
 // prepare checks the entry's kind and gives it the kind's visibility.
 func prepare(e *models.Event) error {
 	k, ok := kinds[e.Kind]
@@ -72,7 +79,8 @@ func prepare(e *models.Event) error {
 	return nil
 }
 
-// Record appends an entry to a demand's history.
+// Record appends an entry to a demand's history and to its commune's hash
+// chain (models.AddEvent); its date (At) is required.
 func Record(ctx context.Context, db bun.IDB, e *models.Event) error {
 	if err := prepare(e); err != nil {
 		return err
@@ -80,13 +88,14 @@ func Record(ctx context.Context, db bun.IDB, e *models.Event) error {
 	return models.AddEvent(ctx, db, e)
 }
 
-// RecordOnce appends an entry unless one of its kind was recorded for the
-// assignment within every; it reports whether it did (see models.AddEventOnce).
-func RecordOnce(ctx context.Context, db bun.IDB, e *models.Event, assignmentID int64, now time.Time, every time.Duration) (bool, error) {
+// RecordOnce appends an entry at now unless one of its kind was recorded by
+// the same actor (about the same assignment, details' assignment_id) within
+// every; it reports whether it did (see models.AddEventOnce).
+func RecordOnce(ctx context.Context, db bun.IDB, e *models.Event, now time.Time, every time.Duration) (bool, error) {
 	if err := prepare(e); err != nil {
 		return false, err
 	}
-	return models.AddEventOnce(ctx, db, e, assignmentID, now, every)
+	return models.AddEventOnce(ctx, db, e, now, every)
 }
 
 // Queue adds an entry's insertion to a batch of writes (a transition's).
@@ -94,8 +103,7 @@ func Queue(b *models.Batch, db bun.IDB, e *models.Event) error {
 	if err := prepare(e); err != nil {
 		return err
 	}
-	b.Add(db.NewInsert().Model(e))
-	return nil
+	return models.QueueEvent(b, db, e)
 }
 
 // CitizenTitle words an entry for the citizen; ok is false for an entry the
@@ -119,9 +127,22 @@ func AgentTitle(e models.Event) string {
 // Fixed words every entry of a kind alike.
 func Fixed(s string) func(models.Event) string { return func(models.Event) string { return s } }
 
-// The audit of services' links: internal.
+// KindDemandOpened is an agent opening a demand's page (at most once an hour
+// per agent and demand).
+const KindDemandOpened = "demand_opened"
+
+// OpeningEvery is how often one person's openings of a demand are recorded.
+const OpeningEvery = time.Hour
+
+// The audit of services' links and of openings: internal.
 func init() {
-	Register(Kind{Name: models.KindLinkOpened, Agent: Fixed("Lien du service ouvert")})
+	Register(Kind{Name: models.KindLinkOpened, Agent: Fixed("Lien du service ouvert"), Opening: true})
+	Register(Kind{Name: KindDemandOpened, Opening: true, Agent: func(e models.Event) string {
+		if e.Details["view"] == "print" {
+			return "Version imprimable ouverte"
+		}
+		return "Page de la demande ouverte"
+	}})
 	Register(Kind{Name: models.KindLinkResent, Agent: Fixed("Nouveau lien envoyé au service")})
 	Register(Kind{Name: models.KindReminder, Agent: Fixed("Rappel envoyé au service")})
 }

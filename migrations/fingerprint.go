@@ -24,6 +24,9 @@ func Fingerprint() string {
 		h.Write([]byte{0})
 		return nil
 	})
+	for _, m := range goMigrations.Sorted() {
+		h.Write([]byte(m.String() + "\x00"))
+	}
 	if err != nil {
 		panic(err) // the files are embedded: reading them cannot fail
 	}

@@ -16,14 +16,30 @@ import (
 //go:embed *.sql
 var sqlFiles embed.FS
 
+// goMigrations are the migrations written in Go (named by their file, like
+// the SQL ones, and run in the same order by name).
+var goMigrations = migrate.NewMigrations()
+
 // lockKey is an arbitrary constant shared by every Guichet process.
 const lockKey = 727_274_801
 
-// Migrate applies every pending migration.
-func Migrate(ctx context.Context, db *bun.DB) error {
+// all are the program's migrations: the embedded SQL files and the Go ones.
+func all() (*migrate.Migrations, error) {
 	ms := migrate.NewMigrations()
 	if err := ms.Discover(sqlFiles); err != nil {
-		return fmt.Errorf("discover migrations: %w", err)
+		return nil, fmt.Errorf("discover migrations: %w", err)
+	}
+	for _, m := range goMigrations.Sorted() {
+		ms.Add(m)
+	}
+	return ms, nil
+}
+
+// Migrate applies every pending migration.
+func Migrate(ctx context.Context, db *bun.DB) error {
+	ms, err := all()
+	if err != nil {
+		return err
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -51,9 +67,9 @@ func Migrate(ctx context.Context, db *bun.DB) error {
 // row was added by hand). Both empty: the schema is the one this program
 // expects.
 func Compare(ctx context.Context, db bun.IDB) (pending, unknown []string, err error) {
-	ms := migrate.NewMigrations()
-	if err := ms.Discover(sqlFiles); err != nil {
-		return nil, nil, fmt.Errorf("discover migrations: %w", err)
+	ms, err := all()
+	if err != nil {
+		return nil, nil, err
 	}
 	var applied []string
 	if err := db.NewRaw("SELECT name FROM bun_migrations").Scan(ctx, &applied); err != nil {

@@ -2,7 +2,7 @@ package models
 
 import (
 	"context"
-	"encoding/json"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -35,6 +35,12 @@ type Event struct {
 	Message        string         `bun:",notnull"`
 	Visibility     string         `bun:",notnull"`
 	Details        map[string]any `bun:",type:jsonb,notnull"`
+	// Its place in the commune's hash chain (see chain.go).
+	Seq         int64
+	PrevHash    []byte
+	Hash        []byte
+	ContentHash []byte
+	TextErased  bool
 }
 
 // History lists a demand's events in order; publicOnly keeps what the citizen may see.
@@ -48,13 +54,25 @@ func History(ctx context.Context, db bun.IDB, communeID, demandID int64, publicO
 	return evs, err
 }
 
-// AddEvent appends one line to a demand's history.
+// AddEvent appends one line to a demand's history, at the end of its
+// commune's chain.
 func AddEvent(ctx context.Context, db bun.IDB, ev *Event) error {
-	if ev.Details == nil {
-		ev.Details = map[string]any{}
+	q, err := insertEventSQL(db, ev, "")
+	if err != nil {
+		return err
 	}
-	_, err := db.NewInsert().Model(ev).Returning("id, at").Exec(ctx)
-	return err
+	// Without arguments, bun sends the text as it is.
+	return db.QueryRowContext(ctx, q).Scan(&ev.ID)
+}
+
+// QueueEvent adds the insertion of ev (AddEvent's) to a batch.
+func QueueEvent(b *Batch, db bun.IDB, ev *Event) error {
+	q, err := insertEventSQL(db, ev, "")
+	if err != nil {
+		return err
+	}
+	*b = append(*b, q)
+	return nil
 }
 
 // History kinds about service links, besides the workflow's events.
@@ -64,35 +82,32 @@ const (
 	KindReminder   = "reminder"    // a service was reminded of a demand waiting on it
 )
 
-// AddEventOnce appends ev unless an event of the same kind about the same
-// assignment was recorded less than within before now (ev.At); it reports
-// whether it did.
-// It keeps audit entries (a link opened…) from flooding the history.
-func AddEventOnce(ctx context.Context, db bun.IDB, ev *Event, assignmentID int64, now time.Time, within time.Duration) (bool, error) {
-	if ev.Details == nil {
-		ev.Details = map[string]any{}
+// AddEventOnce appends ev at now unless an entry of the same kind by the
+// same actor (and about the same assignment, for a service's) was recorded
+// on the demand less than within before; it reports whether it did.
+// It keeps audit entries (a link or a demand opened…) from flooding the
+// history.
+func AddEventOnce(ctx context.Context, db bun.IDB, ev *Event, now time.Time, within time.Duration) (bool, error) {
+	ev.At = now
+	asg := ""
+	if a, ok := ev.Details["assignment_id"]; ok {
+		asg = fmt.Sprint(a)
 	}
-	ev.Details["assignment_id"] = assignmentID
-	details, err := json.Marshal(ev.Details)
-	if err != nil {
-		return false, err
-	}
-	var ids []int64
-	err = db.NewRaw(`
-		INSERT INTO demand_events (commune_id, demand_id, at, kind, actor_kind, actor_id, actor_name, channel, from_state, to_state, message, visibility, details)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb
-		WHERE NOT EXISTS (
+	where := db.NewRaw(`NOT EXISTS (
 			SELECT 1 FROM demand_events
-			WHERE demand_id = ? AND kind = ? AND details->>'assignment_id' = ? AND at > ?)
-		RETURNING id`,
-		ev.CommuneID, ev.DemandID, now, ev.Kind, ev.ActorKind, ev.ActorID, ev.ActorName, ev.Channel, ev.FromState, ev.ToState, ev.Message, ev.Visibility, string(details),
-		ev.DemandID, ev.Kind, fmt.Sprint(assignmentID), now.Add(-within),
-	).Scan(ctx, &ids)
+			WHERE demand_id = ? AND kind = ? AND actor_kind = ? AND actor_id IS NOT DISTINCT FROM ?
+			AND coalesce(details->>'assignment_id', '') = ? AND at > ?)`,
+		ev.DemandID, ev.Kind, ev.ActorKind, ev.ActorID, asg, now.Add(-within)).String()
+	q, err := insertEventSQL(db, ev, where)
 	if err != nil {
 		return false, err
 	}
-	if len(ids) == 1 {
-		ev.ID, ev.At = ids[0], now
+	switch err := db.QueryRowContext(ctx, q).Scan(&ev.ID); err {
+	case nil:
+		return true, nil
+	case sql.ErrNoRows:
+		return false, nil
+	default:
+		return false, err
 	}
-	return len(ids) == 1, nil
 }

@@ -141,7 +141,8 @@ func (n *Notifier) ResendServiceLink(ctx context.Context, db *bun.DB, m ServiceM
 			CommuneID: m.Demand.CommuneID, DemandID: m.Demand.ID, Kind: models.KindLinkResent,
 			ActorKind: workflow.KindService, ActorID: &s.ID, ActorName: s.Name, Channel: workflow.ChannelLink,
 			Message: "Nouveau lien demandé depuis un lien expiré ou révoqué, envoyé à " + s.Email + ".",
-		}, a.ID, n.Clock.Now(), resendEvery)
+			Details: map[string]any{"assignment_id": a.ID},
+		}, n.Clock.Now(), resendEvery)
 		if err != nil || !sent {
 			return err
 		}

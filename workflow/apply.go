@@ -208,34 +208,37 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	}
 
 	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
-	if err := history.Queue(&writes, tx, hist); err != nil {
-		return nil, err
-	}
 	ch.History = hist
+	var notices Notices
 	if e.Notifier != nil {
-		out, err := e.Notifier.Notices(ctx, tx, ch)
-		if err != nil {
+		if notices, err = e.Notifier.Notices(ctx, tx, ch); err != nil {
 			return nil, fmt.Errorf("mails of %s: %w", ev, err)
 		}
-		if len(out.Mails) > 0 {
-			writes.Add(tx.NewInsert().Model(&out.Mails))
-		}
-		if len(out.Digest) > 0 {
-			// The history entry's id is drawn by its insert, earlier in
-			// this batch: the session's last value of its sequence.
-			writes.Add(tx.NewInsert().Model(&out.Digest).Value("event_id", "currval(pg_get_serial_sequence('demand_events', 'id'))"))
+		if len(notices.Mails) > 0 {
+			writes.Add(tx.NewInsert().Model(&notices.Mails))
 		}
 	}
-	// The demand's row is written last: the counts per state its trigger
-	// updates are shared by the whole commune, and their locks last until
-	// commit. Only what a transition changes is written: rewriting the data
-	// would recompute the search vectors for nothing.
+	// The demand's row, then its history entry, are written last: the
+	// counts per state the demand's trigger updates, and the head of the
+	// history's chain the entry moves, are shared by the whole commune, and
+	// their locks last until commit; the chain's last of all, so that every
+	// writer of the history takes it after any other lock. Only what a
+	// transition changes is written: rewriting the data would recompute the
+	// search vectors for nothing.
 	cols := []string{"state", "version", "updated_at", "submitted_at", "decided_at", "correction_by",
 		"correction_message", "correction_fields", "service_id", "assignment_id"}
 	if in.Data != nil && (ev == Submit || ev == Resubmit) {
 		cols = append(cols, "data")
 	}
 	writes.Add(tx.NewUpdate().Model(d).Column(cols...).WherePK())
+	if err := history.Queue(&writes, tx, hist); err != nil {
+		return nil, err
+	}
+	if len(notices.Digest) > 0 {
+		// The history entry's id is drawn by its insert, just before in
+		// this batch: the session's last value of its sequence.
+		writes.Add(tx.NewInsert().Model(&notices.Digest).Value("event_id", "currval(pg_get_serial_sequence('demand_events', 'id'))"))
+	}
 	if err := writes.Exec(ctx, tx); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"flag"
 	"fmt"
 	"io"
@@ -88,7 +89,12 @@ func benchCmd(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
+			key, err := e.cfg.AuditKey()
+			if err != nil {
+				return err
+			}
 			o.DSN, o.Handler, o.Engine, o.Notifier = e.dsn, a.Server.Handler(), a.Engine, a.Notifier
+			o.AuditKey = key.Public().(ed25519.PublicKey)
 			return bench.Run(ctx, e.db, o)
 		})
 	}

@@ -29,6 +29,9 @@ Commandes :
   backup -o RÉPERTOIRE     sauvegarde la base (pg_dump) et les fichiers déposés
   restore -i RÉPERTOIRE    restaure une sauvegarde dans une base vide
   keygen                   affiche une nouvelle clé pour LINK_KEYS
+  audit verify|pubkey|keygen
+                           vérifie que l'historique n'a pas été modifié, affiche la clé
+                           publique des condensés signés, ou une nouvelle clé de signature
   bench seed|run           remplit une base de démonstration à grande échelle et mesure
                            les performances (voir docs/PERFORMANCE.md)
 
@@ -76,6 +79,8 @@ func run(ctx context.Context, args []string) error {
 		return restoreCmd(ctx, rest)
 	case "keygen":
 		return keygen()
+	case "audit":
+		return auditCmd(ctx, rest, os.Stdout)
 	case "bench":
 		return benchCmd(ctx, rest)
 	case "help", "-h", "--help":

@@ -11,6 +11,7 @@ import (
 	"guichet/conversation"
 	"guichet/files"
 	"guichet/handlers/web"
+	"guichet/history"
 	"guichet/models"
 	"guichet/perm"
 	"guichet/views"
@@ -100,6 +101,8 @@ type agentDemandData struct {
 	CorrectionByService bool
 	LastReturn          *demandReturn // the last time a service sent it back, if ever
 	History             []views.HistoryItem
+	Openings            []views.HistoryItem // who opened it; nil unless the agent supervises
+	Supervises          bool
 	Actions             []actionForm
 	Services            []views.Option
 	FormFields          []views.Option // fields a correction may name
@@ -172,6 +175,18 @@ func (s *Handlers) agentDemand(c *gin.Context) (*models.Demand, bool) {
 	return s.visibleDemand(c, web.IDParam(c, "id"))
 }
 
+// recordOpening records that the agent opened the demand's page, at most
+// once an hour per agent and demand (history.OpeningEvery).
+func (s *Handlers) recordOpening(c *gin.Context, d *models.Demand, view string) error {
+	a := currentAgent(c)
+	_, err := history.RecordOnce(c.Request.Context(), s.DB, &models.Event{
+		CommuneID: d.CommuneID, DemandID: d.ID, Kind: history.KindDemandOpened,
+		ActorKind: workflow.KindAgent, ActorID: &a.ID, ActorName: a.Name, Channel: workflow.ChannelWeb,
+		Details: map[string]any{"view": view},
+	}, s.Clock.Now(), history.OpeningEvery)
+	return err
+}
+
 // lifecycle is the lifecycle of a demand: its procedure's.
 func (s *Handlers) lifecycle(c *gin.Context, d *models.Demand) (*workflow.Definition, error) {
 	ctx := c.Request.Context()
@@ -203,7 +218,10 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 		Files: web.DemandFiles(p, atts, base), History: web.HistoryItems(p, hist), Lost: st.lost,
 		BackURL: back, BackQuery: backQuery(back), PrintURL: base + "/impression" + backQuery(back),
 		MaxFileSize: web.LimitSize(s.Config.MaxFileSize), Accepted: files.AcceptedLabels(), Extensions: files.Extensions,
-		LastReturn: lastReturn(hist)}
+		LastReturn: lastReturn(hist), Supervises: a.Has(perm.Supervise)}
+	if data.Supervises {
+		data.Openings = web.Openings(hist)
+	}
 	if d.ServiceID != nil {
 		if data.Service, err = models.ServiceByID(ctx, s.DB, d.CommuneID, *d.ServiceID); err != nil {
 			return nil, err

@@ -12,6 +12,10 @@ func (s *Handlers) demandPrint(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if err := s.recordOpening(c, d, "print"); err != nil {
+		s.Fail(c, err)
+		return
+	}
 	data, err := s.demandData(c, d, demandState{})
 	if err != nil {
 		s.Fail(c, err)

@@ -12,5 +12,9 @@ func (s *Handlers) demandShow(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if err := s.recordOpening(c, d, "page"); err != nil {
+		s.Fail(c, err)
+		return
+	}
 	s.showAgentDemand(c, d, demandState{}, http.StatusOK, nil)
 }

@@ -24,6 +24,9 @@ type indicatorsData struct {
 	Months        []string // column headers, "nov. 2026"
 	Procedures    []procedureRow
 	Tags          []procedureRow // taggings of conversations and demands, per tag and month
+	// The history's daily verification (audit.Sealer): the last day it
+	// passed, and the last one, when it failed.
+	Verified, Failed *models.Seal
 }
 
 type serviceRow struct {
@@ -59,6 +62,15 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 	if err != nil {
 		s.Fail(c, err)
 		return
+	}
+	last, verified, err := models.LastSeals(ctx, s.DB, com.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	data.Verified = verified
+	if last != nil && !last.Verified {
+		data.Failed = last
 	}
 	for _, st := range workflow.AllStates {
 		data.States = append(data.States, statusCount{State: st, Label: workflow.StateLabel(st), Count: counted.ByState[st],

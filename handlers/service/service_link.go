@@ -95,8 +95,8 @@ func (s *Handlers) auditLinkOpening(c *gin.Context, l *servicelink.Access, view 
 		CommuneID: l.Commune.ID, DemandID: l.Demand.ID, Kind: models.KindLinkOpened,
 		ActorKind: workflow.KindService, ActorID: &l.Service.ID, ActorName: l.Service.Name,
 		Channel: workflow.ChannelLink,
-		Details: map[string]any{"view": view},
-	}, l.Assignment.ID, s.Clock.Now(), time.Hour)
+		Details: map[string]any{"view": view, "assignment_id": l.Assignment.ID},
+	}, s.Clock.Now(), history.OpeningEvery)
 	return err
 }
 

@@ -78,10 +78,7 @@ func (s *Handlers) serviceDemandData(c *gin.Context, l *servicelink.Access) (vie
 	}
 	var shown, notes []models.Event
 	for _, ev := range evs {
-		if ev.Kind == models.KindLinkOpened {
-			continue // audit, for the supervisor
-		}
-		shown = append(shown, ev)
+		shown = append(shown, ev) // openings, for the supervisor, are left out by HistoryItems
 		// What the accueil wrote for the service: its notes, and its message with this transfer.
 		if ev.ActorKind == workflow.KindAgent && ((ev.Kind == workflow.KindNote && ev.Message != "") ||
 			(ev.Kind == string(workflow.Transfer) && workflow.ServiceMessage(ev) != "" && fmt.Sprint(ev.Details["assignment_id"]) == fmt.Sprint(a.ID))) {

@@ -76,7 +76,8 @@ var uploaderLabel = map[string]string{
 	workflow.KindCitizen: "l'usager", workflow.KindAgent: "l'accueil", workflow.KindService: "un service",
 }
 
-// HistoryItems turns history events into what a page shows.
+// HistoryItems turns history events into what a page shows; openings of
+// the demand are left to Openings.
 func HistoryItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 	labels := FieldLabels(p)
 	fields := make(map[string]models.Field, len(p.Form))
@@ -91,6 +92,9 @@ func HistoryItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 	}
 	items := make([]views.HistoryItem, 0, len(evs))
 	for _, ev := range evs {
+		if history.IsOpening(ev.Kind) {
+			continue
+		}
 		it := views.HistoryItem{At: ev.At, Actor: actorLabel(ev), Message: ev.Message, Internal: ev.Visibility == models.Internal,
 			Title: history.AgentTitle(ev)}
 		if m := workflow.ServiceMessage(ev); m != "" {
@@ -120,6 +124,18 @@ func HistoryItems(p *models.Procedure, evs []models.Event) []views.HistoryItem {
 		items = append(items, it)
 	}
 	return items
+}
+
+// Openings lists who opened the demand (agents' pages, services' links),
+// the latest first: what a supervisor is shown.
+func Openings(evs []models.Event) []views.HistoryItem {
+	var out []views.HistoryItem
+	for i := len(evs) - 1; i >= 0; i-- {
+		if ev := evs[i]; history.IsOpening(ev.Kind) {
+			out = append(out, views.HistoryItem{At: ev.At, Actor: actorLabel(ev), Title: history.AgentTitle(ev), Message: ev.Message, Internal: true})
+		}
+	}
+	return out
 }
 
 // actorLabel says who acted, and how.
