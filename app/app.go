@@ -24,6 +24,7 @@ import (
 	"guichet/links"
 	"guichet/mail"
 	"guichet/notify"
+	"guichet/routing"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -37,6 +38,7 @@ type App struct {
 	Links    *links.Signer
 	Notifier *notify.Notifier
 	Engine   *workflow.Engine
+	Routing  *routing.Manager
 	Files    *files.Store
 	Worker   *jobs.Worker
 	Jobs     *jobs.Scheduler
@@ -74,10 +76,13 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Notifier = &notify.Notifier{BaseURL: cfg.BaseURL, Links: a.Links, Clock: clk,
 		FollowLinkTTL: cfg.FollowLinkTTL, ServiceLinkTTL: cfg.ServiceLinkTTL, BoardLinkTTL: cfg.BoardLinkTTL}
 	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk}
+	// Every submission is routed by the commune's rules, in its transaction.
+	a.Routing = &routing.Manager{DB: db, Engine: a.Engine, Clock: clk}
+	a.Engine.Router = a.Routing
 	a.Files = &files.Store{Dir: filepath.Join(cfg.DataDir, "uploads")}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
-		Engine: a.Engine, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk}}
+		Engine: a.Engine, Routing: a.Routing, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk}}
 	a.Worker.Prepare = a.Server.MailResetRequests
 
 	// Every deferred and periodic job, in one place.

@@ -17,6 +17,7 @@ import (
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/notify"
+	"guichet/routing"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -29,6 +30,7 @@ type Base struct {
 	Links    *links.Signer
 	Notifier *notify.Notifier
 	Engine   *workflow.Engine
+	Routing  *routing.Manager
 	Files    *files.Store    // uploaded documents, outside the web root
 	Jobs     *jobs.Scheduler // deferred work: Wake(jobs.MailJob) after enqueuing mail
 	Log      *slog.Logger
