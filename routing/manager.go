@@ -70,7 +70,10 @@ func (m *Manager) Run(ctx context.Context, actor workflow.Actor, demandID int64)
 		_, acted, err = m.route(ctx, tx, d, p, actor)
 		return err
 	})
-	return acted, apperr.As(err)
+	if err != nil {
+		return 0, apperr.As(err)
+	}
+	return acted, nil
 }
 
 // load is the commune's enabled rules of submission, ready to evaluate.
