@@ -168,12 +168,6 @@ func SetRoutingRuleEnabled(ctx context.Context, db bun.IDB, communeID, id int64,
 	return affected(res, err)
 }
 
-// DeleteRoutingRule removes a rule.
-func DeleteRoutingRule(ctx context.Context, db bun.IDB, communeID, id int64) error {
-	res, err := db.NewDelete().Model((*RoutingRule)(nil)).Where("commune_id = ? AND id = ?", communeID, id).Exec(ctx)
-	return affected(res, err)
-}
-
 // MoveRoutingRule swaps a rule with its neighbour before (up) or after it;
 // the first rule going up, or the last going down, stays.
 func MoveRoutingRule(ctx context.Context, db *bun.DB, communeID, id int64, up bool) error {
