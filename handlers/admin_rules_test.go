@@ -173,7 +173,7 @@ func TestARuleFormRefusesInFrenchKeepingTheInput(t *testing.T) {
 		}
 	}
 	for id, want := range map[string]string{"mots": "lampadaire, réverbère", "motif": "douze", "valeur-0": "éclairage public"} {
-		if got := r.Doc.Find("#" + id).AttrOr("value", ""); got != want {
+		if got := r.Doc.Find("#"+id).AttrOr("value", ""); got != want {
 			t.Errorf("#%s kept %q, want %q", id, got, want)
 		}
 	}
