@@ -119,6 +119,9 @@ func fold(s Subject) *folded {
 // Evaluate gives the rules of the set that act on the subject, in order:
 // the first that matches in mode "first", every one in mode "all".
 func (s *Set) Evaluate(sub Subject) []*Rule {
+	if len(s.Rules) == 0 {
+		return nil
+	}
 	f := fold(sub)
 	var out []*Rule
 	for i := range s.Rules {
