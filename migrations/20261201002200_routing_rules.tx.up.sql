@@ -1,12 +1,19 @@
 -- Routing rules (routing/): per commune, ordered sets of rules, each
 -- conditions → actions, run when a demand is submitted (the trigger
 -- "submission"; a conversation's opening will be another trigger).
+-- A rule set's revision changes with any change to it or its rules (the
+-- trigger below): routing.Manager keeps each set compiled in memory while
+-- its revision stays. Drawn from a sequence, a revision is never reused,
+-- not even one drawn by a transaction rolled back.
+CREATE SEQUENCE rule_set_revisions;
+
 CREATE TABLE rule_sets (
     id         bigserial PRIMARY KEY,
     commune_id bigint NOT NULL REFERENCES communes(id),
     trigger    text NOT NULL CHECK (trigger IN ('submission')),
     -- first: the first rule that matches acts alone; all: every matching rule acts, in order.
     mode       text NOT NULL DEFAULT 'first' CHECK (mode IN ('first', 'all')),
+    revision   bigint NOT NULL DEFAULT nextval('rule_set_revisions'),
     UNIQUE (commune_id, trigger),
     UNIQUE (commune_id, id)
 );
@@ -30,6 +37,20 @@ CREATE TABLE routing_rules (
     UNIQUE (set_id, position) DEFERRABLE INITIALLY DEFERRED
 );
 CREATE INDEX routing_rules_set_idx ON routing_rules (commune_id, set_id, position);
+
+CREATE FUNCTION rule_set_revised() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE rule_sets SET revision = nextval('rule_set_revisions')
+    WHERE id IN (SELECT set_id FROM changed);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER routing_rules_inserted AFTER INSERT ON routing_rules
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rule_set_revised();
+CREATE TRIGGER routing_rules_updated AFTER UPDATE ON routing_rules
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rule_set_revised();
+CREATE TRIGGER routing_rules_deleted AFTER DELETE ON routing_rules
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rule_set_revised();
 
 -- "Transfert automatique autorisé": a rule may make a transfer itself only
 -- for a procedure that allows it; elsewhere it proposes it.

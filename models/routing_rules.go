@@ -29,6 +29,9 @@ type RuleSet struct {
 	CommuneID int64  `bun:",notnull"`
 	Trigger   string `bun:",notnull"`
 	Mode      string `bun:",notnull"`
+	// Revision changes with any change to the set or its rules (a trigger
+	// on routing_rules), and is never reused.
+	Revision int64 `bun:",nullzero,notnull,default:nextval('rule_set_revisions')"`
 }
 
 // RoutingRule is one rule: conditions (all must hold) → actions.
@@ -81,13 +84,9 @@ type RuleAction struct {
 // order (enabled only, or all); a commune that never made one has an empty
 // "first match" set (ID 0).
 func RuleSetOf(ctx context.Context, db bun.IDB, communeID int64, trigger string, enabledOnly bool) (*RuleSet, []RoutingRule, error) {
-	set := &RuleSet{CommuneID: communeID, Trigger: trigger, Mode: ModeFirst}
-	err := db.NewSelect().Model(set).Where("commune_id = ? AND trigger = ?", communeID, trigger).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return set, nil, nil
-	}
-	if err != nil {
-		return nil, nil, err
+	set, err := RuleSetHead(ctx, db, communeID, trigger)
+	if err != nil || set.ID == 0 {
+		return set, nil, err
 	}
 	var rules []RoutingRule
 	q := db.NewSelect().Model(&rules).Where("commune_id = ? AND set_id = ?", communeID, set.ID).Order("position", "id")
@@ -95,6 +94,17 @@ func RuleSetOf(ctx context.Context, db bun.IDB, communeID int64, trigger string,
 		q.Where("enabled")
 	}
 	return set, rules, q.Scan(ctx)
+}
+
+// RuleSetHead is a rule set without its rules: its mode and revision (ID
+// 0: the commune never made one).
+func RuleSetHead(ctx context.Context, db bun.IDB, communeID int64, trigger string) (*RuleSet, error) {
+	set := &RuleSet{CommuneID: communeID, Trigger: trigger, Mode: ModeFirst}
+	err := db.NewSelect().Model(set).Where("commune_id = ? AND trigger = ?", communeID, trigger).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return set, nil
+	}
+	return set, err
 }
 
 // ensureRuleSet creates the commune's set of a trigger if it has none.
@@ -115,7 +125,7 @@ func SetRuleSetMode(ctx context.Context, db *bun.DB, communeID int64, trigger, m
 		if err != nil {
 			return err
 		}
-		_, err = tx.NewUpdate().Model(set).Set("mode = ?", mode).WherePK().Exec(ctx)
+		_, err = tx.NewUpdate().Model(set).Set("mode = ?", mode).Set("revision = nextval('rule_set_revisions')").WherePK().Exec(ctx)
 		return err
 	})
 }

@@ -58,8 +58,9 @@ type Rule struct {
 
 // Set is a rule set ready to evaluate.
 type Set struct {
-	Mode  string
-	Rules []Rule
+	Mode     string
+	Rules    []Rule
+	revision int64 // the stored set's, when the Manager keeps it
 }
 
 // NewSet prepares rows (in their order) for evaluation.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/uptrace/bun"
 
@@ -36,6 +37,9 @@ type Manager struct {
 	DB     *bun.DB
 	Engine *workflow.Engine
 	Clock  clock.Clock
+
+	mu    sync.Mutex
+	cache map[int64]*Set // per commune, compiled at its set's revision
 }
 
 // RouteSubmitted runs the rules on a demand just submitted, in the
@@ -76,13 +80,34 @@ func (m *Manager) Run(ctx context.Context, actor workflow.Actor, demandID int64)
 	return acted, nil
 }
 
-// load is the commune's enabled rules of submission, ready to evaluate.
-func load(ctx context.Context, db bun.IDB, communeID int64) (*Set, error) {
+// load is the commune's enabled rules of submission, ready to evaluate:
+// compiled once per revision of its set (loading and decoding 200 rules
+// cost a submission more than evaluating them), the revision read anew
+// each time, so that every process sees a change at once.
+func (m *Manager) load(ctx context.Context, db bun.IDB, communeID int64) (*Set, error) {
+	head, err := models.RuleSetHead(ctx, db, communeID, models.TriggerSubmission)
+	if err != nil || head.ID == 0 {
+		return &Set{}, err
+	}
+	m.mu.Lock()
+	s := m.cache[communeID]
+	m.mu.Unlock()
+	if s != nil && s.revision == head.Revision {
+		return s, nil
+	}
 	set, rows, err := models.RuleSetOf(ctx, db, communeID, models.TriggerSubmission, true)
 	if err != nil {
 		return nil, err
 	}
-	return NewSet(set.Mode, rows), nil
+	s = NewSet(set.Mode, rows)
+	s.revision = set.Revision
+	m.mu.Lock()
+	if m.cache == nil {
+		m.cache = map[int64]*Set{}
+	}
+	m.cache[communeID] = s
+	m.mu.Unlock()
+	return s, nil
 }
 
 // route evaluates the rules on d and applies the actions of those that
@@ -90,7 +115,7 @@ func load(ctx context.Context, db bun.IDB, communeID int64) (*Set, error) {
 // system on submission, the agent who asked). It returns the demand as it
 // leaves it and how many rules acted.
 func (m *Manager) route(ctx context.Context, tx bun.Tx, d *models.Demand, p *models.Procedure, by workflow.Actor) (*models.Demand, int, error) {
-	set, err := load(ctx, tx, d.CommuneID)
+	set, err := m.load(ctx, tx, d.CommuneID)
 	if err != nil || len(set.Rules) == 0 {
 		return d, 0, err
 	}

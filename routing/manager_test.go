@@ -249,6 +249,12 @@ func TestARuleNeverRoutesToAnotherCommune(t *testing.T) {
 	fixture.Must(t, models.SetAutoTransfer(ctx, e.DB, e.Commune.ID, []int64{e.proc.ID}))
 	r := e.rule(t, "Éclairage → Voirie", lighting, models.RuleAction{Kind: routing.ActionTransfer, ServiceID: e.Voirie.ID, Auto: true},
 		models.RuleAction{Kind: routing.ActionAgent, AgentID: e.Accueil.ID})
+	// Routed once as saved: the manager keeps the set compiled.
+	if d := e.submit(t, e.proc, "Éclairage public", "", "premier@exemple.fr"); d.State != workflow.Transferred {
+		t.Fatalf("as saved, the rule did not transfer: %s", d.State)
+	}
+	// Changed behind the application's back: the set's revision moves
+	// with it (a trigger), and the next submission reads it.
 	_, err := e.DB.ExecContext(ctx, `UPDATE routing_rules SET actions = ? WHERE id = ?`,
 		fmt.Sprintf(`[{"kind":"transfer","service_id":%d,"auto":true},{"kind":"team","service_id":%d},{"kind":"agent","agent_id":%d}]`,
 			other.Voirie.ID, other.Voirie.ID, other.Accueil.ID), r.ID)
