@@ -71,6 +71,11 @@ func byRule(word func(models.Event) string) func(models.Event) string {
 func RuleWording(rule, text string) string {
 	if r, size := utf8.DecodeRuneInString(text); size > 0 {
 		text = string(unicode.ToLower(r)) + text[size:]
+	} else {
+		text = "action automatique"
+	}
+	if rule == "" {
+		return "Règle d'orientation : " + text
 	}
 	return "Règle « " + rule + " » : " + text
 }
