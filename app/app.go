@@ -27,6 +27,7 @@ import (
 	"guichet/mail"
 	"guichet/metrics"
 	"guichet/notify"
+	"guichet/routing"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -42,6 +43,7 @@ type App struct {
 	Engine   *workflow.Engine
 	// Conversations: the support side's exchanges with citizens.
 	Conversations *conversation.Manager
+	Routing       *routing.Manager
 	Files         *files.Store
 	Worker        *jobs.Worker
 	Jobs          *jobs.Scheduler
@@ -85,11 +87,14 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 		FollowLinkTTL: cfg.FollowLinkTTL, ServiceLinkTTL: cfg.ServiceLinkTTL, BoardLinkTTL: cfg.BoardLinkTTL}
 	a.Metrics = metrics.New(db, clk, log)
 	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk, Metrics: a.Metrics}
+	// Every submission is routed by the commune's rules, in its transaction.
+	a.Routing = &routing.Manager{DB: db, Engine: a.Engine, Clock: clk}
+	a.Engine.Router = a.Routing
 	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
 	a.Files = &files.Store{Dir: UploadsDir(cfg)}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
-		Engine: a.Engine, Conversations: a.Conversations, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
+		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
 	a.Worker.Prepare = a.Server.MailResetRequests
 
 	// Every deferred and periodic job, in one place.

@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -14,6 +16,7 @@ import (
 	"guichet/hours"
 	"guichet/models"
 	"guichet/perm"
+	"guichet/routing"
 	"guichet/streets"
 )
 
@@ -73,7 +76,34 @@ func Load(ctx context.Context, db *bun.DB, hash func(string) (string, error), ds
 	if _, err := streets.Import(ctx, db, c.ID, bytes.NewReader(streetsCSV), nil); err != nil {
 		return nil, fmt.Errorf("demo streets: %w", err)
 	}
-	return c, ds.Load(ctx, c)
+	if err := ds.Load(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, loadRules(ctx, db, c)
+}
+
+// loadRules gives the demo a routing rule, after its demands (their
+// histories stay as the stories tell them): street lighting is proposed to
+// Voirie, with a high priority.
+func loadRules(ctx context.Context, db *bun.DB, c *models.Commune) error {
+	ps, err := models.ListProcedures(ctx, db, c.ID)
+	if err != nil {
+		return err
+	}
+	ss, err := models.ListServices(ctx, db, c.ID, true)
+	if err != nil {
+		return err
+	}
+	pi := slices.IndexFunc(ps, func(p models.Procedure) bool { return p.Slug == "signalement-dysfonctionnement" })
+	si := slices.IndexFunc(ss, func(s models.Service) bool { return s.Name == "Voirie" })
+	if pi < 0 || si < 0 {
+		return errors.New("demo rules: no reporting procedure or no Voirie")
+	}
+	r := &models.RoutingRule{CommuneID: c.ID, Name: "Éclairage → Voirie", Enabled: true,
+		Conditions: models.RuleConditions{Procedures: []int64{ps[pi].ID},
+			Fields: []models.FieldCriteria{{Field: "categorie", Op: routing.OpEquals, Values: []string{"Éclairage public"}}}},
+		Actions: []models.RuleAction{{Kind: routing.ActionTransfer, ServiceID: ss[si].ID}, {Kind: routing.ActionPriority, Priority: 3}}}
+	return models.CreateRoutingRule(ctx, db, r, models.TriggerSubmission)
 }
 
 func loadCommune(ctx context.Context, db *bun.DB, hash func(string) (string, error)) (*models.Commune, error) {

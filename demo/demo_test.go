@@ -16,6 +16,7 @@ import (
 	"guichet/demo"
 	"guichet/fixture"
 	"guichet/models"
+	"guichet/routing"
 	"guichet/streets"
 	"guichet/testdb"
 	"guichet/workflow"
@@ -51,6 +52,15 @@ func TestLoadDemo(t *testing.T) {
 	ps, _ := models.ListProcedures(ctx, db, c.ID)
 	if len(ss) != 3 || len(ps) != 3 {
 		t.Fatalf("%d services, %d procedures; want 3 and 3", len(ss), len(ps))
+	}
+	// Its routing rule, valid for the commune it names.
+	_, rules, err := models.RuleSetOf(ctx, db, c.ID, models.TriggerSubmission, true)
+	fixtureErr(t, err)
+	if len(rules) != 1 || rules[0].Name != "Éclairage → Voirie" {
+		t.Fatalf("demo rules: %+v", rules)
+	}
+	if errs, err := routing.Check(ctx, db, c.ID, &rules[0]); err != nil || len(errs) > 0 {
+		t.Fatalf("the demo's rule does not hold: %v %v", errs, err)
 	}
 	// One procedure follows a variant of the lifecycle: the accueil decides alone.
 	acte, err := models.ProcedureBySlug(ctx, db, c.ID, "acte-etat-civil")

@@ -34,6 +34,7 @@ type permWorld struct {
 	conv                *models.Conversation
 	convFile, tag       int64
 	otherTag            int64
+	rule                *models.RoutingRule
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -53,6 +54,9 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	tags, err := models.Tags(t.Context(), a.DB, a.Commune.ID)
 	fixture.Must(t, err)
 	pw.tag, pw.otherTag = tags[0].ID, tags[1].ID
+	pw.rule = &models.RoutingRule{CommuneID: a.Commune.ID, Name: "Voirie", Enabled: true,
+		Actions: []models.RuleAction{{Kind: "priority", Priority: 3}}}
+	fixture.Must(t, models.CreateRoutingRule(context.Background(), a.DB, pw.rule, models.TriggerSubmission))
 	return pw
 }
 
@@ -73,6 +77,7 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 	sup, spare := itoa(a.Supervisor.ID), itoa(pw.spare.ID)
 	proc := "/gestion/admin/demarches/" + itoa(a.Procedure.ID)
 	conv, cver := "/gestion/messages/"+itoa(pw.conv.ID), itoa(int64(pw.conv.Version))
+	rule := "/gestion/admin/regles/" + itoa(pw.rule.ID)
 	return []permRequest{
 		{"GET", "/gestion/connexion", "", "/gestion/connexion", nil},
 		{"POST", "/gestion/connexion", "", "", nil},
@@ -91,6 +96,7 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"GET", "/gestion/demandes/:id/pieces/:fid", perm.See, sub + "/pieces/" + itoa(pw.file.ID), nil},
 		{"POST", "/gestion/demandes/:id/pieces", perm.See, sub + "/pieces", nil},
 		{"POST", "/gestion/demandes/:id/notes", perm.See, sub + "/notes", url.Values{"message": {"Vu."}}},
+		{"POST", "/gestion/demandes/:id/regles", perm.Decide, sub + "/regles", nil},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/accepter", confirm("version", ver(pw.submitted))},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/refuser", confirm("version", ver(pw.submitted), "message", "Hors délai.")},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/correction", confirm("version", ver(pw.submitted), "message", "Précisez.")},
@@ -152,6 +158,17 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/admin/demarches/:pid/depublier", perm.Administer, proc + "/depublier", nil},
 		{"POST", "/gestion/admin/demarches/:pid/dupliquer", perm.Administer, proc + "/dupliquer", url.Values{"slug": {"copie"}}},
 		{"GET", "/gestion/admin/demarches/:pid/export.yaml", perm.Administer, proc + "/export.yaml", nil},
+		{"GET", "/gestion/admin/regles", perm.Administer, "/gestion/admin/regles", nil},
+		{"POST", "/gestion/admin/regles/mode", perm.Administer, "/gestion/admin/regles/mode", url.Values{"mode": {"all"}}},
+		{"POST", "/gestion/admin/regles/transfert-automatique", perm.Administer, "/gestion/admin/regles/transfert-automatique", url.Values{"auto": {itoa(a.Procedure.ID)}}},
+		{"GET", "/gestion/admin/regles/nouvelle", perm.Administer, "/gestion/admin/regles/nouvelle", nil},
+		{"POST", "/gestion/admin/regles/nouvelle", perm.Administer, "/gestion/admin/regles/nouvelle", url.Values{"nom": {"Nouvelle"}, "priorite": {"4"}}},
+		{"GET", "/gestion/admin/regles/:rid", perm.Administer, rule, nil},
+		{"POST", "/gestion/admin/regles/:rid", perm.Administer, rule, url.Values{"nom": {"Renommée"}, "priorite": {"4"}, "version": {itoa(int64(pw.rule.Version))}}},
+		{"POST", "/gestion/admin/regles/:rid/monter", perm.Administer, rule + "/monter", nil},
+		{"POST", "/gestion/admin/regles/:rid/descendre", perm.Administer, rule + "/descendre", nil},
+		{"POST", "/gestion/admin/regles/:rid/activer", perm.Administer, rule + "/activer", nil},
+		{"POST", "/gestion/admin/regles/:rid/desactiver", perm.Administer, rule + "/desactiver", nil},
 		{"GET", "/gestion/admin/calendrier", perm.Administer, "/gestion/admin/calendrier", nil},
 		{"GET", "/gestion/admin/calendrier/essai", perm.Administer, "/gestion/admin/calendrier/essai?date=2026-09-08&heure=11:00&nombre=2&unite=heures_ouvrees", nil},
 		{"POST", "/gestion/admin/calendrier/alsace-moselle", perm.Administer, "/gestion/admin/calendrier/alsace-moselle", url.Values{"alsace_moselle": {"oui"}}},
@@ -206,7 +223,7 @@ func dbDigest(t *testing.T, a *app) string {
 	t.Helper()
 	var b strings.Builder
 	for _, table := range []string{"communes", "services", "agents", "profiles", "procedures", "demands", "assignments",
-		"demand_events", "attachments", "outbox_mails", "password_resets", "reset_requests"} {
+		"demand_events", "attachments", "outbox_mails", "password_resets", "reset_requests", "rule_sets", "routing_rules"} {
 		var sum string
 		fixture.Must(t, a.DB.NewRaw("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM "+table+" t").
 			Scan(context.Background(), &sum))

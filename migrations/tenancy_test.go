@@ -33,7 +33,7 @@ func init() {
 	pk := "its primary key is id alone: it becomes (commune_id, id), promoting the UNIQUE (commune_id, id) where there is one, once every query by id names the commune (bun's WherePK does not)"
 	for _, t := range []string{"agent_sessions", "agents", "assignments", "attachments", "closures", "conversation_files",
 		"conversation_messages", "conversations", "demand_events", "demands", "digest_items", "digests", "procedure_versions",
-		"procedures", "profiles", "saved_replies", "services", "streets", "tags"} {
+		"procedures", "profiles", "routing_rules", "rule_sets", "saved_replies", "services", "streets", "tags"} {
 		workLeft[t+": PRIMARY KEY (id) lacks commune_id"] = pk
 	}
 	for problem, work := range map[string]string{
@@ -52,6 +52,7 @@ func init() {
 		"demand_tags: PRIMARY KEY (demand_id, tag_id) lacks commune_id":                                                                           "likewise (commune_id, demand_id, tag_id)",
 		"demands: FOREIGN KEY (procedure_id, procedure_version) REFERENCES procedure_versions(procedure_id, number) lacks commune_id":             "procedure_versions gets UNIQUE (commune_id, procedure_id, number) and the key names commune_id",
 		"procedure_versions: FOREIGN KEY (created_by) REFERENCES agents(id) lacks commune_id":                                                     "(commune_id, created_by) REFERENCES agents (commune_id, id)",
+		"routing_rules: UNIQUE (set_id, \"position\") DEFERRABLE INITIALLY DEFERRED lacks commune_id":                                             "a rule's place in its set: UNIQUE (commune_id, set_id, position)",
 		"procedure_versions: UNIQUE (procedure_id, number) lacks commune_id":                                                                      "UNIQUE (commune_id, procedure_id, number)",
 		"procedures: FOREIGN KEY (id, latest) REFERENCES procedure_versions(procedure_id, number) DEFERRABLE INITIALLY DEFERRED lacks commune_id": "with procedure_versions' key above: (commune_id, id, latest)",
 	} {

@@ -43,6 +43,7 @@ const (
 	SortUpdated   = "modifiee"
 	SortState     = "etat"
 	SortService   = "service"
+	SortPriority  = "priorite"
 )
 
 type sortColumn struct {
@@ -61,6 +62,8 @@ var sortColumns = map[string]sortColumn{
 	SortUpdated:  {"d.updated_at", "timestamptz"},
 	SortState:    {"", "integer"}, // in Order.States' order: see column
 	SortService:  {"coalesce(s.name, '')", "text"},
+	// Indexed (demands_priority_idx); routing sets it.
+	SortPriority: {"d.priority", "smallint"},
 }
 
 // ValidSort tells whether s names a sort column.
@@ -117,7 +120,7 @@ func (r DemandRow) Key() (string, int64) { return r.SortKey, r.ID }
 // listColumns are a row's columns; data (the form's answers) only for exports.
 var listColumns = []string{"d.id", "d.commune_id", "d.procedure_id", "d.reference", "d.tracking_code", "d.state",
 	"d.version", "d.citizen_email", "d.citizen_name", "d.correction_by", "d.service_id", "d.assignment_id",
-	"d.submitted_at", "d.decided_at", "d.created_at", "d.updated_at"}
+	"d.submitted_at", "d.decided_at", "d.created_at", "d.updated_at", "d.priority"}
 
 // filterDemands restricts q, over demands AS d, to the filter's demands of
 // a commune; withStates false ignores the wanted states (not the visible

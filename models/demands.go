@@ -30,6 +30,17 @@ type Demand struct {
 	SubmitToken       *string
 	SubmittedAt       *time.Time
 	DecidedAt         *time.Time
+	// What routing rules set (routing/): the priority (1 basse … 4
+	// urgente; 0 on a new row: the column's default, normale), the team
+	// (nil: the accueil; else a service), the agent it is assigned to,
+	// a deadline policy's name, and the transfer a rule proposes,
+	// with the rule's name.
+	Priority          int16 `bun:",nullzero,notnull,default:2"`
+	TeamServiceID     *int64
+	AssigneeID        *int64
+	DeadlinePolicy    string `bun:",notnull"`
+	ProposedServiceID *int64
+	ProposedBy        string    `bun:",notnull"`
 	CreatedAt         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 	UpdatedAt         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 }

@@ -24,9 +24,12 @@ type Procedure struct {
 	Latest int `bun:",notnull"`
 	// Revision is bumped by every change: an editor saving over a revision
 	// that is no longer current is told so (ErrStale).
-	Revision  int       `bun:",notnull"`
-	CreatedAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	UpdatedAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	Revision int `bun:",notnull"`
+	// AutoTransfer: a routing rule may transfer its demands to a service
+	// itself ("transfert automatique autorisé"); otherwise it proposes it.
+	AutoTransfer bool      `bun:",notnull"`
+	CreatedAt    time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	UpdatedAt    time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 
 	ProcedureVersion `bun:"-"`
 }

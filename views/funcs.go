@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"guichet/forms"
+	"guichet/routing"
 	"guichet/wcag"
 	"guichet/workflow"
 	"html/template"
@@ -37,7 +38,9 @@ func funcs() template.FuncMap {
 		"formatDay":  timeFormatter("02/01/2006"),
 		// formatStamp: a date and time in a list's narrow column.
 		"formatStamp": timeFormatter("02/01/2006 15:04"),
+		"options":     pairOptions,
 		"pager":       newPager,
+		"priority":    routing.PriorityLabel,
 		"stateLabel":  StateLabel,
 		"tel":         telNumber,
 	}
@@ -132,4 +135,16 @@ func accentStyle(color string) template.CSS {
 		on = "#000000"
 	}
 	return template.CSS("--accent: " + strings.ToLower(color) + "; --on-accent: " + on)
+}
+
+// pairOptions makes options of value, label pairs, for a template's fixed choices.
+func pairOptions(pairs ...string) ([]Option, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("options: odd number of arguments")
+	}
+	out := make([]Option, 0, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		out = append(out, Option{Value: pairs[i], Label: pairs[i+1]})
+	}
+	return out, nil
 }

@@ -37,6 +37,9 @@ type Input struct {
 	ServiceID int64
 	// Data replaces the demand's data on submit or resubmit (nil keeps it).
 	Data map[string]any
+	// Rule names the routing rule that fires the event (a transfer made by
+	// a rule): its history entry says so.
+	Rule string
 }
 
 // Change is a transition about to be committed, as the notifier sees it.
@@ -69,12 +72,20 @@ type Notifier interface {
 	Notices(ctx context.Context, tx bun.Tx, ch Change) (Notices, error)
 }
 
+// Router routes a demand just submitted, in the submission's transaction,
+// after it (routing.Manager): it may change the demand and fire other
+// events on it through ApplyTx. It returns the demand as it leaves it.
+type Router interface {
+	RouteSubmitted(ctx context.Context, tx bun.Tx, ch Change) (*models.Demand, error)
+}
+
 // Engine applies transitions.
 type Engine struct {
 	DB       *bun.DB
 	Notifier Notifier
 	Clock    clock.Clock // the time written in history and on the demand
 	Metrics  *metrics.Metrics
+	Router   Router // nil: no routing
 }
 
 // Apply fires ev on a demand of the actor's commune, in one transaction:
@@ -93,6 +104,12 @@ func (e *Engine) Apply(ctx context.Context, demandID int64, ev Event, actor Acto
 	}
 	e.Metrics.Transition(string(ev)) // committed
 	return out, nil
+}
+
+// ApplyTx is Apply within a transaction the caller holds (a routing
+// rule's transfer, in the submission's transaction).
+func (e *Engine) ApplyTx(ctx context.Context, tx bun.Tx, demandID int64, ev Event, actor Actor, in Input) (*models.Demand, error) {
+	return e.apply(ctx, tx, demandID, ev, actor, in)
 }
 
 func (e *Engine) now() time.Time { return e.Clock.Now().UTC() }
@@ -155,6 +172,9 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		// service only (see ServiceMessage).
 		hist.Message, hist.Details[ServiceMessageKey] = "", in.Message
 	}
+	if in.Rule != "" {
+		hist.Details["rule"] = in.Rule
+	}
 
 	var writes models.Batch
 	endAssignment := func(reason string) {
@@ -198,6 +218,7 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		a := &models.Assignment{ID: t.NextAssignmentID, CommuneID: d.CommuneID, DemandID: d.ID, ServiceID: svc.ID, CreatedAt: now}
 		writes.Add(tx.NewInsert().Model(a))
 		d.ServiceID, d.AssignmentID = &svc.ID, &a.ID
+		d.ProposedServiceID, d.ProposedBy = nil, "" // a proposed transfer is settled by any
 		ch.Service, ch.Assignment = svc, a
 		hist.Details["service_id"] = svc.ID
 		hist.Details["service"] = svc.Name
@@ -227,6 +248,9 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	// search vectors for nothing.
 	cols := []string{"state", "version", "updated_at", "submitted_at", "decided_at", "correction_by",
 		"correction_message", "correction_fields", "service_id", "assignment_id"}
+	if ev == Transfer {
+		cols = append(cols, "proposed_service_id", "proposed_by")
+	}
 	if in.Data != nil && (ev == Submit || ev == Resubmit) {
 		cols = append(cols, "data")
 	}
@@ -241,6 +265,9 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	}
 	if err := writes.Exec(ctx, tx); err != nil {
 		return nil, err
+	}
+	if ev == Submit && e.Router != nil {
+		return e.Router.RouteSubmitted(ctx, tx, ch)
 	}
 	return d, nil
 }

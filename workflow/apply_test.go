@@ -39,7 +39,8 @@ func expect(w *fixture.World, s fixture.Setup, ev workflow.Event, actor string) 
 		return workflow.Submitted, []string{"citizen", w.Accueil.Email}, true
 	case ev == workflow.Resubmit && s == fixture.AtCorrectionService && actor == "citizen":
 		return workflow.Transferred, []string{"citizen", w.Voirie.Email}, true
-	case ev == workflow.Transfer && guichet && agent:
+	// The system transfers as a routing rule decides it (routing.Manager).
+	case ev == workflow.Transfer && guichet && (agent || actor == "system"):
 		return workflow.Transferred, []string{"citizen", w.Urbanisme.Email}, true
 	case ev == workflow.ReturnToGuichet && s == fixture.AtTransferred && actor == "service":
 		return workflow.ReturnedToGuichet, []string{w.Accueil.Email}, true

@@ -183,7 +183,8 @@ var Standard = Definition{
 		{Event: Transfer, Label: "Transmettre à un service",
 			Public: "Demande transmise au service {service}.", Internal: "Transmise au service {service}",
 			Requires: []Requirement{{InputService, "Choisissez le service auquel transmettre la demande."}},
-			Moves:    []Move{{From: []State{Submitted, ReturnedToGuichet}, To: Transferred, By: agent, Need: perm.Transfer, Mails: []Role{RoleCitizen, RoleService}}}},
+			// The system transfers as a routing rule allows it (routing.Manager).
+			Moves: []Move{{From: []State{Submitted, ReturnedToGuichet}, To: Transferred, By: []Role{RoleAgent, RoleSystem}, Need: perm.Transfer, Mails: []Role{RoleCitizen, RoleService}}}},
 		// Why the routing was wrong is for the accueil, not for the citizen: no public wording.
 		{Event: ReturnToGuichet, Label: "Renvoyer à l'accueil", Internal: "Renvoyée à l'accueil",
 			Requires: []Requirement{{InputMessage, "Indiquez pourquoi la demande revient à l'accueil."}},

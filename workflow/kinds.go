@@ -2,6 +2,8 @@ package workflow
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"guichet/history"
 	"guichet/models"
@@ -32,7 +34,7 @@ func (d *Definition) RegisterKinds() {
 		if history.Registered(string(t.Event)) {
 			continue
 		}
-		k := history.Kind{Name: string(t.Event), Agent: worded(t.Internal)}
+		k := history.Kind{Name: string(t.Event), Agent: byRule(worded(t.Internal))}
 		if t.Public != "" {
 			k.Citizen = worded(t.Public)
 		}
@@ -41,7 +43,8 @@ func (d *Definition) RegisterKinds() {
 }
 
 // worded fills a transition's wording for one entry: "{service}" is the
-// service a transfer went to.
+// service a transfer went to. For agents, an event a routing rule fired
+// names the rule: "Règle « Éclairage → Voirie » : transmise au service Voirie".
 func worded(s string) func(models.Event) string {
 	return func(e models.Event) string {
 		name, ok := e.Details["service"].(string)
@@ -50,4 +53,29 @@ func worded(s string) func(models.Event) string {
 		}
 		return strings.ReplaceAll(s, "{service}", name)
 	}
+}
+
+// byRule prefixes an agent's wording with the rule that fired the event.
+func byRule(word func(models.Event) string) func(models.Event) string {
+	return func(e models.Event) string {
+		text := word(e)
+		if rule, ok := e.Details["rule"].(string); ok && rule != "" {
+			return RuleWording(rule, text)
+		}
+		return text
+	}
+}
+
+// RuleWording is an automatic action's history line: the rule, then what
+// it did, as the entry's own kind words it.
+func RuleWording(rule, text string) string {
+	if r, size := utf8.DecodeRuneInString(text); size > 0 {
+		text = string(unicode.ToLower(r)) + text[size:]
+	} else {
+		text = "action automatique"
+	}
+	if rule == "" {
+		return "Règle d'orientation : " + text
+	}
+	return "Règle « " + rule + " » : " + text
 }

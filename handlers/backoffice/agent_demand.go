@@ -122,6 +122,16 @@ type agentDemandData struct {
 	// Conversations about the demand, and where to open one.
 	Conversations   []views.InboxRow
 	NewConversation string
+	Routing         demandRouting
+}
+
+// demandRouting is what routing rules set on the demand, as the page shows
+// it, and whether the agent may run the rules (perm.Decide).
+type demandRouting struct {
+	Team, Assignee string // "" : none
+	Proposed       *models.Service
+	ProposedBy     string
+	CanRun         bool
 }
 
 // demandReturn is a service sending a demand back to the accueil.
@@ -261,6 +271,9 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 			}
 		}
 	}
+	if data.Routing, err = s.routingData(c, d, data.Actions); err != nil {
+		return nil, err
+	}
 	// Whoever may write a note may add a file (workflow: Note, AddFile).
 	data.CanNote = d.State != workflow.Draft
 	switch st.action {
@@ -293,6 +306,37 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 		data.NewConversation = inboxPath + "/nouvelle?demande=" + strconv.FormatInt(d.ID, 10)
 	}
 	return data, nil
+}
+
+// routingData names the demand's team, assignee and proposed transfer
+// (offered only while the agent may transfer it).
+func (s *Handlers) routingData(c *gin.Context, d *models.Demand, actions []actionForm) (demandRouting, error) {
+	ctx := c.Request.Context()
+	r := demandRouting{ProposedBy: d.ProposedBy, CanRun: d.State != workflow.Draft && currentAgent(c).Has(perm.Decide)}
+	if d.TeamServiceID != nil {
+		sv, err := models.ServiceByID(ctx, s.DB, d.CommuneID, *d.TeamServiceID)
+		if err != nil {
+			return r, err
+		}
+		r.Team = sv.Name
+	}
+	if d.AssigneeID != nil {
+		ag, err := models.AgentByID(ctx, s.DB, d.CommuneID, *d.AssigneeID)
+		if err != nil {
+			return r, err
+		}
+		r.Assignee = ag.Name
+	}
+	if d.ProposedServiceID != nil && slices.ContainsFunc(actions, func(f actionForm) bool { return f.Event == workflow.Transfer }) {
+		sv, err := models.ServiceByID(ctx, s.DB, d.CommuneID, *d.ProposedServiceID)
+		if err != nil {
+			return r, err
+		}
+		if sv.Active {
+			r.Proposed = sv
+		}
+	}
+	return r, nil
 }
 
 // showAgentDemand renders the demand page.

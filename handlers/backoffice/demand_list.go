@@ -153,6 +153,7 @@ var columnLabels = []struct{ key, label string }{
 	{models.SortUpdated, "Modifiée le"},
 	{models.SortState, "Statut"},
 	{models.SortService, "Service"},
+	{models.SortPriority, "Priorité"},
 }
 
 // showList renders a list of demands.

@@ -19,6 +19,7 @@ import (
 	"guichet/links"
 	"guichet/metrics"
 	"guichet/notify"
+	"guichet/routing"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -33,6 +34,7 @@ type Base struct {
 	Engine   *workflow.Engine
 	// Conversations: the exchanges with citizens (conversation.Manager).
 	Conversations *conversation.Manager
+	Routing       *routing.Manager
 	Files         *files.Store    // uploaded documents, outside the web root
 	Jobs          *jobs.Scheduler // deferred work: Wake(jobs.MailJob) after enqueuing mail
 	Log           *slog.Logger

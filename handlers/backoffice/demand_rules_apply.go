@@ -1,0 +1,34 @@
+package backoffice
+
+import (
+	"fmt"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/handlers/web"
+	"guichet/views"
+	"guichet/workflow"
+)
+
+// demandRulesApply runs the commune's routing rules on the demand
+// ("Appliquer les règles", perm.Decide, checked by routing.Manager.Run).
+func (s *Handlers) demandRulesApply(c *gin.Context) {
+	d, ok := s.agentDemand(c)
+	if !ok {
+		return
+	}
+	n, err := s.Routing.Run(c.Request.Context(), workflow.AgentActor(currentAgent(c)), d.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	switch n {
+	case 0:
+		s.SetFlash(c, views.FlashInfo, "Aucune règle ne s'applique à cette demande.")
+	case 1:
+		s.SetFlash(c, views.FlashSuccess, "Une règle s'est appliquée : voyez l'historique.")
+	default:
+		s.SetFlash(c, views.FlashSuccess, fmt.Sprintf("%d règles se sont appliquées : voyez l'historique.", n))
+	}
+	web.Redirect(c, demandBackURL(d.ID, backURL(c))+"#historique")
+}

@@ -1,0 +1,64 @@
+package routing
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"guichet/models"
+)
+
+// DemandSubject is a demand as rules see it: the portal's channel, its
+// procedure, its form's answers (each as texts, and all of them as the
+// text the words are looked for in) and the citizen's e-mail domain. A
+// demand has no motif yet: the motif condition holds for no demand until
+// demands carry one (issue 16, item 1).
+func DemandSubject(d *models.Demand) Subject {
+	s := Subject{Channel: ChannelWeb, ProcedureID: d.ProcedureID, Values: make(map[string][]string, len(d.Data))}
+	var text []string
+	for k, v := range d.Data {
+		vs := texts(v)
+		s.Values[k] = vs
+		text = append(text, vs...)
+	}
+	s.Text = strings.Join(text, "\n")
+	if _, domain, ok := strings.Cut(d.CitizenEmail, "@"); ok {
+		s.SenderDomain = domain
+	}
+	return s
+}
+
+// texts is one answer as texts: a list's items, a period's two dates; a
+// file's (a map of its attachment) none.
+func texts(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case bool:
+		if v {
+			return []string{"oui"}
+		}
+		return []string{"non"}
+	case float64:
+		return []string{strconv.FormatFloat(v, 'f', -1, 64)}
+	case []string:
+		return v
+	case []any:
+		var out []string
+		for _, x := range v {
+			out = append(out, texts(x)...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, k := range []string{"debut", "fin"} {
+			if x, ok := v[k].(string); ok {
+				out = append(out, x)
+			}
+		}
+		return out
+	case nil:
+		return nil
+	}
+	return []string{fmt.Sprint(v)}
+}

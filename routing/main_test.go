@@ -1,0 +1,9 @@
+package routing_test
+
+import (
+	"testing"
+
+	"guichet/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
