@@ -149,6 +149,12 @@ scenario('une commune nouvelle s’installe : fiche, démarche construite et ver
   assert.equal(await conditional.isVisible(), false, 'the band’s name is hidden until « Concert » is chosen');
   await admin.step('choisit « Concert » dans l’aperçu', () => admin.choose(field(ap, 'Type d’événement'), 'Concert'));
   assert.equal(await conditional.isVisible(), true, 'choosing « Concert » shows the band’s name');
+  await admin.step('dépose l’aperçu sans rien d’autre', () => admin.click(ap.getByRole('button', { name: 'Déposer ma demande' })));
+  await assertSays(ap, 'Aperçu : l\'usager verrait ces messages. Rien n\'a été enregistré.');
+  const summary = ap.getByRole('alert').filter({ has: ap.getByRole('heading', { name: /Le formulaire contient/ }) });
+  const hrefs = await summary.getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(hrefs, ['#champ-nom_groupe', '#champ-dates', '#champ-participants', '#champ-reglement'], 'the summary follows the form’s order');
+  assert.equal(await field(ap, 'Type d’événement').evaluate((s) => s.selectedOptions[0].label), 'Concert', 'the choice is kept');
   await admin.step('revient à l’éditeur', () => admin.click(ap.getByRole('link', { name: 'Revenir à l\'éditeur' })));
   await admin.step('publie la démarche', () => admin.click(ap.getByRole('button', { name: 'Publier' })));
   await assertSays(ap, `Démarche « ${title} » publiée`, 'Publiée sur le portail');
