@@ -103,9 +103,12 @@ async function main() {
   const logFD = openSync(logPath, 'w');
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
+  // The tests run operator commands (guichet commune add…) on the same
+  // database: they get the binary and this environment (E2E_GUICHET).
+  const serverEnv = { GUICHET_ENV: 'development', DATA_DIR: join(work, 'data'), HOST: '127.0.0.1', PORT: String(port), BASE_URL: baseURL, DATABASE_URL: '', SMTP_URL: '', ARGON2_MEMORY_KIB: '8192' };
   const server = spawn(binary, ['serve'], {
     cwd: work,
-    env: { ...process.env, GUICHET_ENV: 'development', DATA_DIR: join(work, 'data'), HOST: '127.0.0.1', PORT: String(port), BASE_URL: baseURL, DATABASE_URL: '', SMTP_URL: '', ARGON2_MEMORY_KIB: '8192' },
+    env: { ...process.env, ...serverEnv },
     // A file, not a pipe: the tests run in spawnSync, which blocks this
     // process's event loop, so nothing would drain a pipe; once its 64 KiB
     // were full, every log line the server writes would block a request.
@@ -124,7 +127,7 @@ async function main() {
     const tests = files.length ? files : readdirSync(join(here, 'tests')).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join('tests', f));
     const t0 = Date.now();
     const res = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...tests], {
-      cwd: here, stdio: 'inherit', env: { ...process.env, BASE_URL: baseURL, E2E_HTML_DIR: htmlDir },
+      cwd: here, stdio: 'inherit', env: { ...process.env, BASE_URL: baseURL, E2E_HTML_DIR: htmlDir, E2E_GUICHET: JSON.stringify({ binary, cwd: work, env: serverEnv }) },
     });
     console.log(`browser tests: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const htmlOK = validateHTML(htmlDir);

@@ -14,7 +14,13 @@ type Page struct {
 	// Preview is the editor's address when the page is a preview of a
 	// procedure: a banner says so and links back.
 	Preview string
+	// Summary is set by Render from Errors: the error summary's lines, in
+	// the order of their fields on the page.
+	Summary []ErrorItem
 }
+
+// ErrorItem is one line of the error summary: a field's id and its message.
+type ErrorItem struct{ ID, Message string }
 
 // Commune is the tenant the page is shown for: its branding and contact details.
 type Commune struct {

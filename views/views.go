@@ -4,12 +4,14 @@ package views
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -133,7 +135,53 @@ func (r *Renderer) execute(buf *bytes.Buffer, name string, data any) error {
 	if !ok {
 		return fmt.Errorf("unknown page %q", name)
 	}
+	if p, ok := asPage(data); ok && len(p.Errors) > 0 {
+		// The summary comes before the form: where each field comes is
+		// known once the content is rendered.
+		var content bytes.Buffer
+		if len(p.Errors) > 1 {
+			if err := set.ExecuteTemplate(&content, "content", p); err != nil {
+				return err
+			}
+		}
+		p.Summary = summary(p.Errors, content.String())
+		data = p
+	}
 	return set.ExecuteTemplate(buf, "layouts/base.html", data)
+}
+
+// asPage is a copy of data when it is a page.
+func asPage(data any) (Page, bool) {
+	switch d := data.(type) {
+	case Page:
+		return d, true
+	case *Page:
+		if d != nil {
+			return *d, true
+		}
+	}
+	return Page{}, false
+}
+
+// summary orders a page's errors as their fields come in its rendered
+// content: the summary is read first, and its first link must lead to the
+// first field to fix, not to the first name in alphabetical order (an
+// editor's form names its fields as the admin likes). An error whose id the
+// content lacks comes last; ties go by id.
+func summary(errs FormErrors, content string) []ErrorItem {
+	items := make([]ErrorItem, 0, len(errs))
+	pos := make(map[string]int, len(errs))
+	for id, msg := range errs {
+		items = append(items, ErrorItem{ID: id, Message: msg})
+		pos[id] = len(content)
+		if i := strings.Index(content, `id="`+template.HTMLEscapeString(id)+`"`); i >= 0 {
+			pos[id] = i
+		}
+	}
+	slices.SortFunc(items, func(a, b ErrorItem) int {
+		return cmp.Or(cmp.Compare(pos[a.ID], pos[b.ID]), cmp.Compare(a.ID, b.ID))
+	})
+	return items
 }
 
 // internalError builds the 500 page, keeping the commune so the person still

@@ -595,3 +595,33 @@ func TestPagination(t *testing.T) {
 		t.Error("next link on the last page")
 	}
 }
+
+// The summary lists the errors in the order of their fields on the page,
+// whatever their names: its first link leads to the first field to fix.
+func TestErrorSummaryFollowsTheForm(t *testing.T) {
+	r := MustRenderer(t)
+	errs := FormErrors{
+		"type_evenement": "Choisissez une réponse pour « Type d'événement ».",
+		"dates":          "La date de fin doit être postérieure ou égale à la date de début.",
+		"participants":   "Renseignez « Nombre de participants ».",
+		"ailleurs":       "Une erreur qu'aucun champ de la page ne porte.",
+	}
+	fields := []FormField{
+		{Name: "type_evenement", ID: "type_evenement", Label: "Type d'événement", Type: "select", Options: []string{"Réunion", "Concert"}, Error: errs["type_evenement"]},
+		{Name: "dates", ID: "dates", Label: "Dates de réservation", Type: "period", Value: map[string]any{}, Error: errs["dates"]},
+		{Name: "participants", ID: "participants", Label: "Nombre de participants", Type: "number", Error: errs["participants"]},
+	}
+	page := Page{Commune: testCommune, Errors: errs, Data: DraftPage{ProcedureTitle: "Réservation de la salle", Email: "lea@exemple.fr", TrackingCode: "ABCD1234",
+		Form: DemandForm{Action: "/c/plassans/brouillon/x", Version: 1, Fields: fields}}}
+	for _, data := range []any{page, &page} {
+		doc := MustParse(t, MustRender(t, r, http.StatusUnprocessableEntity, "citizen/draft", data).Body.String())
+		var hrefs []string
+		doc.Find(".error-summary li a").Each(func(_ int, s *goquery.Selection) { hrefs = append(hrefs, s.AttrOr("href", "")) })
+		if got := strings.Join(hrefs, " "); got != "#type_evenement #dates #participants #ailleurs" {
+			t.Errorf("summary links = %s, want the form's order, the error without a field last", got)
+		}
+		if got := doc.Find(".error-summary h2").Text(); got != "Le formulaire contient 4 erreurs" {
+			t.Errorf("summary heading = %q", got)
+		}
+	}
+}

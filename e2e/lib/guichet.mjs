@@ -2,8 +2,22 @@
 // labels, roles and button names. Each step is checked (lib/browser.mjs).
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 
 import { openMail } from './mail.mjs';
+
+// guichet runs an operator command (bin/guichet commune add …) on the
+// database of the server under test, with the server's own environment
+// (run.mjs passes it as E2E_GUICHET), and returns what it printed.
+export function guichet(...args) {
+  if (!process.env.E2E_GUICHET) throw new Error('E2E_GUICHET is not set: run the browser tests with `make e2e`');
+  const { binary, cwd, env } = JSON.parse(process.env.E2E_GUICHET);
+  try {
+    return execFileSync(binary, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    throw new Error(`guichet ${args.join(' ')} failed (${err.status}):\n${err.stderr}${err.stdout}`);
+  }
+}
 
 // The demo commune, loaded by a development instance.
 export const portal = '/c/plassans/';
@@ -16,6 +30,13 @@ export const signalement = "Signalement d'un dysfonctionnement";
 
 // mainText is what the page says, for assertions on what the person reads.
 export const mainText = (page) => page.locator('main').innerText();
+
+// field is the input labelled `label` in scope (a page or a part of it),
+// whether the label marks it "(obligatoire)" or not.
+export function field(scope, label) {
+  const text = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return scope.getByLabel(new RegExp(`^${text}( \\(obligatoire\\))?$`));
+}
 
 // assertSays fails unless the page's main content contains every text.
 export async function assertSays(page, ...texts) {
@@ -68,16 +89,34 @@ export async function openFollowLink(citizen, { email, subject }) {
   return mail;
 }
 
-// signIn opens the back office and signs in.
-export async function signIn(agent, email) {
+// signIn opens the back office and signs in (with the demo's password
+// unless told another).
+export async function signIn(agent, email, pass = password) {
   const page = agent.page;
   await agent.goto('/gestion/', 'ouvre l’espace des agents');
   await agent.step('se connecte', async () => {
     await agent.fill(page.getByLabel('Adresse e-mail'), email);
-    await agent.fill(page.getByLabel('Mot de passe'), password);
+    await agent.fill(page.getByLabel('Mot de passe'), pass);
     await agent.click(page.getByRole('button', { name: 'Se connecter' }));
   });
   await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+}
+
+// acceptInvitation: a new agent opens the e-mail that invites them (its
+// subject matching `subject`), follows its link, chooses a password and
+// signs in with it.
+export async function acceptInvitation(agent, { email, subject, pass }) {
+  const mail = await openMail(agent, { to: email, subject });
+  const page = agent.page;
+  await agent.step('suit le lien de l’e-mail', () => agent.click(page.getByRole('link', { name: /\/gestion\/reinitialisation\// })));
+  await assertSays(page, email);
+  await agent.step('choisit son mot de passe', async () => {
+    await agent.fill(page.getByLabel('Nouveau mot de passe'), pass);
+    await agent.fill(page.getByLabel('Confirmez le mot de passe'), pass);
+    await agent.click(page.getByRole('button', { name: 'Enregistrer le mot de passe' }));
+  });
+  await signIn(agent, email, pass);
+  return mail;
 }
 
 // openDemand finds a demand by its reference from one of the back office's

@@ -4,15 +4,10 @@
 // administration, print views, an agent's notifications.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { scenario } from '../lib/browser.mjs';
+import { png, tempFile } from '../lib/files.mjs';
 import { assertSays, logins, openDemand, portal, signIn, submitSignalement } from '../lib/guichet.mjs';
-
-// A one-pixel PNG, as a plan to attach.
-const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 // errorSummary checks that the page shows an error summary with one link
 // per wrong field, and that its first link takes the focus to its field.
@@ -46,10 +41,9 @@ scenario('pages annexes de l’usager : formulaire complet avec erreurs et pièc
   await citizen.step('dépose le formulaire vide', () => page.getByRole('button', { name: 'Déposer ma demande' }).click());
   await errorSummary(citizen, 8);
 
-  const dir = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
-  writeFileSync(join(dir, 'plan.png'), png);
+  const plan = tempFile('plan.png', png(1, 1, [255, 255, 255]));
   await citizen.step('joint un plan', async () => {
-    await page.getByLabel('Plan de situation').setInputFiles(join(dir, 'plan.png'));
+    await page.getByLabel('Plan de situation').setInputFiles(plan);
     await page.getByRole('link', { name: 'plan.png', exact: true }).waitFor();
   });
   await citizen.step('remplit une partie et enregistre le brouillon', async () => {
