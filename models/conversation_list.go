@@ -19,10 +19,12 @@ const (
 	ViewOpen       = "ouvertes"
 	ViewWaiting    = "en-attente"
 	ViewResolved   = "resolues"
+	// ViewToValidate: the conversations with a reply waiting for validation.
+	ViewToValidate = "a-valider"
 )
 
 // InboxViews lists the views in the order the inbox shows them.
-var InboxViews = []string{ViewMine, ViewUnassigned, ViewOpen, ViewWaiting, ViewResolved}
+var InboxViews = []string{ViewMine, ViewUnassigned, ViewOpen, ViewWaiting, ViewResolved, ViewToValidate}
 
 // InboxFilter selects a commune's conversations for an agent.
 type InboxFilter struct {
@@ -67,9 +69,17 @@ func viewCondition(q *bun.SelectQuery, view string, agentID int64) {
 		q.Where("cv.status = ?", ConvWaiting)
 	case ViewResolved:
 		q.Where("cv.status = ?", ConvResolved)
+	case ViewToValidate:
+		toValidate(q)
 	default: // ViewOpen: what waits for the commune
 		q.Where("cv.status IN (?, ?)", ConvNew, ConvOpen)
 	}
+}
+
+// toValidate keeps the conversations with a reply waiting for validation:
+// the few waiting replies lead (pending_replies_waiting_idx).
+func toValidate(q *bun.SelectQuery) {
+	q.Where("cv.id IN (SELECT pr.conversation_id FROM pending_replies AS pr WHERE pr.commune_id = cv.commune_id AND pr.status = ?)", ReplyWaiting)
 }
 
 // filterInbox scopes q (over cv) to the commune and the filter, but the view.
@@ -165,7 +175,14 @@ func CountInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter)
 	if err := q.Scan(ctx, &mine, &unassigned, &open, &waiting, &resolved); err != nil {
 		return nil, err
 	}
-	return map[string]int{ViewMine: mine, ViewUnassigned: unassigned, ViewOpen: open, ViewWaiting: waiting, ViewResolved: resolved}, nil
+	var held int
+	q = db.NewSelect().TableExpr("conversations AS cv").ColumnExpr("count(*)")
+	filterInbox(q, communeID, f)
+	toValidate(q)
+	if err := q.Scan(ctx, &held); err != nil {
+		return nil, err
+	}
+	return map[string]int{ViewMine: mine, ViewUnassigned: unassigned, ViewOpen: open, ViewWaiting: waiting, ViewResolved: resolved, ViewToValidate: held}, nil
 }
 
 // MayRead tells whether an agent reading with the filter's scope may open
