@@ -96,7 +96,9 @@ func (b *bed) inbox(ctx context.Context) error {
 			return err
 		}
 	}
-	fixed := func(f models.InboxFilter) func(int) models.InboxFilter { return func(int) models.InboxFilter { return f } }
+	fixed := func(f models.InboxFilter) func(int) models.InboxFilter {
+		return func(int) models.InboxFilter { return f }
+	}
 	searched := func(i int) models.InboxFilter {
 		f := resolved
 		f.Text = inboxTerms[i%len(inboxTerms)]
