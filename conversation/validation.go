@@ -22,10 +22,24 @@ const (
 
 func init() {
 	history.Register(history.Kind{Name: KindHeld, Agent: func(e models.Event) string { return "Réponse soumise à validation" }})
-	history.Register(history.Kind{Name: KindValidated, Agent: func(e models.Event) string { return "Réponse de " + detail("author")(e) + " validée et envoyée" }})
-	history.Register(history.Kind{Name: KindReturned, Agent: func(e models.Event) string {
-		return "Réponse renvoyée à " + detail("author")(e) + " : " + detail("comment")(e)
+	history.Register(history.Kind{Name: KindValidated, Agent: func(e models.Event) string {
+		return "Réponse validée et envoyée" + byAuthor(e)
 	}})
+	history.Register(history.Kind{Name: KindReturned, Agent: func(e models.Event) string {
+		s := "Réponse renvoyée à son auteur" + byAuthor(e)
+		if c := detail("comment")(e); c != "" {
+			s += " : " + c
+		}
+		return s
+	}})
+}
+
+// byAuthor names a held reply's author in a history entry.
+func byAuthor(e models.Event) string {
+	if a := detail("author")(e); a != "" {
+		return " (rédigée par " + a + ")"
+	}
+	return ""
 }
 
 // MaxComment bounds a validator's comment.

@@ -135,7 +135,7 @@ func TestAHeldReplyReachesNoCitizenUntilValidated(t *testing.T) {
 		t.Fatal("the validator's comment reached the citizen")
 	}
 	page = v.get(path)
-	mustContain(t, page, "Réponse de Agent stagiaire validée et envoyée")
+	mustContain(t, page, "Réponse validée et envoyée (rédigée par Agent stagiaire)")
 	if page.Doc.Find("#a-valider").Length() != 0 {
 		t.Fatal("the sent reply still waits")
 	}
