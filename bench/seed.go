@@ -52,11 +52,12 @@ type commune struct {
 	serviceByName map[string]int64
 	procs         map[int64]*models.Procedure
 	procIDs       []int64
+	tagIDs        []int64
 }
 
 // bulkTables are loaded by COPY; their secondary indexes and foreign keys
 // are dropped during the load and rebuilt after it.
-var bulkTables = []string{"demands", "assignments", "demand_events", "attachments"}
+var bulkTables = []string{"demands", "assignments", "demand_events", "attachments", "conversations", "conversation_messages", "conversation_tags"}
 
 const chunkSize = 10_000
 
@@ -78,7 +79,10 @@ func Seed(ctx context.Context, db *bun.DB, o SeedOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Out, "%d communes with services, agents and procedures created (%s)\n", len(communes), since(start))
+	if err := seedTags(ctx, db, communes); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Out, "%d communes with services, agents, procedures and tags created (%s)\n", len(communes), since(start))
 
 	restore, err := dropIndexes(ctx, db, o.Out)
 	if err != nil {
@@ -427,6 +431,19 @@ func loadChunk(ctx context.Context, conn *pgx.Conn, communes []*commune, first u
 	if err != nil {
 		return err
 	}
+	byID := map[int64]*commune{}
+	for _, c := range communes {
+		byID[c.ID] = c
+	}
+	cvs, err := conversations(ctx, tx, r, byID, ds, now)
+	if err != nil {
+		return err
+	}
+	convRows, err := copyConversations(ctx, tx, cvs)
+	if err != nil {
+		return err
+	}
+	rows += convRows
 	if err := tx.Commit(ctx); err != nil {
 		return err
 	}

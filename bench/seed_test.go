@@ -44,7 +44,7 @@ func indexesAndKeys(t *testing.T, db bun.IDB) []string {
 	return defs
 }
 
-var tables = []string{"demands", "assignments", "demand_events", "attachments"}
+var tables = []string{"demands", "assignments", "demand_events", "attachments", "conversations", "conversation_messages", "conversation_tags"}
 
 // The seeded data is what the workflow would have recorded: each demand's
 // history leads from draft to its state, version counts the transitions,
@@ -191,5 +191,39 @@ func TestSeedTwiceIsRefused(t *testing.T) {
 		Hash: func(pw string) (string, error) { return auth.HashPassword(context.Background(), pw, auth.FastParams) }})
 	if err == nil {
 		t.Fatal("second seed accepted")
+	}
+}
+
+// The seed adds about one conversation per demand, five messages each on
+// average, each with the history the conversation package would record,
+// found by the inbox's search, and listed by the inbox's views.
+func TestSeedAddsConversations(t *testing.T) {
+	ctx := context.Background()
+	db := seed(t, 2000, 3)
+	var convs, msgs, notes, tagged, badHistory, unsearchable int
+	fixture.Must(t, db.NewRaw(`SELECT (SELECT count(*) FROM conversations), (SELECT count(*) FROM conversation_messages),
+		(SELECT count(*) FROM conversation_messages WHERE internal), (SELECT count(DISTINCT conversation_id) FROM conversation_tags)`).
+		Scan(ctx, &convs, &msgs, &notes, &tagged))
+	if convs != 2000 || msgs < 4*convs || msgs > 6*convs || notes == 0 || tagged == 0 {
+		t.Fatalf("%d conversations, %d messages (%d notes), %d tagged", convs, msgs, notes, tagged)
+	}
+	fixture.Must(t, db.NewRaw(`SELECT count(*) FROM conversations AS cv WHERE
+		(SELECT count(*) FROM demand_events AS e WHERE e.conversation_id = cv.id AND e.kind IN ('conversation_message', 'conversation_note'))
+		<> (SELECT count(*) FROM conversation_messages AS m WHERE m.conversation_id = cv.id)
+		OR NOT EXISTS (SELECT 1 FROM demand_events AS e WHERE e.conversation_id = cv.id AND e.kind = 'conversation_opened')
+		OR cv.last_message_at <> (SELECT max(created_at) FROM conversation_messages AS m WHERE m.conversation_id = cv.id)`).Scan(ctx, &badHistory))
+	fixture.Must(t, db.NewRaw(`SELECT count(*) FROM conversation_messages AS m JOIN conversations AS cv ON cv.id = m.conversation_id
+		WHERE NOT cv.search @@ plainto_tsquery('fr_unaccent', m.body)`).Scan(ctx, &unsearchable))
+	if badHistory != 0 || unsearchable != 0 {
+		t.Fatalf("%d conversations whose history or dates differ from their messages, %d messages not found by the search", badHistory, unsearchable)
+	}
+	var c models.Commune
+	fixture.Must(t, db.NewSelect().Model(&c).Where("slug = ?", bench.SlugPrefix+"1").Scan(ctx))
+	counts, err := models.CountInbox(ctx, db, c.ID, models.InboxFilter{AllTeams: true})
+	fixture.Must(t, err)
+	for _, v := range []string{models.ViewOpen, models.ViewWaiting, models.ViewResolved, models.ViewUnassigned} {
+		if counts[v] == 0 {
+			t.Errorf("no conversation in the view %s: %v", v, counts)
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"guichet/apperr"
 	"guichet/models"
-	"guichet/perm"
 	"guichet/tag"
 	"guichet/workflow"
 )
@@ -59,7 +58,7 @@ func (m *Manager) Assign(ctx context.Context, actor workflow.Actor, id int64, ve
 	var name string
 	if agentID != 0 {
 		a, err := models.AgentByID(ctx, m.DB, actor.CommuneID, agentID)
-		if err != nil || !a.Active || !a.Has(perm.Reply) {
+		if err != nil || !a.Active || !a.Converses() {
 			return nil, apperr.Field("agent", "Choisissez un agent de la liste.")
 		}
 		name = a.Name

@@ -25,6 +25,9 @@ const ForwardTag = "transfert"
 // tags the conversation "transfert". The outside answer, by e-mail, will
 // come back through the conversation's reply address.
 func (m *Manager) Forward(ctx context.Context, cm *models.Commune, actor workflow.Actor, conversationID, messageID int64, to, note string) error {
+	if err := direct(actor); err != nil {
+		return err
+	}
 	to, note = strings.TrimSpace(to), strings.TrimSpace(note)
 	errs := map[string]string{}
 	if !validate.IsAddress(to) {

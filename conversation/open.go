@@ -34,6 +34,9 @@ type OpenInput struct {
 // apperr.Invalid error, a limit reached an apperr.TooMany one, each with a
 // French message on the field at fault.
 func (m *Manager) Open(ctx context.Context, cm *models.Commune, actor workflow.Actor, in OpenInput) (*models.Conversation, string, error) {
+	if err := direct(actor); err != nil {
+		return nil, "", err
+	}
 	in.Subject, in.Email, in.Name = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Email), strings.TrimSpace(in.Name)
 	errs := validate.Struct(in)
 	if errs == nil {

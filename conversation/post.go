@@ -68,7 +68,8 @@ func (in *MessageInput) check(actor workflow.Actor) error {
 // get their message kept, in the order they reached the conversation. A
 // citizen writing in a conversation resolved less than ReopenWithin ago
 // reopens it; later, a new conversation is opened, linked to the old one,
-// and returned.
+// and returned. The reply of an agent who replies only through validation
+// is held instead (see SendHeld): Post then returns no message.
 func (m *Manager) Post(ctx context.Context, cm *models.Commune, actor workflow.Actor, conversationID int64, in MessageInput) (*models.Conversation, *models.Message, error) {
 	if err := in.check(actor); err != nil {
 		return nil, nil, err
@@ -95,6 +96,9 @@ func (m *Manager) Post(ctx context.Context, cm *models.Commune, actor workflow.A
 			if cv, err = m.follow(ctx, tx, actor, cv); err != nil {
 				return err
 			}
+		}
+		if holds(actor, in) {
+			return m.hold(ctx, tx, cv, actor, in)
 		}
 		msg, err = m.post(ctx, tx, cm, cv, actor, in, false)
 		return err
@@ -222,7 +226,7 @@ func (m *Manager) alertees(ctx context.Context, tx bun.Tx, cv *models.Conversati
 	if cv.AssigneeID != nil {
 		q.Where("agent.id = ?", *cv.AssigneeID)
 	} else {
-		q.Where("? = ANY(profile.permissions) AND NOT ? = ANY(profile.permissions)", string(perm.Reply), string(perm.Supervise))
+		q.Where("(? = ANY(profile.permissions) OR ? = ANY(profile.permissions)) AND NOT ? = ANY(profile.permissions)", string(perm.Reply), string(perm.ReplyValidated), string(perm.Supervise))
 	}
 	return as, q.Scan(ctx)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/clock"
+	"guichet/conversation"
 	"guichet/files"
 	"guichet/forms"
 	"guichet/models"
@@ -26,6 +27,8 @@ type Demands struct {
 	Files  *files.Store
 	Limits models.FileLimits
 	Clock  *clock.Fake // set back in time as each demand goes
+	// Conversations plays the demo's conversations (none when nil); its clock is Clock's.
+	Conversations *conversation.Manager
 }
 
 // step is one event of a demand's story, fired by who, some hours after
@@ -92,6 +95,9 @@ func (ds Demands) Load(ctx context.Context, c *models.Commune) error {
 		}
 	}
 	ds.Clock.Set(now)
+	if ds.Conversations != nil {
+		return ds.loadConversations(ctx, c, agents)
+	}
 	return nil
 }
 

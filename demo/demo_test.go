@@ -33,7 +33,7 @@ func load(t *testing.T, db *bun.DB, now time.Time) (*models.Commune, *clock.Fake
 	a, err := app.New(fixture.Config(t), db, slog.New(slog.NewTextHandler(io.Discard, nil)), fake.Clock())
 	fixtureErr(t, err)
 	hash := func(pw string) (string, error) { return auth.HashPassword(ctx, pw, auth.FastParams) }
-	c, err := demo.Load(ctx, db, hash, demo.Demands{DB: db, Engine: a.Engine, Files: a.Files, Limits: a.Server.Base.FileLimits(), Clock: fake})
+	c, err := demo.Load(ctx, db, hash, demo.Demands{DB: db, Engine: a.Engine, Files: a.Files, Limits: a.Server.Base.FileLimits(), Clock: fake, Conversations: a.Conversations})
 	fixtureErr(t, err)
 	return c, fake
 }
@@ -177,5 +177,22 @@ func TestDemoDemands(t *testing.T) {
 	fixtureErr(t, db.NewRaw("SELECT count(*) FROM demands").Scan(ctx, &n))
 	if again != nil || n != len(ds) {
 		t.Fatalf("loading again: %v, %d demands instead of %d", again, n, len(ds))
+	}
+}
+
+// The demo has conversations: a citizen forwarded to another
+// administration, one resolved, notes, a call logged.
+func TestDemoConversations(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	c, _ := load(t, db, time.Now())
+	counts, err := models.CountInbox(ctx, db, c.ID, models.InboxFilter{AllTeams: true})
+	fixtureErr(t, err)
+	var notes, forwarded, calls int
+	fixtureErr(t, db.NewRaw(`SELECT (SELECT count(*) FROM conversation_messages WHERE commune_id = ?0 AND internal),
+		(SELECT count(*) FROM conversation_tags AS ct JOIN tags AS t ON t.id = ct.tag_id WHERE ct.commune_id = ?0 AND t.name = 'transfert'),
+		(SELECT count(*) FROM conversations WHERE commune_id = ?0 AND channel = 'phone')`, c.ID).Scan(ctx, &notes, &forwarded, &calls))
+	if counts[models.ViewResolved] != 1 || counts[models.ViewOpen] == 0 || notes < 3 || forwarded != 1 || calls != 1 {
+		t.Fatalf("views %v, %d notes, %d forwarded, %d calls", counts, notes, forwarded, calls)
 	}
 }

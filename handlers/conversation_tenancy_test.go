@@ -9,6 +9,7 @@ import (
 
 	"guichet/fixture"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/workflow"
 )
 
@@ -26,6 +27,11 @@ func TestConversationsStayInTheirCommune(t *testing.T) {
 	tags, err := models.Tags(t.Context(), a.DB, a.Commune.ID)
 	fixture.Must(t, err)
 	d := a.DemandAt(t, fixture.AtSubmitted)
+	held := a.signIn(a.heldAgent(t))
+	mustStatus(t, held.postMessage(p+"/messages", map[string]string{"mode": "reponse", "message": "Réponse à valider"}, nil), http.StatusSeeOther)
+	var heldID int64
+	fixture.Must(t, a.DB.NewRaw("SELECT id FROM pending_replies WHERE conversation_id = ?", cv.ID).Scan(t.Context(), &heldID))
+	hp := fmt.Sprintf("%s/a-valider/%d", p, heldID)
 
 	other := fixture.NewWorld(t, a.DB)
 	theirs, _, err := other.App.Conversations.Open(t.Context(), other.Commune, workflow.AgentActor(other.Accueil), convOpen("tiers@exemple.fr"))
@@ -42,11 +48,21 @@ func TestConversationsStayInTheirCommune(t *testing.T) {
 			c.post(p+"/etiquettes", url.Values{"etiquette": {"intrus"}}),
 			c.post(p+"/etiquettes/retirer", url.Values{"etiquette": {"Étiquette de Camille"}}),
 			c.post(p+"/fusion", url.Values{"avec": {cv.Reference}}),
+			c.post(hp+"/modifier", url.Values{"version": {"1"}, "message": {"intrus"}}),
 			c.get(fmt.Sprintf("/gestion/messages/nouvelle?demande=%d", d.ID)),
 			c.postMessage("/gestion/messages", map[string]string{"demande": fmt.Sprint(d.ID), "objet": "x", "email": "x@exemple.fr", "canal": "phone", "message": "x"}, nil),
 		} {
 			if r.StatusCode != http.StatusNotFound {
 				t.Errorf("%s %s by %s: %d", r.Request.Method, r.Request.URL, who.Email, r.StatusCode)
+			}
+		}
+		// Validating needs the permission first (their accueil lacks it), then finds nothing.
+		for _, r := range []*response{
+			c.post(hp+"/envoyer", url.Values{"version": {"1"}, "message": {"intrus"}}),
+			c.post(hp+"/renvoyer", url.Values{"version": {"1"}, "commentaire": {"intrus"}}),
+		} {
+			if want := map[bool]int{true: http.StatusNotFound, false: http.StatusForbidden}[who.Has(perm.Validate)]; r.StatusCode != want {
+				t.Errorf("%s %s by %s: %d, want %d", r.Request.Method, r.Request.URL, who.Email, r.StatusCode, want)
 			}
 		}
 		// Their own conversation merged with ours? Not found either.
@@ -73,5 +89,10 @@ func TestConversationsStayInTheirCommune(t *testing.T) {
 	fixture.Must(t, err)
 	if len(thread) != 2 {
 		t.Fatalf("%d messages", len(thread))
+	}
+	pending, err := models.PendingReplies(t.Context(), a.DB, a.Commune.ID, cv.ID)
+	fixture.Must(t, err)
+	if len(pending) != 1 || pending[0].Version != 1 || pending[0].Body != "Réponse à valider" {
+		t.Fatalf("held reply changed: %+v", pending)
 	}
 }

@@ -35,6 +35,7 @@ type permWorld struct {
 	convFile, tag       int64
 	otherTag            int64
 	rule                *models.RoutingRule
+	held                int64 // a reply of pw.conv held for validation
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -57,6 +58,10 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	pw.rule = &models.RoutingRule{CommuneID: a.Commune.ID, Name: "Voirie", Enabled: true,
 		Actions: []models.RuleAction{{Kind: "priority", Priority: 3}}}
 	fixture.Must(t, models.CreateRoutingRule(context.Background(), a.DB, pw.rule, models.TriggerSubmission))
+	held := a.NewAgent(t, "sous-validation", a.NewProfile(t, "Sous validation", perm.Set{perm.See, perm.ReplyValidated}))
+	mustStatus(t, a.signIn(held).postMessage("/gestion/messages/"+itoa(pw.conv.ID)+"/messages",
+		map[string]string{"mode": "reponse", "message": "Réponse à valider."}, nil), http.StatusSeeOther)
+	fixture.Must(t, a.DB.NewRaw("SELECT id FROM pending_replies WHERE conversation_id = ?", pw.conv.ID).Scan(t.Context(), &pw.held))
 	return pw
 }
 
@@ -78,6 +83,7 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 	proc := "/gestion/admin/demarches/" + itoa(a.Procedure.ID)
 	conv, cver := "/gestion/messages/"+itoa(pw.conv.ID), itoa(int64(pw.conv.Version))
 	rule := "/gestion/admin/regles/" + itoa(pw.rule.ID)
+	held := conv + "/a-valider/" + itoa(pw.held)
 	return []permRequest{
 		{"GET", "/gestion/connexion", "", "/gestion/connexion", nil},
 		{"POST", "/gestion/connexion", "", "", nil},
@@ -121,6 +127,9 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/messages/:id/etiquettes/retirer", perm.Reply, conv + "/etiquettes/retirer", url.Values{"etiquette": {"Usager perdu"}}},
 		{"POST", "/gestion/messages/:id/fusion", perm.Reply, conv + "/fusion", url.Values{"avec": {pw.conv.Reference}}},
 		{"POST", "/gestion/messages/:id/transfert", perm.Reply, conv + "/transfert", url.Values{"email": {"prefecture@exemple.fr"}, "message": {"Pour vous."}}},
+		{"POST", "/gestion/messages/:id/a-valider/:rid/modifier", perm.Reply, held + "/modifier", url.Values{"version": {"1"}, "message": {"Corrigée."}}},
+		{"POST", "/gestion/messages/:id/a-valider/:rid/envoyer", perm.Validate, held + "/envoyer", url.Values{"version": {"1"}, "message": {"Validée."}}},
+		{"POST", "/gestion/messages/:id/a-valider/:rid/renvoyer", perm.Validate, held + "/renvoyer", url.Values{"version": {"1"}, "commentaire": {"À revoir."}}},
 
 		{"GET", "/gestion/supervision", perm.Supervise, "/gestion/supervision", nil},
 		{"GET", "/gestion/supervision/indicateurs", perm.Supervise, "/gestion/supervision/indicateurs", nil},
@@ -202,17 +211,22 @@ func TestEveryRouteIsInThePermissionTable(t *testing.T) {
 	}
 }
 
-// notUsedYet are the permissions no route checks yet: the issues that
-// bring replies, their validation and escalation take them off this list.
-var notUsedYet = map[perm.Permission]bool{perm.ReplyValidated: true, perm.Validate: true, perm.Escalate: true}
+// notUsedYet are the permissions no route checks yet: the issue that
+// brings escalation takes it off this list.
+var notUsedYet = map[perm.Permission]bool{perm.Escalate: true}
 
 // lacking is the fullest profile without p: every other permission, but
-// none about demands when p is perm.See (they suppose it).
+// none about demands when p is perm.See (they suppose it). The
+// conversations' routes (marked perm.Reply) take either way of replying:
+// a profile lacking one lacks the other too, and perm.Validate, which
+// supposes one of them.
 func lacking(p perm.Permission) perm.Set {
+	replying := p == perm.Reply || p == perm.ReplyValidated
 	var s perm.Set
 	for _, d := range perm.All {
-		if d.Permission != p && (p != perm.See || d.Permission == perm.Administer) {
-			s = append(s, d.Permission)
+		q := d.Permission
+		if q != p && (p != perm.See || q == perm.Administer) && !(replying && (q == perm.Reply || q == perm.ReplyValidated || q == perm.Validate)) {
+			s = append(s, q)
 		}
 	}
 	return s
@@ -302,6 +316,9 @@ func TestAProfileLackingAPermissionIsRefusedAndSeesNoWayToIt(t *testing.T) {
 				want := rq.need
 				if strings.HasPrefix(rq.route, "/gestion/demandes/") && !profile.Has(perm.See) {
 					want = perm.See
+				}
+				if strings.HasPrefix(rq.route, "/gestion/messages") && !profile.Permissions.Converses() {
+					want = perm.Reply
 				}
 				if r.StatusCode != http.StatusForbidden {
 					t.Errorf("%s: %d, want 403: %.300s", name, r.StatusCode, text(r))

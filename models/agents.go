@@ -28,6 +28,9 @@ type Agent struct {
 // Has tells whether the agent's profile grants p.
 func (a *Agent) Has(p perm.Permission) bool { return a.Profile.Has(p) }
 
+// Converses tells whether the agent's profile opens the conversations (perm.Set.Converses).
+func (a *Agent) Converses() bool { return a.Profile != nil && a.Profile.Permissions.Converses() }
+
 // AgentByEmail finds an agent by sign-in address, case-insensitively.
 func AgentByEmail(ctx context.Context, db bun.IDB, email string) (*Agent, error) {
 	a := new(Agent)

@@ -19,10 +19,12 @@ const (
 	ViewOpen       = "ouvertes"
 	ViewWaiting    = "en-attente"
 	ViewResolved   = "resolues"
+	// ViewToValidate: the conversations with a reply waiting for validation.
+	ViewToValidate = "a-valider"
 )
 
 // InboxViews lists the views in the order the inbox shows them.
-var InboxViews = []string{ViewMine, ViewUnassigned, ViewOpen, ViewWaiting, ViewResolved}
+var InboxViews = []string{ViewMine, ViewUnassigned, ViewOpen, ViewWaiting, ViewResolved, ViewToValidate}
 
 // InboxFilter selects a commune's conversations for an agent.
 type InboxFilter struct {
@@ -57,7 +59,7 @@ type ConversationRow struct {
 // Key is the row's place in the inbox's order, for keyset paging.
 func (r ConversationRow) Key() (string, int64) { return r.SortKey, r.ID }
 
-func viewCondition(q *bun.SelectQuery, view string, agentID int64) {
+func viewCondition(q *bun.SelectQuery, communeID int64, view string, agentID int64) {
 	switch view {
 	case ViewMine:
 		q.Where("cv.assignee_id = ? AND cv.status <> ?", agentID, ConvResolved)
@@ -67,9 +69,17 @@ func viewCondition(q *bun.SelectQuery, view string, agentID int64) {
 		q.Where("cv.status = ?", ConvWaiting)
 	case ViewResolved:
 		q.Where("cv.status = ?", ConvResolved)
+	case ViewToValidate:
+		toValidate(q, communeID)
 	default: // ViewOpen: what waits for the commune
 		q.Where("cv.status IN (?, ?)", ConvNew, ConvOpen)
 	}
+}
+
+// toValidate keeps the conversations with a reply waiting for validation:
+// the few waiting replies lead (pending_replies_waiting_idx).
+func toValidate(q *bun.SelectQuery, communeID int64) {
+	q.Where("cv.id IN (SELECT pr.conversation_id FROM pending_replies AS pr WHERE pr.commune_id = ? AND pr.status = ?)", communeID, ReplyWaiting)
 }
 
 // filterInbox scopes q (over cv) to the commune and the filter, but the view.
@@ -130,7 +140,7 @@ func ListInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter, 
 		Join("LEFT JOIN conversation_reads AS r ON r.conversation_id = cv.id AND r.agent_id = ?", f.AgentID).
 		OrderExpr("cv.last_message_at " + dir).OrderExpr("cv.id " + dir).Limit(int64(limit) + 1)
 	filterInbox(q, communeID, f)
-	viewCondition(q, f.View, f.AgentID)
+	viewCondition(q, communeID, f.View, f.AgentID)
 	if cur != nil {
 		q.Where("(cv.last_message_at, cv.id) "+cmp+" (CAST(? AS timestamptz), ?)", cur.Key, cur.ID)
 	}
@@ -165,7 +175,14 @@ func CountInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter)
 	if err := q.Scan(ctx, &mine, &unassigned, &open, &waiting, &resolved); err != nil {
 		return nil, err
 	}
-	return map[string]int{ViewMine: mine, ViewUnassigned: unassigned, ViewOpen: open, ViewWaiting: waiting, ViewResolved: resolved}, nil
+	var held int
+	q = db.NewSelect().TableExpr("conversations AS cv").ColumnExpr("count(*)")
+	filterInbox(q, communeID, f)
+	toValidate(q, communeID)
+	if err := q.Scan(ctx, &held); err != nil {
+		return nil, err
+	}
+	return map[string]int{ViewMine: mine, ViewUnassigned: unassigned, ViewOpen: open, ViewWaiting: waiting, ViewResolved: resolved, ViewToValidate: held}, nil
 }
 
 // MayRead tells whether an agent reading with the filter's scope may open

@@ -221,7 +221,7 @@ func MarkReadByCitizen(ctx context.Context, db bun.IDB, cv *Conversation, now ti
 // MoveMessages moves every message, file and history entry of one
 // conversation into another (a merge).
 func MoveMessages(ctx context.Context, tx bun.IDB, communeID, from, into int64) error {
-	for _, table := range []string{"conversation_messages", "conversation_files", "demand_events"} {
+	for _, table := range []string{"conversation_messages", "conversation_files", "pending_replies", "demand_events"} {
 		if _, err := tx.NewRaw(fmt.Sprintf("UPDATE %s SET conversation_id = ? WHERE commune_id = ? AND conversation_id = ?", table), into, communeID, from).Exec(ctx); err != nil {
 			return err
 		}

@@ -54,6 +54,18 @@ type Set []Permission
 // Has tells whether the set holds p.
 func (s Set) Has(p Permission) bool { return slices.Contains(s, p) }
 
+// Replying to citizens comes in two degrees: perm.Reply sends, and
+// perm.ReplyValidated alone holds each reply until an agent with
+// perm.Validate sends it (Reply wins when a profile has both). Either opens
+// the conversations; validating is done from them, so perm.Validate
+// supposes one of the two (see Check).
+
+// Converses tells whether the set opens the conversations: it replies, directly or through validation.
+func (s Set) Converses() bool { return s.Has(Reply) || s.Has(ReplyValidated) }
+
+// RepliesHeld tells whether the set's replies to citizens wait for validation.
+func (s Set) RepliesHeld() bool { return !s.Has(Reply) && s.Has(ReplyValidated) }
+
 // Known tells whether p is a permission of All.
 func Known(p Permission) bool {
 	return slices.ContainsFunc(All, func(d Def) bool { return d.Permission == p })
@@ -114,6 +126,9 @@ var Defaults = []Profile{
 // Check refuses, in French, a set that grants a right on demands without
 // perm.See: one could not open the demands to use it.
 func Check(s Set) error {
+	if s.Has(Validate) && !s.Converses() {
+		return fmt.Errorf("« %s » suppose « %s » ou « %s » : on valide les réponses depuis les conversations.", Label(Validate), Label(Reply), Label(ReplyValidated))
+	}
 	if s.Has(See) {
 		return nil
 	}

@@ -47,3 +47,27 @@ func TestParseAndCheck(t *testing.T) {
 		}
 	}
 }
+
+// Replying directly wins over replying through validation; validating
+// supposes replying one way or the other.
+func TestReplyingThroughValidation(t *testing.T) {
+	for _, c := range []struct {
+		set             perm.Set
+		converses, held bool
+	}{
+		{perm.Set{perm.See}, false, false},
+		{perm.Set{perm.See, perm.Reply}, true, false},
+		{perm.Set{perm.See, perm.ReplyValidated}, true, true},
+		{perm.Set{perm.See, perm.Reply, perm.ReplyValidated}, true, false},
+	} {
+		if c.set.Converses() != c.converses || c.set.RepliesHeld() != c.held {
+			t.Errorf("%v: converses %v, held %v", c.set, c.set.Converses(), c.set.RepliesHeld())
+		}
+	}
+	if err := perm.Check(perm.Set{perm.See, perm.Validate}); err == nil || !strings.Contains(err.Error(), "« Valider les réponses » suppose") {
+		t.Fatalf("Check: %v", err)
+	}
+	if err := perm.Check(perm.Set{perm.See, perm.ReplyValidated, perm.Validate}); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+}

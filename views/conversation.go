@@ -111,6 +111,24 @@ type AgentConversation struct {
 	// The saved replies for the conversation's team, and the one inserted.
 	SavedReplies []Option
 	SavedReply   string
+	// RepliesHeld: the agent's replies wait for validation.
+	RepliesHeld bool
+	// Pending are the replies held for validation, with their forms.
+	Pending []PendingReply
+}
+
+// PendingReply is a reply held for validation on the conversation's page.
+type PendingReply struct {
+	ID                   int64
+	Author, Body         string
+	At                   time.Time
+	Version              int
+	Returned             bool // returned to its author, with Comment
+	Comment, ReturnedBy  string
+	Typed, TypedComment  string // the forms' text (kept on a refusal)
+	MayValidate          bool   // the agent may send or return it
+	MayRevise            bool   // the agent wrote it
+	MessageID, CommentID string // the fields' ids (and error keys)
 }
 
 // SavedRepliesPage is the Data of "agent/saved_replies".

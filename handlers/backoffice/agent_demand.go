@@ -291,7 +291,7 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 		data.Tags = append(data.Tags, t.Name)
 	}
 	// The demand's conversations are for the agents who reply to citizens.
-	if currentAgent(c).Has(perm.Reply) {
+	if currentAgent(c).Converses() {
 		cvs, err := models.ConversationsOfDemand(ctx, s.DB, d.CommuneID, d.ID)
 		if err != nil {
 			return nil, err

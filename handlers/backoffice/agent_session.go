@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -34,20 +35,20 @@ func currentAgent(c *gin.Context) *models.Agent {
 	return nil
 }
 
-// require lets through a signed-in agent whose profile grants p; any other
-// gets a French refusal (403) naming the permission.
-func (s *Handlers) require(p perm.Permission) gin.HandlerFunc { return s.requireAgent(p) }
+// require lets through a signed-in agent whose profile grants one of ps;
+// any other gets a French refusal (403) naming them.
+func (s *Handlers) require(ps ...perm.Permission) gin.HandlerFunc { return s.requireAgent(ps...) }
 
 // signedIn lets through any signed-in agent (the pages that adapt to the
 // agent's permissions themselves).
-func (s *Handlers) signedIn() gin.HandlerFunc { return s.requireAgent("") }
+func (s *Handlers) signedIn() gin.HandlerFunc { return s.requireAgent() }
 
-// requireAgent lets through a signed-in agent whose profile grants need
-// (any agent when need is empty), and sets the agent and its commune for
+// requireAgent lets through a signed-in agent whose profile grants one of
+// need (any agent when need is empty), and sets the agent and its commune for
 // the handlers: every query of theirs is scoped by that commune. Without a
 // session, a page asks to sign in first; a form sent meanwhile is kept and
 // offered again after sign-in.
-func (s *Handlers) requireAgent(need perm.Permission) gin.HandlerFunc {
+func (s *Handlers) requireAgent(need ...perm.Permission) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		token, _ := c.Cookie(sessionCookie)
@@ -77,8 +78,8 @@ func (s *Handlers) requireAgent(need perm.Permission) gin.HandlerFunc {
 		}
 		c.Set(web.KeyAgent, a)
 		c.Set(web.KeyCommune, com)
-		if need != "" && !a.Has(need) {
-			s.forbidden(c, need)
+		if len(need) > 0 && !slices.ContainsFunc(need, a.Has) {
+			s.forbidden(c, need...)
 			return
 		}
 		c.Next()
@@ -86,9 +87,13 @@ func (s *Handlers) requireAgent(need perm.Permission) gin.HandlerFunc {
 }
 
 // forbidden refuses a page or action the agent's profile does not allow.
-func (s *Handlers) forbidden(c *gin.Context, need perm.Permission) {
-	s.RenderError(c, http.StatusForbidden, "Accès refusé", "Cette page demande la permission « "+perm.Label(need)+
-		" », que votre profil (« "+currentAgent(c).Profile.Name+" ») n'accorde pas. Si vous en avez besoin, demandez-la à un administrateur de la commune.")
+func (s *Handlers) forbidden(c *gin.Context, need ...perm.Permission) {
+	labels := make([]string, len(need))
+	for i, p := range need {
+		labels[i] = "« " + perm.Label(p) + " »"
+	}
+	s.RenderError(c, http.StatusForbidden, "Accès refusé", "Cette page demande la permission "+strings.Join(labels, " ou ")+
+		", que votre profil (« "+currentAgent(c).Profile.Name+" ») n'accorde pas. Si vous en avez besoin, demandez-la à un administrateur de la commune.")
 }
 
 // signInFirst answers a request without a live session: a page redirects to

@@ -60,9 +60,11 @@ func (s *Handlers) conversationMessagePost(c *gin.Context) {
 		s.showAgentConversation(c, cv, http.StatusUnprocessableEntity, st, nil)
 		return
 	}
+	var msg *models.Message
 	err = s.Keep(c, mf, func(ups []conversation.Upload) error {
 		in.Files = ups
-		_, _, err := s.Conversations.Post(ctx, web.Commune(c), workflow.AgentActor(currentAgent(c)), cv.ID, in)
+		var err error
+		_, msg, err = s.Conversations.Post(ctx, web.Commune(c), workflow.AgentActor(currentAgent(c)), cv.ID, in)
 		return err
 	})
 	if e := apperr.As(err); err != nil && len(e.Fields) > 0 {
@@ -82,6 +84,11 @@ func (s *Handlers) conversationMessagePost(c *gin.Context) {
 	}
 	s.Jobs.Wake(jobs.MailJob)
 	text := map[string]string{modeReply: "Message envoyé à l'usager.", modeNote: "Note enregistrée. L'usager ne la voit pas.", modeLog: "Échange consigné dans le fil."}[mode]
+	if msg == nil { // held for validation
+		s.SetFlash(c, views.FlashSuccess, "Réponse soumise à validation : l'usager ne la recevra qu'une fois validée.")
+		web.Redirect(c, conversationPath(cv.ID)+"#a-valider")
+		return
+	}
 	s.SetFlash(c, views.FlashSuccess, text)
 	web.Redirect(c, conversationPath(cv.ID)+"#fil")
 }

@@ -49,6 +49,9 @@ type composerState struct {
 	mode, body, channel string
 	errs                views.FormErrors
 	form                map[string]any // the other forms' values (tag, merge, forward)
+	// What was typed in a held reply's field (message or commentaire).
+	pendingID                 int64
+	pendingField, pendingText string
 }
 
 func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation, status int, st composerState, flash *views.Flash) {
@@ -88,6 +91,11 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 	if st.mode == "" {
 		st.mode = "reponse"
 	}
+	held, err := models.PendingReplies(ctx, s.DB, cm.ID, cv.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
 	replies, err := models.SavedReplies(ctx, s.DB, cm.ID, conversation.TeamOf(cv))
 	if err != nil {
 		s.Fail(c, err)
@@ -100,6 +108,20 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 		Teams: teams, ChannelOpts: channelOptions(), TeamValue: "accueil",
 		Typed: st.body, Mode: st.mode, ChannelValue: st.channel}
 	d.AssignedToMe = cv.AssigneeID != nil && *cv.AssigneeID == a.ID
+	d.RepliesHeld = a.Profile.Permissions.RepliesHeld()
+	for _, r := range held {
+		p := views.PendingReply{ID: r.ID, Author: r.AuthorName, At: r.CreatedAt, Version: r.Version, Returned: r.Status == models.ReplyReturned,
+			Comment: r.Comment, ReturnedBy: r.ReturnedBy, Body: r.Body, Typed: r.Body,
+			MayValidate: a.Has(perm.Validate) && r.Status == models.ReplyWaiting, MayRevise: r.AuthorID == a.ID,
+			MessageID: pendingField(r.ID, "message"), CommentID: pendingField(r.ID, "commentaire")}
+		if st.pendingID == r.ID && st.pendingField == "message" {
+			p.Typed = st.pendingText
+		}
+		if st.pendingID == r.ID && st.pendingField == "commentaire" {
+			p.TypedComment = st.pendingText
+		}
+		d.Pending = append(d.Pending, p)
+	}
 	for _, r := range replies {
 		id := strconv.FormatInt(r.ID, 10)
 		d.SavedReplies = append(d.SavedReplies, views.Option{Value: id, Label: r.Title})
@@ -116,7 +138,7 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 		d.Statuses = append(d.Statuses, views.Option{Value: st.Value, Label: st.Label})
 	}
 	for _, ag := range agents {
-		if ag.Active && ag.Has(perm.Reply) {
+		if ag.Active && ag.Converses() {
 			d.Agents = append(d.Agents, views.Option{Value: strconv.FormatInt(ag.ID, 10), Label: ag.Name})
 		}
 		if cv.AssigneeID != nil && *cv.AssigneeID == ag.ID {

@@ -22,6 +22,7 @@ const inboxPath = "/gestion/messages"
 var viewLabels = map[string]string{
 	models.ViewMine: "Mes conversations", models.ViewUnassigned: "Non attribuées", models.ViewOpen: "Toutes ouvertes",
 	models.ViewWaiting: "En attente de l'usager", models.ViewResolved: "Résolues",
+	models.ViewToValidate: "À valider",
 }
 
 func readInboxQuery(c *gin.Context) views.InboxQuery {
@@ -91,7 +92,10 @@ func (s *Handlers) inboxShow(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	data := views.InboxPage{Query: q, Path: inboxPath, NewURL: inboxPath + "/nouvelle", Pages: web.PageLinks(web.ListKeyset, rows, cur, more, link)}
+	data := views.InboxPage{Query: q, Path: inboxPath, Pages: web.PageLinks(web.ListKeyset, rows, cur, more, link)}
+	if !a.Profile.Permissions.RepliesHeld() { // opening one mails the citizen
+		data.NewURL = inboxPath + "/nouvelle"
+	}
 	for _, v := range models.InboxViews {
 		data.Views = append(data.Views, views.InboxView{Label: viewLabels[v], Count: counts[v], Current: v == q.View,
 			URL: link(func(vals url.Values) { vals.Set("vue", v) })})

@@ -39,8 +39,9 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	desk.POST("/etiquettes/retirer", s.demandTag(true))
 	desk.POST("/regles", s.demandRulesApply)
 
-	// Conversations: the desk's inbox; a supervisor sees every team's.
-	msg := g.Group("/messages", s.require(perm.Reply))
+	// Conversations: the desk's inbox, for who replies, directly or through
+	// validation; a supervisor sees every team's.
+	msg := g.Group("/messages", s.require(perm.Reply, perm.ReplyValidated))
 	msg.GET("", s.inboxShow)
 	msg.POST("", s.conversationCreate)
 	msg.GET("/nouvelle", s.conversationNew)
@@ -56,6 +57,9 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	msg.POST("/:id/etiquettes/retirer", s.conversationTag(true))
 	msg.POST("/:id/fusion", s.conversationMerge)
 	msg.POST("/:id/transfert", s.conversationForward)
+	msg.POST("/:id/a-valider/:rid/modifier", s.pendingReplyRevise)
+	msg.POST("/:id/a-valider/:rid/envoyer", s.require(perm.Validate), s.pendingReplySend)
+	msg.POST("/:id/a-valider/:rid/renvoyer", s.require(perm.Validate), s.pendingReplyReturn)
 
 	sup := g.Group("/supervision", s.require(perm.Supervise))
 	sup.GET("", s.supervisionShow)

@@ -13,29 +13,29 @@ import (
 // navItems are the back office's menu: each item shows for the agents
 // whose profile grants its permission (the permission its pages require).
 var navItems = []struct {
-	Need perm.Permission
+	Need, Or perm.Permission
 	views.NavItem
 }{
-	{perm.See, views.NavItem{Label: "À traiter", Href: "/gestion/"}},
-	{perm.Reply, views.NavItem{Label: "Messages", Href: "/gestion/messages"}},
-	{perm.Supervise, views.NavItem{Label: "Toutes les demandes", Href: "/gestion/supervision"}},
-	{perm.Supervise, views.NavItem{Label: "Indicateurs", Href: "/gestion/supervision/indicateurs"}},
-	{perm.Administer, views.NavItem{Label: "Commune", Href: "/gestion/admin/commune"}},
-	{perm.Administer, views.NavItem{Label: "Agents", Href: "/gestion/admin/agents"}},
-	{perm.Administer, views.NavItem{Label: "Profils", Href: "/gestion/admin/profils"}},
-	{perm.Administer, views.NavItem{Label: "Services", Href: "/gestion/admin/services"}},
-	{perm.Administer, views.NavItem{Label: "Étiquettes", Href: "/gestion/admin/etiquettes"}},
-	{perm.Administer, views.NavItem{Label: "Démarches", Href: "/gestion/admin/demarches"}},
-	{perm.Administer, views.NavItem{Label: "Règles", Href: "/gestion/admin/regles"}},
-	{perm.Administer, views.NavItem{Label: "Calendrier", Href: "/gestion/admin/calendrier"}},
-	{perm.Administer, views.NavItem{Label: "Voies", Href: "/gestion/admin/voies"}},
+	{perm.See, "", views.NavItem{Label: "À traiter", Href: "/gestion/"}},
+	{perm.Reply, perm.ReplyValidated, views.NavItem{Label: "Messages", Href: "/gestion/messages"}},
+	{perm.Supervise, "", views.NavItem{Label: "Toutes les demandes", Href: "/gestion/supervision"}},
+	{perm.Supervise, "", views.NavItem{Label: "Indicateurs", Href: "/gestion/supervision/indicateurs"}},
+	{perm.Administer, "", views.NavItem{Label: "Commune", Href: "/gestion/admin/commune"}},
+	{perm.Administer, "", views.NavItem{Label: "Agents", Href: "/gestion/admin/agents"}},
+	{perm.Administer, "", views.NavItem{Label: "Profils", Href: "/gestion/admin/profils"}},
+	{perm.Administer, "", views.NavItem{Label: "Services", Href: "/gestion/admin/services"}},
+	{perm.Administer, "", views.NavItem{Label: "Étiquettes", Href: "/gestion/admin/etiquettes"}},
+	{perm.Administer, "", views.NavItem{Label: "Démarches", Href: "/gestion/admin/demarches"}},
+	{perm.Administer, "", views.NavItem{Label: "Règles", Href: "/gestion/admin/regles"}},
+	{perm.Administer, "", views.NavItem{Label: "Calendrier", Href: "/gestion/admin/calendrier"}},
+	{perm.Administer, "", views.NavItem{Label: "Voies", Href: "/gestion/admin/voies"}},
 }
 
 // AgentNav is the back-office menu of an agent: what their permissions open.
 func AgentNav(a *models.Agent) []views.NavItem {
 	var items []views.NavItem
 	for _, it := range navItems {
-		if a.Has(it.Need) {
+		if a.Has(it.Need) || (it.Or != "" && a.Has(it.Or)) {
 			items = append(items, it.NavItem)
 		}
 	}
