@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"guichet/calendar"
 )
 
 // Demand is a citizen's demand and its current place in the workflow.
@@ -30,8 +32,32 @@ type Demand struct {
 	SubmitToken       *string
 	SubmittedAt       *time.Time
 	DecidedAt         *time.Time
+	// MotifID is what the demand is about: its procedure's default motif
+	// at submission, then as an agent reclassified it.
+	MotifID *int64
+	// ImplicitDecisionOn is the day silence becomes a decision (UTC
+	// midnight; nil: the procedure has none, or not submitted), recomputed
+	// when a correction ends; ImplicitReachedAt, when that was recorded.
+	ImplicitDecisionOn *time.Time `bun:"type:date"`
+	ImplicitReachedAt  *time.Time
+	// CorrectionDueOn is the day a pending correction is due by (L114-5).
+	CorrectionDueOn *time.Time `bun:"type:date"`
 	CreatedAt         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 	UpdatedAt         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+}
+
+// Day is a date column's value as a calendar date; ok is false for none.
+func Day(t *time.Time) (calendar.Date, bool) {
+	if t == nil {
+		return calendar.Date{}, false
+	}
+	return dateOf(*t), true
+}
+
+// DayTime is a calendar date as a date column stores it (UTC midnight).
+func DayTime(d calendar.Date) *time.Time {
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	return &t
 }
 
 // DemandByID finds a demand of a commune.
