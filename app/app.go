@@ -88,6 +88,7 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Jobs.Add("stale sign-in records deleted", time.Hour, func(ctx context.Context, now time.Time) (int, error) { return auth.Purge(ctx, db, now) })
 	a.Jobs.Add("archived decided demands", time.Hour, (&jobs.Archiver{DB: db, Engine: a.Engine, After: days(cfg.ArchiveDays)}).RunOnce)
 	a.Jobs.Add("digests sent", notify.DigestEvery, (&notify.Digests{DB: db, Notifier: a.Notifier}).RunOnce)
+	a.Jobs.Add("implicit decisions recorded", notify.ImplicitEvery, (&notify.ImplicitDecisions{DB: db, Notifier: a.Notifier}).RunOnce)
 	if cfg.ReminderDays > 0 {
 		a.Jobs.Add("service reminders sent", time.Hour, (&notify.Reminders{DB: db, Notifier: a.Notifier, After: days(cfg.ReminderDays)}).RunOnce)
 	}

@@ -89,3 +89,23 @@ func SetCitizenName(ctx context.Context, db bun.IDB, d *Demand, name string) err
 	_, err := db.NewUpdate().Model(d).Column("citizen_name").WherePK().Exec(ctx)
 	return err
 }
+
+// DueImplicitDecisions locks up to limit undecided demands whose implicit
+// decision is born on or before today (a date column's UTC midnight) and
+// not recorded yet, skipping those in the states given (waiting for the
+// citizen: the delay is suspended) and those another run holds.
+func DueImplicitDecisions(ctx context.Context, tx bun.Tx, today time.Time, skipStates []string, limit int) ([]Demand, error) {
+	var ds []Demand
+	err := tx.NewSelect().Model(&ds).
+		Where("implicit_reached_at IS NULL AND decided_at IS NULL AND implicit_decision_on IS NOT NULL AND implicit_decision_on <= ?::date", today.Format(time.DateOnly)).
+		Where("state NOT IN (?)", bun.In(skipStates)).
+		Order("implicit_decision_on", "id").Limit(int64(limit)).For("UPDATE SKIP LOCKED").Scan(ctx)
+	return ds, err
+}
+
+// MarkImplicitReached records that a demand's implicit decision was born.
+func MarkImplicitReached(ctx context.Context, db bun.IDB, d *Demand, at time.Time) error {
+	d.ImplicitReachedAt = &at
+	_, err := db.NewUpdate().Model(d).Column("implicit_reached_at").WherePK().Exec(ctx)
+	return err
+}

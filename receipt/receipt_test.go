@@ -18,7 +18,7 @@ func TestWriteMakesAPDFOverSeveralPages(t *testing.T) {
 	err := receipt.Write(&buf, receipt.Receipt{
 		Commune: "Plassans", Contact: []string{"1 place de la Mairie", "04 42 00 00 00"},
 		Procedure: "Signalement d'un dysfonctionnement", Reference: "2026-7KQ3-M9XD", TrackingCode: "ABCD2345",
-		SubmittedAt: at, Citizen: "Claude Dupont <claude@exemple.fr>", PrintedAt: at,
+		Acknowledgement: []receipt.Line{{"Reçue le", "23/11/2026 à 10:30"}}, Citizen: "Claude Dupont <claude@exemple.fr>", PrintedAt: at,
 		Answers: []receipt.Line{{"Description", long}, {"Téléphone", ""}, {"Engagements", "Je m'engage…\nEt aussi…"}},
 		Files:   []receipt.Line{{"photo.jpg", "JPEG, 1,2 Mo"}},
 	})
