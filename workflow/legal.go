@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -92,3 +93,21 @@ func init() {
 // Suspended are the states whose demands wait for their citizen: the
 // delay of the implicit decision does not run.
 var Suspended = []string{Draft, CorrectionRequested}
+
+// ImplicitWarningDays is how long before its implicit decision an
+// undecided demand is flagged to agents.
+const ImplicitWarningDays = 15
+
+// ImplicitDue is the number of days from today to the birth of d's
+// implicit decision (0 or less: born), and whether agents are to be warned:
+// the demand undecided, its delay running, the day within
+// ImplicitWarningDays or past. ok is false when d has no such date.
+func ImplicitDue(d *models.Demand, today calendar.Date) (days int, warn, ok bool) {
+	born, ok := models.Day(d.ImplicitDecisionOn)
+	if !ok {
+		return 0, false, false
+	}
+	days = today.DaysUntil(born)
+	running := d.DecidedAt == nil && !slices.Contains(Suspended, d.State)
+	return days, running && days <= ImplicitWarningDays, true
+}

@@ -35,6 +35,7 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	desk.POST("/pieces", s.agentFileUpload)
 	desk.POST("/actions/:action", s.demandAct)
 	desk.POST("/notes", s.noteCreate)
+	desk.POST("/motif", s.demandMotifUpdate)
 
 	sup := g.Group("/supervision", s.require(perm.Supervise))
 	sup.GET("", s.supervisionShow)
