@@ -276,3 +276,17 @@ func EnsureMotifPath(ctx context.Context, tx bun.Tx, communeID int64, names []st
 	}
 	return id, created, nil
 }
+
+// MotifUsage counts the demands (drafts aside) of each motif of a commune.
+func MotifUsage(ctx context.Context, db bun.IDB, communeID int64) (map[int64]int, error) {
+	var rows []struct {
+		MotifID int64
+		N       int
+	}
+	err := db.NewRaw("SELECT motif_id, count(*) AS n FROM demands WHERE commune_id = ? AND motif_id IS NOT NULL AND state <> 'draft' GROUP BY motif_id", communeID).Scan(ctx, &rows)
+	out := map[int64]int{}
+	for _, r := range rows {
+		out[r.MotifID] = r.N
+	}
+	return out, err
+}
