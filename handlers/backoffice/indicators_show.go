@@ -23,6 +23,15 @@ type indicatorsData struct {
 	Retransferred int
 	Months        []string // column headers, "nov. 2026"
 	Procedures    []procedureRow
+	Motifs        []motifStatsRow
+}
+
+// motifStatsRow is one motif's figures, in the tree's order.
+type motifStatsRow struct {
+	Path                            string
+	Received, Decided               int
+	Median                          string
+	ReclassifiedIn, ReclassifiedOut int
 }
 
 type serviceRow struct {
@@ -106,6 +115,22 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 			r.Counts[i] += v.N
 			r.Total += v.N
 		}
+	}
+
+	tree, err := models.Motifs(ctx, s.DB, com.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	mstats, err := models.MotifIndicators(ctx, s.DB, com.ID, since, workflow.KindReclassified)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	for _, n := range tree {
+		st := mstats[n.ID]
+		data.Motifs = append(data.Motifs, motifStatsRow{Path: n.Path, Received: st.Received, Decided: st.Decided,
+			Median: seconds(st.MedianSeconds), ReclassifiedIn: st.ReclassifiedIn, ReclassifiedOut: st.ReclassifiedOut})
 	}
 
 	p := s.Page(c, "Indicateurs")
