@@ -31,6 +31,7 @@ type permWorld struct {
 	file                *models.Attachment
 	spare               *models.Profile // no agent has it
 	closure             *models.Closure
+	motif               *models.Motif
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -40,6 +41,8 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	pont := calendar.D(2026, 5, 15)
 	pw.closure = models.NewClosure(a.Commune.ID, calendar.Closure{From: pont, To: pont, Label: "Pont"})
 	fixture.Must(t, models.CreateClosure(context.Background(), a.DB, pw.closure))
+	pw.motif = &models.Motif{CommuneID: a.Commune.ID, Name: "Voirie"}
+	fixture.Must(t, models.CreateMotif(context.Background(), a.DB, pw.motif))
 	return pw
 }
 
@@ -77,6 +80,7 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"GET", "/gestion/demandes/:id/pieces/:fid", perm.See, sub + "/pieces/" + itoa(pw.file.ID), nil},
 		{"POST", "/gestion/demandes/:id/pieces", perm.See, sub + "/pieces", nil},
 		{"POST", "/gestion/demandes/:id/notes", perm.See, sub + "/notes", url.Values{"message": {"Vu."}}},
+		{"POST", "/gestion/demandes/:id/motif", perm.Decide, sub + "/motif", url.Values{"motif": {itoa(pw.motif.ID)}}},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/accepter", confirm("version", ver(pw.submitted))},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/refuser", confirm("version", ver(pw.submitted), "message", "Hors délai.")},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/correction", confirm("version", ver(pw.submitted), "message", "Précisez.")},
@@ -119,6 +123,11 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/admin/demarches/:pid/depublier", perm.Administer, proc + "/depublier", nil},
 		{"POST", "/gestion/admin/demarches/:pid/dupliquer", perm.Administer, proc + "/dupliquer", url.Values{"slug": {"copie"}}},
 		{"GET", "/gestion/admin/demarches/:pid/export.yaml", perm.Administer, proc + "/export.yaml", nil},
+		{"GET", "/gestion/admin/motifs", perm.Administer, "/gestion/admin/motifs", nil},
+		{"POST", "/gestion/admin/motifs", perm.Administer, "/gestion/admin/motifs", url.Values{"nom": {"Culture"}}},
+		{"POST", "/gestion/admin/motifs/:mid", perm.Administer, "/gestion/admin/motifs/" + itoa(pw.motif.ID), url.Values{"nom": {"Voirie et trottoirs"}}},
+		{"POST", "/gestion/admin/motifs/:mid/desactiver", perm.Administer, "/gestion/admin/motifs/" + itoa(pw.motif.ID) + "/desactiver", nil},
+		{"POST", "/gestion/admin/motifs/:mid/reactiver", perm.Administer, "/gestion/admin/motifs/" + itoa(pw.motif.ID) + "/reactiver", nil},
 		{"GET", "/gestion/admin/calendrier", perm.Administer, "/gestion/admin/calendrier", nil},
 		{"GET", "/gestion/admin/calendrier/essai", perm.Administer, "/gestion/admin/calendrier/essai?date=2026-09-08&heure=11:00&nombre=2&unite=heures_ouvrees", nil},
 		{"POST", "/gestion/admin/calendrier/alsace-moselle", perm.Administer, "/gestion/admin/calendrier/alsace-moselle", url.Values{"alsace_moselle": {"oui"}}},

@@ -69,9 +69,10 @@ type ProcedureVersion struct {
 	Form      []Field `bun:",type:jsonb,notnull"`
 	// Silence is what the commune's silence on a demand means once the
 	// delay has passed (CRPA L231-1); DelayN and DelayUnit are that delay.
-	Silence   calendar.Silence   `bun:",notnull"`
-	DelayN    int                `bun:",notnull"`
-	DelayUnit calendar.DelayUnit `bun:",notnull"`
+	// Unset, they are the columns' defaults: no implicit decision, 2 months.
+	Silence   calendar.Silence   `bun:",nullzero,notnull,default:'aucune'"`
+	DelayN    int                `bun:"delay_n,nullzero,notnull,default:2"`
+	DelayUnit calendar.DelayUnit `bun:",nullzero,notnull,default:'mois'"`
 	// Variant names the procedure's lifecycle (workflow.Variants); a demand
 	// follows its version's.
 	Variant       string    `bun:",nullzero,notnull,default:'standard'"`
