@@ -42,8 +42,8 @@ type Demand struct {
 	ImplicitReachedAt  *time.Time
 	// CorrectionDueOn is the day a pending correction is due by (L114-5).
 	CorrectionDueOn *time.Time `bun:"type:date"`
-	CreatedAt         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	UpdatedAt         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	CreatedAt       time.Time  `bun:",nullzero,notnull,default:current_timestamp"`
+	UpdatedAt       time.Time  `bun:",nullzero,notnull,default:current_timestamp"`
 }
 
 // Day is a date column's value as a calendar date; ok is false for none.

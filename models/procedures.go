@@ -36,7 +36,9 @@ type Procedure struct {
 }
 
 // Delay is the delay after which silence is a decision.
-func (v *ProcedureVersion) Delay() calendar.Delay { return calendar.Delay{N: v.DelayN, Unit: v.DelayUnit} }
+func (v *ProcedureVersion) Delay() calendar.Delay {
+	return calendar.Delay{N: v.DelayN, Unit: v.DelayUnit}
+}
 
 // resolveMotif sets the version's motif from its path, creating the motifs
 // the commune lacks.

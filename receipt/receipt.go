@@ -30,9 +30,9 @@ type Receipt struct {
 	// the date of receipt, the service, its address, phone and e-mail, the
 	// implicit decision and what it means.
 	Acknowledgement []Line
-	Answers      []Line
-	Files        []Line // file name, and its type and size
-	PrintedAt    time.Time
+	Answers         []Line
+	Files           []Line // file name, and its type and size
+	PrintedAt       time.Time
 }
 
 // Line is one labelled value.
