@@ -62,7 +62,7 @@ func (d Definition) legalProblems() []Problem {
 			add("delai", err.Error())
 		}
 	case s == calendar.SilenceAcceptance || s == calendar.SilenceRejection:
-		add("delai", fmt.Sprintf("« %s » : le délai (délai, par exemple « 2 mois ») est obligatoire, l'accusé de réception doit dire quand le silence vaut décision", strings.ToLower(s.Label())))
+		add("delai", fmt.Sprintf("« %s » demande un délai (délai, par exemple « 2 mois ») : l'accusé de réception doit dire quand le silence vaut décision", strings.ToLower(s.Label())))
 	}
 	if d.Motif != "" {
 		names := models.ParsePath(d.Motif)
