@@ -167,7 +167,7 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 			d.Data = in.Data
 		}
 		d.MotifID = t.Version.MotifID
-		if err := setImplicitDecision(ctx, tx, t, today); err != nil {
+		if err := setImplicitDecision(ctx, tx, t, today, false); err != nil {
 			return nil, err
 		}
 	case Accept, Refuse:
@@ -201,7 +201,7 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		}
 		d.CorrectionBy, d.CorrectionMessage, d.CorrectionFields, d.CorrectionDueOn = nil, "", []string{}, nil
 		// The correction ends: the days it took postpone the implicit decision.
-		if err := setImplicitDecision(ctx, tx, t, today); err != nil {
+		if err := setImplicitDecision(ctx, tx, t, today, true); err != nil {
 			return nil, err
 		}
 	case Transfer:

@@ -56,8 +56,9 @@ func ImplicitDecision(cal calendar.Calendar, v *models.ProcedureVersion, d *mode
 }
 
 // setImplicitDecision stores on d the day its implicit decision is born,
-// counted with its corrections as of today.
-func setImplicitDecision(ctx context.Context, tx bun.Tx, t *models.Transition, today calendar.Date) error {
+// counted with its corrections as of today (a demand just submitted has
+// none to read).
+func setImplicitDecision(ctx context.Context, tx bun.Tx, t *models.Transition, today calendar.Date, corrected bool) error {
 	d := &t.Demand
 	if t.Version.Silence == calendar.SilenceNone {
 		return nil
@@ -66,9 +67,11 @@ func setImplicitDecision(ctx context.Context, tx bun.Tx, t *models.Transition, t
 	if err != nil {
 		return err
 	}
-	cs, err := Corrections(ctx, tx, d, today)
-	if err != nil {
-		return err
+	var cs []calendar.Correction
+	if corrected {
+		if cs, err = Corrections(ctx, tx, d, today); err != nil {
+			return err
+		}
 	}
 	if id, ok := ImplicitDecision(cal, &t.Version, d, cs); ok {
 		d.ImplicitDecisionOn = models.DayTime(id.Date)
