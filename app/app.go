@@ -106,6 +106,7 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Jobs.Add("archived decided demands", time.Hour, (&jobs.Archiver{DB: db, Engine: a.Engine, After: days(cfg.ArchiveDays)}).RunOnce)
 	a.Jobs.Add("digests sent", notify.DigestEvery, (&notify.Digests{DB: db, Notifier: a.Notifier}).RunOnce)
 	a.Jobs.Add("history sealed", audit.SealEvery, (&audit.Sealer{DB: db, Key: auditKey}).RunOnce)
+	a.Jobs.Add("implicit decisions recorded", notify.ImplicitEvery, (&notify.ImplicitDecisions{DB: db, Notifier: a.Notifier}).RunOnce)
 	if cfg.ReminderDays > 0 {
 		a.Jobs.Add("service reminders sent", time.Hour, (&notify.Reminders{DB: db, Notifier: a.Notifier, After: days(cfg.ReminderDays)}).RunOnce)
 	}

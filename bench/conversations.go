@@ -163,9 +163,9 @@ func conversations(ctx context.Context, tx pgx.Tx, r *rand.Rand, communes map[in
 }
 
 // copyConversations copies the chunk's conversations, messages, tags and
-// history, then computes their search words as models would (subject and
+// history (evs, chained), then computes their search words as models would (subject and
 // names weighted A, messages B), and returns how many rows it wrote.
-func copyConversations(ctx context.Context, tx pgx.Tx, cvs []convRow) (int64, error) {
+func copyConversations(ctx context.Context, tx pgx.Tx, cvs []convRow, evs []*models.Event) (int64, error) {
 	var convs, msgs, tags, events [][]any
 	for i := range cvs {
 		cv := &cvs[i]
@@ -178,10 +178,10 @@ func copyConversations(ctx context.Context, tx pgx.Tx, cvs []convRow) (int64, er
 		for _, t := range cv.tags {
 			tags = append(tags, []any{cv.CommuneID, cv.ID, t, cv.CreatedAt})
 		}
-		for _, e := range cv.events {
-			events = append(events, []any{cv.CommuneID, cv.ID, e.at, e.kind, e.actorKind, e.actorID, e.actorName,
-				e.channel, e.from, e.to, e.message, e.visibl, e.details})
-		}
+	}
+	for _, e := range evs {
+		events = append(events, []any{e.CommuneID, e.ConversationID, e.At, e.Kind, e.ActorKind, e.ActorID, e.ActorName,
+			e.Channel, e.FromState, e.ToState, e.Message, e.Visibility, e.Details, e.Seq, e.PrevHash, e.Hash, e.ContentHash})
 	}
 	copies := []struct {
 		table string
@@ -195,7 +195,7 @@ func copyConversations(ctx context.Context, tx pgx.Tx, cvs []convRow) (int64, er
 			"channel", "body", "mail_id", "created_at"}, msgs},
 		{"conversation_tags", []string{"commune_id", "conversation_id", "tag_id", "created_at"}, tags},
 		{"demand_events", []string{"commune_id", "conversation_id", "at", "kind", "actor_kind", "actor_id", "actor_name",
-			"channel", "from_state", "to_state", "message", "visibility", "details"}, events},
+			"channel", "from_state", "to_state", "message", "visibility", "details", "seq", "prev_hash", "hash", "content_hash"}, events},
 	}
 	var total int64
 	for _, c := range copies {

@@ -439,7 +439,15 @@ func loadChunk(ctx context.Context, conn *pgx.Conn, communes []*commune, first u
 	if err != nil {
 		return err
 	}
-	convRows, err := copyConversations(ctx, tx, cvs)
+	var owned []ownedEvents
+	for i := range cvs {
+		owned = append(owned, ownedEvents{cvs[i].CommuneID, 0, cvs[i].ID, cvs[i].events})
+	}
+	cevs, err := chainEvents(owned, heads)
+	if err != nil {
+		return err
+	}
+	convRows, err := copyConversations(ctx, tx, cvs, cevs)
 	if err != nil {
 		return err
 	}
@@ -459,17 +467,32 @@ func nextIDs(ctx context.Context, tx pgx.Tx, table string, n int) ([]int64, erro
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
-// chain makes the chunk's history entries, in order, with the hashes the
-// history's writer gives them (models.PrepareEntry, then the chain).
+// chain makes the chunk's history entries of its demands, in order, with
+// the hashes the history's writer gives them (models.PrepareEntry, then the chain).
 func chain(ds []demandRow, heads *chains) ([]*models.Event, error) {
+	var owned []ownedEvents
+	for i := range ds {
+		owned = append(owned, ownedEvents{ds[i].CommuneID, ds[i].ID, 0, ds[i].events})
+	}
+	return chainEvents(owned, heads)
+}
+
+// ownedEvents are the history entries of one demand or one conversation.
+type ownedEvents struct {
+	communeID, demandID, conversationID int64
+	events                              []eventRow
+}
+
+// chainEvents makes history entries, in order, and gives them their places
+// and hashes in their communes' chains.
+func chainEvents(owned []ownedEvents, heads *chains) ([]*models.Event, error) {
 	var evs []*models.Event
 	var digests [][]byte
-	for i := range ds {
-		d := &ds[i]
-		for _, e := range d.events {
-			ev := &models.Event{CommuneID: d.CommuneID, DemandID: d.ID, At: e.at, Kind: e.kind, ActorKind: e.actorKind,
-				ActorID: e.actorID, ActorName: e.actorName, Channel: e.channel, FromState: e.from, ToState: e.to,
-				Message: e.message, Visibility: e.visibl, Details: e.details}
+	for _, o := range owned {
+		for _, e := range o.events {
+			ev := &models.Event{CommuneID: o.communeID, DemandID: o.demandID, ConversationID: o.conversationID, At: e.at,
+				Kind: e.kind, ActorKind: e.actorKind, ActorID: e.actorID, ActorName: e.actorName, Channel: e.channel,
+				FromState: e.from, ToState: e.to, Message: e.message, Visibility: e.visibl, Details: e.details}
 			digest, err := models.PrepareEntry(ev)
 			if err != nil {
 				return nil, err

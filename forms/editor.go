@@ -19,8 +19,12 @@ import (
 // typed, so that a post that cannot be saved (or that only adds or moves a
 // field) comes back with nothing lost.
 type Editor struct {
-	Slug, Title, Description, Documents, Motif, Variant string
-	Fields                                              []EditorField
+	Slug, Title, Description, Documents, Variant string
+	// Motif is the default motif's path ("" for none).
+	Motif string
+	// Silence is a calendar.Silence; DelayN and DelayUnit its delay.
+	Silence, DelayN, DelayUnit string
+	Fields                     []EditorField
 }
 
 // EditorField is one field of the editor, as typed.
@@ -34,7 +38,9 @@ type EditorField struct {
 // EditorOf is a definition in the editor.
 func EditorOf(d Definition) Editor {
 	e := Editor{Slug: d.Slug, Title: d.Title, Description: d.Description, Documents: strings.Join(d.Documents, "\n"),
-		Motif: d.Motif, Variant: cmp.Or(d.Variant, workflow.Standard.Name)}
+		Motif: d.Motif, Variant: cmp.Or(d.Variant, workflow.Standard.Name), Silence: string(d.silence())}
+	dl := d.delay()
+	e.DelayN, e.DelayUnit = strconv.Itoa(dl.N), string(dl.Unit)
 	num := func(p *float64) string {
 		if p == nil {
 			return ""
@@ -66,7 +72,7 @@ const maxEditorFields = 200
 func ReadEditor(v url.Values) Editor {
 	get := func(k string) string { return Clean(strings.TrimSpace(strings.ReplaceAll(v.Get(k), "\r\n", "\n"))) }
 	e := Editor{Slug: get("slug"), Title: get("titre"), Description: get("description"), Documents: get("documents"),
-		Motif: get("motif"), Variant: get("variante")}
+		Motif: get("motif"), Variant: get("variante"), Silence: get("silence"), DelayN: get("delai_nombre"), DelayUnit: get("delai_unite")}
 	n, _ := strconv.Atoi(v.Get("champs"))
 	for i := range min(max(n, 0), maxEditorFields) {
 		in := func(attr string) string { return get(EditorInput(i, attr)) }
@@ -107,7 +113,10 @@ func (e *Editor) Apply(op, typ string) bool {
 // own: slug, titre, variante, champs), in French, naming the field.
 func (e Editor) Definition() (Definition, map[string]string) {
 	errs := map[string]string{}
-	d := Definition{Slug: e.Slug, Title: e.Title, Description: e.Description, Motif: e.Motif, Variant: standardUnsaid(e.Variant)}
+	d := Definition{Slug: e.Slug, Title: e.Title, Description: e.Description, Motif: e.Motif, Variant: standardUnsaid(e.Variant), Silence: e.Silence}
+	if e.DelayN != "" {
+		d.Delay = e.DelayN + " " + e.DelayUnit
+	}
 	d.Documents = lines(e.Documents)
 	for i, ef := range e.Fields {
 		// The inputs of the attributes the type does not have are left over
@@ -149,7 +158,8 @@ func (e Editor) Definition() (Definition, map[string]string) {
 		}
 		d.Fields = append(d.Fields, f)
 	}
-	inputs := map[string]string{"slug": "slug", "title": "titre", "variante": "variante", "fields": "champs-type"}
+	inputs := map[string]string{"slug": "slug", "title": "titre", "variante": "variante", "fields": "champs-type",
+		"silence": "silence", "delai": "delai_nombre", "motif": "motif"}
 	attrs := map[string]string{"show_if": "si_champ", "control": "control"}
 	for _, p := range d.Problems() {
 		id, msg := inputs[p.Attr], Sentence(p.Msg)

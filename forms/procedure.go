@@ -10,6 +10,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"guichet/calendar"
 	"guichet/models"
 	"guichet/validate"
 	"guichet/workflow"
@@ -21,19 +22,29 @@ type Definition struct {
 	Title       string   `yaml:"title"`
 	Description string   `yaml:"description,omitempty"`
 	Documents   []string `yaml:"documents,omitempty"`
-	// Motif is what the demand is about, as the commune words it.
-	Motif  string         `yaml:"motif,omitempty"`
-	Fields []models.Field `yaml:"fields"`
+	// Motif is the default motif of its demands, by its path in the
+	// commune's tree, "Thème / Motif / Sous-motif": created on import if
+	// the commune has none of that path.
+	Motif string `yaml:"motif,omitempty"`
+	// Silence is what the commune's silence means: acceptation, rejet or
+	// aucune (empty: aucune); Delay, after how long ("2 mois").
+	Silence string         `yaml:"silence,omitempty"`
+	Delay   string         `yaml:"delai,omitempty"`
+	Fields  []models.Field `yaml:"fields"`
 	// Variant names the lifecycle the procedure's demands follow
 	// (workflow.Variants); empty: the standard one.
 	Variant string `yaml:"variante,omitempty"`
 }
 
 // DefinitionOf is a procedure's version as a file says it (the standard
-// lifecycle unsaid).
-func DefinitionOf(p *models.Procedure) Definition {
-	return Definition{Slug: p.Slug, Title: p.Title, Description: p.Description, Documents: p.Documents,
-		Motif: p.Motif, Fields: p.Form, Variant: standardUnsaid(p.Variant)}
+// lifecycle unsaid), its motif named by its path in the commune's tree.
+func DefinitionOf(p *models.Procedure, motifs models.MotifTree) Definition {
+	d := Definition{Slug: p.Slug, Title: p.Title, Description: p.Description, Documents: p.Documents,
+		Motif: motifs.PathOf(p.MotifID), Fields: p.Form, Variant: standardUnsaid(p.Variant)}
+	if p.Silence != calendar.SilenceNone && p.Silence != "" {
+		d.Silence, d.Delay = string(p.Silence), FormatDelay(p.Delay())
+	}
+	return d
 }
 
 func standardUnsaid(variant string) string {
@@ -129,6 +140,7 @@ func (d Definition) Problems() []Problem {
 	if len(d.Fields) == 0 {
 		add("fields", "le formulaire doit avoir au moins un champ")
 	}
+	ps = append(ps, d.legalProblems()...)
 	if v, err := workflow.Variant(d.Variant); err != nil {
 		add("variante", err.Error())
 	} else if err := v.Check(); err != nil {
@@ -168,7 +180,9 @@ func (d Definition) Procedure(communeID int64) *models.Procedure {
 	if docs == nil {
 		docs = []string{}
 	}
+	dl := d.delay()
 	return &models.Procedure{CommuneID: communeID, Slug: d.Slug, ProcedureVersion: models.ProcedureVersion{
-		Title: d.Title, Description: d.Description, Documents: docs, Motif: d.Motif, Form: d.Fields, Variant: d.Variant,
+		Title: d.Title, Description: d.Description, Documents: docs, MotifPath: strings.Join(models.ParsePath(d.Motif), models.PathSeparator),
+		Form: d.Fields, Variant: d.Variant, Silence: d.silence(), DelayN: dl.N, DelayUnit: dl.Unit,
 	}}
 }

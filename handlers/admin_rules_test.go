@@ -116,7 +116,16 @@ func TestAdminPreviewsSavesAndTheRuleRoutes(t *testing.T) {
 		sorted = a.signIn(a.Supervisor).get("/gestion/supervision?tri=priorite&ordre=desc")
 	}
 	mustStatus(t, sorted, http.StatusOK)
-	first := sorted.Doc.Find("table tbody tr").First().Find("td").Last().Text()
+	col := -1
+	sorted.Doc.Find("table thead th").Each(func(i int, s *goquery.Selection) {
+		if strings.HasPrefix(strings.TrimSpace(s.Text()), "Priorité") {
+			col = i
+		}
+	})
+	if col < 0 {
+		t.Fatal("the list has no « Priorité » column")
+	}
+	first := sorted.Doc.Find("table tbody tr").First().Find("th, td").Eq(col).Text()
 	if strings.TrimSpace(first) != "Haute" {
 		t.Errorf("sorted by priority, descending: the first row's is %q", first)
 	}

@@ -219,3 +219,11 @@ var paris, _ = time.LoadLocation("Europe/Paris")
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func fmtAny(v any) string { return fmt.Sprint(v) }
+
+// motifs is a commune's tree of motifs.
+func (a *app) motifs(communeID int64) models.MotifTree {
+	a.t.Helper()
+	t, err := models.Motifs(context.Background(), a.DB, communeID)
+	fixture.Must(a.t, err)
+	return t
+}

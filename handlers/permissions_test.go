@@ -36,6 +36,7 @@ type permWorld struct {
 	otherTag            int64
 	rule                *models.RoutingRule
 	held                int64 // a reply of pw.conv held for validation
+	motif               *models.Motif
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -62,6 +63,8 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	mustStatus(t, a.signIn(held).postMessage("/gestion/messages/"+itoa(pw.conv.ID)+"/messages",
 		map[string]string{"mode": "reponse", "message": "Réponse à valider."}, nil), http.StatusSeeOther)
 	fixture.Must(t, a.DB.NewRaw("SELECT id FROM pending_replies WHERE conversation_id = ?", pw.conv.ID).Scan(t.Context(), &pw.held))
+	pw.motif = &models.Motif{CommuneID: a.Commune.ID, Name: "Voirie"}
+	fixture.Must(t, models.CreateMotif(context.Background(), a.DB, pw.motif))
 	return pw
 }
 
@@ -103,6 +106,7 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/demandes/:id/pieces", perm.See, sub + "/pieces", nil},
 		{"POST", "/gestion/demandes/:id/notes", perm.See, sub + "/notes", url.Values{"message": {"Vu."}}},
 		{"POST", "/gestion/demandes/:id/regles", perm.Decide, sub + "/regles", nil},
+		{"POST", "/gestion/demandes/:id/motif", perm.Decide, sub + "/motif", url.Values{"motif": {itoa(pw.motif.ID)}}},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/accepter", confirm("version", ver(pw.submitted))},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/refuser", confirm("version", ver(pw.submitted), "message", "Hors délai.")},
 		{"POST", "/gestion/demandes/:id/actions/:action", perm.Decide, sub + "/actions/correction", confirm("version", ver(pw.submitted), "message", "Précisez.")},
@@ -178,6 +182,11 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/admin/regles/:rid/descendre", perm.Administer, rule + "/descendre", nil},
 		{"POST", "/gestion/admin/regles/:rid/activer", perm.Administer, rule + "/activer", nil},
 		{"POST", "/gestion/admin/regles/:rid/desactiver", perm.Administer, rule + "/desactiver", nil},
+		{"GET", "/gestion/admin/motifs", perm.Administer, "/gestion/admin/motifs", nil},
+		{"POST", "/gestion/admin/motifs", perm.Administer, "/gestion/admin/motifs", url.Values{"nom": {"Culture"}}},
+		{"POST", "/gestion/admin/motifs/:mid", perm.Administer, "/gestion/admin/motifs/" + itoa(pw.motif.ID), url.Values{"nom": {"Voirie et trottoirs"}}},
+		{"POST", "/gestion/admin/motifs/:mid/desactiver", perm.Administer, "/gestion/admin/motifs/" + itoa(pw.motif.ID) + "/desactiver", nil},
+		{"POST", "/gestion/admin/motifs/:mid/reactiver", perm.Administer, "/gestion/admin/motifs/" + itoa(pw.motif.ID) + "/reactiver", nil},
 		{"GET", "/gestion/admin/calendrier", perm.Administer, "/gestion/admin/calendrier", nil},
 		{"GET", "/gestion/admin/calendrier/essai", perm.Administer, "/gestion/admin/calendrier/essai?date=2026-09-08&heure=11:00&nombre=2&unite=heures_ouvrees", nil},
 		{"POST", "/gestion/admin/calendrier/alsace-moselle", perm.Administer, "/gestion/admin/calendrier/alsace-moselle", url.Values{"alsace_moselle": {"oui"}}},

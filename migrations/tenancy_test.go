@@ -33,7 +33,7 @@ func init() {
 	pk := "its primary key is id alone: it becomes (commune_id, id), promoting the UNIQUE (commune_id, id) where there is one, once every query by id names the commune (bun's WherePK does not)"
 	for _, t := range []string{"agent_sessions", "agents", "assignments", "attachments", "closures", "conversation_files",
 		"conversation_messages", "conversations", "demand_events", "demands", "digest_items", "digests", "procedure_versions",
-		"procedures", "profiles", "routing_rules", "rule_sets", "saved_replies", "services", "streets", "tags"} {
+		"motifs", "procedures", "profiles", "routing_rules", "rule_sets", "saved_replies", "services", "streets", "tags"} {
 		workLeft[t+": PRIMARY KEY (id) lacks commune_id"] = pk
 	}
 	for problem, work := range map[string]string{

@@ -120,7 +120,7 @@ func (r DemandRow) Key() (string, int64) { return r.SortKey, r.ID }
 // listColumns are a row's columns; data (the form's answers) only for exports.
 var listColumns = []string{"d.id", "d.commune_id", "d.procedure_id", "d.reference", "d.tracking_code", "d.state",
 	"d.version", "d.citizen_email", "d.citizen_name", "d.correction_by", "d.service_id", "d.assignment_id",
-	"d.submitted_at", "d.decided_at", "d.created_at", "d.updated_at", "d.priority"}
+	"d.submitted_at", "d.decided_at", "d.created_at", "d.updated_at", "d.priority", "d.implicit_decision_on", "d.implicit_reached_at"}
 
 // filterDemands restricts q, over demands AS d, to the filter's demands of
 // a commune; withStates false ignores the wanted states (not the visible

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"guichet/calendar"
 )
 
 // Demand is a citizen's demand and its current place in the workflow.
@@ -40,9 +42,33 @@ type Demand struct {
 	AssigneeID        *int64
 	DeadlinePolicy    string `bun:",notnull"`
 	ProposedServiceID *int64
-	ProposedBy        string    `bun:",notnull"`
-	CreatedAt         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	UpdatedAt         time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	ProposedBy        string `bun:",notnull"`
+	// MotifID is what the demand is about: its procedure's default motif
+	// at submission, then as an agent reclassified it.
+	MotifID *int64
+	// ImplicitDecisionOn is the day silence becomes a decision (UTC
+	// midnight; nil: the procedure has none, or not submitted), recomputed
+	// when a correction ends; ImplicitReachedAt, when that was recorded.
+	ImplicitDecisionOn *time.Time `bun:"type:date"`
+	ImplicitReachedAt  *time.Time
+	// CorrectionDueOn is the day a pending correction is due by (L114-5).
+	CorrectionDueOn *time.Time `bun:"type:date"`
+	CreatedAt       time.Time  `bun:",nullzero,notnull,default:current_timestamp"`
+	UpdatedAt       time.Time  `bun:",nullzero,notnull,default:current_timestamp"`
+}
+
+// Day is a date column's value as a calendar date; ok is false for none.
+func Day(t *time.Time) (calendar.Date, bool) {
+	if t == nil {
+		return calendar.Date{}, false
+	}
+	return dateOf(*t), true
+}
+
+// DayTime is a calendar date as a date column stores it (UTC midnight).
+func DayTime(d calendar.Date) *time.Time {
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	return &t
 }
 
 // DemandByID finds a demand of a commune.
@@ -72,5 +98,25 @@ func LockDemand(ctx context.Context, tx bun.Tx, communeID, id int64) (*Demand, e
 func SetCitizenName(ctx context.Context, db bun.IDB, d *Demand, name string) error {
 	d.CitizenName = name
 	_, err := db.NewUpdate().Model(d).Column("citizen_name").WherePK().Exec(ctx)
+	return err
+}
+
+// DueImplicitDecisions locks up to limit undecided demands whose implicit
+// decision is born on or before today (a date column's UTC midnight) and
+// not recorded yet, skipping those in the states given (waiting for the
+// citizen: the delay is suspended) and those another run holds.
+func DueImplicitDecisions(ctx context.Context, tx bun.Tx, today time.Time, skipStates []string, limit int) ([]Demand, error) {
+	var ds []Demand
+	err := tx.NewSelect().Model(&ds).
+		Where("implicit_reached_at IS NULL AND decided_at IS NULL AND implicit_decision_on IS NOT NULL AND implicit_decision_on <= ?::date", today.Format(time.DateOnly)).
+		Where("state NOT IN (?)", bun.In(skipStates)).
+		Order("implicit_decision_on", "id").Limit(int64(limit)).For("UPDATE SKIP LOCKED").Scan(ctx)
+	return ds, err
+}
+
+// MarkImplicitReached records that a demand's implicit decision was born.
+func MarkImplicitReached(ctx context.Context, db bun.IDB, d *Demand, at time.Time) error {
+	d.ImplicitReachedAt = &at
+	_, err := db.NewUpdate().Model(d).Column("implicit_reached_at").WherePK().Exec(ctx)
 	return err
 }

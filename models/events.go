@@ -54,6 +54,14 @@ func History(ctx context.Context, db bun.IDB, communeID, demandID int64, publicO
 	return evs, err
 }
 
+// HistoryOfKinds lists a demand's events of the given kinds, in order.
+func HistoryOfKinds(ctx context.Context, db bun.IDB, communeID, demandID int64, kinds ...string) ([]Event, error) {
+	var evs []Event
+	err := db.NewSelect().Model(&evs).Where("commune_id = ? AND demand_id = ? AND kind IN (?)", communeID, demandID, bun.In(kinds)).
+		Order("at", "id").Scan(ctx)
+	return evs, err
+}
+
 // AddEvent appends one line to a demand's history, at the end of its
 // commune's chain.
 func AddEvent(ctx context.Context, db bun.IDB, ev *Event) error {

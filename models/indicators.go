@@ -87,3 +87,44 @@ GROUP BY p.id, v.title, month
 ORDER BY v.title, p.id, month`, communeID, since).Scan(ctx, &out)
 	return out, err
 }
+
+// MotifStats is how the demands of one motif fare over a period.
+type MotifStats struct {
+	MotifID  int64
+	Received int // demands of the motif received in the period
+	Decided  int // and decided in it
+	// MedianSeconds is the median time from receipt to decision of those decided.
+	MedianSeconds *float64
+	// ReclassifiedIn and ReclassifiedOut count the agents' changes of motif
+	// (history entries of kind reclassified) to and from it in the period.
+	ReclassifiedIn, ReclassifiedOut int
+}
+
+// MotifIndicators computes every motif's figures since the given time;
+// reclassified is the history kind of a change of motif.
+func MotifIndicators(ctx context.Context, db bun.IDB, communeID int64, since time.Time, reclassified string) (map[int64]MotifStats, error) {
+	var rows []MotifStats
+	err := db.NewRaw(`
+WITH d AS (
+    SELECT motif_id,
+           count(*) FILTER (WHERE submitted_at >= ?1) AS received,
+           count(*) FILTER (WHERE decided_at >= ?1) AS decided,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - submitted_at))
+               FILTER (WHERE decided_at >= ?1) AS median_seconds
+    FROM demands WHERE commune_id = ?0 AND motif_id IS NOT NULL AND submitted_at IS NOT NULL
+    GROUP BY motif_id
+), e AS (
+    SELECT details->>'to_id' AS to_id, details->>'from_id' AS from_id
+    FROM demand_events WHERE commune_id = ?0 AND kind = ?2 AND at >= ?1
+)
+SELECT m.id AS motif_id, coalesce(d.received, 0) AS received, coalesce(d.decided, 0) AS decided, d.median_seconds,
+       (SELECT count(*) FROM e WHERE e.to_id = m.id::text) AS reclassified_in,
+       (SELECT count(*) FROM e WHERE e.from_id = m.id::text) AS reclassified_out
+FROM motifs AS m LEFT JOIN d ON d.motif_id = m.id
+WHERE m.commune_id = ?0`, communeID, since, reclassified).Scan(ctx, &rows)
+	out := map[int64]MotifStats{}
+	for _, r := range rows {
+		out[r.MotifID] = r
+	}
+	return out, err
+}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"guichet/calendar"
 )
 
 // Procedure is a type of demand of a commune, shown at one of its versions:
@@ -32,6 +34,25 @@ type Procedure struct {
 	UpdatedAt    time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 
 	ProcedureVersion `bun:"-"`
+	// CreatedMotifs are the paths of the motifs saving MotifPath created.
+	CreatedMotifs []string `bun:"-"`
+}
+
+// Delay is the delay after which silence is a decision.
+func (v *ProcedureVersion) Delay() calendar.Delay {
+	return calendar.Delay{N: v.DelayN, Unit: v.DelayUnit}
+}
+
+// resolveMotif sets the version's motif from its path, creating the motifs
+// the commune lacks.
+func (p *Procedure) resolveMotif(ctx context.Context, tx bun.Tx) error {
+	v := &p.ProcedureVersion
+	if v.MotifPath == "" {
+		return nil
+	}
+	id, created, err := EnsureMotifPath(ctx, tx, p.CommuneID, ParsePath(v.MotifPath))
+	v.MotifID, p.CreatedMotifs = &id, append(p.CreatedMotifs, created...)
+	return err
 }
 
 // ProcedureVersion is what a procedure says and asks at one version.
@@ -45,9 +66,18 @@ type ProcedureVersion struct {
 	Title       string   `bun:",notnull"`
 	Description string   `bun:",notnull"`
 	Documents   []string `bun:",type:jsonb,notnull"`
-	// Motif is what the demand is about, as the commune words it.
-	Motif string  `bun:",notnull"`
-	Form  []Field `bun:",type:jsonb,notnull"`
+	// MotifID is the motif its demands get at submission (nil: none).
+	MotifID *int64
+	// MotifPath, when set, names the motif by its path ("Thème / Motif"),
+	// as a file does: saving finds it, or creates what is missing.
+	MotifPath string  `bun:"-"`
+	Form      []Field `bun:",type:jsonb,notnull"`
+	// Silence is what the commune's silence on a demand means once the
+	// delay has passed (CRPA L231-1); DelayN and DelayUnit are that delay.
+	// Unset, they are the columns' defaults: no implicit decision, 2 months.
+	Silence   calendar.Silence   `bun:",nullzero,notnull,default:'aucune'"`
+	DelayN    int                `bun:"delay_n,nullzero,notnull,default:2"`
+	DelayUnit calendar.DelayUnit `bun:",nullzero,notnull,default:'mois'"`
 	// Variant names the procedure's lifecycle (workflow.Variants); a demand
 	// follows its version's.
 	Variant       string    `bun:",nullzero,notnull,default:'standard'"`
@@ -177,6 +207,9 @@ func CountDemands(ctx context.Context, db bun.IDB, communeID int64) (map[int64]i
 // CreateProcedure creates a procedure with its first version, p's.
 func CreateProcedure(ctx context.Context, db bun.IDB, p *Procedure) error {
 	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := p.resolveMotif(ctx, tx); err != nil {
+			return err
+		}
 		p.Latest, p.Revision, p.Number = 1, 1, 1
 		if _, err := tx.NewInsert().Model(p).Returning("id, created_at, updated_at").Exec(ctx); err != nil {
 			return uniqueViolation(err)
@@ -202,6 +235,9 @@ func SaveProcedure(ctx context.Context, db bun.IDB, p *Procedure, revision int) 
 		if cur.Revision != revision {
 			return ErrStale
 		}
+		if err := p.resolveMotif(ctx, tx); err != nil {
+			return err
+		}
 		used := cur.Active
 		if !used {
 			if used, err = tx.NewSelect().Model((*Demand)(nil)).Where("procedure_id = ? AND procedure_version = ?", cur.ID, cur.Latest).Exists(ctx); err != nil {
@@ -216,7 +252,7 @@ func SaveProcedure(ctx context.Context, db bun.IDB, p *Procedure, revision int) 
 				return err
 			}
 		} else if _, err := tx.NewUpdate().Model(v).
-			Column("title", "description", "documents", "motif", "form", "variant", "created_by", "created_by_name").
+			Column("title", "description", "documents", "motif_id", "form", "silence", "delay_n", "delay_unit", "variant", "created_by", "created_by_name").
 			Set("created_at = now()").
 			Where("procedure_id = ? AND number = ?", cur.ID, cur.Latest).Returning("id, created_at").Exec(ctx); err != nil {
 			return err

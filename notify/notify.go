@@ -17,6 +17,7 @@ import (
 	"guichet/clock"
 	"guichet/forms"
 	"guichet/jobs"
+	"guichet/legal"
 	"guichet/links"
 	"guichet/models"
 	"guichet/wcag"
@@ -204,7 +205,7 @@ func (n *Notifier) text(ch workflow.Change, to workflow.Role) (m Mail, ok bool) 
 				"Et maintenant ? " + AfterSubmit,
 				"Depuis le lien ci-dessous, vous pouvez suivre votre demande et télécharger son récépissé de dépôt (PDF).",
 			},
-			Facts: []Fact{{"Reçue le", formatTime(d.SubmittedAt)}, {"Service en charge", "Accueil — guichet unique de " + c.Name}, {"Code de suivi", d.TrackingCode}},
+			Facts: append(facts(legal.Acknowledgement(c, &p.ProcedureVersion, d)), Fact{"Code de suivi", d.TrackingCode}),
 		}, true
 	case key{workflow.RequestCorrection, workflow.RoleCitizen}:
 		return Mail{
@@ -214,7 +215,8 @@ func (n *Notifier) text(ch workflow.Change, to workflow.Role) (m Mail, ok bool) 
 				"Message de la mairie : " + ch.Input.Message,
 				"Ouvrez votre demande avec le lien ci-dessous, modifiez ce qui est demandé, puis renvoyez-la.",
 			},
-			Link: &Link{Label: "Corriger ma demande"},
+			Facts: facts(legal.Correction(&p.ProcedureVersion, d, fieldLabels(p, d.CorrectionFields))),
+			Link:  &Link{Label: "Corriger ma demande"},
 		}, true
 	case key{workflow.Transfer, workflow.RoleCitizen}:
 		return Mail{
@@ -281,16 +283,35 @@ func (n *Notifier) text(ch workflow.Change, to workflow.Role) (m Mail, ok bool) 
 	return Mail{}, false
 }
 
+// facts are legal mentions as a mail's facts.
+func facts(ms []legal.Mention) []Fact {
+	out := make([]Fact, len(ms))
+	for i, m := range ms {
+		out[i] = Fact(m)
+	}
+	return out
+}
+
+// fieldLabels are the labels of the named fields, in the form's order.
+func fieldLabels(p *models.Procedure, names []string) []string {
+	var labels []string
+	for _, f := range p.Form {
+		if slices.Contains(names, f.Name) {
+			labels = append(labels, f.Label)
+		}
+	}
+	return labels
+}
+
 // changedAnswers says which answers a resubmission changed, in the form's
 // order, for whoever checks the corrected demand.
 func changedAnswers(p *models.Procedure, h *models.Event) string {
 	changes, _ := h.Details["changes"].([]workflow.FieldChange)
-	var labels []string
-	for _, f := range p.Form {
-		if slices.ContainsFunc(changes, func(c workflow.FieldChange) bool { return c.Field == f.Name }) {
-			labels = append(labels, f.Label)
-		}
+	var names []string
+	for _, c := range changes {
+		names = append(names, c.Field)
 	}
+	labels := fieldLabels(p, names)
 	if len(labels) == 0 {
 		return "L'usager l'a renvoyée sans modifier ses réponses."
 	}

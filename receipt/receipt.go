@@ -25,11 +25,14 @@ type Receipt struct {
 	FormVersion  string // "Version 2 du 01/12/2026"
 	Reference    string
 	TrackingCode string
-	SubmittedAt  time.Time
 	Citizen      string // name and e-mail address
-	Answers      []Line
-	Files        []Line // file name, and its type and size
-	PrintedAt    time.Time
+	// Acknowledgement is what the law requires it to say (legal.Acknowledgement):
+	// the date of receipt, the service, its address, phone and e-mail, the
+	// implicit decision and what it means.
+	Acknowledgement []Line
+	Answers         []Line
+	Files           []Line // file name, and its type and size
+	PrintedAt       time.Time
 }
 
 // Line is one labelled value.
@@ -84,9 +87,10 @@ func Write(w io.Writer, r Receipt) error {
 		{"Code de suivi", r.TrackingCode},
 		{"Démarche", r.Procedure},
 		{"Formulaire", r.FormVersion},
-		{"Reçue le", r.SubmittedAt.In(paris).Format("02/01/2006 à 15:04")},
 		{"Demandeur", r.Citizen},
 	})
+	d.heading("Accusé de réception")
+	d.rows(r.Acknowledgement)
 	d.heading("Contenu de la demande")
 	d.rows(r.Answers)
 	d.heading("Pièces jointes")

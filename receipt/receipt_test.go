@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"guichet/receipt"
+	"guichet/receipt/receipttest"
 )
 
 func TestWriteMakesAPDFOverSeveralPages(t *testing.T) {
@@ -18,7 +19,7 @@ func TestWriteMakesAPDFOverSeveralPages(t *testing.T) {
 	err := receipt.Write(&buf, receipt.Receipt{
 		Commune: "Plassans", Contact: []string{"1 place de la Mairie", "04 42 00 00 00"},
 		Procedure: "Signalement d'un dysfonctionnement", Reference: "2026-7KQ3-M9XD", TrackingCode: "ABCD2345",
-		SubmittedAt: at, Citizen: "Claude Dupont <claude@exemple.fr>", PrintedAt: at,
+		Acknowledgement: []receipt.Line{{"Reçue le", "23/11/2026 à 10:30"}}, Citizen: "Claude Dupont <claude@exemple.fr>", PrintedAt: at,
 		Answers: []receipt.Line{{"Description", long}, {"Téléphone", ""}, {"Engagements", "Je m'engage…\nEt aussi…"}},
 		Files:   []receipt.Line{{"photo.jpg", "JPEG, 1,2 Mo"}},
 	})
@@ -35,5 +36,34 @@ func TestWriteMakesAPDFOverSeveralPages(t *testing.T) {
 	}
 	if n, _ := strconv.Atoi(string(m[1])); n < 2 {
 		t.Errorf("a long answer should span pages; %d page(s)", n)
+	}
+}
+
+// What the receipt says is read back from the PDF, accents and mentions
+// included, in the order drawn.
+func TestReceiptReadsBack(t *testing.T) {
+	at := time.Date(2026, 12, 3, 9, 30, 0, 0, time.UTC) // printed two days after receipt
+	var buf bytes.Buffer
+	err := receipt.Write(&buf, receipt.Receipt{
+		Commune: "Plassans", Procedure: "Demande d'acte d'état civil", Reference: "2026-7KQ3-M9XD", TrackingCode: "ABCD2345",
+		Citizen: "Claude Dupont <claude@exemple.fr>", PrintedAt: at,
+		Acknowledgement: []receipt.Line{{"Reçue le", "01/12/2026 à 10:30"}, {"Décision implicite le", "02/02/2027"}},
+		Answers:         []receipt.Line{{"Type d'acte", "Naissance"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := receipttest.Text(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Récépissé de dépôt", "Demande d'acte d'état civil", "Accusé de réception", "Reçue le", "01/12/2026 à 10:30", "Décision implicite le", "02/02/2027", "Naissance"}
+	last := -1
+	for _, w := range want {
+		i := strings.Index(got, w)
+		if i < 0 || i < last {
+			t.Fatalf("%q missing or out of order in %q", w, got)
+		}
+		last = i
 	}
 }

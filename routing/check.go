@@ -165,9 +165,13 @@ func (m *Manager) Preview(ctx context.Context, communeID int64, candidate models
 	if err != nil {
 		return nil, err
 	}
+	motifs, err := models.Motifs(ctx, m.DB, communeID)
+	if err != nil {
+		return nil, err
+	}
 	out := &Preview{Tried: len(ds)}
 	for _, d := range ds {
-		if slices.Contains(s.Evaluate(DemandSubject(&d)), &s.Rules[at]) {
+		if slices.Contains(s.Evaluate(DemandSubject(&d, motifs)), &s.Rules[at]) {
 			out.Touched = append(out.Touched, d)
 		}
 	}

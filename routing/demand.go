@@ -10,11 +10,10 @@ import (
 
 // DemandSubject is a demand as rules see it: the portal's channel, its
 // procedure, its form's answers (each as texts, and all of them as the
-// text the words are looked for in) and the citizen's e-mail domain. A
-// demand has no motif yet: the motif condition holds for no demand until
-// demands carry one (issue 16, item 1).
-func DemandSubject(d *models.Demand) Subject {
-	s := Subject{Channel: ChannelWeb, ProcedureID: d.ProcedureID, Values: make(map[string][]string, len(d.Data))}
+// text the words are looked for in), the citizen's e-mail domain, and its
+// motif with every motif above it in the commune's tree.
+func DemandSubject(d *models.Demand, motifs models.MotifTree) Subject {
+	s := Subject{Channel: ChannelWeb, ProcedureID: d.ProcedureID, Motifs: motifs.Lineage(d.MotifID), Values: make(map[string][]string, len(d.Data))}
 	var text []string
 	for k, v := range d.Data {
 		vs := texts(v)

@@ -119,7 +119,11 @@ func (m *Manager) route(ctx context.Context, tx bun.Tx, d *models.Demand, p *mod
 	if err != nil || len(set.Rules) == 0 {
 		return d, 0, err
 	}
-	acting := set.Evaluate(DemandSubject(d))
+	motifs, err := models.Motifs(ctx, tx, d.CommuneID)
+	if err != nil {
+		return nil, 0, err
+	}
+	acting := set.Evaluate(DemandSubject(d, motifs))
 	if len(acting) == 0 {
 		return d, 0, nil
 	}

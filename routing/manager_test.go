@@ -337,3 +337,32 @@ func (e *env) tags(t *testing.T, d *models.Demand) []string {
 	}
 	return names
 }
+
+// TestAMotifRuleRoutesTheDemandsOfItsSubMotifs: a demand gets its
+// procedure's motif at submission, and a rule on the theme above it acts.
+func TestAMotifRuleRoutesTheDemandsOfItsSubMotifs(t *testing.T) {
+	e := newEnv(t)
+	p := &models.Procedure{CommuneID: e.Commune.ID, Slug: "eclairage", Active: true,
+		ProcedureVersion: models.ProcedureVersion{Title: "Éclairage", Documents: []string{}, MotifPath: "Voirie / Éclairage public",
+			Form: []models.Field{{Name: "type", Label: "Type", Type: "text"}, {Name: "description", Label: "Description", Type: "textarea"}}}}
+	fixture.Must(t, models.CreateProcedure(context.Background(), e.DB, p))
+	tree, err := models.Motifs(context.Background(), e.DB, e.Commune.ID)
+	fixture.Must(t, err)
+	var theme int64
+	for _, n := range tree {
+		if n.Path == "Voirie" {
+			theme = n.ID
+		}
+	}
+	if theme == 0 {
+		t.Fatalf("no theme « Voirie » in %+v", tree)
+	}
+	e.rule(t, "Voirie urgente", models.RuleConditions{MotifID: theme}, models.RuleAction{Kind: routing.ActionPriority, Priority: 4})
+
+	if d := e.reload(t, e.submit(t, p, "lampadaire", "éteint", "a@exemple.fr")); d.MotifID == nil || d.Priority != 4 {
+		t.Errorf("a demand of « Voirie / Éclairage public »: motif %v, priority %d, want the theme's rule to act", d.MotifID, d.Priority)
+	}
+	if d := e.reload(t, e.submit(t, e.proc, "Voirie", "trou", "b@exemple.fr")); d.Priority == 4 {
+		t.Error("a demand without that motif was routed by the motif rule")
+	}
+}

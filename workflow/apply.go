@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/calendar"
 	"guichet/clock"
 	"guichet/history"
 	"guichet/metrics"
@@ -40,6 +41,9 @@ type Input struct {
 	// Rule names the routing rule that fires the event (a transfer made by
 	// a rule): its history entry says so.
 	Rule string
+	// CorrectionDue is the day a correction is to be sent by (zero: in
+	// CorrectionDays).
+	CorrectionDue calendar.Date
 }
 
 // Change is a transition about to be committed, as the notifier sees it.
@@ -152,6 +156,7 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		return nil, err
 	}
 	now := e.now()
+	today := calendar.DateOf(now)
 	ch := Change{Event: ev, Move: move, From: from, Demand: d, Actor: actor, Input: in, Commune: &t.Commune, Procedure: &t.Procedure}
 	if t.Assignment.ID != 0 {
 		ch.Assignment = &t.Assignment
@@ -189,6 +194,10 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		if in.Data != nil {
 			d.Data = in.Data
 		}
+		d.MotifID = t.Version.MotifID
+		if err := setImplicitDecision(ctx, tx, t, today, false); err != nil {
+			return nil, err
+		}
 	case Accept, Refuse:
 		d.DecidedAt = &now
 		if from == Transferred {
@@ -199,9 +208,18 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 		if actor.Kind == KindService {
 			by = string(RoleService)
 		}
+		due := in.CorrectionDue
+		if due.IsZero() {
+			due = today.AddDays(CorrectionDays)
+		}
+		if !today.Before(due) {
+			return nil, apperr.Field("echeance", "La date limite de la correction doit être postérieure à aujourd'hui.")
+		}
 		d.CorrectionBy, d.CorrectionMessage, d.CorrectionFields = &by, in.Message, nonNil(in.Fields)
+		d.CorrectionDueOn = models.DayTime(due)
 		hist.Details["fields"] = nonNil(in.Fields)
 		hist.Details["by"] = by
+		hist.Details["due"] = due.String()
 	case Resubmit:
 		if in.Data != nil {
 			if changes := diff(d.Data, in.Data); len(changes) > 0 {
@@ -209,7 +227,11 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 			}
 			d.Data = in.Data
 		}
-		d.CorrectionBy, d.CorrectionMessage, d.CorrectionFields = nil, "", []string{}
+		d.CorrectionBy, d.CorrectionMessage, d.CorrectionFields, d.CorrectionDueOn = nil, "", []string{}, nil
+		// The correction ends: the days it took postpone the implicit decision.
+		if err := setImplicitDecision(ctx, tx, t, today, true); err != nil {
+			return nil, err
+		}
 	case Transfer:
 		svc := &t.Target
 		if svc.ID == 0 || !svc.Active {
@@ -247,7 +269,7 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	// transition changes is written: rewriting the data would recompute the
 	// search vectors for nothing.
 	cols := []string{"state", "version", "updated_at", "submitted_at", "decided_at", "correction_by",
-		"correction_message", "correction_fields", "service_id", "assignment_id"}
+		"correction_message", "correction_fields", "service_id", "assignment_id", "motif_id", "implicit_decision_on", "correction_due_on"}
 	if ev == Transfer {
 		cols = append(cols, "proposed_service_id", "proposed_by")
 	}

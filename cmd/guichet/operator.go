@@ -110,6 +110,9 @@ func procedureCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("commune %q introuvable", *commune)
 		}
+		if err := forms.CheckCommune(defs, c); err != nil {
+			return fmt.Errorf("%s : %w", fs.Arg(0), err)
+		}
 		return e.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			for _, d := range defs {
 				p := d.Procedure(c.ID)
@@ -118,6 +121,9 @@ func procedureCmd(ctx context.Context, args []string) error {
 					return fmt.Errorf("démarche %s : %w", d.Slug, err)
 				}
 				fmt.Printf("Démarche « %s » importée et publiée (version %d).\n", d.Title, p.Latest)
+				for _, m := range p.CreatedMotifs {
+					fmt.Printf("Motif « %s » créé.\n", m)
+				}
 			}
 			return nil
 		})

@@ -21,11 +21,16 @@ func (s *Handlers) adminProcedureDuplicate(c *gin.Context) {
 	if !ok {
 		return
 	}
-	def := forms.DefinitionOf(p)
+	def, err := s.definitionOf(c, p)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	edited := forms.EditorOf(def)
 	def.Slug = strings.TrimSpace(c.PostForm("copie-slug"))
 	def.Title += " (copie)"
 	refuse := func(msg string) {
-		s.renderEditor(c, http.StatusUnprocessableEntity, p, forms.EditorOf(forms.DefinitionOf(p)), p.Revision,
+		s.renderEditor(c, http.StatusUnprocessableEntity, p, edited, p.Revision,
 			map[string]string{"copie-slug": msg}, nil, map[string]any{"copie-slug": def.Slug})
 	}
 	for _, pb := range def.Problems() {
@@ -37,7 +42,7 @@ func (s *Handlers) adminProcedureDuplicate(c *gin.Context) {
 	np := def.Procedure(p.CommuneID)
 	a := currentAgent(c)
 	np.CreatedBy, np.CreatedByName = &a.ID, a.Name
-	err := models.CreateProcedure(ctx, s.DB, np)
+	err = models.CreateProcedure(ctx, s.DB, np)
 	if errors.Is(err, models.ErrTaken) {
 		refuse("Une démarche de la commune a déjà cet identifiant : choisissez-en un autre.")
 		return

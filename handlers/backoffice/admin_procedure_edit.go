@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/calendar"
 	"guichet/forms"
 	"guichet/handlers/web"
 	"guichet/models"
@@ -37,6 +39,43 @@ type procedureEditData struct {
 	Types    []views.Option
 	Controls []views.Option
 	Variants []views.Option
+	Motifs   []views.Option // by path
+	Silences []views.Option
+	Units    []views.Option
+}
+
+// silenceOptions and unitOptions are the choices of a procedure's legal deadline.
+var silenceOptions, delayUnitOptions = func() ([]views.Option, []views.Option) {
+	var ss, us []views.Option
+	for _, s := range calendar.Silences {
+		ss = append(ss, views.Option{Value: string(s), Label: s.Label()})
+	}
+	for _, u := range calendar.DelayUnits {
+		us = append(us, views.Option{Value: string(u), Label: string(u)})
+	}
+	return ss, us
+}()
+
+// motifOptions are the motifs a procedure may have by default: the active
+// ones, and current (a path) even if it no longer is.
+func motifOptions(t models.MotifTree, current string) []views.Option {
+	var out []views.Option
+	for _, n := range t {
+		if !n.Inactive || n.Path == current {
+			label := n.Path
+			if n.Inactive {
+				label += " (désactivé)"
+			}
+			out = append(out, views.Option{Value: n.Path, Label: label})
+		}
+	}
+	return out
+}
+
+// definitionOf is a procedure's latest version as its file says it.
+func (s *Handlers) definitionOf(c *gin.Context, p *models.Procedure) (forms.Definition, error) {
+	t, err := models.Motifs(c.Request.Context(), s.DB, p.CommuneID)
+	return forms.DefinitionOf(p, t), err
 }
 
 // editorField is one field in the editor, with what its inputs offer.
@@ -90,7 +129,13 @@ func variantOptions() []views.Option {
 // form holds what was typed in the page's other forms (a copy's address).
 func (s *Handlers) renderEditor(c *gin.Context, status int, p *models.Procedure, e forms.Editor, revision int, errs map[string]string, flash *views.Flash, form map[string]any) {
 	data := procedureEditData{Editor: e, Action: proceduresPath + "/nouvelle", Revision: revision,
-		Types: typeOptions, Controls: controlOptions, Variants: variantOptions()}
+		Types: typeOptions, Controls: controlOptions, Variants: variantOptions(), Silences: silenceOptions, Units: delayUnitOptions}
+	tree, err := models.Motifs(c.Request.Context(), s.DB, web.Commune(c).ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	data.Motifs = motifOptions(tree, e.Motif)
 	title := "Nouvelle démarche"
 	if p != nil {
 		data.ID, data.Active, data.Version, data.Action = p.ID, p.Active, web.VersionText(p), procedurePath(p.ID)
@@ -121,15 +166,23 @@ func (s *Handlers) renderEditor(c *gin.Context, status int, p *models.Procedure,
 
 // adminProcedureNew shows the editor of a new procedure: a title, one field.
 func (s *Handlers) adminProcedureNew(c *gin.Context) {
-	s.renderEditor(c, http.StatusOK, nil, forms.Editor{Variant: workflow.Standard.Name, Fields: []forms.EditorField{{Type: "text"}}}, 0, nil, nil, nil)
+	// Silence vaut acceptation after two months is the general rule (CRPA L231-1).
+	s.renderEditor(c, http.StatusOK, nil, forms.Editor{Variant: workflow.Standard.Name, Silence: string(calendar.SilenceAcceptance),
+		DelayN: strconv.Itoa(calendar.DefaultDelay.N), DelayUnit: string(calendar.DefaultDelay.Unit), Fields: []forms.EditorField{{Type: "text"}}}, 0, nil, nil, nil)
 }
 
 // adminProcedureEdit shows the editor of a procedure's latest version.
 func (s *Handlers) adminProcedureEdit(c *gin.Context) {
 	p, ok := s.adminProcedure(c)
-	if ok {
-		s.renderEditor(c, http.StatusOK, p, forms.EditorOf(forms.DefinitionOf(p)), p.Revision, nil, nil, nil)
+	if !ok {
+		return
 	}
+	def, err := s.definitionOf(c, p)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	s.renderEditor(c, http.StatusOK, p, forms.EditorOf(def), p.Revision, nil, nil, nil)
 }
 
 // adminProcedure loads the procedure of the URL, in the admin's commune:
@@ -171,6 +224,9 @@ func (s *Handlers) adminProcedureSave(c *gin.Context) {
 		return
 	}
 	def, errs := e.Definition()
+	if pbs := def.CommuneProblems(web.Commune(c)); len(pbs) > 0 && errs["silence"] == "" {
+		errs["silence"] = forms.Sentence(pbs[0])
+	}
 	if len(errs) > 0 {
 		s.renderEditor(c, http.StatusUnprocessableEntity, p, e, revision, errs,
 			&views.Flash{Kind: views.FlashError, Text: "La démarche n'a pas été enregistrée : corrigez les points signalés. Tout ce que vous avez saisi est conservé."}, nil)
@@ -208,6 +264,19 @@ func (s *Handlers) adminProcedureSave(c *gin.Context) {
 	if newVersion {
 		msg = fmt.Sprintf("Nouvelle version %d enregistrée. Les demandes déjà faites gardent la version avec laquelle elles ont été remplies.", np.Latest)
 	}
+	msg += createdMotifs(np)
 	s.SetFlash(c, views.FlashSuccess, msg)
 	web.Redirect(c, procedurePath(p.ID))
+}
+
+// createdMotifs says which motifs saving a procedure created, " " first.
+func createdMotifs(ps ...*models.Procedure) string {
+	var paths []string
+	for _, p := range ps {
+		paths = append(paths, p.CreatedMotifs...)
+	}
+	if len(paths) == 0 {
+		return ""
+	}
+	return " Motif(s) créé(s) dans l'arbre des motifs : « " + strings.Join(paths, " », « ") + " »."
 }

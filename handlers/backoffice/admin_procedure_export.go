@@ -16,7 +16,12 @@ func (s *Handlers) adminProcedureExport(c *gin.Context) {
 	if !ok {
 		return
 	}
-	out, err := forms.Export([]forms.Definition{forms.DefinitionOf(p)})
+	def, err := s.definitionOf(c, p)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	out, err := forms.Export([]forms.Definition{def})
 	if err != nil {
 		s.Fail(c, err)
 		return

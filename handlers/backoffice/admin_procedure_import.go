@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
+	"guichet/apperr"
 	"guichet/forms"
 	"guichet/handlers/web"
 	"guichet/models"
@@ -33,12 +34,16 @@ func (s *Handlers) adminProcedureImport(c *gin.Context) {
 		s.showAdminProcedures(c, http.StatusUnprocessableEntity, views.FormErrors{"fichier": refusal})
 		return
 	}
+	cm, a := web.Commune(c), currentAgent(c)
 	defs, err := forms.Parse(src)
+	if err == nil {
+		err = forms.CheckCommune(defs, cm)
+	}
 	if err != nil {
 		s.showAdminProcedures(c, http.StatusUnprocessableEntity, views.FormErrors{"fichier": "Le fichier n'a pas été importé : " + strings.ReplaceAll(err.Error(), "\n- ", " — ")})
 		return
 	}
-	cm, a := web.Commune(c), currentAgent(c)
+	var saved []*models.Procedure
 	err = s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, d := range defs {
 			p := d.Procedure(cm.ID)
@@ -46,14 +51,20 @@ func (s *Handlers) adminProcedureImport(c *gin.Context) {
 			if err := models.ImportProcedure(ctx, tx, p, false); err != nil {
 				return err
 			}
+			saved = append(saved, p)
 		}
 		return nil
 	})
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Code == apperr.Invalid { // a motif's name, say
+		s.showAdminProcedures(c, http.StatusUnprocessableEntity, views.FormErrors{"fichier": "Le fichier n'a pas été importé : " + ae.Message})
+		return
+	}
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	s.SetFlash(c, views.FlashSuccess, fmt.Sprintf("%d démarche(s) importée(s). Une démarche nouvelle n'est pas publiée : vérifiez-la avec l'aperçu, puis publiez-la.", len(defs)))
+	s.SetFlash(c, views.FlashSuccess, fmt.Sprintf("%d démarche(s) importée(s). Une démarche nouvelle n'est pas publiée : vérifiez-la avec l'aperçu, puis publiez-la.", len(defs))+createdMotifs(saved...))
 	web.Redirect(c, proceduresPath)
 }
 

@@ -8,10 +8,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/calendar"
 	"guichet/conversation"
 	"guichet/files"
 	"guichet/handlers/web"
 	"guichet/history"
+	"guichet/legal"
 	"guichet/models"
 	"guichet/perm"
 	"guichet/views"
@@ -35,6 +37,7 @@ type agentAction struct {
 	Optional bool
 	Service  bool // choose a service
 	Fields   bool // choose the fields to correct
+	Due      bool // the day the correction is due by
 	Danger   bool
 }
 
@@ -45,7 +48,7 @@ var agentActions = []agentAction{
 	{Slug: "correction", Event: workflow.RequestCorrection, Title: "Demander une correction",
 		Help:    "L'usager reçoit votre message par e-mail et peut modifier sa demande ; elle vous revient ensuite.",
 		Confirm: "Je confirme l'envoi de cette demande de correction à l'usager.",
-		Message: "Ce que l'usager doit corriger ou compléter", Hint: "Ce message est envoyé tel quel à l'usager.", Fields: true},
+		Message: "Ce que l'usager doit corriger ou compléter", Hint: "Ce message est envoyé tel quel à l'usager.", Fields: true, Due: true},
 	{Slug: "transmettre", Event: workflow.Transfer, Title: "Transmettre à un service",
 		Help:    "Le service reçoit un lien par e-mail pour traiter la demande ; l'usager est prévenu de la transmission.",
 		Confirm: "Je confirme la transmission à ce service.", Service: true,
@@ -118,6 +121,15 @@ type agentDemandData struct {
 	MaxFileSize         string
 	Accepted            string
 	Extensions          string
+	Motif               string       // the demand's motif, by its path
+	Deadline            web.Deadline // its implicit decision
+	Silence             string       // what the silence means, for its procedure
+	CorrectionDue       string       // the day a pending correction is due by
+	DefaultDue          string       // the correction form's default day, ISO
+	Motifs              []views.Option
+	CanReclassify       bool
+	MotifValue          string // the motif chosen, as sent
+	MotifError          string
 	Tags                []string
 	// Conversations about the demand, and where to open one.
 	Conversations   []views.InboxRow
@@ -237,6 +249,27 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 			return nil, err
 		}
 	}
+	tree, err := models.Motifs(ctx, s.DB, d.CommuneID)
+	if err != nil {
+		return nil, err
+	}
+	today := calendar.DateOf(s.Clock.Now())
+	data.Motif, data.Deadline, data.Silence = tree.PathOf(d.MotifID), web.ImplicitDeadline(d, today), p.Silence.Label()
+	data.DefaultDue = today.AddDays(workflow.CorrectionDays).String()
+	if due, ok := models.Day(d.CorrectionDueOn); ok {
+		data.CorrectionDue = legal.Day(due)
+	}
+	if data.CanReclassify = workflow.AgentActor(a).MayReclassify(d); data.CanReclassify {
+		for _, n := range tree {
+			if !n.Inactive {
+				data.Motifs = append(data.Motifs, views.Option{Value: strconv.FormatInt(n.ID, 10), Label: n.Path})
+			}
+		}
+		data.MotifValue = ""
+		if d.MotifID != nil {
+			data.MotifValue = strconv.FormatInt(*d.MotifID, 10)
+		}
+	}
 	labels := web.FieldLabels(p)
 	data.FormFields = web.CorrectionFields(p)
 	if d.State == workflow.CorrectionRequested {
@@ -282,6 +315,9 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 		data.NoteError = st.errs["message"]
 	case "piece":
 		data.FileError = st.errs["fichier"]
+	case "motif":
+		data.MotifValue, _ = st.values["motif"].(string)
+		data.MotifError = st.errs["motif"]
 	}
 	tags, err := models.DemandTags(ctx, s.DB, d.CommuneID, d.ID)
 	if err != nil {
@@ -369,8 +405,9 @@ func labelOr(labels map[string]string, name string) string {
 // demandFormValues reads an action form's inputs, as typed.
 func demandFormValues(c *gin.Context) map[string]any {
 	return map[string]any{
-		"message": c.PostForm("message"),
-		"service": c.PostForm("service"),
-		"champs":  c.PostFormArray("champs"),
+		"message":  c.PostForm("message"),
+		"service":  c.PostForm("service"),
+		"champs":   c.PostFormArray("champs"),
+		"echeance": c.PostForm("echeance"),
 	}
 }

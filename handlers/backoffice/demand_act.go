@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,8 +11,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
+	"guichet/calendar"
 	"guichet/handlers/web"
 	"guichet/models"
+	"guichet/validate"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -58,6 +61,14 @@ func (s *Handlers) demandAct(c *gin.Context) {
 	if in.Fields != nil && !s.validFields(c, d, in.Fields) {
 		st.errs["champs"] = "Choisissez les champs à corriger dans la liste."
 	}
+	if act.Due {
+		due := dueInput{Due: strings.TrimSpace(c.PostForm("echeance"))}
+		if errs := validate.Struct(due); errs != nil {
+			maps.Copy(st.errs, errs)
+		} else if due.Due != "" {
+			in.CorrectionDue, _ = calendar.ParseDate(due.Due)
+		}
+	}
 	if c.PostForm("confirmer") == "" {
 		st.errs["confirmer"] = "Cochez la case pour confirmer : " + strings.ToLower(act.Title[:1]) + act.Title[1:] + " ne peut pas être annulé."
 	}
@@ -87,6 +98,11 @@ func (s *Handlers) demandAct(c *gin.Context) {
 	default:
 		s.Fail(c, err)
 	}
+}
+
+// dueInput is the day a correction is due by (empty: in workflow.CorrectionDays).
+type dueInput struct {
+	Due string `form:"echeance" label:"la date limite de la correction" example:"2026-12-16" validate:"omitempty,datetime=2006-01-02"`
 }
 
 // stale shows the fresh demand after someone changed it meanwhile, with

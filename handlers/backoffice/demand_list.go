@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/calendar"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/perm"
@@ -117,6 +118,7 @@ type listData struct {
 	Capped        bool // more than models.CountCap: the counts stop there
 	Columns       []listColumn
 	Rows          []models.DemandRow
+	Deadlines     []web.Deadline // each row's implicit decision
 	Pages         views.PageLinks
 	Procedures    []views.Option
 	Services      []views.Option
@@ -238,6 +240,10 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 		return
 	}
 	data.Rows, data.Capped = rows, counted.Capped
+	today := calendar.DateOf(s.Clock.Now())
+	for i := range rows {
+		data.Deadlines = append(data.Deadlines, web.ImplicitDeadline(&rows[i].Demand, today))
+	}
 	data.Pages = web.ListKeyset.Links(rows, cur, more, link)
 	data.BackQuery = backQuery(link(func(v url.Values) { web.ListKeyset.Keep(c, v) }))
 

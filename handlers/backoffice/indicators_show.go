@@ -27,6 +27,15 @@ type indicatorsData struct {
 	// The history's daily verification (audit.Sealer): the last day it
 	// passed, and the last one, when it failed.
 	Verified, Failed *models.Seal
+	Motifs           []motifStatsRow
+}
+
+// motifStatsRow is one motif's figures, in the tree's order.
+type motifStatsRow struct {
+	Path                            string
+	Received, Decided               int
+	Median                          string
+	ReclassifiedIn, ReclassifiedOut int
 }
 
 type serviceRow struct {
@@ -126,6 +135,11 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	tree, err := models.Motifs(ctx, s.DB, com.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
 	tagRows := map[int64]*procedureRow{}
 	for _, v := range tagged {
 		r, ok := tagRows[v.TagID]
@@ -138,6 +152,16 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 			r.Counts[i] += v.N
 			r.Total += v.N
 		}
+	}
+	mstats, err := models.MotifIndicators(ctx, s.DB, com.ID, since, workflow.KindReclassified)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	for _, n := range tree {
+		st := mstats[n.ID]
+		data.Motifs = append(data.Motifs, motifStatsRow{Path: n.Path, Received: st.Received, Decided: st.Decided,
+			Median: seconds(st.MedianSeconds), ReclassifiedIn: st.ReclassifiedIn, ReclassifiedOut: st.ReclassifiedOut})
 	}
 
 	p := s.Page(c, "Indicateurs")

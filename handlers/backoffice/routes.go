@@ -38,6 +38,7 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	desk.POST("/etiquettes", s.demandTag(false))
 	desk.POST("/etiquettes/retirer", s.demandTag(true))
 	desk.POST("/regles", s.demandRulesApply)
+	desk.POST("/motif", s.demandMotifUpdate)
 
 	// Conversations: the desk's inbox, for who replies, directly or through
 	// validation; a supervisor sees every team's.
@@ -119,6 +120,11 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	adm.POST("/regles/:rid/descendre", s.adminRuleMove(false))
 	adm.POST("/regles/:rid/activer", s.adminRuleEnable(true))
 	adm.POST("/regles/:rid/desactiver", s.adminRuleEnable(false))
+	adm.GET("/motifs", s.adminMotifsShow)
+	adm.POST("/motifs", s.adminMotifCreate)
+	adm.POST("/motifs/:mid", s.adminMotifUpdate)
+	adm.POST("/motifs/:mid/desactiver", s.adminMotifActivate(false))
+	adm.POST("/motifs/:mid/reactiver", s.adminMotifActivate(true))
 	adm.GET("/calendrier", s.adminCalendarShow)
 	adm.GET("/calendrier/essai", s.adminCalendarTry)
 	adm.POST("/calendrier/alsace-moselle", s.adminCalendarUpdate)

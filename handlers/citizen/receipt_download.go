@@ -11,6 +11,7 @@ import (
 	"guichet/files"
 	"guichet/forms"
 	"guichet/handlers/web"
+	"guichet/legal"
 	"guichet/models"
 	"guichet/receipt"
 	"guichet/views"
@@ -32,7 +33,10 @@ func (s *Handlers) receiptDownload(c *gin.Context) {
 		return
 	}
 	r := receipt.Receipt{Commune: cm.Name, Procedure: p.Title, FormVersion: web.VersionText(p), Reference: d.Reference, TrackingCode: d.TrackingCode,
-		SubmittedAt: *d.SubmittedAt, Citizen: d.CitizenEmail, PrintedAt: s.Clock.Now()}
+		Citizen: d.CitizenEmail, PrintedAt: s.Clock.Now()}
+	for _, m := range legal.Acknowledgement(cm, &p.ProcedureVersion, d) {
+		r.Acknowledgement = append(r.Acknowledgement, receipt.Line(m))
+	}
 	if d.CitizenName != "" {
 		r.Citizen = d.CitizenName + " <" + d.CitizenEmail + ">"
 	}

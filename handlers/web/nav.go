@@ -26,6 +26,7 @@ var navItems = []struct {
 	{perm.Administer, "", views.NavItem{Label: "Services", Href: "/gestion/admin/services"}},
 	{perm.Administer, "", views.NavItem{Label: "Étiquettes", Href: "/gestion/admin/etiquettes"}},
 	{perm.Administer, "", views.NavItem{Label: "Démarches", Href: "/gestion/admin/demarches"}},
+	{perm.Administer, "", views.NavItem{Label: "Motifs", Href: "/gestion/admin/motifs"}},
 	{perm.Administer, "", views.NavItem{Label: "Règles", Href: "/gestion/admin/regles"}},
 	{perm.Administer, "", views.NavItem{Label: "Calendrier", Href: "/gestion/admin/calendrier"}},
 	{perm.Administer, "", views.NavItem{Label: "Voies", Href: "/gestion/admin/voies"}},
