@@ -21,6 +21,7 @@ import (
 	"guichet/files"
 	"guichet/handlers"
 	"guichet/handlers/web"
+	"guichet/inbound"
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/mail"
@@ -46,6 +47,8 @@ type App struct {
 	Jobs          *jobs.Scheduler
 	Server        *handlers.Server
 	Metrics       *metrics.Metrics // served on METRICS_ADDR by Serve
+	// Inbound stores and threads the mail received (INBOUND_ADDR).
+	Inbound *inbound.Receiver
 }
 
 // AbandonedUploadAge is how old a temporary upload file must be for the
@@ -82,6 +85,7 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk, Metrics: a.Metrics}
 	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
 	a.Files = &files.Store{Dir: UploadsDir(cfg)}
+	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
 		Engine: a.Engine, Conversations: a.Conversations, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}

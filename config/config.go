@@ -39,6 +39,12 @@ type Config struct {
 	// LogFormat is text (the default) or json.
 	LogFormat string `env:"LOG_FORMAT" envDefault:"text"`
 
+	// InboundAddr is where the inbound mail listener (SMTP, or LMTP when
+	// InboundLMTP) takes the mail a commune's MX or Postfix relays to
+	// Guichet (host:port); empty: none.
+	InboundAddr string `env:"INBOUND_ADDR"`
+	InboundLMTP bool   `env:"INBOUND_LMTP"`
+
 	SMTPURL  string `env:"SMTP_URL"`
 	MailFrom string `env:"MAIL_FROM" envDefault:"Guichet <guichet@localhost>"`
 
