@@ -146,7 +146,7 @@ func parse(raw []byte, file func(part) error) (*parsed, error) {
 			}
 		}
 	}
-	if p.Report && len(p.Bounced) == 0 {
+	if len(p.Bounced) == 0 { // a bounce without a report names what it answers in its references
 		p.Bounced = p.References
 	}
 	p.Text = plain

@@ -38,6 +38,9 @@ type OutboxMail struct {
 	LastError      string    `bun:",notnull"`
 	CreatedAt      time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 	SentAt         *time.Time
+	// BouncedAt: a delivery failure came back for it (Bounce: what it said).
+	BouncedAt *time.Time
+	Bounce    string `bun:",notnull"`
 }
 
 // RecentMails lists the newest outbox mails, all communes (development mailbox).
