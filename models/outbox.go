@@ -78,3 +78,9 @@ func MailBacklog(ctx context.Context, db bun.IDB) (n int64, oldest time.Time, er
 	}
 	return row.N, oldest, err
 }
+
+// Undelivered tells whether a mail of a conversation to this address came back (a bounce).
+func Undelivered(ctx context.Context, db bun.IDB, communeID, conversationID int64, to string) (bool, error) {
+	return db.NewSelect().Model((*OutboxMail)(nil)).
+		Where("commune_id = ? AND conversation_id = ? AND lower(recipient) = lower(?) AND bounced_at IS NOT NULL", communeID, conversationID, to).Exists(ctx)
+}

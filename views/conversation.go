@@ -14,7 +14,8 @@ type ThreadMessage struct {
 	Channel     string // "Téléphone"…; empty for the web
 	At          time.Time
 	Body        string
-	New         bool // unread by whoever reads the page
+	Folded      string // a mail's quoted history and signature, shown folded
+	New         bool   // unread by whoever reads the page
 	Files       []FileItem
 }
 
@@ -84,7 +85,9 @@ type InboxRow struct {
 
 // AgentConversation is the Data of "agent/conversation".
 type AgentConversation struct {
-	ID                                   int64
+	ID int64
+	// Undelivered: a mail to the citizen came back (a bounce).
+	Undelivered                          bool
 	Base                                 string // the page's address, base of its forms
 	Reference, Subject, Status           string
 	StatusLabel, Citizen, CitizenEmail   string
