@@ -130,7 +130,7 @@ func (r *Receiver) Receive(ctx context.Context, from string, to []string, raw []
 }
 
 // Replay reads a stored message again and threads it, as on its arrival:
-// after a parsing failure, or to accept a held one (see Accept).
+// after a failure (a parsing error, a file store unavailable) or a refusal.
 func (r *Receiver) Replay(ctx context.Context, communeID, id int64) (*models.InboundMessage, error) {
 	m, err := models.InboundByID(ctx, r.DB, communeID, id)
 	if err != nil {

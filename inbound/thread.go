@@ -32,7 +32,24 @@ type found struct {
 // Thread reads a stored message and does what it calls for, recording on
 // it what became of it (status, error, conversation).
 func (r *Receiver) Thread(ctx context.Context, m *models.InboundMessage) error {
-	err := r.thread(ctx, m)
+	return r.run(ctx, m, false)
+}
+
+// Accept threads a held message as its conversation's citizen's, an agent
+// having checked who wrote it.
+func (r *Receiver) Accept(ctx context.Context, communeID, id int64) (*models.InboundMessage, error) {
+	m, err := models.InboundByID(ctx, r.DB, communeID, id)
+	if err != nil {
+		return nil, err
+	}
+	if m.Status != models.InboundHeld {
+		return m, apperr.New(apperr.Conflict, "Ce message n'est plus en attente : il a déjà été traité.")
+	}
+	return m, r.run(ctx, m, true)
+}
+
+func (r *Receiver) run(ctx context.Context, m *models.InboundMessage, accepted bool) error {
+	err := r.thread(ctx, m, accepted)
 	if err != nil {
 		m.Error = err.Error()
 		if e := apperr.As(err); e.Code == apperr.TooMany || e.Code == apperr.Invalid {
@@ -51,7 +68,7 @@ func fieldText(e *apperr.Error) string {
 	return strings.Join(s, " ")
 }
 
-func (r *Receiver) thread(ctx context.Context, m *models.InboundMessage) error {
+func (r *Receiver) thread(ctx context.Context, m *models.InboundMessage, accepted bool) error {
 	raw, err := RawOf(m)
 	if err != nil {
 		return err
@@ -120,17 +137,20 @@ func (r *Receiver) thread(ctx context.Context, m *models.InboundMessage) error {
 	in := r.message(p, m, refused, uploads)
 	var msg *models.Message
 	switch {
-	case f.cv != nil && sameAddress(p.From, f.cv.CitizenEmail):
+	case f.cv != nil && (accepted || sameAddress(p.From, f.cv.CitizenEmail)):
 		actor := conversation.CitizenOf(f.cv)
 		actor.Channel = workflow.ChannelEmail
+		if !sameAddress(p.From, f.cv.CitizenEmail) {
+			actor.Name = nameOr(p.FromName, p.From) + " <" + p.From + ">" // accepted: who wrote it stays visible
+		}
 		var cv *models.Conversation
 		cv, msg, err = r.Conversations.Post(ctx, cm, actor, f.cv.ID, in)
 		if cv != nil {
 			m.ConversationID = &cv.ID
 		}
 	case f.cv != nil:
-		outside, err := r.forwardedTo(ctx, f.cv, p.From)
-		if err != nil {
+		var outside bool
+		if outside, err = r.forwardedTo(ctx, f.cv, p.From); err != nil {
 			return err
 		}
 		if !outside {
@@ -142,7 +162,7 @@ func (r *Receiver) thread(ctx context.Context, m *models.InboundMessage) error {
 		in.Internal = true
 		_, msg, err = r.Conversations.Post(ctx, cm, workflow.Actor{Kind: workflow.KindSystem, Name: p.From, CommuneID: cm.ID, Channel: workflow.ChannelEmail}, f.cv.ID, in)
 	case f.demand != nil:
-		if !sameAddress(p.From, f.demand.CitizenEmail) {
+		if !accepted && !sameAddress(p.From, f.demand.CitizenEmail) {
 			m.Status = models.InboundHeld
 			return nil
 		}
