@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -46,5 +47,47 @@ func TestMailReceivedOnTheAgentPage(t *testing.T) {
 	}
 	if !strings.Contains(text(page), "L'adresse de l'usager ne reçoit pas nos messages") {
 		t.Error("no bounce notice")
+	}
+}
+
+// TestSupervisorAcceptsAHeldMail: a stranger's answer waits on the
+// supervisor's page, its source readable; accepted, it joins the thread.
+// Another commune's supervisor neither sees nor acts on it.
+func TestSupervisorAcceptsAHeldMail(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	cv := a.openConversation(t, "camille@exemple.fr", "Une question", "Bonjour, une question.")
+	reply, err := a.Notifier.ReplyAddress(a.Commune, cv)
+	fixture.Must(t, err)
+	raw := "From: Dominique <voisin@exemple.fr>\r\nSubject: Re: Une question\r\nMessage-ID: <held1@exemple.fr>\r\n\r\nJe réponds pour Camille.\r\n"
+	fixture.Must(t, a.App.Inbound.Receive(ctx, "voisin@exemple.fr", []string{reply}, []byte(raw)))
+	var id int64
+	fixture.Must(t, a.DB.NewRaw("SELECT id FROM inbound_messages WHERE commune_id = ?", a.Commune.ID).Scan(ctx, &id))
+	path := "/gestion/supervision/courriels/" + itoa(id)
+
+	other := fixture.NewWorld(t, a.DB)
+	stranger := a.signIn(other.Supervisor)
+	mustStatus(t, stranger.get(path+"/source"), http.StatusNotFound)
+	mustStatus(t, stranger.post(path+"/accepter", nil), http.StatusNotFound)
+	if strings.Contains(text(stranger.get("/gestion/supervision/courriels")), "voisin@exemple.fr") {
+		t.Fatal("another commune's supervisor sees the mail")
+	}
+
+	sup := a.signIn(a.Supervisor)
+	list := sup.get("/gestion/supervision/courriels")
+	mustContain(t, list, "voisin@exemple.fr")
+	mustContain(t, list, "En attente : l'expéditeur n'est pas l'usager de la conversation")
+	if src := sup.get(path + "/source"); src.Body != raw {
+		t.Fatalf("source %q", src.Body)
+	}
+	if strings.Contains(text(a.signIn(a.Accueil).get("/gestion/messages/"+itoa(cv.ID))), "Je réponds pour Camille.") {
+		t.Fatal("a held mail is in the thread")
+	}
+	r := sup.post(path+"/accepter", nil)
+	mustStatus(t, r, http.StatusSeeOther)
+	mustContain(t, sup.follow(r), "Le message a rejoint sa conversation.")
+	mustContain(t, a.signIn(a.Accueil).get("/gestion/messages/"+itoa(cv.ID)), "Je réponds pour Camille.")
+	if strings.Contains(text(sup.get("/gestion/supervision/courriels")), "voisin@exemple.fr") {
+		t.Fatal("an accepted mail still waits")
 	}
 }

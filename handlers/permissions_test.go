@@ -34,6 +34,7 @@ type permWorld struct {
 	conv                *models.Conversation
 	convFile, tag       int64
 	otherTag            int64
+	held                int64 // a mail received from a stranger, held
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -53,6 +54,11 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	tags, err := models.Tags(t.Context(), a.DB, a.Commune.ID)
 	fixture.Must(t, err)
 	pw.tag, pw.otherTag = tags[0].ID, tags[1].ID
+	reply, err := a.Notifier.ReplyAddress(a.Commune, pw.conv)
+	fixture.Must(t, err)
+	fixture.Must(t, a.App.Inbound.Receive(t.Context(), "tiers@exemple.fr", []string{reply},
+		[]byte("From: tiers@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-held@exemple.fr>\r\n\r\nJe réponds.\r\n")))
+	fixture.Must(t, a.DB.NewRaw("SELECT id FROM inbound_messages WHERE commune_id = ? AND status = 'held'", a.Commune.ID).Scan(t.Context(), &pw.held))
 	return pw
 }
 
@@ -118,6 +124,10 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 
 		{"GET", "/gestion/supervision", perm.Supervise, "/gestion/supervision", nil},
 		{"GET", "/gestion/supervision/indicateurs", perm.Supervise, "/gestion/supervision/indicateurs", nil},
+		{"GET", "/gestion/supervision/courriels", perm.Supervise, "/gestion/supervision/courriels", nil},
+		{"GET", "/gestion/supervision/courriels/:mid/source", perm.Supervise, "/gestion/supervision/courriels/" + itoa(pw.held) + "/source", nil},
+		{"POST", "/gestion/supervision/courriels/:mid/accepter", perm.Supervise, "/gestion/supervision/courriels/" + itoa(pw.held) + "/accepter", nil},
+		{"POST", "/gestion/supervision/courriels/:mid/rejouer", perm.Supervise, "/gestion/supervision/courriels/" + itoa(pw.held) + "/rejouer", nil},
 		{"GET", "/gestion/supervision/export.csv", perm.Export, "/gestion/supervision/export.csv", nil},
 		{"GET", "/gestion/supervision/export.xlsx", perm.Export, "/gestion/supervision/export.xlsx", nil},
 

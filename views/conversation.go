@@ -151,3 +151,12 @@ type TagRow struct {
 	Conversations, Demands int
 	Others                 []Option // the tags it may be merged into
 }
+
+// InboundRow is a mail received that a supervisor may act on.
+type InboundRow struct {
+	ID                              int64
+	At                              time.Time
+	Sender, Subject, Status, Reason string
+	ConversationURL                 string
+	Acceptable, Replayable          bool
+}

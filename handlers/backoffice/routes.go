@@ -59,6 +59,10 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	sup := g.Group("/supervision", s.require(perm.Supervise))
 	sup.GET("", s.supervisionShow)
 	sup.GET("/indicateurs", s.indicatorsShow)
+	sup.GET("/courriels", s.inboundShow)
+	sup.GET("/courriels/:mid/source", s.inboundSource)
+	sup.POST("/courriels/:mid/accepter", s.inboundAccept)
+	sup.POST("/courriels/:mid/rejouer", s.inboundReplay)
 
 	exp := g.Group("/supervision", s.require(perm.Export))
 	exp.GET("/export.csv", s.exportCSV)
