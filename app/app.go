@@ -99,6 +99,13 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Jobs.Add("stale sign-in records deleted", time.Hour, func(ctx context.Context, now time.Time) (int, error) { return auth.Purge(ctx, db, now) })
 	a.Jobs.Add("archived decided demands", time.Hour, (&jobs.Archiver{DB: db, Engine: a.Engine, After: days(cfg.ArchiveDays)}).RunOnce)
 	a.Jobs.Add("digests sent", notify.DigestEvery, (&notify.Digests{DB: db, Notifier: a.Notifier}).RunOnce)
+	if cfg.InboundIMAPURL != "" {
+		p, err := inbound.ParseIMAPURL(a.Inbound, cfg.InboundIMAPURL)
+		if err != nil {
+			return nil, err
+		}
+		a.Jobs.Add("inbound mail polled", time.Minute, func(ctx context.Context, _ time.Time) (int, error) { return p.RunOnce(ctx) })
+	}
 	if cfg.ReminderDays > 0 {
 		a.Jobs.Add("service reminders sent", time.Hour, (&notify.Reminders{DB: db, Notifier: a.Notifier, After: days(cfg.ReminderDays)}).RunOnce)
 	}

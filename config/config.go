@@ -44,6 +44,9 @@ type Config struct {
 	// Guichet (host:port); empty: none.
 	InboundAddr string `env:"INBOUND_ADDR"`
 	InboundLMTP bool   `env:"INBOUND_LMTP"`
+	// InboundIMAPURL is a commune's mailbox hosted elsewhere, polled every
+	// minute (inbound.ParseIMAPURL); empty: none.
+	InboundIMAPURL string `env:"INBOUND_IMAP_URL"`
 
 	SMTPURL  string `env:"SMTP_URL"`
 	MailFrom string `env:"MAIL_FROM" envDefault:"Guichet <guichet@localhost>"`
