@@ -16,6 +16,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/inbound"
 	"guichet/models"
 	"guichet/notify"
 	"guichet/perm"
@@ -37,6 +38,8 @@ type RunOptions struct {
 	Handler  http.Handler
 	Engine   *workflow.Engine
 	Notifier *notify.Notifier
+	// Inbound receives the mail of the inbound measures.
+	Inbound *inbound.Receiver
 	// Only runs the measures whose name matches (all when nil).
 	Only *regexp.Regexp
 	Out  io.Writer
@@ -69,7 +72,7 @@ func Run(ctx context.Context, db *bun.DB, o RunOptions) error {
 		return err
 	}
 	fmt.Fprintf(o.Out, "Measuring on %d demands; commune %q holds %d of them.\n", b.demands, b.commune.Name, b.local)
-	steps := []func(context.Context) error{b.handlers, b.queries, b.streetSuggestions, b.applies, b.pgbench, b.httpLoad}
+	steps := []func(context.Context) error{b.handlers, b.queries, b.streetSuggestions, b.applies, b.pgbench, b.inboundMail, b.httpLoad}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			printTable(o.Out, b.demands, b.results)
