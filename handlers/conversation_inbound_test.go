@@ -91,3 +91,29 @@ func TestSupervisorAcceptsAHeldMail(t *testing.T) {
 		t.Fatal("an accepted mail still waits")
 	}
 }
+
+// TestBounceShownOnTheDemand: a delivery failure of a mail about a demand
+// warns on the demand's page; before it, nothing is said.
+func TestBounceShownOnTheDemand(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	d := a.DemandAt(t, fixture.AtSubmitted)
+	page := "/gestion/demandes/" + itoa(d.ID)
+	const notice = "L'adresse de l'usager ne reçoit pas nos messages"
+	agent := a.signIn(a.Accueil)
+	if strings.Contains(text(agent.get(page)), notice) {
+		t.Fatal("a notice before any bounce")
+	}
+	var sent models.OutboxMail
+	fixture.Must(t, a.DB.NewSelect().Model(&sent).Where("demand_id = ? AND recipient = ?", d.ID, d.CitizenEmail).Limit(1).Scan(ctx))
+	dsn := fmt.Sprintf("From: MAILER-DAEMON@exemple.fr\r\nTo: %s\r\nSubject: Undelivered Mail\r\nMessage-ID: <dsn1@exemple.fr>\r\nMIME-Version: 1.0\r\n"+
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nUndeliverable.\r\n"+
+		"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.exemple.fr\r\n\r\nFinal-Recipient: rfc822; %s\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n"+
+		"--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <%s>\r\nSubject: x\r\n--b--\r\n", a.Commune.Email, d.CitizenEmail, sent.MessageID)
+	fixture.Must(t, a.App.Inbound.Receive(ctx, "", []string{a.Commune.Email}, []byte(dsn)))
+	mustContain(t, agent.get(page), notice)
+	fixture.Must(t, a.DB.NewSelect().Model(&sent).WherePK().Scan(ctx))
+	if !strings.Contains(sent.Bounce, "550 5.1.1 User unknown") {
+		t.Fatalf("bounce %q", sent.Bounce)
+	}
+}

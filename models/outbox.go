@@ -79,8 +79,13 @@ func MailBacklog(ctx context.Context, db bun.IDB) (n int64, oldest time.Time, er
 	return row.N, oldest, err
 }
 
-// Undelivered tells whether a mail of a conversation to this address came back (a bounce).
-func Undelivered(ctx context.Context, db bun.IDB, communeID, conversationID int64, to string) (bool, error) {
+// Undelivered tells whether a mail to this address about a conversation
+// (or a demand, byDemand) came back (a bounce).
+func Undelivered(ctx context.Context, db bun.IDB, communeID, id int64, byDemand bool, to string) (bool, error) {
+	about := "conversation_id"
+	if byDemand {
+		about = "demand_id"
+	}
 	return db.NewSelect().Model((*OutboxMail)(nil)).
-		Where("commune_id = ? AND conversation_id = ? AND lower(recipient) = lower(?) AND bounced_at IS NOT NULL", communeID, conversationID, to).Exists(ctx)
+		Where("commune_id = ? AND ? = ? AND lower(recipient) = lower(?) AND bounced_at IS NOT NULL", communeID, bun.Ident(about), id, to).Exists(ctx)
 }

@@ -119,6 +119,8 @@ type agentDemandData struct {
 	// Conversations about the demand, and where to open one.
 	Conversations   []views.InboxRow
 	NewConversation string
+	// Undelivered: a mail to the citizen about the demand came back (a bounce).
+	Undelivered bool
 }
 
 // demandReturn is a service sending a demand back to the accueil.
@@ -258,6 +260,9 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 	}
 	for _, t := range tags {
 		data.Tags = append(data.Tags, t.Name)
+	}
+	if data.Undelivered, err = models.Undelivered(ctx, s.DB, d.CommuneID, d.ID, true, d.CitizenEmail); err != nil {
+		return nil, err
 	}
 	// The demand's conversations are for the agents who reply to citizens.
 	if currentAgent(c).Has(perm.Reply) {

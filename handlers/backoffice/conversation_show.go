@@ -99,7 +99,7 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 		Thread: web.Thread(ms, false, seen, web.FileURL(base)), Composer: s.Composer(base + "/messages"),
 		Teams: teams, ChannelOpts: channelOptions(), TeamValue: "accueil",
 		Typed: st.body, Mode: st.mode, ChannelValue: st.channel}
-	if d.Undelivered, err = models.Undelivered(ctx, s.DB, cm.ID, cv.ID, cv.CitizenEmail); err != nil {
+	if d.Undelivered, err = models.Undelivered(ctx, s.DB, cm.ID, cv.ID, false, cv.CitizenEmail); err != nil {
 		s.Fail(c, err)
 		return
 	}
