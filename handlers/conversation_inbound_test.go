@@ -48,6 +48,16 @@ func TestMailReceivedOnTheAgentPage(t *testing.T) {
 	if !strings.Contains(text(page), "L'adresse de l'usager ne reçoit pas nos messages") {
 		t.Error("no bounce notice")
 	}
+	// The mail's source, as received, one link away; another commune's agent gets nothing.
+	src, ok := body.Find("a:contains('Source du courriel')").Attr("href")
+	if !ok {
+		t.Fatal("no source link")
+	}
+	if got := a.signIn(a.Accueil).get(src); got.Body != mails[0] {
+		t.Errorf("source %q", got.Body)
+	}
+	other := fixture.NewWorld(t, a.DB)
+	mustStatus(t, a.signIn(other.Accueil).get(src), http.StatusNotFound)
 }
 
 // TestSupervisorAcceptsAHeldMail: a stranger's answer waits on the

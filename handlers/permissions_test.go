@@ -35,6 +35,7 @@ type permWorld struct {
 	convFile, tag       int64
 	otherTag            int64
 	held                int64 // a mail received from a stranger, held
+	mailed              int64 // a message of conv that came by mail
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -59,6 +60,9 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	fixture.Must(t, a.App.Inbound.Receive(t.Context(), "tiers@exemple.fr", []string{reply},
 		[]byte("From: tiers@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-held@exemple.fr>\r\n\r\nJe réponds.\r\n")))
 	fixture.Must(t, a.DB.NewRaw("SELECT id FROM inbound_messages WHERE commune_id = ? AND status = 'held'", a.Commune.ID).Scan(t.Context(), &pw.held))
+	fixture.Must(t, a.App.Inbound.Receive(t.Context(), "camille@exemple.fr", []string{reply},
+		[]byte("From: camille@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-mailed@exemple.fr>\r\n\r\nMerci.\r\n")))
+	fixture.Must(t, a.DB.NewRaw("SELECT conversation_message_id FROM inbound_messages WHERE commune_id = ? AND status = 'threaded'", a.Commune.ID).Scan(t.Context(), &pw.mailed))
 	return pw
 }
 
@@ -114,6 +118,7 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"GET", "/gestion/messages/:id", perm.Reply, conv, nil},
 		{"POST", "/gestion/messages/:id/messages", perm.Reply, conv + "/messages", url.Values{"mode": {"reponse"}, "message": {"Bonjour."}}},
 		{"GET", "/gestion/messages/:id/pieces/:fid", perm.Reply, conv + "/pieces/" + itoa(pw.convFile), nil},
+		{"GET", "/gestion/messages/:id/messages/:mid/source", perm.Reply, conv + "/messages/" + itoa(pw.mailed) + "/source", nil},
 		{"POST", "/gestion/messages/:id/statut", perm.Reply, conv + "/statut", url.Values{"version": {cver}, "statut": {"resolved"}}},
 		{"POST", "/gestion/messages/:id/attribution", perm.Reply, conv + "/attribution", url.Values{"version": {cver}, "agent": {"moi"}}},
 		{"POST", "/gestion/messages/:id/equipe", perm.Reply, conv + "/equipe", url.Values{"version": {cver}, "equipe": {itoa(a.Voirie.ID)}}},

@@ -74,9 +74,24 @@ func InboundWithStatus(ctx context.Context, db bun.IDB, communeID int64, statuse
 	return ms, err
 }
 
-// InboundOfMessage is the mail a conversation message came in (ErrNotFound: none).
-func InboundOfMessage(ctx context.Context, db bun.IDB, communeID, messageID int64) (*InboundMessage, error) {
+// InboundOfMessage is the mail a message of a conversation came in (ErrNotFound: none).
+func InboundOfMessage(ctx context.Context, db bun.IDB, communeID, conversationID, messageID int64) (*InboundMessage, error) {
 	m := new(InboundMessage)
-	err := db.NewSelect().Model(m).Where("commune_id = ? AND conversation_message_id = ?", communeID, messageID).Limit(1).Scan(ctx)
+	err := db.NewSelect().Model(m).Where("im.commune_id = ? AND im.conversation_message_id = ?", communeID, messageID).
+		Where("EXISTS (SELECT 1 FROM conversation_messages AS m WHERE m.id = im.conversation_message_id AND m.conversation_id = ?)", conversationID).
+		Limit(1).Scan(ctx)
 	return m, notFound(err)
+}
+
+// MailedMessages are the messages of a conversation that came by mail, a source each.
+func MailedMessages(ctx context.Context, db bun.IDB, communeID, conversationID int64) (map[int64]bool, error) {
+	var ids []int64
+	err := db.NewRaw(`SELECT im.conversation_message_id FROM inbound_messages AS im
+JOIN conversation_messages AS m ON m.id = im.conversation_message_id
+WHERE im.commune_id = ? AND m.commune_id = ? AND m.conversation_id = ?`, communeID, communeID, conversationID).Scan(ctx, &ids)
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
 }

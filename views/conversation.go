@@ -15,6 +15,7 @@ type ThreadMessage struct {
 	At          time.Time
 	Body        string
 	Folded      string // a mail's quoted history and signature, shown folded
+	SourceURL   string // a mail received: its source, for the agents
 	New         bool   // unread by whoever reads the page
 	Files       []FileItem
 }

@@ -66,10 +66,13 @@ func (s *Handlers) inboundMessage(c *gin.Context) (*models.InboundMessage, bool)
 
 // inboundSource shows a mail received as it came, as plain text.
 func (s *Handlers) inboundSource(c *gin.Context) {
-	m, ok := s.inboundMessage(c)
-	if !ok {
-		return
+	if m, ok := s.inboundMessage(c); ok {
+		s.sendSource(c, m)
 	}
+}
+
+// sendSource sends a mail received as it came, as plain text.
+func (s *Handlers) sendSource(c *gin.Context, m *models.InboundMessage) {
 	raw, err := inbound.RawOf(m)
 	if err != nil {
 		s.Fail(c, err)

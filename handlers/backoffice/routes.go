@@ -48,6 +48,7 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	msg.GET("/:id", s.conversationShow)
 	msg.POST("/:id/messages", s.conversationMessagePost)
 	msg.GET("/:id/pieces/:fid", s.conversationFileDownload)
+	msg.GET("/:id/messages/:mid/source", s.conversationMessageSource)
 	msg.POST("/:id/statut", s.conversationStatusUpdate)
 	msg.POST("/:id/attribution", s.conversationAssign)
 	msg.POST("/:id/equipe", s.conversationTeamUpdate)
