@@ -169,20 +169,16 @@ func autoReply(h textproto.Header, subject string) bool {
 	if as := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); as != "" && as != "no" {
 		return true
 	}
-	if h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" || h.Get("X-Auto-Response-Suppress") == "All" && h.Get("X-MS-Exchange-Inbox-Rules-Loop") != "" {
+	if h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" {
 		return true
 	}
 	switch strings.ToLower(strings.TrimSpace(h.Get("Precedence"))) {
 	case "bulk", "auto_reply", "list", "junk":
 		return true
 	}
-	s := strings.ToLower(subject)
-	for _, w := range []string{"réponse automatique", "reponse automatique", "absent", "absence", "out of office", "automatic reply", "auto:", "autoreply"} {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
+	// Subjects auto-responders start with ("Absent :", not a person's
+	// "Absence de ramassage").
+	return autoSubjectRe.MatchString(strings.TrimSpace(subject))
 }
 
 // diagnostic is what a delivery status report says of the failure.
@@ -199,6 +195,8 @@ func diagnostic(s string) string {
 	}
 	return ""
 }
+
+var autoSubjectRe = regexp.MustCompile(`(?i)^((re|tr|fwd?)\s?:\s*)?(réponse automatique|reponse automatique|out of office|automatic reply|auto-?reply|absente?\s*(:|du bureau|jusqu)|auto\s*:)`)
 
 var (
 	blockRe = regexp.MustCompile(`(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote|blockquote)[^>]*>`)
