@@ -1,6 +1,10 @@
 package inbound
 
 import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/emersion/go-message/textproto"
@@ -18,4 +22,27 @@ func TestAutoReplySubjects(t *testing.T) {
 			t.Errorf("%q: %v, want %v", subject, got, want)
 		}
 	}
+}
+
+// FuzzParseMail: any bytes received are read without a panic, and their
+// text split in a new part and a folded rest that keep every line.
+func FuzzParseMail(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/corpus/*.eml")
+	for _, p := range paths {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		p, err := parse(raw, func(pt part) error { _, err := io.Copy(io.Discard, pt.Body); return err })
+		if err != nil {
+			return
+		}
+		fresh, folded := split(p.Text)
+		for _, l := range strings.Split(p.Text, "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.Contains(fresh, l) && !strings.Contains(folded, l) {
+				t.Fatalf("line %q lost", l)
+			}
+		}
+	})
 }
