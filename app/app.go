@@ -22,6 +22,7 @@ import (
 	"guichet/files"
 	"guichet/handlers"
 	"guichet/handlers/web"
+	"guichet/inbound"
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/mail"
@@ -49,6 +50,8 @@ type App struct {
 	Jobs          *jobs.Scheduler
 	Server        *handlers.Server
 	Metrics       *metrics.Metrics // served on METRICS_ADDR by Serve
+	// Inbound stores and threads the mail received (INBOUND_ADDR).
+	Inbound *inbound.Receiver
 }
 
 // AbandonedUploadAge is how old a temporary upload file must be for the
@@ -92,9 +95,10 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Engine.Router = a.Routing
 	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
 	a.Files = &files.Store{Dir: UploadsDir(cfg)}
+	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
-		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
+		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Inbound: a.Inbound, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
 	a.Worker.Prepare = a.Server.MailResetRequests
 
 	// Every deferred and periodic job, in one place.
@@ -107,6 +111,13 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Jobs.Add("digests sent", notify.DigestEvery, (&notify.Digests{DB: db, Notifier: a.Notifier}).RunOnce)
 	a.Jobs.Add("history sealed", audit.SealEvery, (&audit.Sealer{DB: db, Key: auditKey}).RunOnce)
 	a.Jobs.Add("implicit decisions recorded", notify.ImplicitEvery, (&notify.ImplicitDecisions{DB: db, Notifier: a.Notifier}).RunOnce)
+	if cfg.InboundIMAPURL != "" {
+		p, err := inbound.ParseIMAPURL(a.Inbound, cfg.InboundIMAPURL)
+		if err != nil {
+			return nil, err
+		}
+		a.Jobs.Add("inbound mail polled", time.Minute, func(ctx context.Context, _ time.Time) (int, error) { return p.RunOnce(ctx) })
+	}
 	if cfg.ReminderDays > 0 {
 		a.Jobs.Add("service reminders sent", time.Hour, (&notify.Reminders{DB: db, Notifier: a.Notifier, After: days(cfg.ReminderDays)}).RunOnce)
 	}

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"guichet/inbound"
 )
 
 // ShutdownTimeout bounds how long Serve waits at shutdown for the requests
@@ -14,15 +16,16 @@ import (
 const ShutdownTimeout = 30 * time.Second
 
 // Serve serves the application on ln, its metrics on metricsLn (none if
-// nil), and runs the scheduler, until ctx ends. Then it shuts down in
+// nil), the inbound mail listener on inboundLn (none if nil), and runs the
+// scheduler, until ctx ends. Then it shuts down in
 // order: it stops accepting connections and finishes the requests under
 // way (http.Server.Shutdown), then lets the scheduler start nothing more
 // and waits for the jobs under way; the metrics answer until the end. The
 // caller closes the database once it returns.
-func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
+func (a *App) Serve(ctx context.Context, ln, metricsLn, inboundLn net.Listener) error {
 	errorLog := slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)
 	hs := &http.Server{Handler: a.Server.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: errorLog}
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- hs.Serve(ln) }()
 	var ms *http.Server
 	if metricsLn != nil {
@@ -30,6 +33,11 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 		mux.Handle("GET /metrics", a.Metrics.Handler())
 		ms = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errorLog}
 		go func() { errc <- ms.Serve(metricsLn) }()
+	}
+	var is *inbound.Server
+	if inboundLn != nil {
+		is = inbound.NewServer(a.Inbound, a.Notifier.Host(), a.Config.InboundLMTP)
+		go func() { errc <- is.ServeListener(inboundLn) }()
 	}
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
@@ -45,6 +53,10 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
 	defer cancel()
 	err = errors.Join(err, hs.Shutdown(sctx))
+	if is != nil {
+		// Sessions under way end with the messages they acknowledged stored.
+		err = errors.Join(err, is.Shutdown(sctx))
+	}
 	stopJobs()
 	select {
 	case <-jobsDone:

@@ -18,6 +18,7 @@ import (
 
 	"guichet/apperr"
 	"guichet/audit"
+	"guichet/inbound"
 	"guichet/models"
 	"guichet/notify"
 	"guichet/perm"
@@ -41,6 +42,8 @@ type RunOptions struct {
 	Notifier *notify.Notifier
 	// AuditKey verifies the history's signed digests.
 	AuditKey ed25519.PublicKey
+	// Inbound receives the mail of the inbound measures.
+	Inbound *inbound.Receiver
 	// Only runs the measures whose name matches (all when nil).
 	Only *regexp.Regexp
 	Out  io.Writer
@@ -73,7 +76,7 @@ func Run(ctx context.Context, db *bun.DB, o RunOptions) error {
 		return err
 	}
 	fmt.Fprintf(o.Out, "Measuring on %d demands; commune %q holds %d of them.\n", b.demands, b.commune.Name, b.local)
-	steps := []func(context.Context) error{b.handlers, b.inbox, b.queries, b.streetSuggestions, b.auditVerify, b.applies, b.routingCost, b.pgbench, b.httpLoad}
+	steps := []func(context.Context) error{b.handlers, b.inbox, b.queries, b.streetSuggestions, b.auditVerify, b.applies, b.routingCost, b.pgbench, b.inboundMail, b.httpLoad}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			printTable(o.Out, b.demands, b.results)

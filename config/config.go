@@ -40,6 +40,15 @@ type Config struct {
 	// LogFormat is text (the default) or json.
 	LogFormat string `env:"LOG_FORMAT" envDefault:"text"`
 
+	// InboundAddr is where the inbound mail listener (SMTP, or LMTP when
+	// InboundLMTP) takes the mail a commune's MX or Postfix relays to
+	// Guichet (host:port); empty: none.
+	InboundAddr string `env:"INBOUND_ADDR"`
+	InboundLMTP bool   `env:"INBOUND_LMTP"`
+	// InboundIMAPURL is a commune's mailbox hosted elsewhere, polled every
+	// minute (inbound.ParseIMAPURL); empty: none.
+	InboundIMAPURL string `env:"INBOUND_IMAP_URL"`
+
 	SMTPURL  string `env:"SMTP_URL"`
 	MailFrom string `env:"MAIL_FROM" envDefault:"Guichet <guichet@localhost>"`
 

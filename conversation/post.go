@@ -42,6 +42,10 @@ type MessageInput struct {
 	// (phone) or a visit (counter) as a message.
 	Channel string
 	Files   []Upload
+	// MailID and Folded, for a mail received: its Message-ID (the message
+	// is the mail's, once) and its quoted history and signature.
+	MailID string
+	Folded string
 }
 
 func (in *MessageInput) check(actor workflow.Actor) error {
@@ -55,10 +59,17 @@ func (in *MessageInput) check(actor workflow.Actor) error {
 	if !validChannel(in.Channel) {
 		return apperr.Field("canal", "Choisissez un canal de la liste.")
 	}
-	if actor.Kind == workflow.KindCitizen && (in.Internal || in.Channel != models.ChannelWeb) {
+	// A mail received (inbound/) is an e-mail message, the citizen's or,
+	// from an outside interlocutor, a note; a citizen otherwise writes on the web.
+	byMail := actor.Channel == workflow.ChannelEmail
+	citizenChannel := models.ChannelWeb
+	if byMail {
+		citizenChannel = models.ChannelEmail
+	}
+	if (actor.Kind == workflow.KindCitizen && (in.Internal || in.Channel != citizenChannel)) || (byMail && in.Channel != models.ChannelEmail) {
 		return apperr.New(apperr.Forbidden, "Un usager écrit des messages par le web seulement.")
 	}
-	if in.Internal && in.Channel != models.ChannelWeb {
+	if in.Internal && in.Channel != models.ChannelWeb && !byMail {
 		return apperr.Field("canal", "Une note interne ne vient d'aucun canal : choisissez « Web », ou enregistrez l'appel comme message.")
 	}
 	return nil
@@ -134,7 +145,10 @@ func (m *Manager) follow(ctx context.Context, tx bun.Tx, actor workflow.Actor, o
 func (m *Manager) post(ctx context.Context, tx bun.Tx, cm *models.Commune, cv *models.Conversation, actor workflow.Actor, in MessageInput, opening bool) (*models.Message, error) {
 	now := m.Clock.Now()
 	msg := &models.Message{CommuneID: cv.CommuneID, ConversationID: cv.ID, Internal: in.Internal, AuthorKind: actor.Kind,
-		AuthorName: actor.Name, Channel: in.Channel, Body: in.Body, MailID: newMailID(m.Notifier.Host(), cv.ID), CreatedAt: now}
+		AuthorName: actor.Name, Channel: in.Channel, Body: in.Body, MailID: in.MailID, Folded: in.Folded, CreatedAt: now}
+	if msg.MailID == "" {
+		msg.MailID = newMailID(m.Notifier.Host(), cv.ID)
+	}
 	if actor.ID != 0 {
 		msg.AuthorID = &actor.ID
 	}

@@ -64,7 +64,7 @@ func (a *app) serve(t *testing.T) *served {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &served{URL: "http://" + ln.Addr().String(), MetricsURL: "http://" + mln.Addr().String(), stop: cancel,
 		finished: make(chan struct{}), closed: ln.closed}
-	go func() { s.err = a.App.Serve(ctx, ln, mln); close(s.finished) }()
+	go func() { s.err = a.App.Serve(ctx, ln, mln, nil); close(s.finished) }()
 	t.Cleanup(func() { cancel(); <-s.finished })
 	<-started
 	return s

@@ -37,6 +37,8 @@ type permWorld struct {
 	rule                *models.RoutingRule
 	held                int64 // a reply of pw.conv held for validation
 	motif               *models.Motif
+	heldMail            int64 // a mail received from a stranger, held
+	mailed              int64 // a message of conv that came by mail
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -65,6 +67,14 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	fixture.Must(t, a.DB.NewRaw("SELECT id FROM pending_replies WHERE conversation_id = ?", pw.conv.ID).Scan(t.Context(), &pw.held))
 	pw.motif = &models.Motif{CommuneID: a.Commune.ID, Name: "Voirie"}
 	fixture.Must(t, models.CreateMotif(context.Background(), a.DB, pw.motif))
+	reply, err := a.Notifier.ReplyAddress(a.Commune, pw.conv)
+	fixture.Must(t, err)
+	fixture.Must(t, a.App.Inbound.Receive(t.Context(), "tiers@exemple.fr", []string{reply},
+		[]byte("From: tiers@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-held@exemple.fr>\r\n\r\nJe réponds.\r\n")))
+	fixture.Must(t, a.DB.NewRaw("SELECT id FROM inbound_messages WHERE commune_id = ? AND status = 'held'", a.Commune.ID).Scan(t.Context(), &pw.heldMail))
+	fixture.Must(t, a.App.Inbound.Receive(t.Context(), "camille@exemple.fr", []string{reply},
+		[]byte("From: camille@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-mailed@exemple.fr>\r\n\r\nMerci.\r\n")))
+	fixture.Must(t, a.DB.NewRaw("SELECT conversation_message_id FROM inbound_messages WHERE commune_id = ? AND status = 'threaded'", a.Commune.ID).Scan(t.Context(), &pw.mailed))
 	return pw
 }
 
@@ -124,6 +134,7 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"GET", "/gestion/messages/:id", perm.Reply, conv, nil},
 		{"POST", "/gestion/messages/:id/messages", perm.Reply, conv + "/messages", url.Values{"mode": {"reponse"}, "message": {"Bonjour."}}},
 		{"GET", "/gestion/messages/:id/pieces/:fid", perm.Reply, conv + "/pieces/" + itoa(pw.convFile), nil},
+		{"GET", "/gestion/messages/:id/messages/:mid/source", perm.Reply, conv + "/messages/" + itoa(pw.mailed) + "/source", nil},
 		{"POST", "/gestion/messages/:id/statut", perm.Reply, conv + "/statut", url.Values{"version": {cver}, "statut": {"resolved"}}},
 		{"POST", "/gestion/messages/:id/attribution", perm.Reply, conv + "/attribution", url.Values{"version": {cver}, "agent": {"moi"}}},
 		{"POST", "/gestion/messages/:id/equipe", perm.Reply, conv + "/equipe", url.Values{"version": {cver}, "equipe": {itoa(a.Voirie.ID)}}},
@@ -137,6 +148,10 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 
 		{"GET", "/gestion/supervision", perm.Supervise, "/gestion/supervision", nil},
 		{"GET", "/gestion/supervision/indicateurs", perm.Supervise, "/gestion/supervision/indicateurs", nil},
+		{"GET", "/gestion/supervision/courriels", perm.Supervise, "/gestion/supervision/courriels", nil},
+		{"GET", "/gestion/supervision/courriels/:mid/source", perm.Supervise, "/gestion/supervision/courriels/" + itoa(pw.heldMail) + "/source", nil},
+		{"POST", "/gestion/supervision/courriels/:mid/accepter", perm.Supervise, "/gestion/supervision/courriels/" + itoa(pw.heldMail) + "/accepter", nil},
+		{"POST", "/gestion/supervision/courriels/:mid/rejouer", perm.Supervise, "/gestion/supervision/courriels/" + itoa(pw.heldMail) + "/rejouer", nil},
 		{"GET", "/gestion/supervision/export.csv", perm.Export, "/gestion/supervision/export.csv", nil},
 		{"GET", "/gestion/supervision/export.xlsx", perm.Export, "/gestion/supervision/export.xlsx", nil},
 

@@ -61,11 +61,14 @@ type Message struct {
 	Internal       bool   `bun:",notnull"`
 	AuthorKind     string `bun:",notnull"`
 	AuthorID       *int64
-	AuthorName     string    `bun:",notnull"`
-	Channel        string    `bun:",notnull"`
-	Body           string    `bun:",notnull"`
-	MailID         string    `bun:",notnull"`
-	CreatedAt      time.Time `bun:",notnull"`
+	AuthorName     string `bun:",notnull"`
+	Channel        string `bun:",notnull"`
+	Body           string `bun:",notnull"`
+	MailID         string `bun:",notnull"`
+	// Folded is what a mail received quoted and signed under its new part
+	// (Body): shown folded, kept whole.
+	Folded    string    `bun:",notnull"`
+	CreatedAt time.Time `bun:",notnull"`
 
 	Files []ConversationFile `bun:"-"`
 }

@@ -38,6 +38,9 @@ type OutboxMail struct {
 	LastError      string    `bun:",notnull"`
 	CreatedAt      time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 	SentAt         *time.Time
+	// BouncedAt: a delivery failure came back for it (Bounce: what it said).
+	BouncedAt *time.Time
+	Bounce    string `bun:",notnull"`
 }
 
 // RecentMails lists the newest outbox mails, all communes (development mailbox).
@@ -74,4 +77,15 @@ func MailBacklog(ctx context.Context, db bun.IDB) (n int64, oldest time.Time, er
 		oldest = *row.Oldest
 	}
 	return row.N, oldest, err
+}
+
+// Undelivered tells whether a mail to this address about a conversation
+// (or a demand, byDemand) came back (a bounce).
+func Undelivered(ctx context.Context, db bun.IDB, communeID, id int64, byDemand bool, to string) (bool, error) {
+	about := "conversation_id"
+	if byDemand {
+		about = "demand_id"
+	}
+	return db.NewSelect().Model((*OutboxMail)(nil)).
+		Where("commune_id = ? AND ? = ? AND lower(recipient) = lower(?) AND bounced_at IS NOT NULL", communeID, bun.Ident(about), id, to).Exists(ctx)
 }

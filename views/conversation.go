@@ -14,7 +14,9 @@ type ThreadMessage struct {
 	Channel     string // "Téléphone"…; empty for the web
 	At          time.Time
 	Body        string
-	New         bool // unread by whoever reads the page
+	Folded      string // a mail's quoted history and signature, shown folded
+	SourceURL   string // a mail received: its source, for the agents
+	New         bool   // unread by whoever reads the page
 	Files       []FileItem
 }
 
@@ -84,7 +86,9 @@ type InboxRow struct {
 
 // AgentConversation is the Data of "agent/conversation".
 type AgentConversation struct {
-	ID                                   int64
+	ID int64
+	// Undelivered: a mail to the citizen came back (a bounce).
+	Undelivered                          bool
 	Base                                 string // the page's address, base of its forms
 	Reference, Subject, Status           string
 	StatusLabel, Citizen, CitizenEmail   string
@@ -165,4 +169,13 @@ type TagRow struct {
 	Name                   string
 	Conversations, Demands int
 	Others                 []Option // the tags it may be merged into
+}
+
+// InboundRow is a mail received that a supervisor may act on.
+type InboundRow struct {
+	ID                              int64
+	At                              time.Time
+	Sender, Subject, Status, Reason string
+	ConversationURL                 string
+	Acceptable, Replayable          bool
 }

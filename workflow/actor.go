@@ -21,6 +21,7 @@ const (
 	ChannelLink   = "link"   // a signed link e-mailed to a service
 	ChannelSystem = "system" // the program itself (automatic archiving)
 	ChannelCLI    = "cli"
+	ChannelEmail  = "email" // a mail received (inbound/)
 )
 
 // Actor is who fires an event. The handlers establish it (session cookie or

@@ -93,7 +93,7 @@ func benchCmd(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			o.DSN, o.Handler, o.Engine, o.Notifier = e.dsn, a.Server.Handler(), a.Engine, a.Notifier
+			o.DSN, o.Handler, o.Engine, o.Notifier, o.Inbound = e.dsn, a.Server.Handler(), a.Engine, a.Notifier, a.Inbound
 			o.AuditKey = key.Public().(ed25519.PublicKey)
 			return bench.Run(ctx, e.db, o)
 		})

@@ -37,9 +37,20 @@ func serve(ctx context.Context, args []string) error {
 			}
 			e.log.Info("metrics", "url", "http://"+metricsLn.Addr().String()+"/metrics")
 		}
+		var inboundLn net.Listener
+		if e.cfg.InboundAddr != "" {
+			if inboundLn, err = net.Listen("tcp", e.cfg.InboundAddr); err != nil {
+				ln.Close()
+				if metricsLn != nil {
+					metricsLn.Close()
+				}
+				return fmt.Errorf("INBOUND_ADDR: %w", err)
+			}
+			e.log.Info("inbound mail", "addr", inboundLn.Addr().String(), "lmtp", e.cfg.InboundLMTP)
+		}
 		fmt.Printf("Guichet écoute sur %s\n", e.cfg.BaseURL)
 		// On SIGTERM or SIGINT (ctx, main): requests then jobs under way are
 		// finished; withDB closes the database after.
-		return a.Serve(ctx, ln, metricsLn)
+		return a.Serve(ctx, ln, metricsLn, inboundLn)
 	})
 }

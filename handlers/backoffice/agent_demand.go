@@ -134,7 +134,9 @@ type agentDemandData struct {
 	// Conversations about the demand, and where to open one.
 	Conversations   []views.InboxRow
 	NewConversation string
-	Routing         demandRouting
+	// Undelivered: a mail to the citizen about the demand came back (a bounce).
+	Undelivered bool
+	Routing     demandRouting
 }
 
 // demandRouting is what routing rules set on the demand, as the page shows
@@ -325,6 +327,9 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 	}
 	for _, t := range tags {
 		data.Tags = append(data.Tags, t.Name)
+	}
+	if data.Undelivered, err = models.Undelivered(ctx, s.DB, d.CommuneID, d.ID, true, d.CitizenEmail); err != nil {
+		return nil, err
 	}
 	// The demand's conversations are for the agents who reply to citizens.
 	if currentAgent(c).Converses() {

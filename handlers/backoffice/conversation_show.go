@@ -107,6 +107,20 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 		Thread: web.Thread(ms, false, seen, web.FileURL(base)), Composer: s.Composer(base + "/messages"),
 		Teams: teams, ChannelOpts: channelOptions(), TeamValue: "accueil",
 		Typed: st.body, Mode: st.mode, ChannelValue: st.channel}
+	if d.Undelivered, err = models.Undelivered(ctx, s.DB, cm.ID, cv.ID, false, cv.CitizenEmail); err != nil {
+		s.Fail(c, err)
+		return
+	}
+	mailed, err := models.MailedMessages(ctx, s.DB, cm.ID, cv.ID)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	for i, m := range d.Thread {
+		if mailed[m.ID] {
+			d.Thread[i].SourceURL = fmt.Sprintf("%s/messages/%d/source", base, m.ID)
+		}
+	}
 	d.AssignedToMe = cv.AssigneeID != nil && *cv.AssigneeID == a.ID
 	d.RepliesHeld = a.Profile.Permissions.RepliesHeld()
 	for _, r := range held {
@@ -202,6 +216,20 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 	}
 	pg.Errors, pg.Form, pg.Data = st.errs, st.form, d
 	s.Render(c, status, "agent/conversation", pg)
+}
+
+// conversationMessageSource shows the mail a message came in, as received.
+func (s *Handlers) conversationMessageSource(c *gin.Context) {
+	cv, ok := s.agentConversation(c)
+	if !ok {
+		return
+	}
+	m, err := models.InboundOfMessage(c.Request.Context(), s.DB, cv.CommuneID, cv.ID, web.IDParam(c, "mid"))
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	s.sendSource(c, m)
 }
 
 // conversationFileDownload sends a file of the conversation.

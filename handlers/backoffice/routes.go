@@ -51,6 +51,7 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	msg.GET("/:id", s.conversationShow)
 	msg.POST("/:id/messages", s.conversationMessagePost)
 	msg.GET("/:id/pieces/:fid", s.conversationFileDownload)
+	msg.GET("/:id/messages/:mid/source", s.conversationMessageSource)
 	msg.POST("/:id/statut", s.conversationStatusUpdate)
 	msg.POST("/:id/attribution", s.conversationAssign)
 	msg.POST("/:id/equipe", s.conversationTeamUpdate)
@@ -65,6 +66,10 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	sup := g.Group("/supervision", s.require(perm.Supervise))
 	sup.GET("", s.supervisionShow)
 	sup.GET("/indicateurs", s.indicatorsShow)
+	sup.GET("/courriels", s.inboundShow)
+	sup.GET("/courriels/:mid/source", s.inboundSource)
+	sup.POST("/courriels/:mid/accepter", s.inboundAccept)
+	sup.POST("/courriels/:mid/rejouer", s.inboundReplay)
 
 	exp := g.Group("/supervision", s.require(perm.Export))
 	exp.GET("/export.csv", s.exportCSV)

@@ -15,6 +15,7 @@ import (
 	"guichet/config"
 	"guichet/conversation"
 	"guichet/files"
+	"guichet/inbound"
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/metrics"
@@ -35,8 +36,9 @@ type Base struct {
 	// Conversations: the exchanges with citizens (conversation.Manager).
 	Conversations *conversation.Manager
 	Routing       *routing.Manager
-	Files         *files.Store    // uploaded documents, outside the web root
-	Jobs          *jobs.Scheduler // deferred work: Wake(jobs.MailJob) after enqueuing mail
+	Files         *files.Store      // uploaded documents, outside the web root
+	Inbound       *inbound.Receiver // the mail received: replayed or accepted by a supervisor
+	Jobs          *jobs.Scheduler   // deferred work: Wake(jobs.MailJob) after enqueuing mail
 	Log           *slog.Logger
 	Clock         clock.Clock // the one clock of the application (app.New)
 	Metrics       *metrics.Metrics

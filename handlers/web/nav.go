@@ -20,6 +20,7 @@ var navItems = []struct {
 	{perm.Reply, perm.ReplyValidated, views.NavItem{Label: "Messages", Href: "/gestion/messages"}},
 	{perm.Supervise, "", views.NavItem{Label: "Toutes les demandes", Href: "/gestion/supervision"}},
 	{perm.Supervise, "", views.NavItem{Label: "Indicateurs", Href: "/gestion/supervision/indicateurs"}},
+	{perm.Supervise, "", views.NavItem{Label: "Courriels à traiter", Href: "/gestion/supervision/courriels"}},
 	{perm.Administer, "", views.NavItem{Label: "Commune", Href: "/gestion/admin/commune"}},
 	{perm.Administer, "", views.NavItem{Label: "Agents", Href: "/gestion/admin/agents"}},
 	{perm.Administer, "", views.NavItem{Label: "Profils", Href: "/gestion/admin/profils"}},

@@ -23,7 +23,7 @@ func Thread(ms []models.Message, forCitizen bool, seen *time.Time, fileURL func(
 			continue
 		}
 		fromCitizen := m.AuthorKind == workflow.KindCitizen
-		tm := views.ThreadMessage{ID: m.ID, Internal: m.Internal, FromCitizen: fromCitizen, At: m.CreatedAt, Body: m.Body,
+		tm := views.ThreadMessage{ID: m.ID, Internal: m.Internal, FromCitizen: fromCitizen, At: m.CreatedAt, Body: m.Body, Folded: m.Folded,
 			New: fromCitizen != forCitizen && (seen == nil || m.CreatedAt.After(*seen))}
 		if m.Channel != models.ChannelWeb {
 			tm.Channel = conversation.ChannelLabel(m.Channel)

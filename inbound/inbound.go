@@ -1,0 +1,164 @@
+// Package inbound receives mail: the SMTP/LMTP listener (smtp.go) hands
+// each message to a Receiver, which stores it raw, gzipped, before reading
+// anything of it (a parsing failure loses nothing: Replay reads it again),
+// then threads it into a conversation (thread.go). Auto-replies and
+// bounces are recorded and answer nothing; a bounce marks the mail it
+// answers as undelivered.
+package inbound
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"guichet/clock"
+	"guichet/conversation"
+	"guichet/files"
+	"guichet/links"
+	"guichet/models"
+)
+
+// MaxSize bounds a message received (the listener refuses larger ones).
+const MaxSize = 25 << 20
+
+// OpenPerHour is how many new conversations one sender may open by mail in
+// an hour: the portal's limit per address (conversation.OpenPerAddress).
+const OpenPerHour = conversation.OpenPerAddress
+
+// Receiver stores and threads the mail received.
+type Receiver struct {
+	DB            *bun.DB
+	Conversations *conversation.Manager
+	Links         *links.Signer
+	Files         *files.Store
+	Clock         clock.Clock
+	Log           *slog.Logger
+	MaxFileSize   int64
+}
+
+// Target is where a recipient address leads: a commune, and the
+// conversation its signed reply address names (0: its general inbox).
+type Target struct {
+	CommuneID, ConversationID int64
+}
+
+// Resolve tells where a recipient address leads: a conversation's signed
+// reply address (reponse+TOKEN@…), or a commune's public address; ok false
+// for any other, which the listener refuses.
+func (r *Receiver) Resolve(ctx context.Context, addr string) (Target, bool, error) {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	local, _, found := strings.Cut(addr, "@")
+	if !found {
+		return Target{}, false, nil
+	}
+	if tok, ok := strings.CutPrefix(local, "reponse+"); ok {
+		if c, v, err := r.Links.VerifyReplyToken(tok); err == nil {
+			return Target{CommuneID: c, ConversationID: v}, true, nil
+		}
+	}
+	var ids []int64
+	err := r.DB.NewSelect().Model((*models.Commune)(nil)).Column("id").
+		Where("active AND (lower(email) = ? OR lower(mail_from_address) = ?)", addr, addr).Order("id").Limit(1).Scan(ctx, &ids)
+	if err != nil || len(ids) == 0 {
+		return Target{}, false, err
+	}
+	return Target{CommuneID: ids[0]}, true, nil
+}
+
+// Deliver stores a message received for these recipients (resolved
+// addresses: Resolve), one row per commune, and returns once they are
+// committed: only then may the sender be told it is accepted. Threading
+// follows (Thread); its failure leaves the message stored.
+func (r *Receiver) Deliver(ctx context.Context, from string, to []string, raw []byte) ([]*models.InboundMessage, error) {
+	byCommune := map[int64][]string{}
+	var order []int64
+	for _, a := range to {
+		t, ok, err := r.Resolve(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		if _, seen := byCommune[t.CommuneID]; !seen {
+			order = append(order, t.CommuneID)
+		}
+		byCommune[t.CommuneID] = append(byCommune[t.CommuneID], strings.ToLower(a))
+	}
+	if len(order) == 0 {
+		return nil, fmt.Errorf("inbound: no known recipient")
+	}
+	z, err := compress(raw)
+	if err != nil {
+		return nil, err
+	}
+	now, id := r.Clock.Now(), headerMessageID(raw)
+	var out []*models.InboundMessage
+	err = r.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, c := range order {
+			m := &models.InboundMessage{CommuneID: c, ReceivedAt: now, EnvelopeFrom: strings.ToLower(from),
+				EnvelopeTo: strings.Join(byCommune[c], ","), MessageID: id, Raw: z, Size: int64(len(raw))}
+			if err := models.InsertInbound(ctx, tx, m); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Receive stores then threads a message; the threading's failure is
+// logged and kept on the message (its error), for a replay.
+func (r *Receiver) Receive(ctx context.Context, from string, to []string, raw []byte) error {
+	ms, err := r.Deliver(ctx, from, to, raw)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := r.Thread(ctx, m); err != nil {
+			r.Log.Error("inbound: threading failed, message kept", "commune", m.CommuneID, "id", m.ID, "err", err)
+		}
+	}
+	return nil
+}
+
+// Replay reads a stored message again and threads it, as on its arrival:
+// after a failure (a parsing error, a file store unavailable) or a refusal.
+func (r *Receiver) Replay(ctx context.Context, communeID, id int64) (*models.InboundMessage, error) {
+	m, err := models.InboundByID(ctx, r.DB, communeID, id)
+	if err != nil {
+		return nil, err
+	}
+	if m.Status != models.InboundStored && m.Status != models.InboundRefused {
+		return m, fmt.Errorf("inbound: message %d is %s already", id, m.Status)
+	}
+	return m, r.Thread(ctx, m)
+}
+
+// RawOf is a stored message as received.
+func RawOf(m *models.InboundMessage) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(m.Raw))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(io.LimitReader(zr, MaxSize+1))
+}
+
+func compress(raw []byte) ([]byte, error) {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
