@@ -183,11 +183,7 @@ func copyConversations(ctx context.Context, tx pgx.Tx, cvs []convRow, evs []*mod
 		events = append(events, []any{e.CommuneID, e.ConversationID, e.At, e.Kind, e.ActorKind, e.ActorID, e.ActorName,
 			e.Channel, e.FromState, e.ToState, e.Message, e.Visibility, e.Details, e.Seq, e.PrevHash, e.Hash, e.ContentHash})
 	}
-	copies := []struct {
-		table string
-		cols  []string
-		rows  [][]any
-	}{
+	copies := []tableRows{
 		{"conversations", []string{"id", "commune_id", "reference", "subject", "status", "assignee_id", "service_id", "demand_id",
 			"procedure_id", "citizen_email", "citizen_name", "channel", "version", "created_at", "updated_at", "resolved_at",
 			"last_message_at", "citizen_wrote_at"}, convs},
@@ -197,19 +193,15 @@ func copyConversations(ctx context.Context, tx pgx.Tx, cvs []convRow, evs []*mod
 		{"demand_events", []string{"commune_id", "conversation_id", "at", "kind", "actor_kind", "actor_id", "actor_name",
 			"channel", "from_state", "to_state", "message", "visibility", "details", "seq", "prev_hash", "hash", "content_hash"}, events},
 	}
-	var total int64
-	for _, c := range copies {
-		n, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows))
-		if err != nil {
-			return total, fmt.Errorf("copy %s: %w", c.table, err)
-		}
-		total += n
+	total, err := copyTables(ctx, tx, copies)
+	if err != nil {
+		return total, err
 	}
 	ids := make([]int64, len(cvs))
 	for i := range cvs {
 		ids[i] = cvs[i].ID
 	}
-	_, err := tx.Exec(ctx, `UPDATE conversations AS cv SET search =
+	_, err = tx.Exec(ctx, `UPDATE conversations AS cv SET search =
 		setweight(to_tsvector('fr_unaccent', cv.subject || ' ' || cv.citizen_name || ' ' || cv.citizen_email || ' ' || cv.reference), 'A') ||
 		setweight(to_tsvector('fr_unaccent', m.bodies), 'B')
 		FROM (SELECT conversation_id, string_agg(body, ' ' ORDER BY id) AS bodies FROM conversation_messages

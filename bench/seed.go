@@ -528,11 +528,7 @@ func copyChunk(ctx context.Context, tx pgx.Tx, ds []demandRow, evs []*models.Eve
 		events = append(events, []any{e.CommuneID, e.DemandID, e.At, e.Kind, e.ActorKind, e.ActorID, e.ActorName,
 			e.Channel, e.FromState, e.ToState, e.Message, e.Visibility, e.Details, e.Seq, e.PrevHash, e.Hash, e.ContentHash})
 	}
-	copies := []struct {
-		table string
-		cols  []string
-		rows  [][]any
-	}{
+	copies := []tableRows{
 		{"demands", []string{"id", "commune_id", "procedure_id", "procedure_version", "reference", "tracking_code", "state", "version",
 			"citizen_email", "citizen_name", "data", "correction_by", "correction_message", "correction_fields",
 			"service_id", "assignment_id", "submitted_at", "decided_at", "created_at", "updated_at"}, demands},
@@ -541,6 +537,18 @@ func copyChunk(ctx context.Context, tx pgx.Tx, ds []demandRow, evs []*models.Eve
 			"channel", "from_state", "to_state", "message", "visibility", "details", "seq", "prev_hash", "hash", "content_hash"}, events},
 		{"attachments", []string{"commune_id", "demand_id", "field", "filename", "content_type", "size", "sha256", "uploaded_by", "created_at"}, files},
 	}
+	return copyTables(ctx, tx, copies)
+}
+
+// tableRows are rows to copy into a table's columns.
+type tableRows struct {
+	table string
+	cols  []string
+	rows  [][]any
+}
+
+// copyTables copies each table's rows, in order, and returns how many it wrote.
+func copyTables(ctx context.Context, tx pgx.Tx, copies []tableRows) (int64, error) {
 	var total int64
 	for _, c := range copies {
 		n, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows))

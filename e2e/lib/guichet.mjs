@@ -140,7 +140,7 @@ export async function agentAct(agent, title, { message, service, confirm } = {})
   await agent.step(title, async () => {
     await agent.click(action.locator('summary'));
     if (service) await agent.choose(action.getByRole('combobox', { name: /^Service/ }), service);
-    if (message) await agent.fill(action.getByRole('textbox'), message);
+    if (message) await agent.fill(action.locator('textarea[name=message]'), message);
     await agent.tick(action.getByRole('checkbox', { name: confirm }));
     await agent.click(action.getByRole('button', { name: title }));
   });

@@ -130,6 +130,12 @@ scenario('une commune nouvelle s’installe : fiche, démarche construite et ver
     await admin.click(ap.getByRole('button', { name: 'Ajouter le service' }));
   });
 
+  // The motif its demands will get, in the commune's tree.
+  await admin.step('ouvre les motifs', () => admin.click(ap.getByRole('link', { name: 'Motifs', exact: true })));
+  await admin.fill(field(ap, 'Nom'), 'Vie associative');
+  await admin.step('ajoute un thème', () => admin.click(ap.getByRole('button', { name: 'Ajouter le motif' })));
+  await assertSays(ap, 'Vie associative');
+
   // The procedure, built in the editor.
   await admin.step('ouvre les démarches', () => admin.click(ap.getByRole('link', { name: 'Démarches', exact: true })));
   await assertSays(ap, 'Aucune démarche pour l\'instant.');
@@ -138,7 +144,7 @@ scenario('une commune nouvelle s’installe : fiche, démarche construite et ver
   await admin.fill(field(ap, 'Titre'), title);
   await admin.fill(field(ap, 'Description'), 'Réservez la salle des fêtes pour une réunion, un concert ou un repas.');
   await admin.fill(field(ap, 'Documents à avoir sous la main'), 'Attestation d’assurance responsabilité civile');
-  await admin.fill(field(ap, 'Motif'), 'Vie associative — salle des fêtes');
+  await admin.choose(field(ap, 'Motif par défaut'), 'Vie associative');
   for (const [i, f] of fields.entries()) await addField(admin, i + 1, f);
   await admin.step('enregistre la démarche', () => admin.click(ap.getByRole('button', { name: 'Enregistrer', exact: true })));
   await assertSays(ap, `Démarche « ${title} » créée, non publiée`, 'Non publiée', 'Version 1 du');

@@ -76,10 +76,7 @@ func (s *Handlers) conversationCreate(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	typed := map[string]any{}
-	for _, f := range openFields {
-		typed[f] = mf.Text[f]
-	}
+	typed := mf.Typed()
 	if mf.Refusal != "" {
 		mf.Discard()
 		s.showConversationNew(c, http.StatusUnprocessableEntity, typed, views.FormErrors{"fichier": mf.Refusal})

@@ -29,10 +29,7 @@ func (s *Handlers) contactSend(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	typed := map[string]any{}
-	for _, f := range contactFields {
-		typed[f] = mf.Text[f]
-	}
+	typed := mf.Typed()
 	if mf.Refusal != "" {
 		mf.Discard()
 		s.showContact(c, http.StatusUnprocessableEntity, typed, views.FormErrors{"fichier": mf.Refusal})

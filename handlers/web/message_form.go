@@ -21,6 +21,15 @@ type MessageForm struct {
 	upload  *files.Upload
 }
 
+// Typed is what the person typed, as a page's Form shows it back.
+func (f *MessageForm) Typed() map[string]any {
+	typed := make(map[string]any, len(f.Text))
+	for k, v := range f.Text {
+		typed[k] = v
+	}
+	return typed
+}
+
 // ReadMessageForm reads a message form for a conversation (0: one being
 // opened): fields, up to four times a message's length each, then the file
 // "fichier", received only when ready says the text will be accepted (nil:
