@@ -142,7 +142,7 @@ async function caseC(run) {
   const history = sp.getByRole('list').filter({ has: sp.getByText('Demande déposée') });
   const steps = await history.locator(':scope > li').allInnerTexts();
   const expected = [
-    'Demande déposée', 'Transmise au service Voirie', 'Lien du service ouvert', "Correction demandée à l'usager", ask,
+    'Demande déposée', 'Transmise au service Voirie', "Correction demandée à l'usager", ask,
     "Demande corrigée par l'usager", 'devant la boulangerie', "Renvoyée à l'accueil", why,
     'Transmise au service Urbanisme', 'Demande acceptée',
   ];
@@ -151,6 +151,11 @@ async function caseC(run) {
   for (const want of expected) {
     while (at < steps.length && !steps[at].includes(want)) at++;
     assert.ok(at < steps.length, `the history lacks « ${want} » in its place:\n${steps.join('\n---\n')}`);
+  }
+  // Who opened the demand is the supervisor's to see, apart from its history.
+  const opened = await sp.getByRole('region', { name: 'Consultations' }).innerText();
+  for (const who of ['Voirie', 'Urbanisme']) {
+    assert.ok(opened.includes(who), `the consultations do not name ${who}:\n${opened}`);
   }
   await assertSays(sp, 'Acceptée', 'Urbanisme');
 }

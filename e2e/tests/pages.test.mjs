@@ -134,7 +134,7 @@ async function columnsInView(actor, list) {
   const fit = await table.evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement.clientWidth }));
   assert.ok(fit.table <= fit.box, `${list}: the table is ${fit.table} px wide in a box of ${fit.box} px: it scrolls sideways`);
   const headers = table.getByRole('columnheader');
-  assert.equal(await headers.count(), 7, `${list}: ${await headers.allInnerTexts()}`);
+  assert.equal(await headers.count(), 8, `${list}: ${await headers.allInnerTexts()}`);
   for (const th of await headers.all()) {
     const box = await th.boundingBox();
     assert.ok(box.x >= 0 && box.x + box.width <= width, `${list}: the column « ${(await th.innerText()).trim()} » spans ${Math.round(box.x)}–${Math.round(box.x + box.width)} px, out of the ${width} px window`);
