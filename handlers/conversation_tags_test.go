@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"github.com/PuerkitoBio/goquery"
+
 	"fmt"
 	"net/http"
 	"net/url"
@@ -76,5 +78,32 @@ func TestTagsOnConversationsAndDemandsRenamedMergedCounted(t *testing.T) {
 	mustStatus(t, a.signIn(other.Accueil).post(fmt.Sprintf("/gestion/demandes/%d/etiquettes", d.ID), url.Values{"etiquette": {"x"}}), http.StatusNotFound)
 	if ind := a.signIn(other.Supervisor).get("/gestion/supervision/indicateurs"); strings.Contains(ind.Body, "Usager perdu") {
 		t.Fatal("another commune's indicators count our tag")
+	}
+}
+
+// TestTagCountsAddUpOverMonths: a tag used in two months, other tags
+// between, counts both uses on its one row of the indicators.
+func TestTagCountsAddUpOverMonths(t *testing.T) {
+	a := newApp(t)
+	agent := a.signIn(a.Accueil)
+	tag := func(d *models.Demand, name string) {
+		t.Helper()
+		mustStatus(t, agent.post(fmt.Sprintf("/gestion/demandes/%d/etiquettes", d.ID), url.Values{"etiquette": {name}}), http.StatusSeeOther)
+	}
+	first := a.DemandAt(t, fixture.AtSubmitted)
+	for _, name := range []string{"Voirie", "Éclairage", "Propreté"} {
+		tag(first, name)
+	}
+	a.Clock.Advance(32 * 24 * time.Hour)
+	agent = a.signIn(a.Accueil)
+	tag(a.DemandAt(t, fixture.AtSubmitted), "Voirie")
+
+	ind := a.signIn(a.Supervisor).get("/gestion/supervision/indicateurs")
+	totals := map[string]string{}
+	ind.Doc.Find("#titre-etiquettes").Closest("table").Find("tbody tr").Each(func(_ int, s *goquery.Selection) {
+		totals[strings.TrimSpace(s.Find("th").Text())] = strings.TrimSpace(s.Find("td strong").Text())
+	})
+	if totals["Voirie"] != "2" || totals["Éclairage"] != "1" || totals["Propreté"] != "1" {
+		t.Fatalf("tag totals: %v", totals)
 	}
 }

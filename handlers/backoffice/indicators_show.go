@@ -54,6 +54,34 @@ type procedureRow struct {
 	Total  int
 }
 
+// monthCount is a count of one thing (a procedure, a tag) in one month.
+type monthCount struct {
+	key   int64
+	title string
+	month string // YYYY-MM
+	n     int
+}
+
+// byMonth lays counts out as rows, one per key in their first order, a
+// column per month of column (months outside it are left out).
+func byMonth(column map[string]int, counts []monthCount) []procedureRow {
+	var out []procedureRow
+	at := map[int64]int{}
+	for _, c := range counts {
+		i, ok := at[c.key]
+		if !ok {
+			out = append(out, procedureRow{Title: c.title, Counts: make([]int, indicatorMonths)})
+			i = len(out) - 1
+			at[c.key] = i
+		}
+		if m, ok := column[c.month]; ok {
+			out[i].Counts[m] += c.n
+			out[i].Total += c.n
+		}
+	}
+	return out
+}
+
 // indicatorMonths is the period of the indicators: this month and the eleven before.
 const indicatorMonths = 12
 
@@ -116,19 +144,11 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 		column[m.Format("2006-01")] = i
 		data.Months = append(data.Months, frenchMonths[m.Month()-1]+" "+m.Format("2006"))
 	}
-	rows := map[int64]*procedureRow{}
-	for _, v := range vols {
-		r, ok := rows[v.ProcedureID]
-		if !ok {
-			data.Procedures = append(data.Procedures, procedureRow{Title: v.Title, Counts: make([]int, indicatorMonths)})
-			r = &data.Procedures[len(data.Procedures)-1]
-			rows[v.ProcedureID] = r
-		}
-		if i, ok := column[v.Month]; ok {
-			r.Counts[i] += v.N
-			r.Total += v.N
-		}
+	monthly := make([]monthCount, len(vols))
+	for i, v := range vols {
+		monthly[i] = monthCount{v.ProcedureID, v.Title, v.Month, v.N}
 	}
+	data.Procedures = byMonth(column, monthly)
 
 	tagged, err := models.TagsByMonth(ctx, s.DB, com.ID, since)
 	if err != nil {
@@ -140,19 +160,11 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	tagRows := map[int64]*procedureRow{}
-	for _, v := range tagged {
-		r, ok := tagRows[v.TagID]
-		if !ok {
-			data.Tags = append(data.Tags, procedureRow{Title: v.Name, Counts: make([]int, indicatorMonths)})
-			r = &data.Tags[len(data.Tags)-1]
-			tagRows[v.TagID] = r
-		}
-		if i, ok := column[v.Month]; ok {
-			r.Counts[i] += v.N
-			r.Total += v.N
-		}
+	monthly = make([]monthCount, len(tagged))
+	for i, v := range tagged {
+		monthly[i] = monthCount{v.TagID, v.Name, v.Month, v.N}
 	}
+	data.Tags = byMonth(column, monthly)
 	mstats, err := models.MotifIndicators(ctx, s.DB, com.ID, since, workflow.KindReclassified)
 	if err != nil {
 		s.Fail(c, err)
