@@ -255,16 +255,31 @@ func dropIndexes(ctx context.Context, db *bun.DB, out io.Writer) (func(context.C
 	}, nil
 }
 
-// recount rebuilds the counts per commune and state that a trigger keeps
-// (the back office's demand_state_counts, when the schema has it).
+// recounts are the counts triggers keep, rebuilt after a load made with
+// the triggers off: the back office's per state, the inbox's per view.
+var recounts = []struct{ table, rebuild string }{
+	{"demand_state_counts", `INSERT INTO demand_state_counts (commune_id, state, n)
+		SELECT commune_id, state, count(*) FROM demands GROUP BY 1, 2`},
+	{"conversation_counts", `INSERT INTO conversation_counts (commune_id, service_id, assignee_id, status, n)
+		SELECT commune_id, coalesce(service_id, 0), coalesce(assignee_id, 0), status, count(*)
+		FROM conversations WHERE merged_into IS NULL GROUP BY 1, 2, 3, 4`},
+}
+
+// recount rebuilds the kept counts the schema has.
 func recount(ctx context.Context, conn bun.Conn) error {
-	var exists bool
-	if err := conn.QueryRowContext(ctx, "SELECT to_regclass('demand_state_counts') IS NOT NULL").Scan(&exists); err != nil || !exists {
-		return err
+	for _, r := range recounts {
+		var exists bool
+		if err := conn.QueryRowContext(ctx, "SELECT to_regclass(?) IS NOT NULL", r.table).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, "DELETE FROM "+r.table+"; "+r.rebuild); err != nil {
+			return fmt.Errorf("%s: %w", r.table, err)
+		}
 	}
-	_, err := conn.ExecContext(ctx, `DELETE FROM demand_state_counts;
-		INSERT INTO demand_state_counts (commune_id, state, n) SELECT commune_id, state, count(*) FROM demands GROUP BY 1, 2`)
-	return err
+	return nil
 }
 
 type counters struct{ demands, rows atomic.Int64 }

@@ -222,7 +222,7 @@ func TestSeedAddsConversations(t *testing.T) {
 	counts, err := models.CountInbox(ctx, db, c.ID, models.InboxFilter{AllTeams: true})
 	fixture.Must(t, err)
 	for _, v := range []string{models.ViewOpen, models.ViewWaiting, models.ViewResolved, models.ViewUnassigned} {
-		if counts[v] == 0 {
+		if counts.ByView[v] == 0 {
 			t.Errorf("no conversation in the view %s: %v", v, counts)
 		}
 	}

@@ -192,7 +192,7 @@ func TestDemoConversations(t *testing.T) {
 	fixtureErr(t, db.NewRaw(`SELECT (SELECT count(*) FROM conversation_messages WHERE commune_id = ?0 AND internal),
 		(SELECT count(*) FROM conversation_tags AS ct JOIN tags AS t ON t.id = ct.tag_id WHERE ct.commune_id = ?0 AND t.name = 'transfert'),
 		(SELECT count(*) FROM conversations WHERE commune_id = ?0 AND channel = 'phone')`, c.ID).Scan(ctx, &notes, &forwarded, &calls))
-	if counts[models.ViewResolved] != 1 || counts[models.ViewOpen] == 0 || notes < 3 || forwarded != 1 || calls != 1 {
+	if counts.ByView[models.ViewResolved] != 1 || counts.ByView[models.ViewOpen] == 0 || notes < 3 || forwarded != 1 || calls != 1 {
 		t.Fatalf("views %v, %d notes, %d forwarded, %d calls", counts, notes, forwarded, calls)
 	}
 }

@@ -132,6 +132,28 @@ func TestInboxSearchFiltersAndPages(t *testing.T) {
 	mustStatus(t, c.get("/gestion/messages?du=hier"), http.StatusUnprocessableEntity)
 }
 
+// A search matching more conversations than the inbox counts says so,
+// and the views then show no figure rather than a wrong one.
+func TestInboxSaysWhenTheFiltersMatchTooManyToCount(t *testing.T) {
+	a := newApp(t)
+	cv := a.openConversation(t, "u@exemple.fr", "Question", "Bonjour")
+	_, err := a.DB.ExecContext(t.Context(), `INSERT INTO conversations (commune_id, reference, subject, status, channel, citizen_email,
+			created_at, updated_at, last_message_at, search)
+		SELECT commune_id, reference || '-' || i, subject, status, channel, citizen_email, created_at, updated_at, last_message_at, search
+		FROM conversations, generate_series(1, ?) AS i WHERE id = ?`, models.CountCap, cv.ID)
+	fixture.Must(t, err)
+	c := a.signIn(a.Supervisor)
+	mustContain(t, c.get("/gestion/messages"), "Toutes ouvertes (1001)")
+	r := c.get("/gestion/messages?q=question")
+	mustContain(t, r, "Plus de 1000 conversations répondent à ces filtres")
+	if views := r.Doc.Find(".inbox-views").Text(); strings.Contains(views, "ouvertes (") || strings.Contains(views, "Résolues (") {
+		t.Fatalf("views counted past the cap: %s", views)
+	}
+	if n := r.Doc.Find("tbody tr").Length(); n != 50 {
+		t.Fatalf("capped search: %d rows", n)
+	}
+}
+
 func TestAgentOpensAConversationOnBehalfOfAThirdParty(t *testing.T) {
 	a := newApp(t)
 	d := a.DemandAt(t, fixture.AtSubmitted)

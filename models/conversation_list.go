@@ -137,7 +137,7 @@ func ListInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter, 
 		ColumnExpr("cv.last_message_at::text AS sort_key").
 		Join("LEFT JOIN agents AS a ON a.commune_id = cv.commune_id AND a.id = cv.assignee_id").
 		Join("LEFT JOIN services AS s ON s.commune_id = cv.commune_id AND s.id = cv.service_id").
-		Join("LEFT JOIN conversation_reads AS r ON r.conversation_id = cv.id AND r.agent_id = ?", f.AgentID).
+		Join("LEFT JOIN conversation_reads AS r ON r.commune_id = cv.commune_id AND r.agent_id = ? AND r.conversation_id = cv.id", f.AgentID).
 		OrderExpr("cv.last_message_at " + dir).OrderExpr("cv.id " + dir).Limit(int64(limit) + 1)
 	filterInbox(q, communeID, f)
 	viewCondition(q, communeID, f.View, f.AgentID)
@@ -162,27 +162,90 @@ func ListInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter, 
 	return rows, more, nil
 }
 
-// CountInbox counts the conversations of each view, with the other criteria of the filter.
-func CountInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter) (map[string]int, error) {
-	var mine, unassigned, open, waiting, resolved int
-	q := db.NewSelect().TableExpr("conversations AS cv").
-		ColumnExpr("count(*) FILTER (WHERE cv.assignee_id = ? AND cv.status <> ?)", f.AgentID, ConvResolved).
-		ColumnExpr("count(*) FILTER (WHERE cv.assignee_id IS NULL AND cv.status <> ?)", ConvResolved).
-		ColumnExpr("count(*) FILTER (WHERE cv.status IN (?, ?))", ConvNew, ConvOpen).
-		ColumnExpr("count(*) FILTER (WHERE cv.status = ?)", ConvWaiting).
-		ColumnExpr("count(*) FILTER (WHERE cv.status = ?)", ConvResolved)
-	filterInbox(q, communeID, f)
-	if err := q.Scan(ctx, &mine, &unassigned, &open, &waiting, &resolved); err != nil {
-		return nil, err
+// InboxCounts are the figures beside the inbox's views.
+type InboxCounts struct {
+	ByView map[string]int
+	// Capped: more than CountCap conversations match the filters, and
+	// ByView holds only ViewToValidate's, which is always counted.
+	Capped bool
+}
+
+// narrowed tells whether the filter goes past the scope and the team: the
+// counts conversation_counts keeps then don't answer it.
+func (f InboxFilter) narrowed() bool {
+	return f.TagID > 0 || f.ProcedureID > 0 || f.Channel != "" || f.From != nil || f.To != nil || strings.TrimSpace(f.Text) != ""
+}
+
+// CountInbox counts the conversations of each view, with the other
+// criteria of the filter. Without criteria past the scope and the team,
+// it sums the counts the database keeps; with some, it counts at most
+// CountCap matching conversations, as the demand lists do.
+func CountInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter) (InboxCounts, error) {
+	var rows []struct {
+		AssigneeID int64
+		Status     string
+		N          int
+	}
+	narrowed := f.narrowed()
+	var err error
+	if narrowed {
+		matches := db.NewSelect().TableExpr("conversations AS cv").
+			ColumnExpr("coalesce(cv.assignee_id, 0) AS assignee_id, cv.status").Limit(CountCap + 1)
+		filterInbox(matches, communeID, f)
+		err = db.NewSelect().TableExpr("(?) AS m", matches).ColumnExpr("assignee_id, status, count(*) AS n").
+			GroupExpr("assignee_id, status").Scan(ctx, &rows)
+	} else {
+		// The scope and the team of filterInbox, on the kept counts (0: none).
+		q := db.NewSelect().Table("conversation_counts").ColumnExpr("assignee_id, status, sum(n) AS n").
+			Where("commune_id = ?", communeID).GroupExpr("assignee_id, status")
+		if !f.AllTeams {
+			q.Where("(service_id = 0 OR assignee_id = ?)", f.AgentID)
+		}
+		switch {
+		case f.ServiceID > 0:
+			q.Where("service_id = ?", f.ServiceID)
+		case f.ServiceID < 0:
+			q.Where("service_id = 0")
+		}
+		err = q.Scan(ctx, &rows)
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return InboxCounts{}, err
+	}
+	c := InboxCounts{ByView: map[string]int{}}
+	total := 0
+	for _, r := range rows {
+		total += r.N
+		// The views of viewCondition, row by row.
+		if r.Status != ConvResolved {
+			if f.AgentID != 0 && r.AssigneeID == f.AgentID {
+				c.ByView[ViewMine] += r.N
+			}
+			if r.AssigneeID == 0 {
+				c.ByView[ViewUnassigned] += r.N
+			}
+		}
+		switch r.Status {
+		case ConvNew, ConvOpen:
+			c.ByView[ViewOpen] += r.N
+		case ConvWaiting:
+			c.ByView[ViewWaiting] += r.N
+		case ConvResolved:
+			c.ByView[ViewResolved] += r.N
+		}
+	}
+	if narrowed && total > CountCap {
+		c = InboxCounts{ByView: map[string]int{}, Capped: true}
 	}
 	var held int
-	q = db.NewSelect().TableExpr("conversations AS cv").ColumnExpr("count(*)")
+	q := db.NewSelect().TableExpr("conversations AS cv").ColumnExpr("count(*)")
 	filterInbox(q, communeID, f)
 	toValidate(q, communeID)
 	if err := q.Scan(ctx, &held); err != nil {
-		return nil, err
+		return InboxCounts{}, err
 	}
-	return map[string]int{ViewMine: mine, ViewUnassigned: unassigned, ViewOpen: open, ViewWaiting: waiting, ViewResolved: resolved, ViewToValidate: held}, nil
+	c.ByView[ViewToValidate] = held
+	return c, nil
 }
 
 // MayRead tells whether an agent reading with the filter's scope may open

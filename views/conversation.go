@@ -62,6 +62,10 @@ type InboxPage struct {
 	Pages  PageLinks
 	Path   string // the current view's address, without filters
 	NewURL string
+	// Capped: the filters match more than CountCap conversations, which
+	// the views then don't count.
+	Capped   bool
+	CountCap int
 }
 
 // InboxView is one of the inbox's views, with its count.
@@ -69,6 +73,7 @@ type InboxView struct {
 	Label   string
 	URL     string
 	Count   int
+	Counted bool // false when the filters match too many to count
 	Current bool
 }
 

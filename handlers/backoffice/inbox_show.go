@@ -92,12 +92,14 @@ func (s *Handlers) inboxShow(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	data := views.InboxPage{Query: q, Path: inboxPath, Pages: web.PageLinks(web.ListKeyset, rows, cur, more, link)}
+	data := views.InboxPage{Query: q, Path: inboxPath, Pages: web.PageLinks(web.ListKeyset, rows, cur, more, link),
+		Capped: counts.Capped, CountCap: models.CountCap}
 	if !a.Profile.Permissions.RepliesHeld() { // opening one mails the citizen
 		data.NewURL = inboxPath + "/nouvelle"
 	}
 	for _, v := range models.InboxViews {
-		data.Views = append(data.Views, views.InboxView{Label: viewLabels[v], Count: counts[v], Current: v == q.View,
+		n, counted := counts.ByView[v]
+		data.Views = append(data.Views, views.InboxView{Label: viewLabels[v], Count: n, Counted: counted, Current: v == q.View,
 			URL: link(func(vals url.Values) { vals.Set("vue", v) })})
 	}
 	for _, r := range rows {
