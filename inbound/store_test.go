@@ -33,14 +33,14 @@ func TestAcknowledgedOnlyOnceStored(t *testing.T) {
 	s := newScene(t)
 	ctx := context.Background()
 	addr := listen(t, s.w)
-	fixture.Must(t, exec(s, `CREATE FUNCTION refuse_inbound() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'disk full'; END$$;
+	fixture.Must(t, execSQL(s, `CREATE FUNCTION refuse_inbound() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'disk full'; END$$;
 CREATE TRIGGER refuse_inbound BEFORE INSERT ON inbound_messages FOR EACH ROW EXECUTE FUNCTION refuse_inbound()`))
 	raw := reply(s, "k1@exemple.fr", s.vars["{{CITIZEN}}"], "Toujours rien ramassé.")
 	err := smtp.SendMail(addr, nil, s.vars["{{CITIZEN}}"], []string{s.vars["{{REPLY}}"]}, []byte(raw))
 	if err == nil || !strings.Contains(err.Error(), "451") {
 		t.Fatalf("not stored, yet: %v", err)
 	}
-	fixture.Must(t, exec(s, `DROP TRIGGER refuse_inbound ON inbound_messages`))
+	fixture.Must(t, execSQL(s, `DROP TRIGGER refuse_inbound ON inbound_messages`))
 	// Stored, then the process dies before threading and acknowledging it.
 	_, err = s.w.App.Inbound.Deliver(ctx, s.vars["{{CITIZEN}}"], []string{s.vars["{{REPLY}}"]}, strings.NewReader(raw))
 	fixture.Must(t, err)
@@ -60,7 +60,7 @@ CREATE TRIGGER refuse_inbound BEFORE INSERT ON inbound_messages FOR EACH ROW EXE
 	}
 }
 
-func exec(s *scene, q string) error {
+func execSQL(s *scene, q string) error {
 	_, err := s.w.DB.ExecContext(context.Background(), q)
 	return err
 }

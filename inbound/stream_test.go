@@ -19,7 +19,7 @@ import (
 
 // photoMail is a reply carrying a JPEG photo of size bytes that does not
 // compress (random), base64 in 76-column lines as mail clients send it.
-func photoMail(s *scene, id string, size int) (string, []byte) {
+func photoMail(from, to, id string, size int) (string, []byte) {
 	photo := make([]byte, size)
 	rand.NewChaCha8([32]byte{1}).Read(photo)
 	copy(photo, []byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00})
@@ -33,7 +33,7 @@ func photoMail(s *scene, id string, size int) (string, []byte) {
 	return fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: Re: Poubelles\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n"+
 		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nLa photo du bac.\r\n"+
 		"--b1\r\nContent-Type: image/jpeg; name=\"bac.jpg\"\r\nContent-Disposition: attachment; filename=\"bac.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s--b1--\r\n",
-		s.vars["{{CITIZEN}}"], s.vars["{{REPLY}}"], id, body.String()), photo
+		from, to, id, body.String()), photo
 }
 
 // TestLargeMailStreamed: a 4 MB photo comes over SMTP; the message is
@@ -43,7 +43,7 @@ func TestLargeMailStreamed(t *testing.T) {
 	s := newScene(t)
 	ctx := context.Background()
 	addr := listen(t, s.w)
-	raw, photo := photoMail(s, "big@exemple.fr", 4<<20)
+	raw, photo := photoMail(s.vars["{{CITIZEN}}"], s.vars["{{REPLY}}"], "big@exemple.fr", 4<<20)
 	fixture.Must(t, smtp.SendMail(addr, nil, s.vars["{{CITIZEN}}"], []string{s.vars["{{REPLY}}"]}, []byte(raw)))
 	var m models.InboundMessage
 	fixture.Must(t, s.w.DB.NewSelect().Model(&m).Where("commune_id = ?", s.w.Commune.ID).Scan(ctx))
@@ -75,7 +75,7 @@ func TestLargeMailStreamed(t *testing.T) {
 func TestTooLargeRefused(t *testing.T) {
 	s := newScene(t)
 	addr := listen(t, s.w)
-	raw, _ := photoMail(s, "huge@exemple.fr", inbound.MaxSize*3/4+1024)
+	raw, _ := photoMail(s.vars["{{CITIZEN}}"], s.vars["{{REPLY}}"], "huge@exemple.fr", inbound.MaxSize*3/4+1024)
 	c, err := smtp.Dial(addr)
 	fixture.Must(t, err)
 	defer c.Close()
