@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"guichet/models"
@@ -85,8 +87,8 @@ func (s *spool) messageID() string {
 }
 
 // store writes the gzipped message as m's chunks, in tx. The bytes go as
-// a query parameter (binary), not formatted into the query's text as bun
-// formats its arguments.
+// a binary parameter of a prepared statement (pgx's cached statements), not
+// hex-encoded into the query's text as bun and the simple protocol would.
 func (s *spool) store(ctx context.Context, tx bun.Tx, m *models.InboundMessage) error {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return err
@@ -96,7 +98,7 @@ func (s *spool) store(ctx context.Context, tx bun.Tx, m *models.InboundMessage) 
 		n, err := io.ReadFull(s.f, buf)
 		if n > 0 {
 			if _, err := tx.Tx.ExecContext(ctx, "INSERT INTO inbound_chunks (commune_id, inbound_id, seq, data) VALUES ($1, $2, $3, $4)",
-				m.CommuneID, m.ID, seq, buf[:n]); err != nil {
+				pgx.QueryExecModeCacheStatement, m.CommuneID, m.ID, seq, buf[:n]); err != nil {
 				return err
 			}
 		}
@@ -110,7 +112,7 @@ func (s *spool) store(ctx context.Context, tx bun.Tx, m *models.InboundMessage) 
 }
 
 // OpenRaw reads a stored message as received, a chunk at a time.
-func OpenRaw(ctx context.Context, db bun.IDB, m *models.InboundMessage) (io.ReadCloser, error) {
+func OpenRaw(ctx context.Context, db *bun.DB, m *models.InboundMessage) (io.ReadCloser, error) {
 	zr, err := gzip.NewReader(bufio.NewReaderSize(&chunkReader{ctx: ctx, db: db, m: m}, chunkSize))
 	if err != nil {
 		return nil, fmt.Errorf("inbound: message %d: %w", m.ID, err)
@@ -119,10 +121,10 @@ func OpenRaw(ctx context.Context, db bun.IDB, m *models.InboundMessage) (io.Read
 }
 
 // chunkReader reads a message's chunks in order, one query each (no
-// connection held while the message is parsed).
+// connection held while the message is parsed), in binary like store.
 type chunkReader struct {
 	ctx context.Context
-	db  bun.IDB
+	db  *bun.DB
 	m   *models.InboundMessage
 	seq int
 	buf *bytes.Reader
@@ -130,16 +132,16 @@ type chunkReader struct {
 
 func (c *chunkReader) Read(p []byte) (int, error) {
 	for c.buf == nil || c.buf.Len() == 0 {
-		var data [][]byte
-		err := c.db.NewRaw("SELECT data FROM inbound_chunks WHERE commune_id = ? AND inbound_id = ? AND seq = ?", c.m.CommuneID, c.m.ID, c.seq).
-			Scan(c.ctx, &data)
+		var data []byte
+		err := c.db.DB.QueryRowContext(c.ctx, "SELECT data FROM inbound_chunks WHERE commune_id = $1 AND inbound_id = $2 AND seq = $3",
+			pgx.QueryExecModeCacheStatement, c.m.CommuneID, c.m.ID, c.seq).Scan(&data)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, io.EOF
+		}
 		if err != nil {
 			return 0, err
 		}
-		if len(data) == 0 {
-			return 0, io.EOF
-		}
-		c.buf, c.seq = bytes.NewReader(data[0]), c.seq+1
+		c.buf, c.seq = bytes.NewReader(data), c.seq+1
 	}
 	return c.buf.Read(p)
 }
