@@ -117,6 +117,11 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 		if err != nil {
 			return nil, err
 		}
+		if cfg.InboundIMAPCA != "" {
+			if err := p.TrustCA(cfg.InboundIMAPCA); err != nil {
+				return nil, err
+			}
+		}
 		a.Jobs.Add("inbound mail polled", time.Minute, func(ctx context.Context, _ time.Time) (int, error) { return p.RunOnce(ctx) })
 	}
 	if cfg.ReminderDays > 0 {

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -55,12 +57,13 @@ func key32() string {
 
 // startGuichet starts the server and returns once it listens: when it
 // prints the address it serves on (after its listeners are bound).
-func startGuichet(t *testing.T, bin, dsn, dataDir string, keys []string, smtpURL string) *guichetServe {
+func startGuichet(t *testing.T, bin, dsn, dataDir string, keys []string, smtpURL string, cert selfSigned) *guichetServe {
 	s := &guichetServe{addr: freeAddr(t)}
 	_, port, _ := net.SplitHostPort(freeAddr(t))
 	s.cmd = exec.Command(bin, "serve")
 	s.cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn, "GUICHET_ENV=production", "HOST=127.0.0.1", "PORT="+port,
-		"DATA_DIR="+dataDir, "INBOUND_ADDR="+s.addr, "LINK_KEYS="+keys[0], "AUDIT_SIGNING_KEY="+keys[1], "SMTP_URL="+smtpURL)
+		"DATA_DIR="+dataDir, "INBOUND_ADDR="+s.addr, "LINK_KEYS="+keys[0], "AUDIT_SIGNING_KEY="+keys[1], "SMTP_URL="+smtpURL,
+		"INBOUND_TLS_CERT="+cert.certFile, "INBOUND_TLS_KEY="+cert.keyFile)
 	out, err := s.cmd.StdoutPipe()
 	fixture.Must(t, err)
 	logf, err := os.OpenFile(filepath.Join(dataDir, "serve.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
@@ -81,9 +84,23 @@ func startGuichet(t *testing.T, bin, dsn, dataDir string, keys []string, smtpURL
 	return nil
 }
 
-// deliver sends a message over its own SMTP session; nil is the 250.
-func deliver(addr, from, to, raw string) error {
+// dialTLS opens an SMTP session and asks for STARTTLS, which the listener
+// must offer.
+func dialTLS(addr string, pool *x509.CertPool) (*smtp.Client, error) {
 	c, err := smtp.Dial(addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.StartTLS(&tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// deliver sends a message over its own SMTP session; nil is the 250.
+func deliver(addr string, pool *x509.CertPool, from, to, raw string) error {
+	c, err := dialTLS(addr, pool)
 	if err != nil {
 		return err
 	}
@@ -105,7 +122,8 @@ func deliver(addr, from, to, raw string) error {
 }
 
 // TestKilledMidDelivery: a real `guichet serve` receives mail from four
-// senders at once, and one more message stops halfway through its DATA;
+// senders at once, over STARTTLS (INBOUND_TLS_CERT), and one more message
+// stops halfway through its DATA;
 // the process is killed (SIGKILL) then started again, and the senders
 // retry what was not acknowledged, as mail servers do. Every message
 // acknowledged is stored, whole, once; none shows twice in a conversation;
@@ -117,6 +135,7 @@ func TestKilledMidDelivery(t *testing.T) {
 	bin, dsn, dataDir := buildGuichet(t), testdb.DSN(t, db), t.TempDir()
 	keys := []string{key32(), key32()}
 	outbox := mailtest.Start(t) // the acknowledgements Guichet sends
+	cert := newSelfSigned(t)
 	to := w.Commune.Email
 	mail := func(i int) (id, from, raw string) {
 		id, from = fmt.Sprintf("kill-%d@client.test", i), fmt.Sprintf("usager-%d@exemple.fr", i)
@@ -124,11 +143,11 @@ func TestKilledMidDelivery(t *testing.T) {
 		return id, from, raw
 	}
 
-	srv := startGuichet(t, bin, dsn, dataDir, keys, outbox.URL())
+	srv := startGuichet(t, bin, dsn, dataDir, keys, outbox.URL(), cert)
 	// The message cut midway: half of it written, then nothing more.
 	const cut = 1_000_000
 	cutID, cutFrom, cutRaw := mail(cut)
-	c, err := smtp.Dial(srv.addr)
+	c, err := dialTLS(srv.addr, cert.pool)
 	fixture.Must(t, err)
 	fixture.Must(t, c.Mail(cutFrom))
 	fixture.Must(t, c.Rcpt(to))
@@ -140,7 +159,7 @@ func TestKilledMidDelivery(t *testing.T) {
 	var mu sync.Mutex
 	acked := map[int]bool{}
 	sent := []int{cut}
-	enough := make(chan struct{})
+	enough, stopped := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	for sender := range 4 {
 		wg.Go(func() {
@@ -149,7 +168,7 @@ func TestKilledMidDelivery(t *testing.T) {
 				mu.Lock()
 				sent = append(sent, i)
 				mu.Unlock()
-				if err := deliver(srv.addr, from, to, raw); err != nil {
+				if err := deliver(srv.addr, cert.pool, from, to, raw); err != nil {
 					return // the server is gone: this one is retried below
 				}
 				mu.Lock()
@@ -161,10 +180,15 @@ func TestKilledMidDelivery(t *testing.T) {
 			}
 		})
 	}
-	<-enough
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-enough:
+	case <-stopped:
+		t.Fatalf("the senders stopped after %d acknowledged, the server alive", len(acked))
+	}
 	fixture.Must(t, srv.cmd.Process.Kill())
 	srv.cmd.Wait()
-	wg.Wait()
+	<-stopped
 	c.Close()
 	n, err := db.NewSelect().Model((*models.InboundMessage)(nil)).Where("message_id = ?", cutID).Count(ctx)
 	fixture.Must(t, err)
@@ -173,12 +197,12 @@ func TestKilledMidDelivery(t *testing.T) {
 	}
 
 	// Started again; what was not acknowledged is sent again.
-	srv = startGuichet(t, bin, dsn, dataDir, keys, outbox.URL())
+	srv = startGuichet(t, bin, dsn, dataDir, keys, outbox.URL(), cert)
 	retried := 0
 	for _, i := range sent {
 		if !acked[i] {
 			_, from, raw := mail(i)
-			fixture.Must(t, deliver(srv.addr, from, to, raw))
+			fixture.Must(t, deliver(srv.addr, cert.pool, from, to, raw))
 			retried++
 		}
 	}

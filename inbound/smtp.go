@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,17 @@ func NewServer(r *Receiver, domain string, lmtp bool) *Server {
 	s.MaxMessageBytes, s.MaxRecipients = MaxSize, 50
 	s.ReadTimeout, s.WriteTimeout = 5*time.Minute, time.Minute
 	return &Server{Server: s}
+}
+
+// OfferTLS makes the listener offer STARTTLS with this certificate (PEM,
+// its chain first) and key.
+func (s *Server) OfferTLS(certFile, keyFile string) error {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return fmt.Errorf("INBOUND_TLS_CERT, INBOUND_TLS_KEY: %w", err)
+	}
+	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	return nil
 }
 
 // ServeListener serves on ln until Close.
