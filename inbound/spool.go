@@ -50,7 +50,9 @@ func newSpool(dir string, body io.Reader) (*spool, error) {
 	}
 	os.Remove(f.Name()) // the open file stays readable until closed
 	s := &spool{f: f}
-	zw := gzip.NewWriter(f)
+	// The fastest level: most of a large mail is base64 of files already
+	// compressed, which no level shrinks much, and the sender waits.
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
 	n, err := io.Copy(io.MultiWriter(zw, (*headWriter)(s)), io.LimitReader(body, MaxSize+1))
 	s.size = n
 	if err == nil && n > MaxSize {
