@@ -33,8 +33,8 @@ type Poller struct {
 	// (imaps://), STARTTLS required (imap://), or none (imap://…?tls=non,
 	// for a server on the same machine).
 	Security Security
-	// TLS verifies the server's certificate (nil: against the system's
-	// authorities; TrustCA adds a file of one's own). Never skipped.
+	// TLS verifies the server's certificate: against the system's
+	// authorities when nil, those of a file with TrustCA. Never skipped.
 	TLS *tls.Config
 	// Mailbox is read (INBOX by default), Done receives what was taken.
 	Mailbox, Done string
@@ -104,9 +104,9 @@ func (p *Poller) TrustCA(path string) error {
 }
 
 func (p *Poller) dial() (*imapclient.Client, error) {
-	opts := &imapclient.Options{TLSConfig: p.TLS}
+	opts := &imapclient.Options{}
 	if p.TLS != nil {
-		opts.TLSConfig = p.TLS.Clone()
+		opts.TLSConfig = p.TLS.Clone() // the client fills it in
 	}
 	switch p.Security {
 	case NoTLS:
@@ -142,8 +142,16 @@ func (p *Poller) RunOnce(ctx context.Context) (int, error) {
 		}
 		set := imap.UIDSetNum(uid)
 		sp, err := p.fetch(c, set)
+		if errors.Is(err, ErrTooLarge) {
+			// Left in the mailbox, for whoever reads it there; the others go on.
+			p.R.Log.Warn("inbound: IMAP message larger than the limit, left in the mailbox", "uid", uid, "max", MaxSize)
+			continue
+		}
 		if err != nil {
 			return n, err
+		}
+		if sp == nil {
+			continue // expunged meanwhile
 		}
 		err = p.take(ctx, sp)
 		sp.Close()
@@ -158,7 +166,7 @@ func (p *Poller) RunOnce(ctx context.Context) (int, error) {
 	return n, c.Logout().Wait()
 }
 
-// fetch spools a message as it comes from the server.
+// fetch spools a message as it comes from the server (nil: it is gone).
 func (p *Poller) fetch(c *imapclient.Client, set imap.UIDSet) (*spool, error) {
 	body := &imap.FetchItemBodySection{Peek: true}
 	cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{body}})
@@ -171,11 +179,7 @@ func (p *Poller) fetch(c *imapclient.Client, set imap.UIDSet) (*spool, error) {
 			}
 		}
 	}
-	err = errors.Join(err, cmd.Close())
-	if err == nil && sp == nil {
-		err = errors.New("inbound: IMAP: the server sent no message")
-	}
-	if err != nil {
+	if err = errors.Join(err, cmd.Close()); err != nil {
 		if sp != nil {
 			sp.Close()
 		}

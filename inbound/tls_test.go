@@ -77,6 +77,8 @@ func imapServer(t *testing.T, s *scene, cert *selfSigned, implicit bool, id stri
 		},
 		Caps:   imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}},
 		Logger: log.New(io.Discard, "", 0), // the handshakes refused on purpose
+		// Without TLS the password goes in clear: what the poller must refuse.
+		InsecureAuth: cert == nil,
 	}
 	var ln net.Listener
 	ln, err = net.Listen("tcp", "127.0.0.1:0")
@@ -130,7 +132,8 @@ func TestIMAPPollerTLS(t *testing.T) {
 	if got := statuses(t, s); got != "threaded,threaded" {
 		t.Fatalf("statuses %s", got)
 	}
-	// No TLS on the server: imap:// asks for STARTTLS and stops there.
+	// No TLS on the server, which would take the password in clear:
+	// imap:// asks for STARTTLS and stops there.
 	_, addr := imapServer(t, s, nil, false, "plain@exemple.fr")
 	p := poller("imap", addr)
 	fixture.Must(t, p.TrustCA(cert.certFile))
@@ -181,5 +184,26 @@ func TestSMTPStartTLS(t *testing.T) {
 	}
 	if got := statuses(t, s); got != "threaded" {
 		t.Fatalf("statuses %s", got)
+	}
+}
+
+// TestIMAPTooLargeLeft: a message past inbound.MaxSize is left in the
+// mailbox, nothing of it stored, and the poller goes on with the next.
+func TestIMAPTooLargeLeft(t *testing.T) {
+	s := newScene(t)
+	user, addr := imapServer(t, s, nil, false, "first@exemple.fr")
+	huge, _ := photoMail(s.vars["{{CITIZEN}}"], s.vars["{{REPLY}}"], "huge@exemple.fr", inbound.MaxSize*3/4+1024)
+	for _, raw := range []string{huge, reply(s, "next@exemple.fr", s.vars["{{CITIZEN}}"], "Et la suite.")} {
+		_, err := user.Append("INBOX", literal{bytes.NewReader([]byte(raw))}, &imap.AppendOptions{})
+		fixture.Must(t, err)
+	}
+	p, err := inbound.ParseIMAPURL(s.w.App.Inbound, "imap://mairie:secret@"+addr+"/INBOX?tls=non&traite=Guichet&adresse="+s.w.Commune.Email)
+	fixture.Must(t, err)
+	n, err := p.RunOnce(context.Background())
+	fixture.Must(t, err)
+	st, err := user.Status("INBOX", &imap.StatusOptions{NumMessages: true})
+	fixture.Must(t, err)
+	if n != 2 || *st.NumMessages != 1 || statuses(t, s) != "threaded,threaded" {
+		t.Fatalf("took %d, %d left, stored %s", n, *st.NumMessages, statuses(t, s))
 	}
 }
