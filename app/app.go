@@ -95,7 +95,8 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Engine.Router = a.Routing
 	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
 	a.Files = &files.Store{Dir: UploadsDir(cfg)}
-	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize}
+	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize,
+		SpoolDir: filepath.Join(cfg.DataDir, "spool")}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
 		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Inbound: a.Inbound, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
@@ -115,6 +116,11 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 		p, err := inbound.ParseIMAPURL(a.Inbound, cfg.InboundIMAPURL)
 		if err != nil {
 			return nil, err
+		}
+		if cfg.InboundIMAPCA != "" {
+			if err := p.TrustCA(cfg.InboundIMAPCA); err != nil {
+				return nil, err
+			}
 		}
 		a.Jobs.Add("inbound mail polled", time.Minute, func(ctx context.Context, _ time.Time) (int, error) { return p.RunOnce(ctx) })
 	}

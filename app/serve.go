@@ -23,6 +23,15 @@ const ShutdownTimeout = 30 * time.Second
 // and waits for the jobs under way; the metrics answer until the end. The
 // caller closes the database once it returns.
 func (a *App) Serve(ctx context.Context, ln, metricsLn, inboundLn net.Listener) error {
+	var is *inbound.Server
+	if inboundLn != nil {
+		is = inbound.NewServer(a.Inbound, a.Notifier.Host(), a.Config.InboundLMTP)
+		if a.Config.InboundTLSCert != "" {
+			if err := is.OfferTLS(a.Config.InboundTLSCert, a.Config.InboundTLSKey); err != nil {
+				return err
+			}
+		}
+	}
 	errorLog := slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)
 	hs := &http.Server{Handler: a.Server.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: errorLog}
 	errc := make(chan error, 3)
@@ -34,9 +43,7 @@ func (a *App) Serve(ctx context.Context, ln, metricsLn, inboundLn net.Listener) 
 		ms = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errorLog}
 		go func() { errc <- ms.Serve(metricsLn) }()
 	}
-	var is *inbound.Server
-	if inboundLn != nil {
-		is = inbound.NewServer(a.Inbound, a.Notifier.Host(), a.Config.InboundLMTP)
+	if is != nil {
 		go func() { errc <- is.ServeListener(inboundLn) }()
 	}
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))

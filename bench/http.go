@@ -29,7 +29,9 @@ type server struct {
 	dir string
 }
 
-func startServer(ctx context.Context, guichet, dsn, memLimit string) (*server, error) {
+// startServer starts `guichet serve` on a port of its own, with env added
+// to its environment, and waits until it answers.
+func startServer(ctx context.Context, guichet, dsn, memLimit string, env ...string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -55,6 +57,7 @@ func startServer(ctx context.Context, guichet, dsn, memLimit string) (*server, e
 	if memLimit != "" {
 		s.cmd.Env = append(s.cmd.Env, "GOMEMLIMIT="+memLimit)
 	}
+	s.cmd.Env = append(s.cmd.Env, env...)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {
 		return nil, err

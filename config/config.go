@@ -48,6 +48,13 @@ type Config struct {
 	// InboundIMAPURL is a commune's mailbox hosted elsewhere, polled every
 	// minute (inbound.ParseIMAPURL); empty: none.
 	InboundIMAPURL string `env:"INBOUND_IMAP_URL"`
+	// InboundTLSCert and InboundTLSKey are the certificate (PEM, its chain)
+	// and key the inbound listener offers STARTTLS with; empty: no STARTTLS.
+	InboundTLSCert string `env:"INBOUND_TLS_CERT"`
+	InboundTLSKey  string `env:"INBOUND_TLS_KEY"`
+	// InboundIMAPCA is a PEM file of the authorities the IMAP poller trusts
+	// (a self-signed server's certificate) instead of the system's.
+	InboundIMAPCA string `env:"INBOUND_IMAP_CA"`
 
 	SMTPURL  string `env:"SMTP_URL"`
 	MailFrom string `env:"MAIL_FROM" envDefault:"Guichet <guichet@localhost>"`
@@ -113,6 +120,9 @@ func Load() (*Config, error) {
 	}
 	if c.MaxFilesPerField < 1 || c.MaxFilesPerDemand < 1 {
 		return nil, errors.New("configuration: MAX_FILES_PER_FIELD and MAX_FILES_PER_DEMAND must be at least 1")
+	}
+	if (c.InboundTLSCert == "") != (c.InboundTLSKey == "") {
+		return nil, errors.New("configuration: INBOUND_TLS_CERT and INBOUND_TLS_KEY go together")
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = fmt.Sprintf("http://%s:%d", c.Host, c.Port)

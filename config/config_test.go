@@ -111,3 +111,15 @@ func TestLogFormat(t *testing.T) {
 		t.Fatalf("LOG_FORMAT=xml: %v", err)
 	}
 }
+
+// The inbound listener's certificate and key go together.
+func TestInboundTLSPair(t *testing.T) {
+	t.Setenv("INBOUND_TLS_CERT", "/etc/guichet/cert.pem")
+	if _, err := config.Load(); err == nil || !strings.Contains(err.Error(), "INBOUND_TLS_KEY") {
+		t.Fatalf("a certificate without its key: %v", err)
+	}
+	t.Setenv("INBOUND_TLS_KEY", "/etc/guichet/key.pem")
+	if c, err := config.Load(); err != nil || c.InboundTLSKey != "/etc/guichet/key.pem" {
+		t.Fatalf("both: %v", err)
+	}
+}

@@ -35,7 +35,7 @@ func TestMailReceivedOnTheAgentPage(t *testing.T) {
 		if i == 1 {
 			from, to = "", a.Commune.Email
 		}
-		fixture.Must(t, a.App.Inbound.Receive(ctx, from, []string{to}, []byte(raw)))
+		fixture.Must(t, a.App.Inbound.Receive(ctx, from, []string{to}, strings.NewReader(raw)))
 	}
 	page := a.signIn(a.Accueil).get(fmt.Sprintf("/gestion/messages/%d", cv.ID))
 	body := page.Doc.Find(".thread-message--citizen").Last()
@@ -70,7 +70,7 @@ func TestSupervisorAcceptsAHeldMail(t *testing.T) {
 	reply, err := a.Notifier.ReplyAddress(a.Commune, cv)
 	fixture.Must(t, err)
 	raw := "From: Dominique <voisin@exemple.fr>\r\nSubject: Re: Une question\r\nMessage-ID: <held1@exemple.fr>\r\n\r\nJe réponds pour Camille.\r\n"
-	fixture.Must(t, a.App.Inbound.Receive(ctx, "voisin@exemple.fr", []string{reply}, []byte(raw)))
+	fixture.Must(t, a.App.Inbound.Receive(ctx, "voisin@exemple.fr", []string{reply}, strings.NewReader(raw)))
 	var id int64
 	fixture.Must(t, a.DB.NewRaw("SELECT id FROM inbound_messages WHERE commune_id = ?", a.Commune.ID).Scan(ctx, &id))
 	path := "/gestion/supervision/courriels/" + itoa(id)
@@ -120,7 +120,7 @@ func TestBounceShownOnTheDemand(t *testing.T) {
 		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nUndeliverable.\r\n"+
 		"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.exemple.fr\r\n\r\nFinal-Recipient: rfc822; %s\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n"+
 		"--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <%s>\r\nSubject: x\r\n--b--\r\n", a.Commune.Email, d.CitizenEmail, sent.MessageID)
-	fixture.Must(t, a.App.Inbound.Receive(ctx, "", []string{a.Commune.Email}, []byte(dsn)))
+	fixture.Must(t, a.App.Inbound.Receive(ctx, "", []string{a.Commune.Email}, strings.NewReader(dsn)))
 	mustContain(t, agent.get(page), notice)
 	fixture.Must(t, a.DB.NewSelect().Model(&sent).WherePK().Scan(ctx))
 	if !strings.Contains(sent.Bounce, "550 5.1.1 User unknown") {

@@ -70,10 +70,10 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	reply, err := a.Notifier.ReplyAddress(a.Commune, pw.conv)
 	fixture.Must(t, err)
 	fixture.Must(t, a.App.Inbound.Receive(t.Context(), "tiers@exemple.fr", []string{reply},
-		[]byte("From: tiers@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-held@exemple.fr>\r\n\r\nJe réponds.\r\n")))
+		strings.NewReader("From: tiers@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-held@exemple.fr>\r\n\r\nJe réponds.\r\n")))
 	fixture.Must(t, a.DB.NewRaw("SELECT id FROM inbound_messages WHERE commune_id = ? AND status = 'held'", a.Commune.ID).Scan(t.Context(), &pw.heldMail))
 	fixture.Must(t, a.App.Inbound.Receive(t.Context(), "camille@exemple.fr", []string{reply},
-		[]byte("From: camille@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-mailed@exemple.fr>\r\n\r\nMerci.\r\n")))
+		strings.NewReader("From: camille@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-mailed@exemple.fr>\r\n\r\nMerci.\r\n")))
 	fixture.Must(t, a.DB.NewRaw("SELECT conversation_message_id FROM inbound_messages WHERE commune_id = ? AND status = 'threaded'", a.Commune.ID).Scan(t.Context(), &pw.mailed))
 	return pw
 }

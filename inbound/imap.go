@@ -4,8 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
@@ -23,9 +27,15 @@ import (
 // none is taken twice.
 type Poller struct {
 	R *Receiver
-	// Addr, Username, Password: the server; TLS from the first byte unless Insecure.
+	// Addr, Username, Password: the server.
 	Addr, Username, Password string
-	Insecure                 bool
+	// Security is how the connection is encrypted: TLS from the first byte
+	// (imaps://), STARTTLS required (imap://), or none (imap://…?tls=non,
+	// for a server on the same machine).
+	Security Security
+	// TLS verifies the server's certificate: against the system's
+	// authorities when nil, those of a file with TrustCA. Never skipped.
+	TLS *tls.Config
 	// Mailbox is read (INBOX by default), Done receives what was taken.
 	Mailbox, Done string
 	// Address is the mailbox's own: the recipient when a message names
@@ -33,17 +43,35 @@ type Poller struct {
 	Address string
 }
 
+// Security is how a Poller encrypts its connection.
+type Security int
+
+const (
+	ImplicitTLS Security = iota
+	StartTLS
+	NoTLS
+)
+
 // ParseIMAPURL reads INBOUND_IMAP_URL: imaps://user:password@host:993/INBOX?traite=Guichet&adresse=mairie@commune.fr
-// (imap:// without TLS, for a server on the same machine).
+// (imap://… on port 143 with STARTTLS, required; imap://…?tls=non without
+// TLS, for a server on the same machine).
 func ParseIMAPURL(r *Receiver, raw string) (*Poller, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "imap" && u.Scheme != "imaps") || u.Host == "" {
 		return nil, fmt.Errorf("INBOUND_IMAP_URL: expected imaps://user:password@host:993/INBOX?traite=Guichet&adresse=mairie@commune.fr")
 	}
-	p := &Poller{R: r, Addr: u.Host, Insecure: u.Scheme == "imap", Mailbox: strings.TrimPrefix(u.Path, "/"),
+	p := &Poller{R: r, Addr: u.Host, Mailbox: strings.TrimPrefix(u.Path, "/"),
 		Done: u.Query().Get("traite"), Address: u.Query().Get("adresse")}
+	switch {
+	case u.Scheme == "imaps":
+		p.Security = ImplicitTLS
+	case u.Query().Get("tls") == "non":
+		p.Security = NoTLS
+	default:
+		p.Security = StartTLS
+	}
 	if u.Port() == "" {
-		p.Addr += map[bool]string{true: ":143", false: ":993"}[p.Insecure]
+		p.Addr += map[bool]string{true: ":993", false: ":143"}[p.Security == ImplicitTLS]
 	}
 	p.Username = u.User.Username()
 	p.Password, _ = u.User.Password()
@@ -59,13 +87,39 @@ func ParseIMAPURL(r *Receiver, raw string) (*Poller, error) {
 	return p, nil
 }
 
+// TrustCA makes the poller trust the authorities of a PEM file (a
+// commune's own, or a self-signed server's certificate), instead of the
+// system's (INBOUND_IMAP_CA).
+func (p *Poller) TrustCA(path string) error {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("INBOUND_IMAP_CA: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return fmt.Errorf("INBOUND_IMAP_CA: no PEM certificate in %s", path)
+	}
+	p.TLS = &tls.Config{RootCAs: pool}
+	return nil
+}
+
+func (p *Poller) dial() (*imapclient.Client, error) {
+	opts := &imapclient.Options{}
+	if p.TLS != nil {
+		opts.TLSConfig = p.TLS.Clone() // the client fills it in
+	}
+	switch p.Security {
+	case NoTLS:
+		return imapclient.DialInsecure(p.Addr, opts)
+	case StartTLS:
+		return imapclient.DialStartTLS(p.Addr, opts)
+	}
+	return imapclient.DialTLS(p.Addr, opts)
+}
+
 // RunOnce takes every message of the mailbox; it returns how many.
 func (p *Poller) RunOnce(ctx context.Context) (int, error) {
-	dial := imapclient.DialTLS
-	if p.Insecure {
-		dial = imapclient.DialInsecure
-	}
-	c, err := dial(p.Addr, nil)
+	c, err := p.dial()
 	if err != nil {
 		return 0, err
 	}
@@ -82,17 +136,26 @@ func (p *Poller) RunOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n := 0
-	body := &imap.FetchItemBodySection{Peek: true}
 	for _, uid := range found.AllUIDs() {
 		if ctx.Err() != nil {
 			break
 		}
 		set := imap.UIDSetNum(uid)
-		msgs, err := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{body}}).Collect()
-		if err != nil || len(msgs) == 0 {
+		sp, err := p.fetch(c, set)
+		if errors.Is(err, ErrTooLarge) {
+			// Left in the mailbox, for whoever reads it there; the others go on.
+			p.R.Log.Warn("inbound: IMAP message larger than the limit, left in the mailbox", "uid", uid, "max", MaxSize)
+			continue
+		}
+		if err != nil {
 			return n, err
 		}
-		if err := p.take(ctx, msgs[0].FindBodySection(body)); err != nil {
+		if sp == nil {
+			continue // expunged meanwhile
+		}
+		err = p.take(ctx, sp)
+		sp.Close()
+		if err != nil {
 			return n, err
 		}
 		if _, err := c.Move(set, p.Done).Wait(); err != nil {
@@ -103,9 +166,31 @@ func (p *Poller) RunOnce(ctx context.Context) (int, error) {
 	return n, c.Logout().Wait()
 }
 
+// fetch spools a message as it comes from the server (nil: it is gone).
+func (p *Poller) fetch(c *imapclient.Client, set imap.UIDSet) (*spool, error) {
+	body := &imap.FetchItemBodySection{Peek: true}
+	cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{body}})
+	var sp *spool
+	var err error
+	for msg := cmd.Next(); msg != nil && err == nil; msg = cmd.Next() {
+		for item := msg.Next(); item != nil && sp == nil && err == nil; item = msg.Next() {
+			if b, ok := item.(imapclient.FetchItemDataBodySection); ok && b.Literal != nil {
+				sp, err = p.R.spool(b.Literal)
+			}
+		}
+	}
+	if err = errors.Join(err, cmd.Close()); err != nil {
+		if sp != nil {
+			sp.Close()
+		}
+		return nil, err
+	}
+	return sp, nil
+}
+
 // take stores and threads a message, unless it was stored already.
-func (p *Poller) take(ctx context.Context, raw []byte) error {
-	th, _ := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
+func (p *Poller) take(ctx context.Context, sp *spool) error {
+	th, _ := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(sp.head)))
 	h := gomail.Header{Header: message.Header{Header: th}}
 	// The recipients Guichet knows among those the headers name (a
 	// reply's signed address reaches the mailbox by plus addressing).
@@ -123,7 +208,7 @@ func (p *Poller) take(ctx context.Context, raw []byte) error {
 	if len(to) == 0 {
 		to = []string{p.Address}
 	}
-	if id := headerMessageID(raw); id != "" {
+	if id := sp.messageID(); id != "" {
 		t, ok, err := p.R.Resolve(ctx, to[0])
 		if err != nil || !ok {
 			return err
@@ -139,5 +224,5 @@ func (p *Poller) take(ctx context.Context, raw []byte) error {
 			from = as[0].Address
 		}
 	}
-	return p.R.Receive(ctx, from, to, raw)
+	return p.R.receive(ctx, from, to, sp)
 }

@@ -67,7 +67,7 @@ func TestIMAPPoller(t *testing.T) {
 		}
 		appendMail(ret + raw)
 	}
-	p, err := inbound.ParseIMAPURL(s.w.App.Inbound, "imap://mairie:secret@"+ln.Addr().String()+"/INBOX?traite=Guichet&adresse="+s.w.Commune.Email)
+	p, err := inbound.ParseIMAPURL(s.w.App.Inbound, "imap://mairie:secret@"+ln.Addr().String()+"/INBOX?tls=non&traite=Guichet&adresse="+s.w.Commune.Email)
 	fixture.Must(t, err)
 	n, err := p.RunOnce(ctx)
 	fixture.Must(t, err)

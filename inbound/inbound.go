@@ -7,12 +7,11 @@
 package inbound
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -24,7 +23,7 @@ import (
 	"guichet/models"
 )
 
-// MaxSize bounds a message received (the listener refuses larger ones).
+// MaxSize bounds a message received (refused as soon as it passes it: ErrTooLarge).
 const MaxSize = 25 << 20
 
 // OpenPerHour is how many new conversations one sender may open by mail in
@@ -40,6 +39,9 @@ type Receiver struct {
 	Clock         clock.Clock
 	Log           *slog.Logger
 	MaxFileSize   int64
+	// SpoolDir is where a message is written as it is read, before it is
+	// stored ("": the system's temporary directory).
+	SpoolDir string
 }
 
 // Target is where a recipient address leads: a commune, and the
@@ -73,9 +75,28 @@ func (r *Receiver) Resolve(ctx context.Context, addr string) (Target, bool, erro
 
 // Deliver stores a message received for these recipients (resolved
 // addresses: Resolve), one row per commune, and returns once they are
-// committed: only then may the sender be told it is accepted. Threading
-// follows (Thread); its failure leaves the message stored.
-func (r *Receiver) Deliver(ctx context.Context, from string, to []string, raw []byte) ([]*models.InboundMessage, error) {
+// committed: only then may the sender be told it is accepted. The body is
+// read as it comes, gzipped into a temporary file, then copied in chunks:
+// a message of any size is in memory a buffer at a time. Threading follows
+// (Thread); its failure leaves the message stored.
+func (r *Receiver) Deliver(ctx context.Context, from string, to []string, body io.Reader) ([]*models.InboundMessage, error) {
+	sp, err := r.spool(body)
+	if err != nil {
+		return nil, err
+	}
+	defer sp.Close()
+	return r.store(ctx, from, to, sp)
+}
+
+func (r *Receiver) spool(body io.Reader) (*spool, error) {
+	dir := r.SpoolDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	return newSpool(dir, body)
+}
+
+func (r *Receiver) store(ctx context.Context, from string, to []string, sp *spool) ([]*models.InboundMessage, error) {
 	byCommune := map[int64][]string{}
 	var order []int64
 	for _, a := range to {
@@ -94,17 +115,16 @@ func (r *Receiver) Deliver(ctx context.Context, from string, to []string, raw []
 	if len(order) == 0 {
 		return nil, fmt.Errorf("inbound: no known recipient")
 	}
-	z, err := compress(raw)
-	if err != nil {
-		return nil, err
-	}
-	now, id := r.Clock.Now(), headerMessageID(raw)
+	now, id := r.Clock.Now(), sp.messageID()
 	var out []*models.InboundMessage
-	err = r.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := r.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, c := range order {
 			m := &models.InboundMessage{CommuneID: c, ReceivedAt: now, EnvelopeFrom: strings.ToLower(from),
-				EnvelopeTo: strings.Join(byCommune[c], ","), MessageID: id, Raw: z, Size: int64(len(raw))}
+				EnvelopeTo: strings.Join(byCommune[c], ","), MessageID: id, Size: sp.size}
 			if err := models.InsertInbound(ctx, tx, m); err != nil {
+				return err
+			}
+			if err := sp.store(ctx, tx, m); err != nil {
 				return err
 			}
 			out = append(out, m)
@@ -116,8 +136,17 @@ func (r *Receiver) Deliver(ctx context.Context, from string, to []string, raw []
 
 // Receive stores then threads a message; the threading's failure is
 // logged and kept on the message (its error), for a replay.
-func (r *Receiver) Receive(ctx context.Context, from string, to []string, raw []byte) error {
-	ms, err := r.Deliver(ctx, from, to, raw)
+func (r *Receiver) Receive(ctx context.Context, from string, to []string, body io.Reader) error {
+	sp, err := r.spool(body)
+	if err != nil {
+		return err
+	}
+	defer sp.Close()
+	return r.receive(ctx, from, to, sp)
+}
+
+func (r *Receiver) receive(ctx context.Context, from string, to []string, sp *spool) error {
+	ms, err := r.store(ctx, from, to, sp)
 	if err != nil {
 		return err
 	}
@@ -140,25 +169,4 @@ func (r *Receiver) Replay(ctx context.Context, communeID, id int64) (*models.Inb
 		return m, fmt.Errorf("inbound: message %d is %s already", id, m.Status)
 	}
 	return m, r.Thread(ctx, m)
-}
-
-// RawOf is a stored message as received.
-func RawOf(m *models.InboundMessage) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(m.Raw))
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(io.LimitReader(zr, MaxSize+1))
-}
-
-func compress(raw []byte) ([]byte, error) {
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	if _, err := zw.Write(raw); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }

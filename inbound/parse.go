@@ -66,9 +66,14 @@ func firstID(s string) string {
 	return strings.Trim(strings.TrimSpace(s), "<>")
 }
 
-// parse reads a mail, calling file for each attachment while its body can be read.
-func parse(raw []byte, file func(part) error) (*parsed, error) {
-	mr, err := gomail.CreateReader(bytes.NewReader(raw))
+// maxText bounds the text read of a mail's body (and of a report): what
+// is past it stays in the raw message, kept whole.
+const maxText = 1 << 20
+
+// parse reads a mail as it streams, calling file for each attachment while
+// its body can be read: only the text is held in memory (maxText at most).
+func parse(raw io.Reader, file func(part) error) (*parsed, error) {
+	mr, err := gomail.CreateReader(raw)
 	if err != nil && mr == nil {
 		return nil, fmt.Errorf("inbound: reading the mail: %w", err)
 	}
@@ -119,7 +124,7 @@ func parse(raw []byte, file func(part) error) (*parsed, error) {
 		}
 		switch {
 		case t == "message/delivery-status":
-			b, _ := io.ReadAll(pt.Body)
+			b, _ := io.ReadAll(io.LimitReader(pt.Body, maxText))
 			p.Diagnostic = diagnostic(string(b))
 		case t == "message/rfc822" || t == "text/rfc822-headers":
 			b, _ := io.ReadAll(io.LimitReader(pt.Body, 1<<16))
@@ -135,10 +140,10 @@ func parse(raw []byte, file func(part) error) (*parsed, error) {
 				}
 			}
 		case disp != "attachment" && name == "" && t == "text/plain" && plain == "":
-			b, _ := io.ReadAll(pt.Body)
+			b, _ := io.ReadAll(io.LimitReader(pt.Body, maxText))
 			plain = string(b)
 		case disp != "attachment" && name == "" && t == "text/html" && htm == "":
-			b, _ := io.ReadAll(pt.Body)
+			b, _ := io.ReadAll(io.LimitReader(pt.Body, maxText))
 			htm = string(b)
 		case file != nil && (name != "" || !strings.HasPrefix(t, "text/")):
 			if err := file(part{Name: nameOr(name, "piece-jointe"), Type: t, Body: pt.Body}); err != nil {

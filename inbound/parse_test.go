@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
@@ -34,7 +35,7 @@ func FuzzParseMail(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		p, err := parse(raw, func(pt part) error { _, err := io.Copy(io.Discard, pt.Body); return err })
+		p, err := parse(bytes.NewReader(raw), func(pt part) error { _, err := io.Copy(io.Discard, pt.Body); return err })
 		if err != nil {
 			return
 		}

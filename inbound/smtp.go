@@ -2,7 +2,9 @@ package inbound
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"time"
@@ -23,6 +25,17 @@ func NewServer(r *Receiver, domain string, lmtp bool) *Server {
 	s.MaxMessageBytes, s.MaxRecipients = MaxSize, 50
 	s.ReadTimeout, s.WriteTimeout = 5*time.Minute, time.Minute
 	return &Server{Server: s}
+}
+
+// OfferTLS makes the listener offer STARTTLS with this certificate (PEM,
+// its chain first) and key.
+func (s *Server) OfferTLS(certFile, keyFile string) error {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return fmt.Errorf("INBOUND_TLS_CERT, INBOUND_TLS_KEY: %w", err)
+	}
+	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	return nil
 }
 
 // ServeListener serves on ln until Close.
@@ -64,15 +77,19 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
+var errTooLarge = &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4},
+	Message: fmt.Sprintf("Message trop volumineux : %d Mo au plus (message too large)", MaxSize>>20)}
+
 // Data acknowledges the message only once it is stored (committed): a
-// crash before leaves the sender to retry, none after loses it. Threading
-// follows, its failure kept on the stored message.
+// crash before leaves the sender to retry, none after loses it. The
+// message streams to the store as it comes; past MaxSize it is refused.
+// Threading follows, its failure kept on the stored message.
 func (s *session) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err // too large: go-smtp answers 552
+	err := s.r.Receive(context.Background(), s.from, s.to, r)
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, smtp.ErrDataTooLarge) {
+		return errTooLarge
 	}
-	if err := s.r.Receive(context.Background(), s.from, s.to, raw); err != nil {
+	if err != nil {
 		s.r.Log.Error("inbound: storing a message", "err", err)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Erreur temporaire, réessayez plus tard"}
 	}

@@ -3,6 +3,7 @@ package inbound_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/smtp"
 	"os"
 	"path/filepath"
@@ -32,16 +33,16 @@ func TestAcknowledgedOnlyOnceStored(t *testing.T) {
 	s := newScene(t)
 	ctx := context.Background()
 	addr := listen(t, s.w)
-	fixture.Must(t, exec(s, `CREATE FUNCTION refuse_inbound() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'disk full'; END$$;
+	fixture.Must(t, execSQL(s, `CREATE FUNCTION refuse_inbound() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'disk full'; END$$;
 CREATE TRIGGER refuse_inbound BEFORE INSERT ON inbound_messages FOR EACH ROW EXECUTE FUNCTION refuse_inbound()`))
 	raw := reply(s, "k1@exemple.fr", s.vars["{{CITIZEN}}"], "Toujours rien ramassé.")
 	err := smtp.SendMail(addr, nil, s.vars["{{CITIZEN}}"], []string{s.vars["{{REPLY}}"]}, []byte(raw))
 	if err == nil || !strings.Contains(err.Error(), "451") {
 		t.Fatalf("not stored, yet: %v", err)
 	}
-	fixture.Must(t, exec(s, `DROP TRIGGER refuse_inbound ON inbound_messages`))
+	fixture.Must(t, execSQL(s, `DROP TRIGGER refuse_inbound ON inbound_messages`))
 	// Stored, then the process dies before threading and acknowledging it.
-	_, err = s.w.App.Inbound.Deliver(ctx, s.vars["{{CITIZEN}}"], []string{s.vars["{{REPLY}}"]}, []byte(raw))
+	_, err = s.w.App.Inbound.Deliver(ctx, s.vars["{{CITIZEN}}"], []string{s.vars["{{REPLY}}"]}, strings.NewReader(raw))
 	fixture.Must(t, err)
 	// The sender retries; the first copy, replayed after the restart, is a duplicate.
 	fixture.Must(t, smtp.SendMail(addr, nil, s.vars["{{CITIZEN}}"], []string{s.vars["{{REPLY}}"]}, []byte(raw)))
@@ -59,7 +60,7 @@ CREATE TRIGGER refuse_inbound BEFORE INSERT ON inbound_messages FOR EACH ROW EXE
 	}
 }
 
-func exec(s *scene, q string) error {
+func execSQL(s *scene, q string) error {
 	_, err := s.w.DB.ExecContext(context.Background(), q)
 	return err
 }
@@ -77,7 +78,7 @@ func TestReplayAfterAFailure(t *testing.T) {
 	b, err := os.ReadFile("testdata/corpus/11-attachment-pdf.eml")
 	fixture.Must(t, err)
 	raw := s.expand(string(b), "replay@client.test")
-	fixture.Must(t, rc.Receive(ctx, s.vars["{{CITIZEN}}"], []string{s.vars["{{REPLY}}"]}, []byte(raw)))
+	fixture.Must(t, rc.Receive(ctx, s.vars["{{CITIZEN}}"], []string{s.vars["{{REPLY}}"]}, strings.NewReader(raw)))
 	var m models.InboundMessage
 	fixture.Must(t, s.w.DB.NewSelect().Model(&m).Where("commune_id = ?", s.w.Commune.ID).Scan(ctx))
 	if m.Status != models.InboundStored || m.Error == "" {
@@ -89,7 +90,10 @@ func TestReplayAfterAFailure(t *testing.T) {
 	if got.Status != models.InboundThreaded || got.Error != "" || got.ConversationMessageID == nil {
 		t.Fatalf("replayed: %s %q", got.Status, got.Error)
 	}
-	if raw2, err := inbound.RawOf(got); err != nil || string(raw2) != raw {
+	rr, err := inbound.OpenRaw(ctx, s.w.DB, got)
+	fixture.Must(t, err)
+	defer rr.Close()
+	if raw2, err := io.ReadAll(rr); err != nil || string(raw2) != raw {
 		t.Fatalf("raw kept: %v", err)
 	}
 }
@@ -100,7 +104,7 @@ func TestHeldThenAccepted(t *testing.T) {
 	s := newScene(t)
 	ctx := context.Background()
 	rc := s.w.App.Inbound
-	fixture.Must(t, rc.Receive(ctx, "voisin@exemple.fr", []string{s.vars["{{REPLY}}"]}, []byte(reply(s, "h1@exemple.fr", "Dominique <voisin@exemple.fr>", "Camille est malade, je réponds pour elle."))))
+	fixture.Must(t, rc.Receive(ctx, "voisin@exemple.fr", []string{s.vars["{{REPLY}}"]}, strings.NewReader(reply(s, "h1@exemple.fr", "Dominique <voisin@exemple.fr>", "Camille est malade, je réponds pour elle."))))
 	var m models.InboundMessage
 	fixture.Must(t, s.w.DB.NewSelect().Model(&m).Where("commune_id = ?", s.w.Commune.ID).Scan(ctx))
 	if m.Status != models.InboundHeld {
@@ -124,7 +128,7 @@ func TestNewConversationsPerSenderLimited(t *testing.T) {
 	ctx := context.Background()
 	for i := range inbound.OpenPerHour + 2 {
 		raw := fmt.Sprintf("From: spam@exemple.fr\r\nTo: %s\r\nSubject: Offre %d\r\nMessage-ID: <s%d@exemple.fr>\r\n\r\nAchetez.\r\n", s.vars["{{COMMUNE}}"], i, i)
-		fixture.Must(t, s.w.App.Inbound.Receive(ctx, "spam@exemple.fr", []string{s.vars["{{COMMUNE}}"]}, []byte(raw)))
+		fixture.Must(t, s.w.App.Inbound.Receive(ctx, "spam@exemple.fr", []string{s.vars["{{COMMUNE}}"]}, strings.NewReader(raw)))
 	}
 	want := strings.Repeat("threaded,", inbound.OpenPerHour) + "refused,refused"
 	if got := statuses(t, s); got != want {

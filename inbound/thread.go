@@ -69,10 +69,11 @@ func fieldText(e *apperr.Error) string {
 }
 
 func (r *Receiver) thread(ctx context.Context, m *models.InboundMessage, accepted bool) error {
-	raw, err := RawOf(m)
+	raw, err := OpenRaw(ctx, r.DB, m)
 	if err != nil {
 		return err
 	}
+	defer raw.Close()
 	cm, err := models.CommuneByID(ctx, r.DB, m.CommuneID)
 	if err != nil {
 		return err

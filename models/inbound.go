@@ -23,7 +23,8 @@ const (
 	InboundDuplicate = "duplicate"
 )
 
-// InboundMessage is a mail received, its raw bytes gzipped, as received.
+// InboundMessage is a mail received; its raw bytes, gzipped, as received,
+// are its rows of inbound_chunks (inbound.OpenRaw).
 type InboundMessage struct {
 	bun.BaseModel `bun:"table:inbound_messages,alias:im"`
 
@@ -33,7 +34,6 @@ type InboundMessage struct {
 	EnvelopeFrom          string    `bun:",notnull"`
 	EnvelopeTo            string    `bun:",notnull"`
 	MessageID             string    `bun:",notnull"`
-	Raw                   []byte    `bun:",notnull"`
 	Size                  int64     `bun:",notnull"`
 	Status                string    `bun:",notnull"`
 	Error                 string    `bun:",notnull"`
@@ -69,7 +69,7 @@ func UpdateInbound(ctx context.Context, db bun.IDB, m *InboundMessage) error {
 // InboundWithStatus lists a commune's mails received in these statuses, newest first.
 func InboundWithStatus(ctx context.Context, db bun.IDB, communeID int64, statuses ...string) ([]InboundMessage, error) {
 	var ms []InboundMessage
-	err := db.NewSelect().Model(&ms).ExcludeColumn("raw").Where("commune_id = ? AND status IN (?)", communeID, bun.In(statuses)).
+	err := db.NewSelect().Model(&ms).Where("commune_id = ? AND status IN (?)", communeID, bun.In(statuses)).
 		Order("received_at DESC", "id DESC").Limit(200).Scan(ctx)
 	return ms, err
 }

@@ -73,14 +73,14 @@ func (s *Handlers) inboundSource(c *gin.Context) {
 
 // sendSource sends a mail received as it came, as plain text.
 func (s *Handlers) sendSource(c *gin.Context, m *models.InboundMessage) {
-	raw, err := inbound.RawOf(m)
+	raw, err := inbound.OpenRaw(c.Request.Context(), s.DB, m)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", "inline")
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Data(http.StatusOK, "text/plain; charset=utf-8", raw)
+	defer raw.Close()
+	c.DataFromReader(http.StatusOK, m.Size, "text/plain; charset=utf-8", raw,
+		map[string]string{"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"})
 }
 
 // inboundAccept threads a held mail as its conversation citizen's.
