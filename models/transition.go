@@ -37,7 +37,14 @@ type Transition struct {
 func LockForTransition(ctx context.Context, tx bun.Tx, communeID, demandID, targetID int64) (*Transition, error) {
 	// Prepared once per connection, unlike bun's queries (their arguments
 	// are written in): planning this join cost three times running it.
-	rows, err := tx.Tx.QueryContext(ctx, lockQuery(tx), pgx.QueryExecModeCacheStatement, targetID, communeID, demandID)
+	// Behind a transaction pooler nothing stays prepared: the statement
+	// goes unnamed (parse, bind, execute in one round trip), planned each
+	// time.
+	mode := pgx.QueryExecModeCacheStatement
+	if isTransactionPooled(tx.NewSelect().DB()) {
+		mode = pgx.QueryExecModeExec
+	}
+	rows, err := tx.Tx.QueryContext(ctx, lockQuery(tx), mode, targetID, communeID, demandID)
 	if err != nil {
 		return nil, err
 	}
