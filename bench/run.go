@@ -56,7 +56,9 @@ type bed struct {
 	o       RunOptions
 	commune *models.Commune
 	accueil *models.Agent
-	voirie  *models.Service
+	// password signs the accueil in: the seed's Password unless set.
+	password string
+	voirie   *models.Service
 	// The load test's citizens submit to another commune, so that the
 	// measured one stays as seeded.
 	portal  *models.Commune

@@ -71,7 +71,7 @@ wait_for() { # what, seconds, command...
   done
 }
 
-pg_up() { "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$1"; }
+pg_up() { "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$1" -U postgres -d guichet; }
 
 start_primary() {
   if [ ! -f "$dir/primary/PG_VERSION" ]; then
