@@ -8,6 +8,7 @@
 #   scripts/cluster.sh kill-serve N | start-serve N      (N = 1..3; kill is kill -9)
 #   scripts/cluster.sh stop-replica | start-replica | restart-pgbouncer
 #   scripts/cluster.sh start-direct | stop-direct        (a serve on the primary, for the bench)
+#   scripts/cluster.sh seed N                            (the bench's data: guichet bench seed)
 #
 # Everything lives in CLUSTER_DIR (default var/cluster, git-ignored); the
 # ports are CLUSTER_PORT+… (default 17000: HAProxy 17080, servers 17081-17083,
@@ -247,6 +248,7 @@ write_env() {
     echo "E2E_BASE_URL=$front_url"
     echo "CLUSTER_URL=$front_url"
     echo "CLUSTER_DIRECT_URL=http://127.0.0.1:$p_direct"
+    echo "CLUSTER_SERVE1_URL=http://127.0.0.1:$(serve_port 1)"
     echo "CLUSTER_PRIMARY_URL=$primary_url"
     for kv in $(serve_env); do echo "$kv"; done
   } >"$dir/env"
@@ -291,5 +293,6 @@ stop-direct) stop_pid "$dir/run/servedirect.pid" ;;
 stop-replica) stop_pg replica ;;
 start-replica) start_replica ;;
 restart-pgbouncer) stop_pgbouncer && start_pgbouncer ;;
-*) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+seed) env $(serve_env) DATABASE_URL="$primary_url" DATABASE_POOLING= "$bin" bench seed -demands "${2:-10000}" ;;
+*) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

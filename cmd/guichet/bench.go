@@ -116,6 +116,22 @@ func benchCmd(ctx context.Context, args []string) error {
 			return bench.Faults(ctx, bench.FaultOptions{URL: base, DB: db, Files: &files.Store{Dir: app.UploadsDir(cfg)},
 				Script: *script, Workers: *workers, Step: *step, Out: os.Stdout})
 		})
+	case "cluster":
+		fs := flag.NewFlagSet("bench cluster", flag.ContinueOnError)
+		duration := fs.Duration("duration", 5*time.Second, "durée de chaque mesure")
+		script := fs.String("script", "scripts/cluster.sh", "le script qui démarre le serveur direct")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return withCluster(func(cfg *config.Config, base string, db *bun.DB) error {
+			a, err := app.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.System)
+			if err != nil {
+				return err
+			}
+			return bench.Cluster(ctx, bench.ClusterOptions{URL: base, Direct: os.Getenv("CLUSTER_DIRECT_URL"),
+				Pooled: os.Getenv("CLUSTER_SERVE1_URL"), DB: db,
+				Script: *script, Engine: a.Engine, Duration: *duration, Out: os.Stdout})
+		})
 	}
 	return fmt.Errorf("%s", benchUsage)
 }
