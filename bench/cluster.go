@@ -19,9 +19,9 @@ import (
 
 // ClusterOptions say where the cluster of scripts/cluster.sh is.
 type ClusterOptions struct {
-	URL    string // HAProxy's address
-	Direct string // a serve of its own on the primary, without the pooler
-	Pooled string // one of the servers behind HAProxy, reached directly
+	URL    string  // HAProxy's address
+	Direct string  // a serve of its own on the primary, without the pooler
+	Pooled string  // one of the servers behind HAProxy, reached directly
 	DB     *bun.DB // the primary, directly
 	// Script starts and stops the direct serve (scripts/cluster.sh).
 	Script   string
