@@ -58,7 +58,7 @@ func Cluster(ctx context.Context, o ClusterOptions) error {
 			return fmt.Errorf("%s: %w", u, err)
 		}
 	}
-	err := b.interleaved(ctx, "cluster: HTTP dashboard first page", func(ctx context.Context, i int) (time.Duration, error) {
+	err := b.interleaved(ctx, "cluster: HTTP dashboard first page", paths, func(ctx context.Context, i int) (time.Duration, error) {
 		t := time.Now()
 		err := get(ctx, agents[i], urls[i]+"/gestion/", http.StatusOK)
 		return time.Since(t), err
@@ -73,7 +73,7 @@ func Cluster(ctx context.Context, o ClusterOptions) error {
 	if err != nil {
 		return err
 	}
-	return b.interleaved(ctx, "cluster: HTTP transition (transfer)", func(ctx context.Context, i int) (time.Duration, error) {
+	return b.interleaved(ctx, "cluster: HTTP transition (transfer)", paths, func(ctx context.Context, i int) (time.Duration, error) {
 		d, err := models.DemandByID(ctx, b.db, b.commune.ID, ids[i])
 		if err != nil {
 			return 0, err
@@ -98,8 +98,8 @@ var paths = []string{"direct", "PgBouncer", "HAProxy + PgBouncer"}
 
 // interleaved measures fn on each path in turn (i indexes paths), one
 // request at a time, so that whatever else the machine does weighs on all
-// alike, and adds a line for each, with its ratio to the direct one.
-func (b *bed) interleaved(ctx context.Context, name string, fn func(ctx context.Context, i int) (time.Duration, error)) error {
+// alike, and adds a line for each, with its ratio to the first one.
+func (b *bed) interleaved(ctx context.Context, name string, paths []string, fn func(ctx context.Context, i int) (time.Duration, error)) error {
 	if !b.want(name) {
 		return nil
 	}
@@ -124,9 +124,45 @@ func (b *bed) interleaved(ctx context.Context, name string, fn func(ctx context.
 		if i == 0 {
 			direct = r
 		} else {
-			r.Note = fmt.Sprintf("×%.2f the direct p50, ×%.2f its p95", float64(r.P50)/float64(direct.P50), float64(r.P95)/float64(direct.P95))
+			r.Note = fmt.Sprintf("×%.2f the "+paths[0]+" p50, ×%.2f its p95", float64(r.P50)/float64(direct.P50), float64(r.P95)/float64(direct.P95))
 		}
 		b.add(r)
 	}
 	return nil
+}
+
+// unprepared measures what a transition costs when its locking query is
+// not kept prepared, as behind PgBouncer in transaction pooling
+// (DATABASE_POOLING=transaction, models.OpenTransactionPooled): the same
+// back-and-forth of one demand, prepared and unprepared in turn, both
+// straight to PostgreSQL.
+func (b *bed) unprepared(ctx context.Context) error {
+	const name = "workflow.Apply, 1 actor"
+	if !b.want(name + ", unprepared") {
+		return nil
+	}
+	pooled, err := models.OpenTransactionPooled(b.o.DSN)
+	if err != nil {
+		return err
+	}
+	defer pooled.Close()
+	unprepared := *b.engine
+	unprepared.DB = pooled
+	engines := []*workflow.Engine{b.engine, &unprepared}
+	ids, err := b.pool(ctx, len(engines))
+	if err != nil {
+		return err
+	}
+	return b.interleaved(ctx, name, []string{"prepared (direct)", "unprepared (transaction pooling)"}, func(ctx context.Context, i int) (time.Duration, error) {
+		d, err := models.DemandByID(ctx, b.db, b.commune.ID, ids[i])
+		if err != nil {
+			return 0, err
+		}
+		e := b.engine
+		b.engine = engines[i]
+		defer func() { b.engine = e }()
+		t := time.Now()
+		_, err = b.step(ctx, d)
+		return time.Since(t), err
+	})
 }
