@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -100,7 +101,7 @@ var paths = []string{"direct", "PgBouncer", "HAProxy + PgBouncer"}
 // request at a time, so that whatever else the machine does weighs on all
 // alike, and adds a line for each, with its ratio to the first one.
 func (b *bed) interleaved(ctx context.Context, name string, paths []string, fn func(ctx context.Context, i int) (time.Duration, error)) error {
-	if !b.want(name) {
+	if !slices.ContainsFunc(paths, func(p string) bool { return b.want(name + ", " + p) }) {
 		return nil
 	}
 	lat := make([][]time.Duration, len(paths))
@@ -138,7 +139,7 @@ func (b *bed) interleaved(ctx context.Context, name string, paths []string, fn f
 // straight to PostgreSQL.
 func (b *bed) unprepared(ctx context.Context) error {
 	const name = "workflow.Apply, 1 actor"
-	if !b.want(name + ", unprepared") {
+	if !b.want(name + ", unprepared (transaction pooling)") {
 		return nil
 	}
 	pooled, err := models.OpenTransactionPooled(b.o.DSN)
