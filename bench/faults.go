@@ -205,6 +205,8 @@ func (b *bed) faultJourney(ctx context.Context, base string, citizen, agent *htt
 		return false
 	}
 	j.submitted = true
+	// The accueil would find it in the dashboard; the journey takes its id
+	// from the primary, which no fault touches.
 	var id int64
 	if err := b.db.NewRaw("SELECT id FROM demands WHERE commune_id = ? AND citizen_email = ?", b.portal.ID, j.email).Scan(ctx, &id); err != nil {
 		return false
