@@ -5,7 +5,7 @@
 GO ?= go
 BIN := bin/guichet
 
-.PHONY: build run test fuzz vet fmt bench bench-scale e2e clean
+.PHONY: build run test fuzz vet fmt bench bench-scale e2e clean cluster cluster-stop cluster-status e2e-cluster cluster-faults cluster-bench
 
 build:
 	$(GO) build -o $(BIN) ./cmd/guichet
@@ -44,6 +44,32 @@ bench-scale: build
 	  test -f var/bench-$$n/seeded || { DATA_DIR=var/bench-$$n ./$(BIN) bench seed -demands $$n && touch var/bench-$$n/seeded; } || exit 1; \
 	  DATA_DIR=var/bench-$$n ./$(BIN) bench run $(BENCH_FLAGS) || exit 1; \
 	done
+
+# A cluster on loopback (docs/SCALING.md): a PostgreSQL primary and its
+# streaming replica, PgBouncer (transaction pooling), three `guichet serve`
+# and HAProxy on http://127.0.0.1:17080, in var/cluster. Needs Debian's
+# pgbouncer and haproxy (apt-get install -y pgbouncer haproxy).
+cluster: build
+	scripts/cluster.sh start
+
+cluster-stop:
+	scripts/cluster.sh stop
+
+cluster-status:
+	scripts/cluster.sh status
+
+# The browser tests through the cluster's HAProxy (make cluster first).
+e2e-cluster: build
+	@test -f var/cluster/env || { echo "no cluster: run make cluster"; exit 1; }
+	set -a && . var/cluster/env && set +a && cd e2e && node run.mjs $(E2E)
+
+# A journey through the cluster while a server is killed, the replica
+# stopped and PgBouncer restarted; then the cluster's cost against direct.
+cluster-faults: build
+	set -a && . var/cluster/env && set +a && ./$(BIN) bench faults
+
+cluster-bench: build
+	set -a && . var/cluster/env && set +a && ./$(BIN) bench cluster
 
 clean:
 	rm -rf bin

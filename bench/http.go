@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -249,7 +250,7 @@ const journeys = "per second: whole journeys (start, open, submit);"
 // httpSignIn signs a client in as an accueil agent of the measured commune.
 func (b *bed) httpSignIn(ctx context.Context, base string, c *http.Client) error {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/gestion/connexion",
-		strings.NewReader(url.Values{"email": {b.accueil.Email}, "password": {Password}}.Encode()))
+		strings.NewReader(url.Values{"email": {b.accueil.Email}, "password": {cmp.Or(b.password, Password)}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return do(c, req, http.StatusSeeOther)
 }
@@ -268,13 +269,19 @@ var versionRe = regexp.MustCompile(`name="_version" value="(\d+)"`)
 // address, open it from the link, fill the report form and submit it. The
 // time measured is the submission's POST (form, photo, checks, Apply).
 func (b *bed) submission(ctx context.Context, base string, c *http.Client, photo []byte) (time.Duration, error) {
-	start := base + "/c/" + b.portal.Slug + "/demarches/" + b.report.Slug
 	// A citizen of their own (address and e-mail), so that the limits on
 	// drafts per address and per e-mail (a few an hour) count each journey
 	// apart, whatever the runs before.
 	who := rand.Uint64()
+	return b.submitAs(ctx, base, c, fmt.Sprintf("usager.banc.%x@exemple.fr", who), who, photo)
+}
+
+// submitAs is submission's journey by the citizen of e-mail address email,
+// writing from an address made of who.
+func (b *bed) submitAs(ctx context.Context, base string, c *http.Client, email string, who uint64, photo []byte) (time.Duration, error) {
+	start := base + "/c/" + b.portal.Slug + "/demarches/" + b.report.Slug
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, start, strings.NewReader(url.Values{
-		"email": {fmt.Sprintf("usager.banc.%x@exemple.fr", who)}, "nom": {"Camille Banc"}}.Encode()))
+		"email": {email}, "nom": {"Camille Banc"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", byte(who>>16), byte(who>>8), byte(who)))
 	resp, err := c.Do(req)

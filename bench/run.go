@@ -56,7 +56,9 @@ type bed struct {
 	o       RunOptions
 	commune *models.Commune
 	accueil *models.Agent
-	voirie  *models.Service
+	// password signs the accueil in: the seed's Password unless set.
+	password string
+	voirie   *models.Service
 	// The load test's citizens submit to another commune, so that the
 	// measured one stays as seeded.
 	portal  *models.Commune
@@ -76,7 +78,8 @@ func Run(ctx context.Context, db *bun.DB, o RunOptions) error {
 		return err
 	}
 	fmt.Fprintf(o.Out, "Measuring on %d demands; commune %q holds %d of them.\n", b.demands, b.commune.Name, b.local)
-	steps := []func(context.Context) error{b.handlers, b.inbox, b.queries, b.streetSuggestions, b.auditVerify, b.applies, b.routingCost, b.pgbench, b.inboundMail, b.inboundMemory, b.httpLoad}
+	steps := []func(context.Context) error{b.handlers, b.inbox, b.queries, b.streetSuggestions, b.auditVerify, b.applies, b.routingCost, b.pgbench, b.inboundMail, b.inboundMemory, b.httpLoad,
+		b.unprepared}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			printTable(o.Out, b.demands, b.results)

@@ -24,6 +24,11 @@ import (
 type Config struct {
 	Env         string `env:"GUICHET_ENV" envDefault:"production"` // development or production
 	DatabaseURL string `env:"DATABASE_URL"`
+	// DatabasePooling is "transaction" when DATABASE_URL is a PgBouncer in
+	// transaction pooling mode, whose server connections change from one
+	// transaction to the next, so that no statement may stay prepared on
+	// them (models.Open); empty: a direct or session-pooled connection.
+	DatabasePooling string `env:"DATABASE_POOLING"`
 	// DataDir holds what the program keeps on disk: its own PostgreSQL
 	// cluster (when DATABASE_URL is unset), uploads, development keys.
 	DataDir string `env:"DATA_DIR" envDefault:"var"`
@@ -117,6 +122,9 @@ func Load() (*Config, error) {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return nil, fmt.Errorf("configuration: LOG_FORMAT must be text or json, not %q", c.LogFormat)
+	}
+	if c.DatabasePooling != "" && c.DatabasePooling != "transaction" {
+		return nil, fmt.Errorf("configuration: DATABASE_POOLING must be empty or transaction, not %q", c.DatabasePooling)
 	}
 	if c.MaxFilesPerField < 1 || c.MaxFilesPerDemand < 1 {
 		return nil, errors.New("configuration: MAX_FILES_PER_FIELD and MAX_FILES_PER_DEMAND must be at least 1")

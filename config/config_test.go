@@ -123,3 +123,18 @@ func TestInboundTLSPair(t *testing.T) {
 		t.Fatalf("both: %v", err)
 	}
 }
+
+// DATABASE_POOLING is empty (direct or session pooling) or transaction, and
+// a typo is refused rather than taken for a direct connection.
+func TestDatabasePooling(t *testing.T) {
+	for _, v := range []string{"", "transaction"} {
+		t.Setenv("DATABASE_POOLING", v)
+		if c, err := config.Load(); err != nil || c.DatabasePooling != v {
+			t.Fatalf("DATABASE_POOLING=%q: %+v %v", v, c, err)
+		}
+	}
+	t.Setenv("DATABASE_POOLING", "transactions")
+	if _, err := config.Load(); err == nil || !strings.Contains(err.Error(), "DATABASE_POOLING") {
+		t.Fatalf("DATABASE_POOLING=transactions: %v", err)
+	}
+}

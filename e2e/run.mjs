@@ -6,6 +6,11 @@
 // Checker in one Java run, and stops the server whatever happened.
 //
 // Usage: node run.mjs [test files...]   (default: every tests/*.test.mjs)
+//
+// With E2E_BASE_URL set, no server is started: the tests run against that
+// address (the cluster of scripts/cluster.sh, `make e2e-cluster`), and the
+// operator commands they run get this process's environment (DATABASE_URL,
+// DATA_DIR… of the servers there).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { openSync, closeSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, copyFileSync, existsSync, writeFileSync } from 'node:fs';
@@ -92,8 +97,41 @@ function validateHTML(htmlDir) {
   return false;
 }
 
+// runTests runs the node tests against baseURL, then the Nu Html Checker
+// on the pages they saved, and tells whether both passed.
+function runTests(baseURL, htmlDir, guichetEnv) {
+  const files = process.argv.slice(2);
+  const tests = files.length ? files : readdirSync(join(here, 'tests')).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join('tests', f));
+  const t0 = Date.now();
+  const res = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...tests], {
+    cwd: here, stdio: 'inherit', env: { ...process.env, BASE_URL: baseURL, E2E_HTML_DIR: htmlDir, E2E_GUICHET: JSON.stringify(guichetEnv) },
+  });
+  console.log(`browser tests: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const htmlOK = validateHTML(htmlDir);
+  return res.status === 0 && htmlOK;
+}
+
+// external runs the tests against a server already running at baseURL.
+async function external(baseURL) {
+  const work = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
+  const htmlDir = join(work, 'html');
+  mkdirSync(htmlDir);
+  rmSync(artifacts, { recursive: true, force: true });
+  let ok = false;
+  try {
+    const r = await fetch(baseURL + '/readyz');
+    if (!r.ok) throw new Error(`${baseURL}/readyz answers ${r.status}`);
+    console.log(`testing ${baseURL} (E2E_BASE_URL)`);
+    ok = runTests(baseURL, htmlDir, { binary, cwd: work, env: {} });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.exit(ok ? 0 : 1);
+}
+
 async function main() {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run make e2e`);
+  if (process.env.E2E_BASE_URL) return external(process.env.E2E_BASE_URL.replace(/\/+$/, ''));
   const work = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
   const htmlDir = join(work, 'html');
   mkdirSync(htmlDir);
@@ -123,15 +161,7 @@ async function main() {
   try {
     await waitReady(baseURL, server);
     console.log(`guichet is ready on ${baseURL} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    const files = process.argv.slice(2);
-    const tests = files.length ? files : readdirSync(join(here, 'tests')).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join('tests', f));
-    const t0 = Date.now();
-    const res = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...tests], {
-      cwd: here, stdio: 'inherit', env: { ...process.env, BASE_URL: baseURL, E2E_HTML_DIR: htmlDir, E2E_GUICHET: JSON.stringify({ binary, cwd: work, env: serverEnv }) },
-    });
-    console.log(`browser tests: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const htmlOK = validateHTML(htmlDir);
-    ok = res.status === 0 && htmlOK;
+    ok = runTests(baseURL, htmlDir, { binary, cwd: work, env: serverEnv });
   } finally {
     await stop(server);
     closeSync(logFD);

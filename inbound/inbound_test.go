@@ -3,6 +3,7 @@ package inbound_test
 import (
 	"context"
 	"fmt"
+	"github.com/uptrace/bun"
 	"io"
 	"log/slog"
 	"net"
@@ -44,9 +45,12 @@ type scene struct {
 	vars   map[string]string
 }
 
-func newScene(t *testing.T) *scene {
+func newScene(t *testing.T) *scene { return newSceneOn(t, testdb.New(t)) }
+
+// newSceneOn is newScene on a database of the test's choosing.
+func newSceneOn(t *testing.T, db *bun.DB) *scene {
 	ctx := context.Background()
-	w := fixture.NewWorld(t, testdb.New(t))
+	w := fixture.NewWorld(t, db)
 	const citizen = "camille@exemple.fr"
 	cv, _, err := w.App.Conversations.Open(ctx, w.Commune, conversation.Citizen(w.Commune.ID, "Camille Martin"),
 		conversation.OpenInput{Subject: "Poubelles non ramassées", Email: citizen, Name: "Camille Martin", Client: "192.0.2.1",

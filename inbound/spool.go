@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"guichet/models"
@@ -89,7 +88,7 @@ func (s *spool) messageID() string {
 }
 
 // store writes the gzipped message as m's chunks, in tx. The bytes go as
-// a binary parameter of a prepared statement (pgx's cached statements), not
+// a binary parameter (models.PreparedMode), not
 // hex-encoded into the query's text as bun and the simple protocol would.
 func (s *spool) store(ctx context.Context, tx bun.Tx, m *models.InboundMessage) error {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
@@ -100,7 +99,7 @@ func (s *spool) store(ctx context.Context, tx bun.Tx, m *models.InboundMessage) 
 		n, err := io.ReadFull(s.f, buf)
 		if n > 0 {
 			if _, err := tx.Tx.ExecContext(ctx, "INSERT INTO inbound_chunks (commune_id, inbound_id, seq, data) VALUES ($1, $2, $3, $4)",
-				pgx.QueryExecModeCacheStatement, m.CommuneID, m.ID, seq, buf[:n]); err != nil {
+				models.PreparedMode(tx.NewSelect().DB()), m.CommuneID, m.ID, seq, buf[:n]); err != nil {
 				return err
 			}
 		}
@@ -136,7 +135,7 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 	for c.buf == nil || c.buf.Len() == 0 {
 		var data []byte
 		err := c.db.DB.QueryRowContext(c.ctx, "SELECT data FROM inbound_chunks WHERE commune_id = $1 AND inbound_id = $2 AND seq = $3",
-			pgx.QueryExecModeCacheStatement, c.m.CommuneID, c.m.ID, c.seq).Scan(&data)
+			models.PreparedMode(c.db), c.m.CommuneID, c.m.ID, c.seq).Scan(&data)
 		if errors.Is(err, sql.ErrNoRows) {
 			return 0, io.EOF
 		}

@@ -41,15 +41,18 @@ func Migrate(ctx context.Context, db *bun.DB) error {
 	if err != nil {
 		return err
 	}
-	conn, err := db.Conn(ctx)
+	// The lock is a transaction's, kept open while the migrator works on
+	// other connections: a session's lock would stay behind on whichever
+	// server connection a transaction-pooling PgBouncer lent for it, and
+	// make the next start wait for ever.
+	lock, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", lockKey); err != nil {
+	defer lock.Rollback()
+	if _, err := lock.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", lockKey); err != nil {
 		return fmt.Errorf("advisory lock: %w", err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", lockKey)
 
 	m := migrate.NewMigrator(db, ms, migrate.WithMarkAppliedOnSuccess(true))
 	if err := m.Init(ctx); err != nil {

@@ -5,6 +5,7 @@ package models
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,12 +14,46 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
-// Open connects to PostgreSQL. It uses pgx's database/sql driver rather than
-// bun's pgdriver, whose placeholder handling mis-parses some SQL comments.
-func Open(dsn string) (*bun.DB, error) {
+// Open connects to PostgreSQL, directly or through a pooler in session mode.
+// It uses pgx's database/sql driver rather than bun's pgdriver, whose
+// placeholder handling mis-parses some SQL comments.
+func Open(dsn string) (*bun.DB, error) { return open(dsn, false) }
+
+// OpenTransactionPooled connects through a pooler in transaction mode
+// (PgBouncer 1.18's pool_mode = transaction), which gives each transaction
+// whichever server connection is free: a statement prepared in one is
+// unknown to the next. No statement is kept prepared (LockForTransition
+// plans its query each time), and pgx's caches are off, so that a query
+// asking for a prepared statement fails at once instead of now and then.
+func OpenTransactionPooled(dsn string) (*bun.DB, error) { return open(dsn, true) }
+
+// transactionPooled holds the databases opened by OpenTransactionPooled.
+var transactionPooled sync.Map // *sql.DB → struct{}
+
+// isTransactionPooled tells whether db was opened by OpenTransactionPooled.
+func isTransactionPooled(db *bun.DB) bool {
+	_, ok := transactionPooled.Load(db.DB)
+	return ok
+}
+
+// PreparedMode is the pgx mode of the few statements worth preparing (a
+// transition's lock, a received mail's chunks, sent as binary): cached per
+// connection, or, behind a transaction pooler where nothing stays prepared,
+// unnamed (parse, bind, execute in one round trip, still binary).
+func PreparedMode(db *bun.DB) pgx.QueryExecMode {
+	if isTransactionPooled(db) {
+		return pgx.QueryExecModeExec
+	}
+	return pgx.QueryExecModeCacheStatement
+}
+
+func open(dsn string, txPooled bool) (*bun.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if txPooled {
+		cfg.StatementCacheCapacity, cfg.DescriptionCacheCapacity = 0, 0
 	}
 	// bun writes the arguments into the SQL text, so no two statements are
 	// alike: pgx's default (prepare and cache each statement) would cost a
@@ -32,6 +67,9 @@ func Open(dsn string) (*bun.DB, error) {
 	if err := sqldb.Ping(); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	if txPooled {
+		transactionPooled.Store(sqldb, struct{}{})
 	}
 	return bun.NewDB(sqldb, pgdialect.New()), nil
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 )
 
@@ -37,7 +36,7 @@ type Transition struct {
 func LockForTransition(ctx context.Context, tx bun.Tx, communeID, demandID, targetID int64) (*Transition, error) {
 	// Prepared once per connection, unlike bun's queries (their arguments
 	// are written in): planning this join cost three times running it.
-	rows, err := tx.Tx.QueryContext(ctx, lockQuery(tx), pgx.QueryExecModeCacheStatement, targetID, communeID, demandID)
+	rows, err := tx.Tx.QueryContext(ctx, lockQuery(tx), PreparedMode(tx.NewSelect().DB()), targetID, communeID, demandID)
 	if err != nil {
 		return nil, err
 	}

@@ -12,14 +12,21 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"guichet/app"
 	"guichet/auth"
 	"guichet/bench"
 	"guichet/clock"
+	"guichet/config"
+	"guichet/files"
+	"guichet/models"
 )
 
 const benchUsage = `usage : guichet bench seed -demands N -communes C
-        guichet bench run [options]   (guichet bench run -h)`
+        guichet bench run [options]      (guichet bench run -h)
+        guichet bench faults [options]   (la grappe de scripts/cluster.sh ; make cluster-faults)
+        guichet bench cluster [options]  (la grappe comparée au serveur direct ; make cluster-bench)`
 
 // benchCmd: the data generator and the measures of docs/PERFORMANCE.md.
 func benchCmd(ctx context.Context, args []string) error {
@@ -97,6 +104,55 @@ func benchCmd(ctx context.Context, args []string) error {
 			o.AuditKey = key.Public().(ed25519.PublicKey)
 			return bench.Run(ctx, e.db, o)
 		})
+	case "faults":
+		fs := flag.NewFlagSet("bench faults", flag.ContinueOnError)
+		workers := fs.Int("workers", 4, "parcours menés en même temps")
+		step := fs.Duration("step", 8*time.Second, "durée entre deux pannes")
+		script := fs.String("script", "scripts/cluster.sh", "le script qui provoque les pannes")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return withCluster(func(cfg *config.Config, base string, db *bun.DB) error {
+			return bench.Faults(ctx, bench.FaultOptions{URL: base, DB: db, Files: &files.Store{Dir: app.UploadsDir(cfg)},
+				Script: *script, Workers: *workers, Step: *step, Out: os.Stdout})
+		})
+	case "cluster":
+		fs := flag.NewFlagSet("bench cluster", flag.ContinueOnError)
+		duration := fs.Duration("duration", 5*time.Second, "durée de chaque mesure")
+		script := fs.String("script", "scripts/cluster.sh", "le script qui démarre le serveur direct")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return withCluster(func(cfg *config.Config, base string, db *bun.DB) error {
+			a, err := app.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.System)
+			if err != nil {
+				return err
+			}
+			return bench.Cluster(ctx, bench.ClusterOptions{URL: base, Direct: os.Getenv("CLUSTER_DIRECT_URL"),
+				Pooled: os.Getenv("CLUSTER_SERVE1_URL"), DB: db,
+				Script: *script, Engine: a.Engine, Duration: *duration, Out: os.Stdout})
+		})
 	}
 	return fmt.Errorf("%s", benchUsage)
+}
+
+// withCluster runs fn on the cluster that scripts/cluster.sh describes in
+// var/cluster/env (make cluster-faults loads it): the servers'
+// configuration, HAProxy's address, and the primary, directly, to check
+// what the cluster kept whatever happens to its pooler.
+func withCluster(fn func(cfg *config.Config, base string, db *bun.DB) error) error {
+	base, primary := os.Getenv("CLUSTER_URL"), os.Getenv("CLUSTER_PRIMARY_URL")
+	if base == "" || primary == "" {
+		return fmt.Errorf("CLUSTER_URL and CLUSTER_PRIMARY_URL are not set: start the cluster (make cluster) and load var/cluster/env")
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	db, err := models.Open(primary)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(cfg, base, db)
 }

@@ -58,7 +58,11 @@ func withUnmigrated(ctx context.Context, fn func(*env) error) error {
 		defer cl.Stop()
 		dsn = cl.DSN
 	}
-	db, err := models.Open(dsn)
+	open := models.Open
+	if cfg.DatabasePooling == "transaction" {
+		open = models.OpenTransactionPooled
+	}
+	db, err := open(dsn)
 	if err != nil {
 		return err
 	}
