@@ -85,30 +85,36 @@ func (m *Manager) Open(ctx context.Context, cm *models.Commune, actor workflow.A
 	}
 	var link string
 	err := m.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if in.DemandID != 0 {
-			d, err := models.LockDemand(ctx, tx, cm.ID, in.DemandID)
-			if err != nil {
-				return err
-			}
-			cv.ProcedureID = &d.ProcedureID
-		}
-		if err := models.InsertConversation(ctx, tx, cv); err != nil {
-			return err
-		}
-		if err := m.record(ctx, tx, cv, actor, KindOpened, map[string]any{}); err != nil {
-			return err
-		}
-		if _, err := m.post(ctx, tx, cm, cv, actor, in.Message, true); err != nil {
-			return err
-		}
 		var err error
-		link, err = m.Notifier.ConversationURL(cm, cv)
+		link, err = m.insertOpened(ctx, tx, cm, cv, actor, in)
 		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return cv, link, nil
+}
+
+// insertOpened writes a conversation just opened, checked, with its first
+// message, and returns the citizen's link to it.
+func (m *Manager) insertOpened(ctx context.Context, tx bun.Tx, cm *models.Commune, cv *models.Conversation, actor workflow.Actor, in OpenInput) (string, error) {
+	if in.DemandID != 0 {
+		d, err := models.LockDemand(ctx, tx, cm.ID, in.DemandID)
+		if err != nil {
+			return "", err
+		}
+		cv.ProcedureID = &d.ProcedureID
+	}
+	if err := models.InsertConversation(ctx, tx, cv); err != nil {
+		return "", err
+	}
+	if err := m.record(ctx, tx, cv, actor, KindOpened, map[string]any{}); err != nil {
+		return "", err
+	}
+	if _, err := m.post(ctx, tx, cm, cv, actor, in.Message, true); err != nil {
+		return "", err
+	}
+	return m.Notifier.ConversationURL(cm, cv)
 }
 
 func (m *Manager) openLimits(ctx context.Context, in OpenInput) error {

@@ -52,6 +52,8 @@ type composerState struct {
 	// What was typed in a held reply's field (message or commentaire).
 	pendingID                 int64
 	pendingField, pendingText string
+	// A refused escalation: what was typed, and the errors by input name.
+	escalation, escalationErrs map[string]string
 }
 
 func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation, status int, st composerState, flash *views.Flash) {
@@ -201,6 +203,10 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 	slices.Reverse(d.CitizenMessages) // the latest first
 	for _, ev := range evs {
 		d.History = append(d.History, views.HistoryItem{At: ev.At, Title: history.AgentTitle(ev), Actor: ev.ActorName, Internal: ev.Visibility == models.Internal})
+	}
+	if d.Escalation, err = s.escalationPanel(c, "conversation_id", cv.ID, base, st.escalation, st.escalationErrs); err != nil {
+		s.Fail(c, err)
+		return
 	}
 	if d.Others, err = models.RecentReaders(ctx, s.DB, cm.ID, cv.ID, a.ID, s.Clock.Now().Add(-othersWithin)); err != nil {
 		s.Fail(c, err)
