@@ -30,7 +30,7 @@ const (
 
 func init() {
 	history.Register(history.Kind{Name: KindEscalated, Agent: func(e models.Event) string {
-		return "Escaladée au niveau 2 (" + detail("level2")(e) + ") : « " + detail("problem")(e) + " »"
+		return "Escaladée au niveau 2 (" + detail("level2")(e) + ")" + quoted(detail("problem")(e))
 	}})
 	history.Register(history.Kind{Name: KindEscalationAnswered, Agent: func(e models.Event) string {
 		if detail("held")(e) != "" {
@@ -39,11 +39,19 @@ func init() {
 		return "Le niveau 2 (" + detail("level2")(e) + ") a répondu à l'usager"
 	}})
 	history.Register(history.Kind{Name: KindEscalationReturned, Agent: func(e models.Event) string {
-		return "Renvoyée par le niveau 2 (" + detail("level2")(e) + ") : « " + detail("note")(e) + " »"
+		return "Renvoyée par le niveau 2 (" + detail("level2")(e) + ")" + quoted(detail("note")(e))
 	}})
 	history.Register(history.Kind{Name: KindEscalationRevoked, Agent: func(e models.Event) string {
 		return "Escalade au niveau 2 (" + detail("level2")(e) + ") retirée ; son lien ne donne plus accès"
 	}})
+}
+
+// quoted is a text quoted after a history entry's title ("" for none).
+func quoted(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " : « " + s + " »"
 }
 
 // Limits of an escalation's texts.
@@ -256,7 +264,7 @@ func (m *Manager) AnswerEscalation(ctx context.Context, cm *models.Commune, esca
 			if cv == nil { // a held reply needs a conversation: opened by the referent's note
 				return apperr.New(apperr.Conflict, "La réponse doit être validée par la mairie, mais cette demande n'a encore aucune conversation avec l'usager : demandez au référent d'en ouvrir une.")
 			}
-			if err := m.hold(ctx, tx, cv, workflow.Actor{Kind: workflow.KindAgent, ID: referent.ID, Name: e.Label + " (niveau 2)", CommuneID: cm.ID}, in); err != nil {
+			if err := m.hold(ctx, tx, cv, workflow.Actor{Kind: workflow.KindAgent, ID: referent.ID, Name: e.Label + " (niveau 2)", CommuneID: cm.ID, Channel: workflow.ChannelLink}, in); err != nil {
 				return err
 			}
 		case cv == nil:
@@ -268,7 +276,7 @@ func (m *Manager) AnswerEscalation(ctx context.Context, cm *models.Commune, esca
 			now := m.Clock.Now()
 			cv = &models.Conversation{CommuneID: cm.ID, Reference: models.NewConversationReference(now), Subject: fmt.Sprintf("Demande %s — %s", d.Reference, p.Title),
 				Status: models.ConvNew, CitizenEmail: d.CitizenEmail, CitizenName: nameOr(d.CitizenName, d.CitizenEmail), Channel: models.ChannelWeb,
-				Version: 1, CreatedAt: now, UpdatedAt: now, LastMessageAt: now}
+				DemandID: &d.ID, Version: 1, CreatedAt: now, UpdatedAt: now, LastMessageAt: now}
 			if _, err := m.insertOpened(ctx, tx, cm, cv, by, OpenInput{DemandID: d.ID, Message: in}); err != nil {
 				return err
 			}

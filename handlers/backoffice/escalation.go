@@ -154,4 +154,3 @@ func refusalFlash(e *apperr.Error) *views.Flash {
 	}
 	return &views.Flash{Kind: views.FlashError, Text: e.Message}
 }
-
