@@ -31,10 +31,19 @@ type Manager struct {
 	DB       *bun.DB
 	Notifier *notify.Notifier
 	Clock    clock.Clock
+	// Router runs the commune's routing rules on a conversation opened
+	// (routing.Manager); nil: none.
+	Router Router
 	// ReopenWithin: a citizen writing in a conversation resolved less than
 	// this long ago reopens it; later, a new conversation is opened and
 	// linked to it.
 	ReopenWithin time.Duration
+}
+
+// Router routes a conversation just opened, in the opening's transaction:
+// it sets what rules set and returns the saved reply to send, if any.
+type Router interface {
+	RouteOpened(ctx context.Context, tx bun.Tx, cv *models.Conversation, first *models.Message) (*models.SavedReply, error)
 }
 
 var paris, _ = time.LoadLocation("Europe/Paris")

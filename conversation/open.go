@@ -111,10 +111,37 @@ func (m *Manager) insertOpened(ctx context.Context, tx bun.Tx, cm *models.Commun
 	if err := m.record(ctx, tx, cv, actor, KindOpened, map[string]any{}); err != nil {
 		return "", err
 	}
-	if _, err := m.post(ctx, tx, cm, cv, actor, in.Message, true); err != nil {
+	first, err := m.post(ctx, tx, cm, cv, actor, in.Message, true)
+	if err != nil {
+		return "", err
+	}
+	if err := m.route(ctx, tx, cm, cv, first); err != nil {
 		return "", err
 	}
 	return m.Notifier.ConversationURL(cm, cv)
+}
+
+// route runs the routing rules on a conversation just opened and sends
+// the saved reply they chose, as the system, its variables filled.
+func (m *Manager) route(ctx context.Context, tx bun.Tx, cm *models.Commune, cv *models.Conversation, first *models.Message) error {
+	if m.Router == nil {
+		return nil
+	}
+	reply, err := m.Router.RouteOpened(ctx, tx, cv, first)
+	if err != nil || reply == nil {
+		return err
+	}
+	var d *models.Demand
+	if cv.DemandID != nil {
+		if d, err = models.DemandByID(ctx, tx, cm.ID, *cv.DemandID); err != nil {
+			return err
+		}
+	}
+	if err := models.CountSavedReplyUse(ctx, tx, cm.ID, reply.ID); err != nil {
+		return err
+	}
+	_, err = m.post(ctx, tx, cm, cv, workflow.SystemActor(cm.ID), MessageInput{Body: Fill(reply.Body, cm, cv, d), Channel: models.ChannelWeb}, false)
+	return err
 }
 
 func (m *Manager) openLimits(ctx context.Context, in OpenInput) error {

@@ -14,6 +14,7 @@ import (
 	"guichet/history"
 	"guichet/models"
 	"guichet/perm"
+	"guichet/routing"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -108,7 +109,7 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 		Channel: conversation.ChannelLabel(cv.Channel), Version: cv.Version, Merged: cv.MergedInto != nil,
 		Thread: web.Thread(ms, false, seen, web.FileURL(base)), Composer: s.Composer(base + "/messages"),
 		Teams: teams, ChannelOpts: channelOptions(), TeamValue: "accueil",
-		Typed: st.body, Mode: st.mode, ChannelValue: st.channel}
+		Typed: st.body, Mode: st.mode, ChannelValue: st.channel, Priority: routing.PriorityLabel(cv.Priority)}
 	if d.Undelivered, err = models.Undelivered(ctx, s.DB, cm.ID, cv.ID, false, cv.CitizenEmail); err != nil {
 		s.Fail(c, err)
 		return
