@@ -40,10 +40,11 @@ type Manager struct {
 	ReopenWithin time.Duration
 }
 
-// Router routes a conversation just opened, in the opening's transaction:
-// it sets what rules set and returns the saved reply to send, if any.
+// Router runs the routing rules on a conversation in the caller's
+// transaction: it sets what rules set and returns the saved reply to
+// send, if any, and how many rules acted.
 type Router interface {
-	RouteOpened(ctx context.Context, tx bun.Tx, cv *models.Conversation, first *models.Message) (*models.SavedReply, error)
+	RouteConversation(ctx context.Context, tx bun.Tx, cv *models.Conversation, first *models.Message, by workflow.Actor) (*models.SavedReply, int, error)
 }
 
 var paris, _ = time.LoadLocation("Europe/Paris")

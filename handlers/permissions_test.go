@@ -222,6 +222,7 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/messages/:id/escalade/:eid/retirer", perm.Escalate, conv + "/escalade/1/retirer", nil},
 		{"POST", "/gestion/demandes/:id/escalade", perm.Escalate, sub + "/escalade", url.Values{"niveau2": {itoa(a.Voirie.ID)}, "reformulation": {"Difficile."}}},
 		{"POST", "/gestion/demandes/:id/escalade/:eid/retirer", perm.Escalate, sub + "/escalade/1/retirer", nil},
+		{"POST", "/gestion/messages/:id/regles", perm.Reply, conv + "/regles", nil},
 	}
 }
 

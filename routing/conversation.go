@@ -45,37 +45,38 @@ func conversationSubject(ctx context.Context, db bun.IDB, cv *models.Conversatio
 	return ConversationSubject(cv, first, motif, motifs, tags), nil
 }
 
-// RouteOpened runs the rules on a conversation just opened, with its first
-// message, in the opening's transaction, as the system: team, agent,
-// tags and priority are set here; the saved reply a rule chose (the first
-// one) is returned for the conversation to send. A transfer or a deadline
-// policy is a demand's: it does nothing here.
-func (m *Manager) RouteOpened(ctx context.Context, tx bun.Tx, cv *models.Conversation, first *models.Message) (*models.SavedReply, error) {
+// RouteConversation runs the rules on a conversation, with its first
+// message, in the caller's transaction (the opening's, as the system, or
+// an agent's "Appliquer les règles"): team, agent, tags and priority are
+// set here; the saved reply a rule chose (the first one) is returned for
+// the conversation to send, with how many rules acted. A transfer or a
+// deadline policy is a demand's: it does nothing here.
+func (m *Manager) RouteConversation(ctx context.Context, tx bun.Tx, cv *models.Conversation, first *models.Message, by workflow.Actor) (*models.SavedReply, int, error) {
 	set, err := m.load(ctx, tx, cv.CommuneID)
 	if err != nil || len(set.Rules) == 0 {
-		return nil, err
+		return nil, 0, err
 	}
 	motifs, err := models.Motifs(ctx, tx, cv.CommuneID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	tags, err := models.TagNames(ctx, tx, "conversation_tags", "conversation_id", cv.CommuneID, []int64{cv.ID})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	sub, err := conversationSubject(ctx, tx, cv, first, motifs, tags[cv.ID])
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	acting := set.Evaluate(sub)
 	if len(acting) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	row := &conversationRow{cv: cv}
-	if err := m.apply(ctx, tx, row, acting, workflow.SystemActor(cv.CommuneID)); err != nil {
-		return nil, err
+	if err := m.apply(ctx, tx, row, acting, by); err != nil {
+		return nil, 0, err
 	}
-	return row.reply, nil
+	return row.reply, len(acting), nil
 }
 
 // conversationRow is a conversation as rules act on it.

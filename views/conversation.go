@@ -86,7 +86,7 @@ type InboxRow struct {
 
 // AgentConversation is the Data of "agent/conversation".
 type AgentConversation struct {
-	ID int64
+	ID       int64
 	Priority string // French, as routing names it
 	// Escalation is the "Niveau 2" part.
 	Escalation *EscalationPanel

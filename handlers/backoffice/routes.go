@@ -66,6 +66,7 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	msg.POST("/:id/a-valider/:rid/renvoyer", s.require(perm.Validate), s.pendingReplyReturn)
 	msg.POST("/:id/escalade", s.conversationEscalate)
 	msg.POST("/:id/escalade/:eid/retirer", s.conversationEscalationRevoke)
+	msg.POST("/:id/regles", s.conversationRulesApply)
 
 	sup := g.Group("/supervision", s.require(perm.Supervise))
 	sup.GET("", s.supervisionShow)
