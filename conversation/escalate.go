@@ -199,12 +199,10 @@ func Level2Actor(e *models.Escalation) workflow.Actor {
 	return a
 }
 
-// lockOpen locks an escalation still open, and what it is about.
+// lockOpen locks what an escalation is about, then the escalation, still
+// open: in the order Escalate and RevokeEscalation lock them.
 func (m *Manager) lockOpen(ctx context.Context, tx bun.Tx, communeID, id int64) (*models.Escalation, about, error) {
-	e, err := models.LockEscalation(ctx, tx, communeID, id)
-	if err == nil && e.Status != models.EscalationOpen {
-		err = apperr.New(apperr.Forbidden, "Cette escalade est terminée (répondue, renvoyée ou retirée) : ce lien ne donne plus accès.")
-	}
+	e, err := models.EscalationByID(ctx, tx, communeID, id)
 	if err != nil {
 		return nil, about{}, err
 	}
@@ -213,6 +211,12 @@ func (m *Manager) lockOpen(ctx context.Context, tx bun.Tx, communeID, id int64) 
 		ab.Conversation, err = models.LockConversation(ctx, tx, communeID, *e.ConversationID)
 	} else {
 		ab.Demand, err = models.LockDemand(ctx, tx, communeID, *e.DemandID)
+	}
+	if err == nil {
+		e, err = models.LockEscalation(ctx, tx, communeID, id)
+	}
+	if err == nil && e.Status != models.EscalationOpen {
+		err = apperr.New(apperr.Forbidden, "Cette escalade est terminée (répondue, renvoyée ou retirée) : ce lien ne donne plus accès.")
 	}
 	return e, ab, err
 }
