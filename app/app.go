@@ -94,6 +94,7 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Routing = &routing.Manager{DB: db, Engine: a.Engine, Clock: clk}
 	a.Engine.Router = a.Routing
 	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
+	a.Conversations.Router = a.Routing // rules run on conversations opened too (issue 16)
 	a.Files = &files.Store{Dir: UploadsDir(cfg)}
 	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize,
 		SpoolDir: filepath.Join(cfg.DataDir, "spool")}

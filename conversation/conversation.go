@@ -31,10 +31,20 @@ type Manager struct {
 	DB       *bun.DB
 	Notifier *notify.Notifier
 	Clock    clock.Clock
+	// Router runs the commune's routing rules on a conversation opened
+	// (routing.Manager); nil: none.
+	Router Router
 	// ReopenWithin: a citizen writing in a conversation resolved less than
 	// this long ago reopens it; later, a new conversation is opened and
 	// linked to it.
 	ReopenWithin time.Duration
+}
+
+// Router runs the routing rules on a conversation in the caller's
+// transaction: it sets what rules set and returns the saved reply to
+// send, if any, and how many rules acted.
+type Router interface {
+	RouteConversation(ctx context.Context, tx bun.Tx, cv *models.Conversation, first *models.Message, by workflow.Actor) (*models.SavedReply, int, error)
 }
 
 var paris, _ = time.LoadLocation("Europe/Paris")

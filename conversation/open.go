@@ -85,30 +85,90 @@ func (m *Manager) Open(ctx context.Context, cm *models.Commune, actor workflow.A
 	}
 	var link string
 	err := m.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if in.DemandID != 0 {
-			d, err := models.LockDemand(ctx, tx, cm.ID, in.DemandID)
-			if err != nil {
-				return err
-			}
-			cv.ProcedureID = &d.ProcedureID
-		}
-		if err := models.InsertConversation(ctx, tx, cv); err != nil {
-			return err
-		}
-		if err := m.record(ctx, tx, cv, actor, KindOpened, map[string]any{}); err != nil {
-			return err
-		}
-		if _, err := m.post(ctx, tx, cm, cv, actor, in.Message, true); err != nil {
-			return err
-		}
 		var err error
-		link, err = m.Notifier.ConversationURL(cm, cv)
+		link, err = m.insertOpened(ctx, tx, cm, cv, actor, in)
 		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return cv, link, nil
+}
+
+// insertOpened writes a conversation just opened, checked, with its first
+// message, and returns the citizen's link to it.
+func (m *Manager) insertOpened(ctx context.Context, tx bun.Tx, cm *models.Commune, cv *models.Conversation, actor workflow.Actor, in OpenInput) (string, error) {
+	if in.DemandID != 0 {
+		d, err := models.LockDemand(ctx, tx, cm.ID, in.DemandID)
+		if err != nil {
+			return "", err
+		}
+		cv.ProcedureID = &d.ProcedureID
+	}
+	if err := models.InsertConversation(ctx, tx, cv); err != nil {
+		return "", err
+	}
+	if err := m.record(ctx, tx, cv, actor, KindOpened, map[string]any{}); err != nil {
+		return "", err
+	}
+	first, err := m.post(ctx, tx, cm, cv, actor, in.Message, true)
+	if err != nil {
+		return "", err
+	}
+	if _, err := m.route(ctx, tx, cm, cv, first, workflow.SystemActor(cm.ID)); err != nil {
+		return "", err
+	}
+	return m.Notifier.ConversationURL(cm, cv)
+}
+
+// route runs the routing rules on a conversation, by the system when it
+// opens or by an agent, and sends the saved reply they chose, as the
+// system, its variables filled. It returns how many rules acted.
+func (m *Manager) route(ctx context.Context, tx bun.Tx, cm *models.Commune, cv *models.Conversation, first *models.Message, by workflow.Actor) (int, error) {
+	if m.Router == nil {
+		return 0, nil
+	}
+	reply, acted, err := m.Router.RouteConversation(ctx, tx, cv, first, by)
+	if err != nil || reply == nil {
+		return acted, err
+	}
+	var d *models.Demand
+	if cv.DemandID != nil {
+		if d, err = models.DemandByID(ctx, tx, cm.ID, *cv.DemandID); err != nil {
+			return 0, err
+		}
+	}
+	if err := models.CountSavedReplyUse(ctx, tx, cm.ID, reply.ID); err != nil {
+		return 0, err
+	}
+	_, err = m.post(ctx, tx, cm, cv, workflow.SystemActor(cm.ID), MessageInput{Body: Fill(reply.Body, cm, cv, d), Channel: models.ChannelWeb}, false)
+	return acted, err
+}
+
+// ApplyRules runs the routing rules on a conversation at an agent's
+// request ("Appliquer les règles"); it returns how many rules acted.
+func (m *Manager) ApplyRules(ctx context.Context, cm *models.Commune, actor workflow.Actor, id int64) (int, error) {
+	if err := direct(actor); err != nil { // a rule may answer the citizen at once
+		return 0, err
+	}
+	var acted int
+	err := m.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		cv, err := lockFor(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		ms, err := models.Thread(ctx, tx, cm.ID, cv.ID, true)
+		if err != nil {
+			return err
+		}
+		var first *models.Message
+		if len(ms) > 0 {
+			first = &ms[0]
+		}
+		acted, err = m.route(ctx, tx, cm, cv, first, actor)
+		return err
+	})
+	return acted, err
 }
 
 func (m *Manager) openLimits(ctx context.Context, in OpenInput) error {

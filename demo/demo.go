@@ -37,7 +37,12 @@ var Logins = []struct{ Email, Name, Profile string }{
 	{"agent@plassans.fr", "Nora Accueil", perm.AccueilProfile},
 	{"manager@plassans.fr", "Marc Superviseur", perm.SupervisorProfile},
 	{"admin@plassans.fr", "Alice Admin", perm.AdminProfile},
+	{"referent@plassans.fr", "Rémi Référent", ReferentProfile.Name},
 }
+
+// ReferentProfile is the demo's profile of a referent: the accueil's
+// rights and escalating to level 2 (issue 16, item 3).
+var ReferentProfile = perm.Profile{Name: "Référent", Permissions: perm.Set{perm.See, perm.Decide, perm.Transfer, perm.Reply, perm.Escalate}}
 
 // Services of the demo commune.
 var Services = []models.Service{
@@ -133,6 +138,11 @@ func loadCommune(ctx context.Context, db *bun.DB, hash func(string) (string, err
 				return err
 			}
 		}
+		ref := &models.Profile{CommuneID: c.ID, Name: ReferentProfile.Name, Permissions: ReferentProfile.Permissions}
+		if err := models.CreateProfile(ctx, tx, ref); err != nil {
+			return err
+		}
+		profiles[ref.Name] = ref
 		for _, l := range Logins {
 			a := &models.Agent{CommuneID: c.ID, Email: l.Email, Name: l.Name, ProfileID: profiles[l.Profile].ID, PasswordHash: pw, Active: true}
 			if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {

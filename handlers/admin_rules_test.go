@@ -72,7 +72,7 @@ func TestAdminPreviewsSavesAndTheRuleRoutes(t *testing.T) {
 	pv := admin.post("/gestion/admin/regles/nouvelle", lightingRule(p, a.Voirie.ID, "apercu"))
 	mustStatus(t, pv, http.StatusOK)
 	assertAccessible(t, pv.Doc)
-	mustContain(t, pv, "cette règle aurait touché 3 demandes sur les 5 dernières")
+	mustContain(t, pv, "cette règle aurait touché 3 demandes et 0 conversation Sur les 5 dernières demandes")
 	if n := pv.Doc.Find("section.notice li a").Length(); n != 3 {
 		t.Errorf("the preview lists %d demands, want 3", n)
 	}

@@ -26,6 +26,8 @@ const (
 	Reset   = "reset"
 	// Conversation is a citizen's link to one conversation's thread.
 	Conversation = "conversation"
+	// Escalation is level 2's link to one escalation (conversation.Escalate).
+	Escalation = "escalation"
 )
 
 var (
@@ -44,10 +46,12 @@ type Claims struct {
 	AssignmentID int64 `json:"a,omitempty"`
 	AgentID      int64 `json:"g,omitempty"`
 	// ConversationID names a conversation (purpose Conversation).
-	ConversationID int64  `json:"v,omitempty"`
-	Epoch          int64  `json:"e,omitempty"` // a counter stored beside the subject; bumping it revokes older tokens
-	Nonce          string `json:"n,omitempty"`
-	Expires        int64  `json:"x"`
+	ConversationID int64 `json:"v,omitempty"`
+	// EscalationID names an escalation (purpose Escalation).
+	EscalationID int64  `json:"l,omitempty"`
+	Epoch        int64  `json:"e,omitempty"` // a counter stored beside the subject; bumping it revokes older tokens
+	Nonce        string `json:"n,omitempty"`
+	Expires      int64  `json:"x"`
 }
 
 // ExpiresAt is the claims' expiry as a time.

@@ -49,6 +49,8 @@ type Conversation struct {
 	CitizenSeenAt  *time.Time
 	MergedInto     *int64
 	Follows        *int64
+	// Priority: as a demand's, set by routing rules (routing.Priorities).
+	Priority int16 `bun:",nullzero,notnull,default:2"`
 }
 
 // Message is one message of a conversation; an internal one is a note.

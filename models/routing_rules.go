@@ -60,6 +60,7 @@ type RuleConditions struct {
 	Words      []string        `json:"words,omitempty"`
 	AllWords   bool            `json:"all_words,omitempty"` // every word, rather than any
 	Domains    []string        `json:"domains,omitempty"`   // the sender's e-mail domain
+	Tags       []string        `json:"tags,omitempty"`      // one of the subject's tags
 }
 
 // FieldCriteria is a form field's value: Op is equals, contains or one_of.
@@ -78,6 +79,7 @@ type RuleAction struct {
 	Tags      []string `json:"tags,omitempty"`
 	Priority  int16    `json:"priority,omitempty"`
 	Policy    string   `json:"policy,omitempty"`
+	ReplyID   int64    `json:"reply_id,omitempty"` // a saved reply, sent (conversations)
 }
 
 // RuleSetOf finds the commune's rule set of a trigger, with its rules in
@@ -243,6 +245,49 @@ func RecentDemands(ctx context.Context, db bun.IDB, communeID int64, n int) ([]D
 	err := db.NewSelect().Model(&ds).Where("commune_id = ? AND submitted_at IS NOT NULL", communeID).
 		Order("submitted_at DESC", "id DESC").Limit(int64(n)).Scan(ctx)
 	return ds, err
+}
+
+// RecentConversations are the commune's last n conversations opened (merged
+// ones aside), the latest first, each with its first message: what a
+// rule's preview is tried on besides demands.
+func RecentConversations(ctx context.Context, db bun.IDB, communeID int64, n int) ([]Conversation, map[int64]*Message, error) {
+	var cvs []Conversation
+	err := db.NewSelect().Model(&cvs).Where("commune_id = ? AND merged_into IS NULL", communeID).
+		Order("created_at DESC", "id DESC").Limit(int64(n)).Scan(ctx)
+	if err != nil || len(cvs) == 0 {
+		return cvs, nil, err
+	}
+	ids := make([]int64, len(cvs))
+	for i, cv := range cvs {
+		ids[i] = cv.ID
+	}
+	var ms []Message
+	err = db.NewSelect().Model(&ms).DistinctOn("conversation_id").Where("commune_id = ? AND conversation_id IN (?) AND NOT internal", communeID, bun.In(ids)).
+		Order("conversation_id", "created_at", "id").Scan(ctx)
+	first := make(map[int64]*Message, len(ms))
+	for i := range ms {
+		first[ms[i].ConversationID] = &ms[i]
+	}
+	return cvs, first, err
+}
+
+// TagNames are the names of the tags on each of the rows ids of table
+// ("demand_tags" or "conversation_tags", keyed by column), by row.
+func TagNames(ctx context.Context, db bun.IDB, table, column string, communeID int64, ids []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID   int64  `bun:"id"`
+		Name string `bun:"name"`
+	}
+	err := db.NewRaw("SELECT x.? AS id, t.name FROM ? x JOIN tags t ON t.id = x.tag_id WHERE t.commune_id = ? AND x.? IN (?) ORDER BY t.name",
+		bun.Ident(column), bun.Ident(table), communeID, bun.Ident(column), bun.In(ids)).Scan(ctx, &rows)
+	for _, r := range rows {
+		out[r.ID] = append(out[r.ID], r.Name)
+	}
+	return out, err
 }
 
 // SaveRouting writes what routing sets on a demand (not a transition: the

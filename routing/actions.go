@@ -8,6 +8,7 @@ const (
 	ActionTags     = "tags"
 	ActionPriority = "priority"
 	ActionDeadline = "deadline_policy" // the policy's name, recorded
+	ActionReply    = "reply"           // a saved reply sent to the citizen: conversations only
 )
 
 // Priorities, by their stored value (models.Demand.Priority).

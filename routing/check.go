@@ -35,6 +35,8 @@ const (
 	InTags       = "etiquettes"
 	InPriority   = "priorite"
 	InPolicy     = "politique"
+	InReply      = "reponse"
+	InHasTags    = "etiquettes_presentes"
 	InActions    = "actions"
 )
 
@@ -94,9 +96,12 @@ func Check(ctx context.Context, db bun.IDB, communeID int64, r *models.RoutingRu
 	if len(c.Domains) > MaxItems {
 		errs[InDomains] = fmt.Sprintf("%d domaines au plus.", MaxItems)
 	}
+	if len(c.Tags) > MaxItems || tooLong(c.Tags) {
+		errs[InHasTags] = fmt.Sprintf("%d étiquettes au plus, de %d caractères au plus chacune.", MaxItems, MaxText)
+	}
 
 	if len(r.Actions) == 0 {
-		errs[InActions] = "Choisissez au moins une action : attribuer, transmettre, étiqueter, une priorité ou une politique d'échéance."
+		errs[InActions] = "Choisissez au moins une action : attribuer, transmettre, étiqueter, une priorité, une politique d'échéance ou une réponse enregistrée."
 	}
 	tg, err := loadTargets(ctx, db, communeID)
 	if err != nil {
@@ -104,7 +109,7 @@ func Check(ctx context.Context, db bun.IDB, communeID int64, r *models.RoutingRu
 	}
 	for _, a := range r.Actions {
 		in := map[string]string{ActionTeam: InAssign, ActionAgent: InAssign, ActionTransfer: InTransfer,
-			ActionTags: InTags, ActionPriority: InPriority, ActionDeadline: InPolicy}[a.Kind]
+			ActionTags: InTags, ActionPriority: InPriority, ActionDeadline: InPolicy, ActionReply: InReply}[a.Kind]
 		if in == "" {
 			errs[InActions] = "Action inconnue."
 			continue
@@ -130,18 +135,24 @@ func tooLong(items []string) bool {
 	return slices.ContainsFunc(items, func(s string) bool { return utf8.RuneCountInString(s) > MaxText })
 }
 
-// Preview is what a rule would have done on the commune's latest demands.
+// Preview is what a rule would have done on the commune's latest demands
+// and conversations.
 type Preview struct {
 	Tried   int             // demands tried (at most PreviewSize)
 	Touched []models.Demand // those the rule would have acted on, the latest first
+	// The same of conversations, tried as they were opened.
+	TriedConversations   int
+	TouchedConversations []models.Conversation
 }
 
-// PreviewSize is how many of the latest demands a preview tries.
+// PreviewSize is how many of the latest demands, and of the latest
+// conversations, a preview tries.
 const PreviewSize = 200
 
-// Preview evaluates a rule not saved yet on the commune's latest demands,
-// in its place among the enabled rules (replacing its stored self, or
-// last for a new one), with the very evaluation a submission runs.
+// Preview evaluates a rule not saved yet on the commune's latest demands
+// and conversations, in its place among the enabled rules (replacing its
+// stored self, or last for a new one), with the very evaluation a
+// submission or an opening runs.
 func (m *Manager) Preview(ctx context.Context, communeID int64, candidate models.RoutingRule) (*Preview, error) {
 	set, rows, err := models.RuleSetOf(ctx, m.DB, communeID, models.TriggerSubmission, true)
 	if err != nil {
@@ -161,19 +172,66 @@ func (m *Manager) Preview(ctx context.Context, communeID int64, candidate models
 		rows[at] = candidate
 	}
 	s := NewSet(set.Mode, rows)
+	touches := func(sub Subject) bool { return slices.Contains(s.Evaluate(sub), &s.Rules[at]) }
+	motifs, err := models.Motifs(ctx, m.DB, communeID)
+	if err != nil {
+		return nil, err
+	}
 	ds, err := models.RecentDemands(ctx, m.DB, communeID, PreviewSize)
 	if err != nil {
 		return nil, err
 	}
-	motifs, err := models.Motifs(ctx, m.DB, communeID)
+	ids := make([]int64, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	tags, err := models.TagNames(ctx, m.DB, "demand_tags", "demand_id", communeID, ids)
 	if err != nil {
 		return nil, err
 	}
 	out := &Preview{Tried: len(ds)}
 	for _, d := range ds {
-		if slices.Contains(s.Evaluate(DemandSubject(&d, motifs)), &s.Rules[at]) {
+		if touches(DemandSubject(&d, motifs, tags[d.ID])) {
 			out.Touched = append(out.Touched, d)
 		}
+	}
+	cvs, first, err := models.RecentConversations(ctx, m.DB, communeID, PreviewSize)
+	if err != nil {
+		return nil, err
+	}
+	ids = ids[:0]
+	for _, cv := range cvs {
+		ids = append(ids, cv.ID)
+	}
+	if tags, err = models.TagNames(ctx, m.DB, "conversation_tags", "conversation_id", communeID, ids); err != nil {
+		return nil, err
+	}
+	procMotifs, err := procedureMotifs(ctx, m.DB, communeID)
+	if err != nil {
+		return nil, err
+	}
+	out.TriedConversations = len(cvs)
+	for _, cv := range cvs {
+		var motif *int64
+		if cv.ProcedureID != nil {
+			motif = procMotifs[*cv.ProcedureID]
+		}
+		if touches(ConversationSubject(&cv, first[cv.ID], motif, motifs, tags[cv.ID])) {
+			out.TouchedConversations = append(out.TouchedConversations, cv)
+		}
+	}
+	return out, nil
+}
+
+// procedureMotifs are the default motifs of the commune's procedures.
+func procedureMotifs(ctx context.Context, db bun.IDB, communeID int64) (map[int64]*int64, error) {
+	ps, err := models.ListProcedures(ctx, db, communeID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*int64, len(ps))
+	for _, p := range ps {
+		out[p.ID] = p.MotifID
 	}
 	return out, nil
 }

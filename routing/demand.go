@@ -11,9 +11,9 @@ import (
 // DemandSubject is a demand as rules see it: the portal's channel, its
 // procedure, its form's answers (each as texts, and all of them as the
 // text the words are looked for in), the citizen's e-mail domain, and its
-// motif with every motif above it in the commune's tree.
-func DemandSubject(d *models.Demand, motifs models.MotifTree) Subject {
-	s := Subject{Channel: ChannelWeb, ProcedureID: d.ProcedureID, Motifs: motifs.Lineage(d.MotifID), Values: make(map[string][]string, len(d.Data))}
+// motif with every motif above it in the commune's tree, and its tags.
+func DemandSubject(d *models.Demand, motifs models.MotifTree, tags []string) Subject {
+	s := Subject{Channel: ChannelWeb, ProcedureID: d.ProcedureID, Motifs: motifs.Lineage(d.MotifID), Values: make(map[string][]string, len(d.Data)), Tags: tags}
 	var text []string
 	for k, v := range d.Data {
 		vs := texts(v)
@@ -21,10 +21,13 @@ func DemandSubject(d *models.Demand, motifs models.MotifTree) Subject {
 		text = append(text, vs...)
 	}
 	s.Text = strings.Join(text, "\n")
-	if _, domain, ok := strings.Cut(d.CitizenEmail, "@"); ok {
-		s.SenderDomain = domain
-	}
+	s.SenderDomain = domainOf(d.CitizenEmail)
 	return s
+}
+
+func domainOf(email string) string {
+	_, domain, _ := strings.Cut(email, "@")
+	return domain
 }
 
 // texts is one answer as texts: a list's items, a period's two dates; a

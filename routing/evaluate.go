@@ -8,14 +8,16 @@
 package routing
 
 import (
+	"slices"
 	"strings"
 
 	"guichet/models"
 	"guichet/streets"
 )
 
-// Subject is what rules are evaluated on: a demand, or (later) a
-// conversation, filled by its own package.
+// Subject is what rules are evaluated on: a demand (DemandSubject) or a
+// conversation (ConversationSubject); a condition on what the subject does
+// not have (a form field, for a conversation) does not hold.
 type Subject struct {
 	Channel     string // Channels' codes
 	ProcedureID int64  // 0: none
@@ -28,6 +30,8 @@ type Subject struct {
 	Text string
 	// SenderDomain is the domain of the sender's e-mail address.
 	SenderDomain string
+	// Tags are the names of the subject's tags.
+	Tags []string
 }
 
 // Channels are the ways a subject comes in, by code, with their French label.
@@ -54,6 +58,7 @@ type Rule struct {
 	words   []string   // " word " or " two words ", folded
 	fields  [][]string // per field criteria, its values folded
 	domains []string   // lower case, without "@"
+	tags    []string   // folded
 }
 
 // Set is a rule set ready to evaluate.
@@ -89,6 +94,9 @@ func compile(r models.RoutingRule) Rule {
 	for _, d := range r.Conditions.Domains {
 		c.domains = append(c.domains, normalDomain(d))
 	}
+	for _, t := range r.Conditions.Tags {
+		c.tags = append(c.tags, streets.Fold(t))
+	}
 	return c
 }
 
@@ -102,11 +110,15 @@ type folded struct {
 	text   string              // " every word of the text "
 	values map[string][]string // folded
 	domain string
+	tags   []string // folded
 }
 
 func fold(s Subject) *folded {
 	f := &folded{Subject: s, text: " " + streets.Fold(s.Text) + " ", values: make(map[string][]string, len(s.Values)),
 		domain: normalDomain(s.SenderDomain)}
+	for _, t := range s.Tags {
+		f.tags = append(f.tags, streets.Fold(t))
+	}
 	for k, vs := range s.Values {
 		out := make([]string, len(vs))
 		for i, v := range vs {
@@ -161,6 +173,9 @@ func (r *Rule) matches(s *folded) bool {
 		return false
 	}
 	if len(r.domains) > 0 && !domainHolds(s.domain, r.domains) {
+		return false
+	}
+	if len(r.tags) > 0 && !slices.ContainsFunc(r.tags, func(t string) bool { return contains(s.tags, t) }) {
 		return false
 	}
 	return true

@@ -123,36 +123,72 @@ func (m *Manager) route(ctx context.Context, tx bun.Tx, d *models.Demand, p *mod
 	if err != nil {
 		return nil, 0, err
 	}
-	acting := set.Evaluate(DemandSubject(d, motifs))
-	if len(acting) == 0 {
-		return d, 0, nil
-	}
-	// Checked again here, whatever was checked when the rule was saved: a
-	// rule never sends a demand out of its commune.
-	tg, err := loadTargets(ctx, tx, d.CommuneID)
+	tags, err := models.TagNames(ctx, tx, "demand_tags", "demand_id", d.CommuneID, []int64{d.ID})
 	if err != nil {
 		return nil, 0, err
 	}
+	acting := set.Evaluate(DemandSubject(d, motifs, tags[d.ID]))
+	if len(acting) == 0 {
+		return d, 0, nil
+	}
+	row := &demandRow{d: d, p: p}
+	if err := m.apply(ctx, tx, row, acting, by); err != nil {
+		return nil, 0, err
+	}
+	if t := row.transfer; t != nil && t.serviceID != 0 {
+		out, err := m.Engine.ApplyTx(ctx, tx, d.ID, workflow.Transfer, workflow.SystemActor(d.CommuneID),
+			workflow.Input{Version: d.Version, ServiceID: t.serviceID, Rule: t.rule.Name})
+		if err != nil {
+			return nil, 0, fmt.Errorf("rule %d's transfer: %w", t.rule.ID, err)
+		}
+		d = out
+	}
+	return d, len(acting), nil
+}
+
+// routed is what rules act on, a demand or a conversation: the actions
+// both have are applied by apply, the others by the row itself.
+type routed interface {
+	event() *models.Event // a history entry of the row, without its kind and actor
+	tags() (table string, id int64)
+	setTeam(serviceID *int64)
+	setAgent(id int64)
+	setPriority(p int16)
+	// act applies an action of the row's kind alone; "" with no error: it
+	// does not apply to the row, and leaves no entry.
+	act(r *Rule, a models.RuleAction, tg *targets) (string, error)
+	update(tx bun.Tx) *bun.UpdateQuery
+}
+
+// apply applies the actions of the rules acting on row, in order, each a
+// history entry naming its rule, by the one who runs them. An action
+// naming what is not one of the commune's active services or agents is
+// skipped, and said so: a rule never sends anything out of its commune.
+func (m *Manager) apply(ctx context.Context, tx bun.Tx, row routed, acting []*Rule, by workflow.Actor) error {
+	base := row.event()
+	tg, err := loadTargets(ctx, tx, base.CommuneID)
+	if err != nil {
+		return err
+	}
 	now := m.Clock.Now().UTC()
 	var writes models.Batch
-	var transfer *pending
 	record := func(r *Rule, a models.RuleAction, text string, extra map[string]any) error {
-		ev := &models.Event{CommuneID: d.CommuneID, DemandID: d.ID, At: now, Kind: KindRuleAction,
-			ActorKind: by.Kind, ActorName: by.Name, Channel: by.Channel, FromState: d.State, ToState: d.State,
-			Details: map[string]any{"rule": r.Name, "rule_id": r.ID, "action": a.Kind, "text": text}}
+		ev := *base
+		ev.At, ev.Kind, ev.ActorKind, ev.ActorName, ev.Channel = now, KindRuleAction, by.Kind, by.Name, by.Channel
+		ev.Details = map[string]any{"rule": r.Name, "rule_id": r.ID, "action": a.Kind, "text": text}
 		if by.ID != 0 {
 			ev.ActorID = &by.ID
 		}
 		for k, v := range extra {
 			ev.Details[k] = v
 		}
-		return history.Queue(&writes, tx, ev)
+		return history.Queue(&writes, tx, &ev)
 	}
 	for _, r := range acting {
 		for _, a := range r.Actions {
 			if problem := tg.check(a); problem != "" {
 				if err := record(r, a, "action ignorée : "+problem+".", map[string]any{"skipped": true}); err != nil {
-					return nil, 0, err
+					return err
 				}
 				continue
 			}
@@ -160,25 +196,30 @@ func (m *Manager) route(ctx context.Context, tx bun.Tx, d *models.Demand, p *mod
 			switch a.Kind {
 			case ActionTeam:
 				if a.ServiceID == 0 {
-					d.TeamServiceID, text = nil, "confiée à l'accueil"
+					row.setTeam(nil)
+					text = "confiée à l'accueil"
 				} else {
-					d.TeamServiceID, text = &a.ServiceID, "confiée à l'équipe "+tg.services[a.ServiceID].Name
+					row.setTeam(&a.ServiceID)
+					text = "confiée à l'équipe " + tg.services[a.ServiceID].Name
 				}
 			case ActionAgent:
-				d.AssigneeID, text = &a.AgentID, "attribuée à "+tg.agents[a.AgentID].Name
+				row.setAgent(a.AgentID)
+				text = "attribuée à " + tg.agents[a.AgentID].Name
 			case ActionPriority:
-				d.Priority, text = a.Priority, "priorité « "+strings.ToLower(PriorityLabel(a.Priority))+" »"
+				row.setPriority(a.Priority)
+				text = "priorité « " + strings.ToLower(PriorityLabel(a.Priority)) + " »"
 			case ActionTags:
 				// The commune's tags, as agents put them (package tag).
+				table, id := row.tags()
 				var added []string
 				for _, name := range a.Tags {
-					t, err := models.TagNamed(ctx, tx, d.CommuneID, name, now)
+					t, err := models.TagNamed(ctx, tx, base.CommuneID, name, now)
 					if err != nil {
-						return nil, 0, err
+						return err
 					}
-					on, err := models.SetTagged(ctx, tx, "demand_tags", d.CommuneID, d.ID, t.ID, true, now)
+					on, err := models.SetTagged(ctx, tx, table, base.CommuneID, id, t.ID, true, now)
 					if err != nil {
-						return nil, 0, err
+						return err
 					}
 					if on {
 						added = append(added, t.Name)
@@ -188,45 +229,68 @@ func (m *Manager) route(ctx context.Context, tx bun.Tx, d *models.Demand, p *mod
 					continue // nothing new: no entry
 				}
 				text = "étiquettes ajoutées : " + strings.Join(added, ", ")
-			case ActionDeadline:
-				// Recorded here; the deadline it gives is the deadline policies' (issue 16, item 5).
-				d.DeadlinePolicy, text = a.Policy, "politique d'échéance « "+a.Policy+" »"
-			case ActionTransfer:
-				name := tg.services[a.ServiceID].Name
-				switch {
-				case transfer != nil:
-					text = "transfert au service " + name + " non retenu : une règle précédente en a décidé un"
-				case a.Auto && mayTransfer(p, d):
-					transfer = &pending{rule: r, serviceID: a.ServiceID}
-					continue // the transfer's own entry names the rule
-				default:
-					d.ProposedServiceID, d.ProposedBy = &a.ServiceID, r.Name
-					transfer = &pending{rule: r}
-					text = "transfert au service " + name + " proposé"
-					if a.Auto {
-						text += " (" + whyNotAuto(p, d) + ")"
-					}
+			default:
+				if text, err = row.act(r, a, tg); err != nil {
+					return err
+				}
+				if text == "" {
+					continue
 				}
 			}
 			if err := record(r, a, text, nil); err != nil {
-				return nil, 0, err
+				return err
 			}
 		}
 	}
-	writes.Add(tx.NewUpdate().Model(d).Column("priority", "team_service_id", "assignee_id",
-		"deadline_policy", "proposed_service_id", "proposed_by").Where("commune_id = ? AND id = ?", d.CommuneID, d.ID))
-	if err := writes.Exec(ctx, tx); err != nil {
-		return nil, 0, err
-	}
-	if transfer != nil && transfer.serviceID != 0 {
-		out, err := m.Engine.ApplyTx(ctx, tx, d.ID, workflow.Transfer, workflow.SystemActor(d.CommuneID),
-			workflow.Input{Version: d.Version, ServiceID: transfer.serviceID, Rule: transfer.rule.Name})
-		if err != nil {
-			return nil, 0, fmt.Errorf("rule %d's transfer: %w", transfer.rule.ID, err)
+	writes.Add(row.update(tx))
+	return writes.Exec(ctx, tx)
+}
+
+// demandRow is a demand as rules act on it.
+type demandRow struct {
+	d        *models.Demand
+	p        *models.Procedure
+	transfer *pending
+}
+
+func (r *demandRow) event() *models.Event {
+	return &models.Event{CommuneID: r.d.CommuneID, DemandID: r.d.ID, FromState: r.d.State, ToState: r.d.State}
+}
+func (r *demandRow) tags() (string, int64)    { return "demand_tags", r.d.ID }
+func (r *demandRow) setTeam(serviceID *int64) { r.d.TeamServiceID = serviceID }
+func (r *demandRow) setAgent(id int64)        { r.d.AssigneeID = &id }
+func (r *demandRow) setPriority(p int16)      { r.d.Priority = p }
+func (r *demandRow) update(tx bun.Tx) *bun.UpdateQuery {
+	return tx.NewUpdate().Model(r.d).Column("priority", "team_service_id", "assignee_id",
+		"deadline_policy", "proposed_service_id", "proposed_by").Where("commune_id = ? AND id = ?", r.d.CommuneID, r.d.ID)
+}
+
+// act: a demand's deadline policy and transfer; a saved reply is for conversations.
+func (r *demandRow) act(rule *Rule, a models.RuleAction, tg *targets) (string, error) {
+	d, p := r.d, r.p
+	switch a.Kind {
+	case ActionDeadline:
+		// Recorded here; the deadline it gives is the deadline policies' (issue 16, item 5).
+		d.DeadlinePolicy = a.Policy
+		return "politique d'échéance « " + a.Policy + " »", nil
+	case ActionTransfer:
+		name := tg.services[a.ServiceID].Name
+		switch {
+		case r.transfer != nil:
+			return "transfert au service " + name + " non retenu : une règle précédente en a décidé un", nil
+		case a.Auto && mayTransfer(p, d):
+			r.transfer = &pending{rule: rule, serviceID: a.ServiceID}
+			return "", nil // the transfer's own entry names the rule
 		}
-		d = out
+		d.ProposedServiceID, d.ProposedBy = &a.ServiceID, rule.Name
+		r.transfer = &pending{rule: rule}
+		text := "transfert au service " + name + " proposé"
+		if a.Auto {
+			text += " (" + whyNotAuto(p, d) + ")"
+		}
+		return text, nil
 	}
-	return d, len(acting), nil
+	return "", nil
 }
 
 // pending is the transfer a rule decided (serviceID 0: proposed only).
@@ -248,10 +312,11 @@ func whyNotAuto(p *models.Procedure, d *models.Demand) string {
 	return "la demande ne peut pas être transmise dans son état actuel"
 }
 
-// targets are the commune's services and agents, which actions may name.
+// targets are the commune's services, agents and saved replies, which actions may name.
 type targets struct {
 	services map[int64]models.Service
 	agents   map[int64]models.Agent
+	replies  map[int64]models.SavedReply
 }
 
 func loadTargets(ctx context.Context, db bun.IDB, communeID int64) (*targets, error) {
@@ -263,7 +328,14 @@ func loadTargets(ctx context.Context, db bun.IDB, communeID int64) (*targets, er
 	if err != nil {
 		return nil, err
 	}
-	t := &targets{services: map[int64]models.Service{}, agents: map[int64]models.Agent{}}
+	rs, err := models.SavedReplies(ctx, db, communeID, "")
+	if err != nil {
+		return nil, err
+	}
+	t := &targets{services: map[int64]models.Service{}, agents: map[int64]models.Agent{}, replies: map[int64]models.SavedReply{}}
+	for _, r := range rs {
+		t.replies[r.ID] = r
+	}
 	for _, s := range ss {
 		t.services[s.ID] = s
 	}
@@ -296,6 +368,10 @@ func (t *targets) check(a models.RuleAction) string {
 	case ActionPriority:
 		if PriorityLabel(a.Priority) == "" {
 			return "priorité inconnue"
+		}
+	case ActionReply:
+		if _, ok := t.replies[a.ReplyID]; !ok {
+			return "cette réponse enregistrée n'est pas une réponse de la commune"
 		}
 	case ActionTags, ActionDeadline:
 	default:

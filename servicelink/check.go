@@ -45,6 +45,8 @@ type Access struct {
 	Demand     *models.Demand
 	Assignment *models.Assignment
 	Procedure  *models.Procedure
+	// An escalation's link only (CheckEscalation):
+	Escalation *models.Escalation
 }
 
 // Check verifies the token for purpose (links.Service or links.Board) on the
@@ -53,26 +55,79 @@ type Access struct {
 // there is none; for an expired or revoked demand's link, everything, since
 // it may still ask for a new link (MayResend).
 func Check(ctx context.Context, db bun.IDB, signer *links.Signer, communeSlug, token, purpose string) (*Access, error) {
-	cm, err := models.CommuneBySlug(ctx, db, communeSlug)
-	if err == models.ErrNotFound {
-		return nil, ErrNoCommune
-	}
+	a, verr, err := verify(ctx, db, signer, communeSlug, token, purpose)
 	if err != nil {
-		return nil, err
+		return a, err
 	}
-	a := &Access{Token: token, Commune: cm}
-	if !cm.Active {
-		return a, ErrCommuneClosed
-	}
-	cl, verr := signer.Verify(purpose, token)
-	if verr == links.ErrInvalid || cl.CommuneID != cm.ID {
-		return a, ErrInvalid
-	}
-	a.Claims = cl
 	if purpose == links.Board {
 		return a, a.loadBoard(ctx, db, verr)
 	}
 	return a, a.loadDemand(ctx, db, verr)
+}
+
+// verify loads the commune of the URL and checks the token's signature
+// for it; verr is the signer's verdict on a genuine token (nil or
+// ErrExpired), err why it does not open at all.
+func verify(ctx context.Context, db bun.IDB, signer *links.Signer, communeSlug, token, purpose string) (a *Access, verr, err error) {
+	cm, err := models.CommuneBySlug(ctx, db, communeSlug)
+	if err == models.ErrNotFound {
+		return nil, nil, ErrNoCommune
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	a = &Access{Token: token, Commune: cm}
+	if !cm.Active {
+		return a, nil, ErrCommuneClosed
+	}
+	cl, verr := signer.Verify(purpose, token)
+	if verr == links.ErrInvalid || cl.CommuneID != cm.ID {
+		return a, nil, ErrInvalid
+	}
+	a.Claims = cl
+	return a, verr, nil
+}
+
+// ErrEnded: an escalation's link, genuine, whose escalation is over
+// (answered, sent back, revoked): it gives nothing any more.
+var ErrEnded = errors.New("escalation ended")
+
+// CheckEscalation verifies level 2's link to an escalation
+// (links.Escalation) on the commune of the URL: it opens only while the
+// escalation is open, before its expiry and, for a service of the commune,
+// while the service is active and its links not revoked. It loads the
+// escalation in Access.Escalation only when the link opens.
+func CheckEscalation(ctx context.Context, db bun.IDB, signer *links.Signer, communeSlug, token string) (*Access, error) {
+	a, verr, err := verify(ctx, db, signer, communeSlug, token, links.Escalation)
+	if err != nil {
+		return a, err
+	}
+	if verr != nil {
+		return a, verr
+	}
+	e, err := models.EscalationByID(ctx, db, a.Commune.ID, a.Claims.EscalationID)
+	if err != nil {
+		return a, notFoundAs(err, ErrInvalid)
+	}
+	if (e.ServiceID == nil) != (a.Claims.ServiceID == 0) || (e.ServiceID != nil && *e.ServiceID != a.Claims.ServiceID) {
+		return a, ErrInvalid
+	}
+	if e.ServiceID != nil {
+		if a.Service, err = models.ServiceByID(ctx, db, a.Commune.ID, *e.ServiceID); err != nil {
+			return a, err
+		}
+		switch {
+		case !a.Service.Active:
+			return a, ErrDeactivated
+		case a.Claims.Epoch != a.Service.LinkEpoch:
+			return a, ErrRevoked
+		}
+	}
+	if e.Status != models.EscalationOpen {
+		return a, ErrEnded
+	}
+	a.Escalation = e
+	return a, nil
 }
 
 // loadBoard: only a link still valid names a service to load; an expired

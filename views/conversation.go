@@ -91,7 +91,10 @@ type InboxRow struct {
 
 // AgentConversation is the Data of "agent/conversation".
 type AgentConversation struct {
-	ID int64
+	ID       int64
+	Priority string // French, as routing names it
+	// Escalation is the "Niveau 2" part.
+	Escalation *EscalationPanel
 	// Undelivered: a mail to the citizen came back (a bounce).
 	Undelivered                          bool
 	Base                                 string // the page's address, base of its forms

@@ -27,8 +27,10 @@ type adminRuleData struct {
 
 // rulePreview is a preview as the page shows it.
 type rulePreview struct {
-	Tried, Count int
-	Sample       []models.Demand // the first few
+	Tried, Count                  int
+	Sample                        []models.Demand // the first few
+	TriedConversations, CountConv int
+	SampleConversations           []models.Conversation
 }
 
 // previewSample is how many touched demands a preview lists.
@@ -111,7 +113,9 @@ func (s *Handlers) adminRuleSave(c *gin.Context) {
 			s.Fail(c, err)
 			return
 		}
-		show := &rulePreview{Tried: pv.Tried, Count: len(pv.Touched), Sample: pv.Touched[:min(len(pv.Touched), previewSample)]}
+		show := &rulePreview{Tried: pv.Tried, Count: len(pv.Touched), Sample: pv.Touched[:min(len(pv.Touched), previewSample)],
+			TriedConversations: pv.TriedConversations, CountConv: len(pv.TouchedConversations),
+			SampleConversations: pv.TouchedConversations[:min(len(pv.TouchedConversations), previewSample)]}
 		s.showAdminRule(c, http.StatusOK, stored, values, nil, show)
 		return
 	}

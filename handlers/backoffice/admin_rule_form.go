@@ -38,7 +38,8 @@ const (
 func ruleValues(c *gin.Context) map[string]any {
 	v := map[string]any{}
 	for _, k := range []string{routing.InName, "active", routing.InMotif, routing.InWords, "mots_mode", routing.InDomains,
-		routing.InAssign, routing.InTransfer, "transfert_mode", routing.InTags, routing.InPriority, routing.InPolicy} {
+		routing.InAssign, routing.InTransfer, "transfert_mode", routing.InTags, routing.InPriority, routing.InPolicy,
+		routing.InHasTags, routing.InReply} {
 		v[k] = strings.TrimSpace(c.PostForm(k))
 	}
 	v[routing.InChannels] = c.PostFormArray(routing.InChannels)
@@ -102,6 +103,7 @@ func ruleFromValues(v map[string]any, communeID int64) (*models.RoutingRule, vie
 	}
 	c.Words, c.AllWords = list(str(routing.InWords), ","), str("mots_mode") == "tous"
 	c.Domains = list(str(routing.InDomains), ",")
+	c.Tags = list(str(routing.InHasTags), ",")
 
 	bad := func(in string) { errs[in] = "Choisissez dans la liste." }
 	switch a := str(routing.InAssign); {
@@ -143,6 +145,13 @@ func ruleFromValues(v map[string]any, communeID int64) (*models.RoutingRule, vie
 	if p := str(routing.InPolicy); p != "" {
 		r.Actions = append(r.Actions, models.RuleAction{Kind: routing.ActionDeadline, Policy: p})
 	}
+	if rp := str(routing.InReply); rp != "" {
+		id, err := strconv.ParseInt(rp, 10, 64)
+		if err != nil {
+			bad(routing.InReply)
+		}
+		r.Actions = append(r.Actions, models.RuleAction{Kind: routing.ActionReply, ReplyID: id})
+	}
 	return r, errs
 }
 
@@ -150,7 +159,8 @@ func ruleFromValues(v map[string]any, communeID int64) (*models.RoutingRule, vie
 func ruleToValues(r *models.RoutingRule) map[string]any {
 	v := map[string]any{routing.InName: r.Name, routing.InChannels: r.Conditions.Channels,
 		routing.InWords: strings.Join(r.Conditions.Words, ", "), routing.InDomains: strings.Join(r.Conditions.Domains, ", "),
-		"mots_mode": "un", "transfert_mode": transferPropose}
+		routing.InHasTags: strings.Join(r.Conditions.Tags, ", "),
+		"mots_mode":       "un", "transfert_mode": transferPropose}
 	if r.Enabled {
 		v["active"] = forms.Checked
 	}
@@ -192,15 +202,17 @@ func ruleToValues(r *models.RoutingRule) map[string]any {
 			v[routing.InPriority] = strconv.Itoa(int(a.Priority))
 		case routing.ActionDeadline:
 			v[routing.InPolicy] = a.Policy
+		case routing.ActionReply:
+			v[routing.InReply] = strconv.FormatInt(a.ReplyID, 10)
 		}
 	}
 	return v
 }
 
 // ruleOptions are the form's lists: the commune's channels, procedures,
-// form fields, teams, agents, services and the priorities.
+// form fields, teams, agents, services, the priorities and saved replies.
 type ruleOptions struct {
-	Channels, Procedures, Fields, Assign, Services, Priorities, Ops []views.Option
+	Channels, Procedures, Fields, Assign, Services, Priorities, Ops, Replies []views.Option
 }
 
 func (s *Handlers) ruleOptions(c *gin.Context, communeID int64) (ruleOptions, error) {
@@ -249,6 +261,13 @@ func (s *Handlers) ruleOptions(c *gin.Context, communeID int64) (ruleOptions, er
 	}
 	for _, p := range routing.Priorities {
 		o.Priorities = append(o.Priorities, views.Option{Value: strconv.Itoa(int(p.Value)), Label: p.Label})
+	}
+	rs, err := models.SavedReplies(ctx, s.DB, communeID, "")
+	if err != nil {
+		return o, err
+	}
+	for _, r := range rs {
+		o.Replies = append(o.Replies, views.Option{Value: strconv.FormatInt(r.ID, 10), Label: r.Title})
 	}
 	o.Ops = []views.Option{{Value: routing.OpEquals, Label: "est égal à"}, {Value: routing.OpContains, Label: "contient"},
 		{Value: routing.OpOneOf, Label: "est l'une des valeurs"}}

@@ -117,8 +117,11 @@ func (o ruleOptions) conditionWords(c models.RuleConditions) []string {
 	if len(c.Domains) > 0 {
 		out = append(out, "Adresse de l'expéditeur en "+strings.Join(c.Domains, ", "))
 	}
+	if len(c.Tags) > 0 {
+		out = append(out, "Porte l'une des étiquettes : "+strings.Join(c.Tags, ", "))
+	}
 	if len(out) == 0 {
-		out = append(out, "Toutes les demandes")
+		out = append(out, "Toutes les demandes et conversations")
 	}
 	return out
 }
@@ -148,6 +151,8 @@ func (o ruleOptions) actionWords(as []models.RuleAction) []string {
 			out = append(out, "Priorité : "+routing.PriorityLabel(a.Priority))
 		case routing.ActionDeadline:
 			out = append(out, "Politique d'échéance : "+a.Policy)
+		case routing.ActionReply:
+			out = append(out, "Répondre (conversations) : "+label(o.Replies, strconv.FormatInt(a.ReplyID, 10)))
 		}
 	}
 	return out

@@ -90,6 +90,8 @@ type demandState struct {
 	values map[string]any    // what was typed
 	errs   map[string]string // by input name
 	lost   string            // text typed for an action no longer possible
+	// escalation: what a refused escalation typed (action "escalade").
+	escalation map[string]string
 }
 
 // agentDemandData is the Data of "agent/demand" and "agent/print".
@@ -137,6 +139,7 @@ type agentDemandData struct {
 	// Undelivered: a mail to the citizen about the demand came back (a bounce).
 	Undelivered bool
 	Routing     demandRouting
+	Escalation  *views.EscalationPanel
 }
 
 // demandRouting is what routing rules set on the demand, as the page shows
@@ -320,6 +323,13 @@ func (s *Handlers) demandData(c *gin.Context, d *models.Demand, st demandState) 
 	case "motif":
 		data.MotifValue, _ = st.values["motif"].(string)
 		data.MotifError = st.errs["motif"]
+	}
+	var escErrs map[string]string
+	if st.action == "escalade" {
+		escErrs = st.errs
+	}
+	if data.Escalation, err = s.escalationPanel(c, "demand_id", d.ID, base, st.escalation, escErrs); err != nil {
+		return nil, err
 	}
 	tags, err := models.DemandTags(ctx, s.DB, d.CommuneID, d.ID)
 	if err != nil {

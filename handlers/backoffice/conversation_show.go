@@ -14,6 +14,7 @@ import (
 	"guichet/history"
 	"guichet/models"
 	"guichet/perm"
+	"guichet/routing"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -52,6 +53,8 @@ type composerState struct {
 	// What was typed in a held reply's field (message or commentaire).
 	pendingID                 int64
 	pendingField, pendingText string
+	// A refused escalation: what was typed, and the errors by input name.
+	escalation, escalationErrs map[string]string
 }
 
 func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation, status int, st composerState, flash *views.Flash) {
@@ -106,7 +109,7 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 		Channel: conversation.ChannelLabel(cv.Channel), Version: cv.Version, Merged: cv.MergedInto != nil,
 		Thread: web.Thread(ms, false, seen, web.FileURL(base)), Composer: s.Composer(base + "/messages"),
 		Teams: teams, ChannelOpts: channelOptions(), TeamValue: "accueil",
-		Typed: st.body, Mode: st.mode, ChannelValue: st.channel}
+		Typed: st.body, Mode: st.mode, ChannelValue: st.channel, Priority: routing.PriorityLabel(cv.Priority)}
 	if d.Undelivered, err = models.Undelivered(ctx, s.DB, cm.ID, cv.ID, false, cv.CitizenEmail); err != nil {
 		s.Fail(c, err)
 		return
@@ -201,6 +204,10 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 	slices.Reverse(d.CitizenMessages) // the latest first
 	for _, ev := range evs {
 		d.History = append(d.History, views.HistoryItem{At: ev.At, Title: history.AgentTitle(ev), Actor: ev.ActorName, Internal: ev.Visibility == models.Internal})
+	}
+	if d.Escalation, err = s.escalationPanel(c, "conversation_id", cv.ID, base, st.escalation, st.escalationErrs); err != nil {
+		s.Fail(c, err)
+		return
 	}
 	if d.Others, err = models.RecentReaders(ctx, s.DB, cm.ID, cv.ID, a.ID, s.Clock.Now().Add(-othersWithin)); err != nil {
 		s.Fail(c, err)

@@ -39,6 +39,8 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	desk.POST("/etiquettes/retirer", s.demandTag(true))
 	desk.POST("/regles", s.demandRulesApply)
 	desk.POST("/motif", s.demandMotifUpdate)
+	desk.POST("/escalade", s.demandEscalate)
+	desk.POST("/escalade/:eid/retirer", s.demandEscalationRevoke)
 
 	// Conversations: the desk's inbox, for who replies, directly or through
 	// validation; a supervisor sees every team's.
@@ -62,6 +64,9 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	msg.POST("/:id/a-valider/:rid/modifier", s.pendingReplyRevise)
 	msg.POST("/:id/a-valider/:rid/envoyer", s.require(perm.Validate), s.pendingReplySend)
 	msg.POST("/:id/a-valider/:rid/renvoyer", s.require(perm.Validate), s.pendingReplyReturn)
+	msg.POST("/:id/escalade", s.conversationEscalate)
+	msg.POST("/:id/escalade/:eid/retirer", s.conversationEscalationRevoke)
+	msg.POST("/:id/regles", s.conversationRulesApply)
 
 	sup := g.Group("/supervision", s.require(perm.Supervise))
 	sup.GET("", s.supervisionShow)

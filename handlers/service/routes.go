@@ -17,4 +17,7 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	r.POST(link+"/"+fileSlug, s.serviceFileUpload)
 	r.POST(link+"/"+messageSlug, s.serviceMessageSend)
 	r.POST(link+"/nouveau-lien", s.serviceLinkResend)
+	// Level 2 of an escalation (conversation.Escalate), through its own link.
+	r.GET("/c/:commune/niveau2/:token", s.escalationShow)
+	r.POST("/c/:commune/niveau2/:token/:op", s.escalationAct)
 }
