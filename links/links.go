@@ -26,6 +26,11 @@ const (
 	Reset   = "reset"
 	// Conversation is a citizen's link to one conversation's thread.
 	Conversation = "conversation"
+	// Rating is a citizen's single-use link to rate an answer (one rating
+	// request: RatingID, bound to its demand, conversation or experience).
+	Rating = "rating"
+	// Experience is a service's link to an experience routed to it.
+	Experience = "experience"
 )
 
 var (
@@ -44,10 +49,14 @@ type Claims struct {
 	AssignmentID int64 `json:"a,omitempty"`
 	AgentID      int64 `json:"g,omitempty"`
 	// ConversationID names a conversation (purpose Conversation).
-	ConversationID int64  `json:"v,omitempty"`
-	Epoch          int64  `json:"e,omitempty"` // a counter stored beside the subject; bumping it revokes older tokens
-	Nonce          string `json:"n,omitempty"`
-	Expires        int64  `json:"x"`
+	ConversationID int64 `json:"v,omitempty"`
+	// RatingID names a rating request (purpose Rating); ExperienceID an
+	// experience (purposes Rating and Experience).
+	RatingID     int64  `json:"r,omitempty"`
+	ExperienceID int64  `json:"p,omitempty"`
+	Epoch        int64  `json:"e,omitempty"` // a counter stored beside the subject; bumping it revokes older tokens
+	Nonce        string `json:"n,omitempty"`
+	Expires      int64  `json:"x"`
 }
 
 // ExpiresAt is the claims' expiry as a time.

@@ -184,6 +184,10 @@ func (n *Notifier) transitionNotices(ctx context.Context, tx bun.Tx, ch workflow
 			return err
 		}
 	}
+	// A decision told to the citizen asks them to rate it.
+	if (ch.Event == workflow.Accept || ch.Event == workflow.Refuse) && slices.Contains(ch.Move.Mails, workflow.RoleCitizen) {
+		return n.demandRating(ctx, tx, ch, out)
+	}
 	return nil
 }
 
