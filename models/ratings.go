@@ -67,9 +67,9 @@ func UpdateRating(ctx context.Context, db bun.IDB, r *Rating, cols ...string) er
 
 // FollowUpRow is a rating to follow up, with what the list shows of its subject.
 type FollowUpRow struct {
-	Rating
-	Reference   string // the demand's or conversation's
-	ServiceName string
+	Rating      `bun:",extend"`
+	Reference   string `bun:",scanonly"` // the demand's or conversation's
+	ServiceName string `bun:",scanonly"`
 }
 
 // ListFollowUps lists a commune's follow-ups in a state, the oldest rating first.
