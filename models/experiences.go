@@ -50,7 +50,7 @@ type Experience struct {
 
 // InsertExperience writes a new experience.
 func InsertExperience(ctx context.Context, db bun.IDB, x *Experience) error {
-	_, err := db.NewInsert().Model(x).ExcludeColumn("service_name", "suggested_service_name").Returning("id").Exec(ctx)
+	_, err := db.NewInsert().Model(x).Returning("id").Exec(ctx)
 	return err
 }
 
