@@ -22,7 +22,7 @@ func decided(t *testing.T, a *app) (*models.Demand, string) {
 	mustStatus(t, r, http.StatusSeeOther)
 	var link string
 	for _, m := range a.sendMail() {
-		if m.To[0] == d.CitizenEmail && strings.Contains(m.Text, "/evaluer/") && strings.Contains(m.Subject, d.Reference) {
+		if m.To[0] == d.CitizenEmail && strings.Contains(m.Subject, d.Reference+" acceptée") {
 			link = linkIn(t, m, "/evaluer/")
 		}
 	}

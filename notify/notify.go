@@ -172,6 +172,12 @@ func (n *Notifier) transitionNotices(ctx context.Context, tx bun.Tx, ch workflow
 		var err error
 		switch to {
 		case workflow.RoleCitizen:
+			// A decision's mail asks the citizen to rate it.
+			if ch.Event == workflow.Accept || ch.Event == workflow.Refuse {
+				if m.Rating, err = n.demandRating(ctx, tx, ch); err != nil {
+					return err
+				}
+			}
 			err = toCitizen(m)
 		case workflow.RoleService:
 			err = toService(m.Subject, m.Paragraphs...)
@@ -183,10 +189,6 @@ func (n *Notifier) transitionNotices(ctx context.Context, tx bun.Tx, ch workflow
 		if err != nil {
 			return err
 		}
-	}
-	// A decision told to the citizen asks them to rate it.
-	if (ch.Event == workflow.Accept || ch.Event == workflow.Refuse) && slices.Contains(ch.Move.Mails, workflow.RoleCitizen) {
-		return n.demandRating(ctx, tx, ch, out)
 	}
 	return nil
 }

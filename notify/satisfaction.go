@@ -7,7 +7,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"guichet/jobs"
 	"guichet/links"
 	"guichet/models"
 	"guichet/workflow"
@@ -34,10 +33,9 @@ func (n *Notifier) RatingURL(c *models.Commune, r *models.Rating) (string, error
 	return fmt.Sprintf("%s/c/%s/evaluer/%s", n.BaseURL, c.Slug, tok), nil
 }
 
-// ratingRequest writes the rating request r (in the caller's transaction)
-// and composes its mail; about names the answer to rate ("la réponse à
-// votre demande 2026-…").
-func (n *Notifier) ratingRequest(ctx context.Context, db bun.IDB, c *models.Commune, d *models.Demand, r *models.Rating, about string) (*models.OutboxMail, error) {
+// RatingLink writes the rating request r (in the caller's transaction)
+// and returns the link that rates it, for the mail that brings the answer.
+func (n *Notifier) RatingLink(ctx context.Context, db bun.IDB, c *models.Commune, r *models.Rating) (*Link, error) {
 	r.CommuneID, r.RequestedAt = c.ID, n.Clock.Now()
 	if err := models.InsertRating(ctx, db, r); err != nil {
 		return nil, err
@@ -46,37 +44,33 @@ func (n *Notifier) ratingRequest(ctx context.Context, db bun.IDB, c *models.Comm
 	if err != nil {
 		return nil, err
 	}
-	return n.compose(c, d, r.Email, Mail{
+	until := formatDay(r.RequestedAt.Add(RatingLinkTTL))
+	return &Link{Label: "Donner mon avis sur cette réponse (de 1 à 5, sans compte ; ce lien sert une fois, jusqu'au " + until + ")", URL: u}, nil
+}
+
+// RequestRating asks in a mail of its own to rate an answer that came
+// without one (a conversation resolved: its answer was mailed already);
+// about names it ("la réponse à votre message « … »").
+func (n *Notifier) RequestRating(ctx context.Context, db bun.IDB, c *models.Commune, r *models.Rating, about string) error {
+	l, err := n.RatingLink(ctx, db, c, r)
+	if err != nil {
+		return err
+	}
+	return n.Enqueue(ctx, db, c, nil, r.Email, Mail{
 		Subject: "Votre avis sur " + about,
 		Paragraphs: []string{
 			"La mairie aimerait savoir si " + about + " vous a été utile. Donnez-lui une note de 1 à 5 et, si vous le souhaitez, un commentaire : cela prend une minute et ne demande aucun compte.",
 			"Une note basse est lue par un responsable, qui peut revenir vers vous.",
 		},
-		Link:     &Link{Label: "Donner mon avis", URL: u},
-		LinkNote: fmt.Sprintf("Ce lien personnel sert une seule fois et jusqu'au %s.", formatDay(r.RequestedAt.Add(RatingLinkTTL))),
+		Link: l,
 	})
 }
 
-// RequestRating writes a rating request and enqueues its mail, in the
-// caller's transaction (a conversation resolved, an experience answered).
-func (n *Notifier) RequestRating(ctx context.Context, db bun.IDB, c *models.Commune, r *models.Rating, about string) error {
-	ob, err := n.ratingRequest(ctx, db, c, nil, r, about)
-	if err != nil {
-		return err
-	}
-	return jobs.Enqueue(ctx, db, ob, n.Host())
-}
-
-// demandRating asks the citizen to rate a decision, from the team that
+// demandRating is the rating link of a decision, from the team that
 // decided it (the service holding it, or the accueil).
-func (n *Notifier) demandRating(ctx context.Context, tx bun.Tx, ch workflow.Change, out *workflow.Notices) error {
+func (n *Notifier) demandRating(ctx context.Context, tx bun.Tx, ch workflow.Change) (*Link, error) {
 	d := ch.Demand
-	r := &models.Rating{DemandID: &d.ID, ServiceID: d.ServiceID, MotifID: d.MotifID, ProcedureID: &d.ProcedureID, Email: d.CitizenEmail}
-	ob, err := n.ratingRequest(ctx, tx, ch.Commune, d, r, "la réponse à votre demande "+d.Reference)
-	if err == nil {
-		out.Mails = append(out.Mails, ob)
-	}
-	return err
+	return n.RatingLink(ctx, tx, ch.Commune, &models.Rating{DemandID: &d.ID, ServiceID: d.ServiceID, MotifID: d.MotifID, ProcedureID: &d.ProcedureID, Email: d.CitizenEmail})
 }
 
 // ExperienceURL is a service's link to an experience routed to it, valid

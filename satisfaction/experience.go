@@ -271,14 +271,15 @@ func (m *Manager) ValidateAnswer(ctx context.Context, actor workflow.Actor, id i
 		if err := models.UpdateExperience(ctx, tx, x, "answer", "answer_status", "validated_by"); err != nil {
 			return err
 		}
-		if err := m.Notifier.MailExperience(ctx, tx, c, x, notify.Mail{
-			Subject:    "Le service a répondu à votre avis",
-			Paragraphs: []string{"Le service concerné a répondu publiquement à votre avis. Sa réponse : " + x.Answer},
-		}); err != nil {
+		rate, err := m.Notifier.RatingLink(ctx, tx, c, &models.Rating{ExperienceID: &x.ID, ServiceID: x.ServiceID, Email: x.AuthorEmail})
+		if err != nil {
 			return err
 		}
-		r := &models.Rating{ExperienceID: &x.ID, ServiceID: x.ServiceID, Email: x.AuthorEmail}
-		return m.Notifier.RequestRating(ctx, tx, c, r, "la réponse du service à votre avis")
+		return m.Notifier.MailExperience(ctx, tx, c, x, notify.Mail{
+			Subject:    "Le service a répondu à votre avis",
+			Paragraphs: []string{"Le service concerné a répondu publiquement à votre avis. Sa réponse : " + x.Answer},
+			Rating:     rate,
+		})
 	})
 }
 

@@ -78,7 +78,9 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	sup.GET("/avis", s.experiencesModerateShow)
 	sup.GET("/avis/:xid", s.experienceModerateShow)
 	sup.POST("/avis/:xid/moderation", s.experienceModerate)
-	sup.POST("/avis/:xid/validation", s.require(perm.Validate), s.experienceAnswerValidate)
+
+	// A service's answer to an experience is published by who validates replies.
+	g.POST("/supervision/avis/:xid/validation", s.require(perm.Validate), s.experienceAnswerValidate)
 
 	exp := g.Group("/supervision", s.require(perm.Export))
 	exp.GET("/export.csv", s.exportCSV)
