@@ -29,6 +29,7 @@ import (
 	"guichet/metrics"
 	"guichet/notify"
 	"guichet/routing"
+	"guichet/satisfaction"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -101,6 +102,8 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
 		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Inbound: a.Inbound, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
+	// Ratings and experiences (issue 18).
+	a.Server.Base.Satisfaction = &satisfaction.Manager{DB: db, Notifier: a.Notifier, Links: a.Links, Clock: clk}
 	a.Worker.Prepare = a.Server.MailResetRequests
 
 	// Every deferred and periodic job, in one place.

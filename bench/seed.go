@@ -57,7 +57,7 @@ type commune struct {
 
 // bulkTables are loaded by COPY; their secondary indexes and foreign keys
 // are dropped during the load and rebuilt after it.
-var bulkTables = []string{"demands", "assignments", "demand_events", "attachments", "conversations", "conversation_messages", "conversation_tags"}
+var bulkTables = []string{"demands", "assignments", "demand_events", "attachments", "conversations", "conversation_messages", "conversation_tags", "ratings"}
 
 const chunkSize = 10_000
 
@@ -467,6 +467,11 @@ func loadChunk(ctx context.Context, conn *pgx.Conn, communes []*commune, first u
 		return err
 	}
 	rows += convRows
+	rated, err := copyRatings(ctx, tx, r, ds)
+	if err != nil {
+		return err
+	}
+	rows += rated
 	if err := tx.Commit(ctx); err != nil {
 		return err
 	}
@@ -573,4 +578,39 @@ func copyTables(ctx context.Context, tx pgx.Tx, copies []tableRows) (int64, erro
 		total += n
 	}
 	return total, nil
+}
+
+// copyRatings gives every demand sent one rating, as many ratings as
+// demands (the indicators' measure at a million ratings): the decision's,
+// by the team that decided it, or, for a demand still under way, one of
+// its conversation's three days after it was sent. Scores lean to the
+// satisfied side; a score of 1 or 2 has its follow-up, closed when older
+// than a month.
+func copyRatings(ctx context.Context, tx pgx.Tx, r *rand.Rand, ds []demandRow) (int64, error) {
+	var rows [][]any
+	for i := range ds {
+		d := &ds[i]
+		if d.SubmittedAt == nil {
+			continue
+		}
+		at := d.SubmittedAt.Add(72 * time.Hour)
+		var team any
+		if d.DecidedAt != nil {
+			at = *d.DecidedAt
+			if n := len(d.assignments); n > 0 && d.assignments[n-1].reason == "decided" {
+				team = d.assignments[n-1].serviceID
+			}
+		}
+		score := []int16{1, 2, 3, 4, 4, 5, 5, 5}[r.IntN(8)]
+		followup := ""
+		if score <= 2 {
+			followup = models.FollowUpOpen
+			if time.Since(at) > 30*24*time.Hour {
+				followup = models.FollowUpClosed
+			}
+		}
+		rows = append(rows, []any{d.CommuneID, d.ID, team, d.ProcedureID, d.CitizenEmail, at, score, at, followup})
+	}
+	return copyTables(ctx, tx, []tableRows{{"ratings", []string{"commune_id", "demand_id", "service_id", "procedure_id", "email",
+		"requested_at", "score", "rated_at", "followup"}, rows}})
 }

@@ -48,8 +48,33 @@ func (m *Manager) SetStatus(ctx context.Context, actor workflow.Actor, id int64,
 		if err := models.UpdateConversation(ctx, tx, cv, true, "status", "resolved_at"); err != nil {
 			return err
 		}
-		return m.record(ctx, tx, cv, actor, KindStatus, map[string]any{})
+		if err := m.record(ctx, tx, cv, actor, KindStatus, map[string]any{}); err != nil {
+			return err
+		}
+		if status == models.ConvResolved {
+			return m.askRating(ctx, tx, cv)
+		}
+		return nil
 	})
+}
+
+// askRating asks the citizen to rate the answer of a conversation just
+// resolved, the first time only (a conversation reopened and resolved
+// again is not asked twice).
+func (m *Manager) askRating(ctx context.Context, tx bun.Tx, cv *models.Conversation) error {
+	if cv.CitizenEmail == "" {
+		return nil
+	}
+	asked, err := models.ConversationRated(ctx, tx, cv.CommuneID, cv.ID)
+	if err != nil || asked {
+		return err
+	}
+	c, err := models.CommuneByID(ctx, tx, cv.CommuneID)
+	if err != nil {
+		return err
+	}
+	r := &models.Rating{ConversationID: &cv.ID, ServiceID: cv.ServiceID, ProcedureID: cv.ProcedureID, Email: cv.CitizenEmail}
+	return m.Notifier.RequestRating(ctx, tx, c, r, "la réponse à votre message « "+cv.Subject+" »")
 }
 
 // Assign gives a conversation to an active agent of the commune who may

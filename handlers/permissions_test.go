@@ -39,6 +39,9 @@ type permWorld struct {
 	motif               *models.Motif
 	heldMail            int64 // a mail received from a stranger, held
 	mailed              int64 // a message of conv that came by mail
+	// Satisfaction: a low rating's follow-up, an experience to moderate,
+	// one whose answer waits for validation.
+	lowRating, pendingX, heldX int64
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -75,6 +78,7 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	fixture.Must(t, a.App.Inbound.Receive(t.Context(), "camille@exemple.fr", []string{reply},
 		strings.NewReader("From: camille@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-mailed@exemple.fr>\r\n\r\nMerci.\r\n")))
 	fixture.Must(t, a.DB.NewRaw("SELECT conversation_message_id FROM inbound_messages WHERE commune_id = ? AND status = 'threaded'", a.Commune.ID).Scan(t.Context(), &pw.mailed))
+	pw.lowRating, pw.pendingX, pw.heldX = satisfactionWorld(t, a, pw.accepted)
 	return pw
 }
 
@@ -223,6 +227,16 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/demandes/:id/escalade", perm.Escalate, sub + "/escalade", url.Values{"niveau2": {itoa(a.Voirie.ID)}, "reformulation": {"Difficile."}}},
 		{"POST", "/gestion/demandes/:id/escalade/:eid/retirer", perm.Escalate, sub + "/escalade/1/retirer", nil},
 		{"POST", "/gestion/messages/:id/regles", perm.Reply, conv + "/regles", nil},
+
+		{"GET", "/gestion/satisfaction", perm.See, "/gestion/satisfaction", nil},
+		{"GET", "/gestion/supervision/suivis", perm.Supervise, "/gestion/supervision/suivis", nil},
+		{"POST", "/gestion/supervision/suivis/:rid", perm.Supervise, "/gestion/supervision/suivis/" + itoa(pw.lowRating), url.Values{"suivi": {"Rappelé."}}},
+		{"GET", "/gestion/supervision/avis", perm.Supervise, "/gestion/supervision/avis", nil},
+		{"GET", "/gestion/supervision/avis/:xid", perm.Supervise, "/gestion/supervision/avis/" + itoa(pw.pendingX), nil},
+		{"POST", "/gestion/supervision/avis/:xid/moderation", perm.Supervise, "/gestion/supervision/avis/" + itoa(pw.pendingX) + "/moderation",
+			url.Values{"action": {"publier"}, "service": {itoa(a.Voirie.ID)}}},
+		{"POST", "/gestion/supervision/avis/:xid/validation", perm.Validate, "/gestion/supervision/avis/" + itoa(pw.heldX) + "/validation",
+			url.Values{"reponse": {"Merci, nous avons réparé le lampadaire."}}},
 	}
 }
 

@@ -28,6 +28,11 @@ const (
 	Conversation = "conversation"
 	// Escalation is level 2's link to one escalation (conversation.Escalate).
 	Escalation = "escalation"
+	// Rating is a citizen's single-use link to rate an answer (one rating
+	// request: RatingID, bound to its demand, conversation or experience).
+	Rating = "rating"
+	// Experience is a service's link to an experience routed to it.
+	Experience = "experience"
 )
 
 var (
@@ -49,6 +54,10 @@ type Claims struct {
 	ConversationID int64 `json:"v,omitempty"`
 	// EscalationID names an escalation (purpose Escalation).
 	EscalationID int64  `json:"l,omitempty"`
+	// RatingID names a rating request (purpose Rating); ExperienceID an
+	// experience (purposes Rating and Experience).
+	RatingID     int64  `json:"r,omitempty"`
+	ExperienceID int64  `json:"p,omitempty"`
 	Epoch        int64  `json:"e,omitempty"` // a counter stored beside the subject; bumping it revokes older tokens
 	Nonce        string `json:"n,omitempty"`
 	Expires      int64  `json:"x"`

@@ -17,6 +17,9 @@ type Mail struct {
 	Paragraphs []string
 	Facts      []Fact
 	Link       *Link
+	// Rating is a second link, after the first: to rate the answer the
+	// mail brings (a decision, a service's answer to an experience).
+	Rating *Link
 	// Quote is a message quoted whole (a conversation's), its line breaks kept.
 	Quote    string
 	LinkNote string
@@ -58,6 +61,9 @@ const textBody = `Bonjour,
 {{.URL}}
 {{end}}{{with .LinkNote}}
 {{.}}
+{{end}}{{with .Rating}}
+{{.Label}} :
+{{.URL}}
 {{end}}{{template "signature" .}}`
 
 // textSignature ends every text mail, given the mail (its Commune and
@@ -89,6 +95,7 @@ const htmlBody = `<!DOCTYPE html>
 {{end}}{{with .Link}}<p style="margin:24px 0"><a href="{{.URL}}" style="background:{{$.Accent}};color:#ffffff;padding:12px 20px;text-decoration:none;border-radius:4px;display:inline-block">{{.Label}}</a></p>
 <p style="font-size:14px;color:#444">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :<br>{{.URL}}</p>
 {{end}}{{with .LinkNote}}<p style="font-size:14px;color:#444">{{.}}</p>
+{{end}}{{with .Rating}}<p>{{.Label}} : <a href="{{.URL}}">{{.URL}}</a></p>
 {{end}}{{template "signature" .}}
 </body></html>
 `

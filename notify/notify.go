@@ -172,6 +172,12 @@ func (n *Notifier) transitionNotices(ctx context.Context, tx bun.Tx, ch workflow
 		var err error
 		switch to {
 		case workflow.RoleCitizen:
+			// A decision's mail asks the citizen to rate it.
+			if ch.Event == workflow.Accept || ch.Event == workflow.Refuse {
+				if m.Rating, err = n.demandRating(ctx, tx, ch); err != nil {
+					return err
+				}
+			}
 			err = toCitizen(m)
 		case workflow.RoleService:
 			err = toService(m.Subject, m.Paragraphs...)

@@ -27,6 +27,8 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	g.GET("/", s.signedIn(), s.dashboardShow)
 	g.GET("/profil", s.signedIn(), s.profileShow)
 	g.POST("/profil", s.signedIn(), s.profileUpdate)
+	// The citizens' ratings: a supervisor sees every team's, another agent the accueil's.
+	g.GET("/satisfaction", s.require(perm.See), s.satisfactionShow)
 
 	desk := g.Group("/demandes/:id", s.require(perm.See))
 	desk.GET("", s.demandShow)
@@ -75,6 +77,15 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	sup.GET("/courriels/:mid/source", s.inboundSource)
 	sup.POST("/courriels/:mid/accepter", s.inboundAccept)
 	sup.POST("/courriels/:mid/rejouer", s.inboundReplay)
+	// Satisfaction (issue 18): follow-ups of low ratings, moderation of experiences.
+	sup.GET("/suivis", s.followUpsShow)
+	sup.POST("/suivis/:rid", s.followUpUpdate)
+	sup.GET("/avis", s.experiencesModerateShow)
+	sup.GET("/avis/:xid", s.experienceModerateShow)
+	sup.POST("/avis/:xid/moderation", s.experienceModerate)
+
+	// A service's answer to an experience is published by who validates replies.
+	g.POST("/supervision/avis/:xid/validation", s.require(perm.Validate), s.experienceAnswerValidate)
 
 	exp := g.Group("/supervision", s.require(perm.Export))
 	exp.GET("/export.csv", s.exportCSV)

@@ -27,6 +27,13 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	// Outside loadFollow: an expired link must still get a fresh one.
 	g.POST("/suivi/:token/nouveau-lien", s.linkRenew)
 
+	// The citizen's word after the answer: a signed single-use rating
+	// link, and "Je donne mon avis".
+	g.GET("/evaluer/:token", s.ratingShow)
+	g.POST("/evaluer/:token", s.ratingCreate)
+	g.GET("/avis", s.experiencesShow)
+	g.POST("/avis", s.experiencePost)
+
 	t := g.Group("/suivi/:token", s.loadFollow)
 	t.GET("", s.demandFollow)
 	t.GET("/confirmation", s.submissionConfirm)

@@ -6,6 +6,10 @@ import "github.com/gin-gonic/gin"
 // shows (mail scanners follow links); every action is a POST.
 func (s *Handlers) Routes(r *gin.Engine) {
 	r.GET("/c/:commune/service/tableau/:token", s.serviceBoardShow)
+	// An experience routed to the service: answer it, then attach an improvement.
+	r.GET("/c/:commune/service/avis/:token", s.serviceExperienceShow)
+	r.POST("/c/:commune/service/avis/:token/reponse", s.serviceExperienceAnswer)
+	r.POST("/c/:commune/service/avis/:token/amelioration", s.serviceExperienceImprove)
 	link := "/c/:commune/service/:token"
 	r.GET(link, s.serviceShow)
 	r.GET(link+"/impression", s.servicePrint)

@@ -21,6 +21,7 @@ import (
 	"guichet/metrics"
 	"guichet/notify"
 	"guichet/routing"
+	"guichet/satisfaction"
 	"guichet/views"
 	"guichet/workflow"
 )
@@ -42,4 +43,6 @@ type Base struct {
 	Log           *slog.Logger
 	Clock         clock.Clock // the one clock of the application (app.New)
 	Metrics       *metrics.Metrics
+	// Satisfaction: ratings of answers and experiences (satisfaction.Manager).
+	Satisfaction *satisfaction.Manager
 }

@@ -21,6 +21,8 @@ var navItems = []struct {
 	{perm.Supervise, "", views.NavItem{Label: "Toutes les demandes", Href: "/gestion/supervision"}},
 	{perm.Supervise, "", views.NavItem{Label: "Indicateurs", Href: "/gestion/supervision/indicateurs"}},
 	{perm.Supervise, "", views.NavItem{Label: "Courriels à traiter", Href: "/gestion/supervision/courriels"}},
+	{perm.See, "", views.NavItem{Label: "Satisfaction", Href: "/gestion/satisfaction"}},
+	{perm.Supervise, "", views.NavItem{Label: "Avis des usagers", Href: "/gestion/supervision/avis"}},
 	{perm.Administer, "", views.NavItem{Label: "Commune", Href: "/gestion/admin/commune"}},
 	{perm.Administer, "", views.NavItem{Label: "Agents", Href: "/gestion/admin/agents"}},
 	{perm.Administer, "", views.NavItem{Label: "Profils", Href: "/gestion/admin/profils"}},
