@@ -53,7 +53,7 @@ type Claims struct {
 	// ConversationID names a conversation (purpose Conversation).
 	ConversationID int64 `json:"v,omitempty"`
 	// EscalationID names an escalation (purpose Escalation).
-	EscalationID int64  `json:"l,omitempty"`
+	EscalationID int64 `json:"l,omitempty"`
 	// RatingID names a rating request (purpose Rating); ExperienceID an
 	// experience (purposes Rating and Experience).
 	RatingID     int64  `json:"r,omitempty"`
