@@ -27,6 +27,7 @@ import (
 	"guichet/links"
 	"guichet/mail"
 	"guichet/metrics"
+	"guichet/models"
 	"guichet/notify"
 	"guichet/routing"
 	"guichet/views"
@@ -61,6 +62,7 @@ const AbandonedUploadAge = 24 * time.Hour
 // New wires the application on db from cfg, telling time by clk (nil: the
 // system's). Without SMTP_URL, mail stays in the database (development only).
 func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*App, error) {
+	cfg.DevKeys = models.DevKeys{DB: db} // shared by every server on db
 	keys, err := cfg.Keys()
 	if err != nil {
 		return nil, err
@@ -94,7 +96,9 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Routing = &routing.Manager{DB: db, Engine: a.Engine, Clock: clk}
 	a.Engine.Router = a.Routing
 	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
-	a.Files = &files.Store{Dir: UploadsDir(cfg)}
+	if a.Files, err = FileStore(cfg, db); err != nil {
+		return nil, err
+	}
 	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
@@ -124,7 +128,13 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	return a, nil
 }
 
-// UploadsDir is where the uploaded files are kept (the backup copies it).
+// UploadsDir is where the uploaded files are received, and kept with
+// FILE_STORE=local.
 func UploadsDir(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "uploads") }
+
+// FileStore is the store of uploaded files FILE_STORE names, on db.
+func FileStore(cfg *config.Config, db *bun.DB) (*files.Store, error) {
+	return files.New(cfg.FileStore, UploadsDir(cfg), db)
+}
 
 func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
