@@ -29,6 +29,7 @@ import (
 	"guichet/metrics"
 	"guichet/models"
 	"guichet/notify"
+	"guichet/replica"
 	"guichet/routing"
 	"guichet/views"
 	"guichet/workflow"
@@ -51,6 +52,8 @@ type App struct {
 	Jobs          *jobs.Scheduler
 	Server        *handlers.Server
 	Metrics       *metrics.Metrics // served on METRICS_ADDR by Serve
+	// Reads sends lists, indicators and exports to DATABASE_REPLICA_URL.
+	Reads *replica.Reader
 	// Inbound stores and threads the mail received (INBOUND_ADDR).
 	Inbound *inbound.Receiver
 }
@@ -91,6 +94,12 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Notifier = &notify.Notifier{BaseURL: cfg.BaseURL, Links: a.Links, Clock: clk,
 		FollowLinkTTL: cfg.FollowLinkTTL, ServiceLinkTTL: cfg.ServiceLinkTTL, BoardLinkTTL: cfg.BoardLinkTTL}
 	a.Metrics = metrics.New(db, clk, log)
+	a.Reads = &replica.Reader{Primary: db, MaxLag: cfg.ReplicaMaxLag, Clock: clk, Metrics: a.Metrics}
+	if cfg.DatabaseReplicaURL != "" {
+		if a.Reads.Replica, err = models.OpenLater(cfg.DatabaseReplicaURL); err != nil {
+			return nil, err
+		}
+	}
 	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk, Metrics: a.Metrics}
 	// Every submission is routed by the commune's rules, in its transaction.
 	a.Routing = &routing.Manager{DB: db, Engine: a.Engine, Clock: clk}
@@ -102,7 +111,8 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
-		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Inbound: a.Inbound, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
+		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Inbound: a.Inbound, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics,
+		Reads: a.Reads}}
 	a.Worker.Prepare = a.Server.MailResetRequests
 
 	// Every deferred and periodic job, in one place.

@@ -24,6 +24,11 @@ import (
 type Config struct {
 	Env         string `env:"GUICHET_ENV" envDefault:"production"` // development or production
 	DatabaseURL string `env:"DATABASE_URL"`
+	// DatabaseReplicaURL is a streaming replica of DATABASE_URL that lists,
+	// indicators and exports read from (replica.Reader); empty: none.
+	DatabaseReplicaURL string `env:"DATABASE_REPLICA_URL"`
+	// ReplicaMaxLag: a replica further behind than this is not read from.
+	ReplicaMaxLag time.Duration `env:"REPLICA_MAX_LAG" envDefault:"10s"`
 	// DataDir holds what the program keeps on disk: its own PostgreSQL
 	// cluster (when DATABASE_URL is unset), uploads, development keys.
 	DataDir string `env:"DATA_DIR" envDefault:"var"`

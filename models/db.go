@@ -16,6 +16,20 @@ import (
 // Open connects to PostgreSQL. It uses pgx's database/sql driver rather than
 // bun's pgdriver, whose placeholder handling mis-parses some SQL comments.
 func Open(dsn string) (*bun.DB, error) {
+	db, err := OpenLater(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return db, nil
+}
+
+// OpenLater is Open without connecting yet: a replica may be down when the
+// server starts (replica.Reader reads from the primary meanwhile).
+func OpenLater(dsn string) (*bun.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -29,9 +43,5 @@ func Open(dsn string) (*bun.DB, error) {
 	sqldb.SetMaxOpenConns(20)
 	sqldb.SetMaxIdleConns(20)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	if err := sqldb.Ping(); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
-	}
 	return bun.NewDB(sqldb, pgdialect.New()), nil
 }

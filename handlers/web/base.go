@@ -19,6 +19,7 @@ import (
 	"guichet/jobs"
 	"guichet/links"
 	"guichet/metrics"
+	"guichet/replica"
 	"guichet/notify"
 	"guichet/routing"
 	"guichet/views"
@@ -42,4 +43,5 @@ type Base struct {
 	Log           *slog.Logger
 	Clock         clock.Clock // the one clock of the application (app.New)
 	Metrics       *metrics.Metrics
+	Reads         *replica.Reader // where read-only pages read (ReadDB)
 }
