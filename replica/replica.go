@@ -33,7 +33,7 @@ const askTimeout = time.Second
 // Reader sends reads to Replica or Primary.
 type Reader struct {
 	Primary *bun.DB
-	Replica *bun.DB // nil: none configured, every read on the primary
+	Replica *bun.DB       // nil: none configured, every read on the primary
 	MaxLag  time.Duration // 0: DefaultMaxLag
 	Clock   clock.Clock
 	Metrics *metrics.Metrics
