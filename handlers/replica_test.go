@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -157,4 +158,14 @@ func TestListsReadFromTheReplicaButNeverHideTheAgentsOwnWrite(t *testing.T) {
 		t.Fatalf("with the replica stopped, the list is not the primary's: %v", refs)
 	}
 	mustStatus(t, sup.get("/gestion/supervision/indicateurs"), http.StatusOK)
+
+	// The operator sees where the reads went.
+	rec := httptest.NewRecorder()
+	a.App.Metrics.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, want := range []string{`guichet_replica_reads_total{to="replica"}`, `guichet_replica_reads_total{to="own_write"}`,
+		`guichet_replica_reads_total{to="down"}`, "guichet_replica_replay_lag_seconds"} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 }
