@@ -131,9 +131,11 @@ const ChunkSize = 1 << 20
 // database's dump holds the files.
 type Database struct{ DB *bun.DB }
 
-// execer is database/sql under bun: the chunks go as binary parameters
-// (pgx.QueryExecModeExec, no prepared statement, one round trip), not as
-// bun's or the simple protocol's hex text, twice their size.
+// execer is database/sql under bun: the chunks go, and come back, in
+// binary (pgx.QueryExecModeDescribeExec: an unnamed statement described,
+// then run), not as bun's or the simple protocol's hex text, twice their
+// size and slower. Always inside a transaction, so that PgBouncer's
+// transaction pooling keeps the two steps on one server connection.
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -164,7 +166,7 @@ func (d *Database) Put(ctx context.Context, db bun.IDB, sha string, r io.Reader)
 		if err := q.QueryRowContext(ctx, `WITH ins AS (INSERT INTO file_contents (sha256, size) VALUES ($1, 0)
 			ON CONFLICT (sha256) DO NOTHING RETURNING sha256)
 			SELECT CASE WHEN EXISTS (SELECT 1 FROM ins) THEN NULL ELSE (SELECT size FROM file_contents WHERE sha256 = $1) END`,
-			pgx.QueryExecModeExec, sha).Scan(&existing); err != nil {
+			pgx.QueryExecModeDescribeExec, sha).Scan(&existing); err != nil {
 			return err
 		}
 		if existing.Valid {
@@ -178,7 +180,7 @@ func (d *Database) Put(ctx context.Context, db bun.IDB, sha string, r io.Reader)
 			if m > 0 {
 				h.Write(buf[:m])
 				if _, err := q.ExecContext(ctx, `INSERT INTO file_chunks (sha256, n, data) VALUES ($1, $2, $3)`,
-					pgx.QueryExecModeExec, sha, i, buf[:m]); err != nil {
+					pgx.QueryExecModeDescribeExec, sha, i, buf[:m]); err != nil {
 					return err
 				}
 				n += int64(m)
@@ -193,7 +195,7 @@ func (d *Database) Put(ctx context.Context, db bun.IDB, sha string, r io.Reader)
 		if !matches(h, sha) {
 			return ErrChecksum
 		}
-		_, err := q.ExecContext(ctx, `UPDATE file_contents SET size = $2 WHERE sha256 = $1`, pgx.QueryExecModeExec, sha, n)
+		_, err := q.ExecContext(ctx, `UPDATE file_contents SET size = $2 WHERE sha256 = $1`, pgx.QueryExecModeDescribeExec, sha, n)
 		return err
 	})
 	if err != nil {
@@ -206,8 +208,8 @@ func (d *Database) Open(ctx context.Context, sha string) (File, error) {
 	if err := checkSHA(sha); err != nil {
 		return nil, err
 	}
-	f := &dbFile{ctx: ctx, db: d.DB.DB, sha: sha, chunk: -1}
-	err := d.DB.DB.QueryRowContext(ctx, `SELECT size FROM file_contents WHERE sha256 = $1`, pgx.QueryExecModeExec, sha).Scan(&f.size)
+	f := &dbFile{ctx: ctx, db: d.DB, sha: sha, chunk: -1}
+	err := d.DB.NewRaw("SELECT size FROM file_contents WHERE sha256 = ?", sha).Scan(ctx, &f.size)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &os.PathError{Op: "open", Path: "file_contents/" + sha, Err: os.ErrNotExist}
 	}
@@ -219,16 +221,16 @@ func (d *Database) Remove(ctx context.Context, tx bun.IDB, sha string) error {
 		return err
 	}
 	// Its chunks go with it (ON DELETE CASCADE).
-	_, err := sqlOf(tx).ExecContext(ctx, `DELETE FROM file_contents WHERE sha256 = $1`, pgx.QueryExecModeExec, sha)
+	_, err := tx.NewRaw("DELETE FROM file_contents WHERE sha256 = ?", sha).Exec(ctx)
 	return err
 }
 
-// dbFile reads a content chunk by chunk, each its own query: no
-// transaction stays open while a slow client downloads (contents never
-// change under their hash).
+// dbFile reads a content chunk by chunk, each in a transaction of its own:
+// none stays open while a slow client downloads (contents never change
+// under their hash).
 type dbFile struct {
 	ctx   context.Context
-	db    *sql.DB
+	db    *bun.DB
 	sha   string
 	size  int64
 	off   int64
@@ -241,9 +243,11 @@ func (f *dbFile) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if c := f.off / ChunkSize; c != f.chunk {
-		f.buf = f.buf[:0]
-		if err := f.db.QueryRowContext(f.ctx, `SELECT data FROM file_chunks WHERE sha256 = $1 AND n = $2`,
-			pgx.QueryExecModeExec, f.sha, c).Scan(&f.buf); err != nil {
+		err := f.db.RunInTx(f.ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+			return tx.Tx.QueryRowContext(ctx, `SELECT data FROM file_chunks WHERE sha256 = $1 AND n = $2`,
+				pgx.QueryExecModeDescribeExec, f.sha, c).Scan(&f.buf)
+		})
+		if err != nil {
 			return 0, fmt.Errorf("files: chunk %d of %s: %w", c, f.sha, err)
 		}
 		f.chunk = c
