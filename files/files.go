@@ -169,7 +169,6 @@ type Upload struct {
 	Info
 	tmp   string
 	store Contents
-	kept  bool
 }
 
 // Receive streams r to a temporary file, refusing it (and keeping nothing)
@@ -251,11 +250,7 @@ func (u *Upload) Keep(ctx context.Context, tx bun.IDB) error {
 			f.Close()
 		}
 	}
-	if err != nil {
-		return err
-	}
-	u.kept = true
-	return nil
+	return err
 }
 
 // Discard removes the temporary file received; nil does nothing.
