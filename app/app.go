@@ -27,7 +27,9 @@ import (
 	"guichet/links"
 	"guichet/mail"
 	"guichet/metrics"
+	"guichet/models"
 	"guichet/notify"
+	"guichet/replica"
 	"guichet/routing"
 	"guichet/satisfaction"
 	"guichet/views"
@@ -51,6 +53,8 @@ type App struct {
 	Jobs          *jobs.Scheduler
 	Server        *handlers.Server
 	Metrics       *metrics.Metrics // served on METRICS_ADDR by Serve
+	// Reads sends lists, indicators and exports to DATABASE_REPLICA_URL.
+	Reads *replica.Reader
 	// Inbound stores and threads the mail received (INBOUND_ADDR).
 	Inbound *inbound.Receiver
 }
@@ -62,6 +66,9 @@ const AbandonedUploadAge = 24 * time.Hour
 // New wires the application on db from cfg, telling time by clk (nil: the
 // system's). Without SMTP_URL, mail stays in the database (development only).
 func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*App, error) {
+	if db != nil { // nil: a test of the wiring alone
+		cfg.DevKeys = models.DevKeys{DB: db} // shared by every server on db
+	}
 	keys, err := cfg.Keys()
 	if err != nil {
 		return nil, err
@@ -90,18 +97,27 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Notifier = &notify.Notifier{BaseURL: cfg.BaseURL, Links: a.Links, Clock: clk,
 		FollowLinkTTL: cfg.FollowLinkTTL, ServiceLinkTTL: cfg.ServiceLinkTTL, BoardLinkTTL: cfg.BoardLinkTTL}
 	a.Metrics = metrics.New(db, clk, log)
+	a.Reads = &replica.Reader{Primary: db, MaxLag: cfg.ReplicaMaxLag, Clock: clk, Metrics: a.Metrics}
+	if cfg.DatabaseReplicaURL != "" {
+		if a.Reads.Replica, err = models.OpenLater(cfg.DatabaseReplicaURL); err != nil {
+			return nil, err
+		}
+	}
 	a.Engine = &workflow.Engine{DB: db, Notifier: a.Notifier, Clock: clk, Metrics: a.Metrics}
 	// Every submission is routed by the commune's rules, in its transaction.
 	a.Routing = &routing.Manager{DB: db, Engine: a.Engine, Clock: clk}
 	a.Engine.Router = a.Routing
 	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
 	a.Conversations.Router = a.Routing // rules run on conversations opened too (issue 16)
-	a.Files = &files.Store{Dir: UploadsDir(cfg)}
+	if a.Files, err = FileStore(cfg, db); err != nil {
+		return nil, err
+	}
 	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize,
 		SpoolDir: filepath.Join(cfg.DataDir, "spool")}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
-		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Inbound: a.Inbound, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
+		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Inbound: a.Inbound, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics,
+		Reads: a.Reads}}
 	// Ratings and experiences (issue 18).
 	a.Server.Base.Satisfaction = &satisfaction.Manager{DB: db, Notifier: a.Notifier, Links: a.Links, Clock: clk}
 	a.Worker.Prepare = a.Server.MailResetRequests
@@ -134,7 +150,13 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	return a, nil
 }
 
-// UploadsDir is where the uploaded files are kept (the backup copies it).
+// UploadsDir is where the uploaded files are received, and kept with
+// FILE_STORE=local.
 func UploadsDir(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "uploads") }
+
+// FileStore is the store of uploaded files FILE_STORE names, on db.
+func FileStore(cfg *config.Config, db *bun.DB) (*files.Store, error) {
+	return files.New(cfg.FileStore, UploadsDir(cfg), db)
+}
 
 func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }

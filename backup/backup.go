@@ -1,9 +1,10 @@
 // Package backup writes a consistent copy of an instance, its database and
 // its uploaded files, into a directory, and restores it into an empty
 // database: the database by PostgreSQL's pg_dump (custom format) and
-// pg_restore, the files (kept on disk under their SHA-256, see files/) copied
-// beside it, and a manifest with the rows of each table and the checksum of
-// every part, checked before anything is restored and after.
+// pg_restore, the files (under their SHA-256, see files/) copied beside it
+// when they are on disk (FILE_STORE=local; with FILE_STORE=postgres they are
+// rows of the dump), and a manifest with the rows of each table and the
+// checksum of every part, checked before anything is restored and after.
 package backup
 
 import (
@@ -45,7 +46,10 @@ type Manifest struct {
 	CreatedAt time.Time        `json:"created_at"`
 	Database  Part             `json:"database"`
 	Rows      map[string]int64 `json:"rows"` // per table, in the dump's snapshot
-	Files     []Part           `json:"files"`
+	// FileStore is where the instance kept its files: files.Local (""
+	// in older backups), copied in Files, or files.Postgres, in the dump.
+	FileStore string `json:"file_store,omitempty"`
+	Files     []Part `json:"files"`
 }
 
 // Part is one file of the backup, with its checksum.
@@ -56,11 +60,11 @@ type Part struct {
 }
 
 // Create writes into dir (created; it must not hold anything) a backup of
-// the database db, reached by dsn, and of the uploaded files under
-// uploads. The dump and the file list come from one snapshot, and the
-// files' locks are held meanwhile, so that none the snapshot refers to is
-// deleted before it is copied.
-func Create(ctx context.Context, db *bun.DB, dsn, uploads, dir string, now time.Time) (*Manifest, error) {
+// the database db, reached by dsn, and of the uploaded files of store. The
+// dump and the file list come from one snapshot, and the files' locks are
+// held meanwhile, so that none the snapshot refers to is deleted before it
+// is copied.
+func Create(ctx context.Context, db *bun.DB, dsn string, store *files.Store, dir string, now time.Time) (*Manifest, error) {
 	pgDump, err := pgcluster.Binary("pg_dump")
 	if err != nil {
 		return nil, err
@@ -77,7 +81,10 @@ func Create(ctx context.Context, db *bun.DB, dsn, uploads, dir string, now time.
 	if err := tx.NewRaw("SELECT pg_export_snapshot()").Scan(ctx, &snapshot); err != nil {
 		return nil, err
 	}
-	m := &Manifest{Format: Format, CreatedAt: now.UTC()}
+	m := &Manifest{Format: Format, CreatedAt: now.UTC(), FileStore: files.Local}
+	if store.InDatabase() {
+		m.FileStore = files.Postgres
+	}
 	if m.Rows, err = models.TableRows(ctx, tx); err != nil {
 		return nil, err
 	}
@@ -92,9 +99,11 @@ func Create(ctx context.Context, db *bun.DB, dsn, uploads, dir string, now time.
 	if m.Database, err = checksum(dir, DatabaseFile); err != nil {
 		return nil, err
 	}
-	src, dst := &files.Store{Dir: uploads}, &files.Store{Dir: filepath.Join(dir, FilesDir)}
 	for _, f := range stored {
-		p, err := copyFile(src, dst, f.SHA256)
+		if store.InDatabase() {
+			break // in the dump
+		}
+		p, err := copyFile(ctx, db, store, backupFiles(dir), f.SHA256)
 		if err != nil {
 			return nil, fmt.Errorf("fichier %s : %w", f.SHA256, err)
 		}
@@ -108,10 +117,11 @@ func Create(ctx context.Context, db *bun.DB, dsn, uploads, dir string, now time.
 }
 
 // Restore restores the backup in dir into the database db, reached by
-// dsn, which must be empty, and its files under uploads. Every part's
-// checksum is checked before anything is written; the database is restored
-// in one transaction, and its rows counted against the manifest.
-func Restore(ctx context.Context, db *bun.DB, dsn, uploads, dir string) (*Manifest, error) {
+// dsn, which must be empty, and its files into store, which may be of the
+// other kind than the instance backed up had. Every part's checksum is
+// checked before anything is written; the database is restored in one
+// transaction, and its rows counted against the manifest.
+func Restore(ctx context.Context, db *bun.DB, dsn string, store *files.Store, dir string) (*Manifest, error) {
 	pgRestore, err := pgcluster.Binary("pg_restore")
 	if err != nil {
 		return nil, err
@@ -130,12 +140,25 @@ func Restore(ctx context.Context, db *bun.DB, dsn, uploads, dir string) (*Manife
 	if n > 0 {
 		return nil, fmt.Errorf("la base de destination n'est pas vide (%d tables, index ou séquences) : une sauvegarde se restaure dans une base vide (un nouveau DATA_DIR, ou une base créée par createdb)", n)
 	}
-	// The files first: copying them again is harmless, while a database
-	// restored is no longer empty.
-	src, dst := &files.Store{Dir: filepath.Join(dir, FilesDir)}, &files.Store{Dir: uploads}
+	inDump := m.FileStore == files.Postgres
+	copyAll := func(src *files.Store, shas []string) error {
+		for _, sha := range shas {
+			if _, err := copyFile(ctx, db, src, store, sha); err != nil {
+				return fmt.Errorf("fichier %s : %w", sha, err)
+			}
+		}
+		return nil
+	}
+	var backedUp []string
 	for _, f := range m.Files {
-		if _, err := copyFile(src, dst, f.SHA256); err != nil {
-			return nil, fmt.Errorf("fichier %s : %w", f.SHA256, err)
+		backedUp = append(backedUp, f.SHA256)
+	}
+	// Files to disk first: copying them again is harmless, while a
+	// database restored is no longer empty. Into the database, they can
+	// only follow its tables.
+	if !inDump && !store.InDatabase() {
+		if err := copyAll(backupFiles(dir), backedUp); err != nil {
+			return nil, err
 		}
 	}
 	if err := run(ctx, pgRestore, dsn, "--exit-on-error", "--single-transaction", "--no-owner", "--no-privileges",
@@ -148,6 +171,21 @@ func Restore(ctx context.Context, db *bun.DB, dsn, uploads, dir string) (*Manife
 	}
 	if !maps.Equal(rows, m.Rows) {
 		return nil, fmt.Errorf("la base restaurée ne compte pas les lignes du manifeste : %v, attendu %v", rows, m.Rows)
+	}
+	// The rows counted, the files that come from the other store.
+	switch {
+	case !inDump && store.InDatabase():
+		if err := copyAll(backupFiles(dir), backedUp); err != nil {
+			return nil, err
+		}
+	case inDump && !store.InDatabase():
+		var shas []string
+		if err := db.NewRaw("SELECT sha256 FROM file_contents ORDER BY sha256").Scan(ctx, &shas); err != nil {
+			return nil, err
+		}
+		if err := copyAll(&files.Store{Contents: &files.Database{DB: db}}, shas); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }
@@ -182,13 +220,19 @@ func Verify(dir string, m *Manifest) error {
 	return nil
 }
 
-func copyFile(src, dst *files.Store, sha string) (Part, error) {
-	r, err := src.Open(sha)
+// backupFiles is the store of a backup's copied files.
+func backupFiles(dir string) *files.Store {
+	return &files.Store{Contents: &files.Disk{Dir: filepath.Join(dir, FilesDir)}}
+}
+
+// copyFile copies a content between stores; db is the instance's database.
+func copyFile(ctx context.Context, db *bun.DB, src, dst *files.Store, sha string) (Part, error) {
+	r, err := src.Open(ctx, sha)
 	if err != nil {
 		return Part{}, err
 	}
 	defer r.Close()
-	n, err := dst.Put(sha, r)
+	n, err := dst.Put(ctx, db, sha, r)
 	return Part{Path: path(sha), SHA256: sha, Size: n}, err
 }
 

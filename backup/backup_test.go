@@ -16,6 +16,8 @@ import (
 
 	"guichet/app"
 	"guichet/backup"
+	"guichet/conversation"
+	"guichet/files"
 	"guichet/fixture"
 	"guichet/migrations"
 	"guichet/models"
@@ -38,13 +40,22 @@ func digest(t *testing.T, db bun.IDB, table string) string {
 }
 
 // An instance of two communes, with demands in every state through the
-// real workflow, notes and files (one content shared by both communes), is
-// backed up, and restored into an empty database: every row of every table
-// is there, every file byte for byte, and the instance works on.
+// real workflow, notes and files (one content shared by both communes, one
+// a conversation's), is backed up, and restored into an empty database:
+// every row of every table is there, every file byte for byte, and the
+// instance works on; with its files on disk or in the database, restored
+// into either.
 func TestBackupRestoresEveryDemandHistoryEntryAndFile(t *testing.T) {
+	for _, stores := range [][2]string{{files.Local, files.Local}, {files.Postgres, files.Postgres}, {files.Local, files.Postgres}, {files.Postgres, files.Local}} {
+		t.Run(stores[0]+"→"+stores[1], func(t *testing.T) { testBackupRestore(t, stores[0], stores[1]) })
+	}
+}
+
+func testBackupRestore(t *testing.T, from, to string) {
 	ctx := context.Background()
 	db := testdb.New(t)
 	cfg := fixture.Config(t) // one instance: one data directory
+	cfg.FileStore = from
 	var worlds []*fixture.World
 	var submitted []*models.Demand
 	contents := map[string][]byte{}
@@ -78,11 +89,28 @@ func TestBackupRestoresEveryDemandHistoryEntryAndFile(t *testing.T) {
 			contents[up.SHA256] = content
 		}
 	}
+	// A citizen's message with a file of its own.
+	letter := pdf("courrier du demandeur")
+	up, err := worlds[0].App.Files.Receive(bytes.NewReader(letter), int64(len(letter)))
+	fixture.Must(t, err)
+	_, _, err = worlds[0].App.Conversations.Open(ctx, worlds[0].Commune, conversation.Citizen(worlds[0].Commune.ID, "Camille Martin"),
+		conversation.OpenInput{Subject: "Un courrier", Email: "camille@exemple.fr", Name: "Camille Martin", Client: "test",
+			Message: conversation.MessageInput{Body: "Voici le courrier.", Files: []conversation.Upload{{File: models.ConversationFile{
+				Filename: "courrier.pdf", ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256}, Keep: up.Keep}}}})
+	fixture.Must(t, err)
+	up.Discard()
+	contents[up.SHA256] = letter
+	store, err := app.FileStore(cfg, db)
+	fixture.Must(t, err)
 
 	dir := filepath.Join(t.TempDir(), "sauvegarde")
-	m, err := backup.Create(ctx, db, testdb.DSN(t, db), app.UploadsDir(cfg), dir, worlds[0].Clock.Now())
+	m, err := backup.Create(ctx, db, testdb.DSN(t, db), store, dir, worlds[0].Clock.Now())
 	fixture.Must(t, err)
-	if len(m.Files) != len(contents) || m.Rows["demands"] != int64(2*len(fixture.Setups)) || m.Rows["demand_events"] == 0 || m.Rows["attachments"] != 4 || m.Rows["streets"] == 0 {
+	copied := len(contents) // on disk, the files are copied beside the dump; in the database, they are in it
+	if from == files.Postgres {
+		copied = 0
+	}
+	if len(m.Files) != copied || m.Rows["demands"] != int64(2*len(fixture.Setups)) || m.Rows["demand_events"] == 0 || m.Rows["attachments"] != 4 || m.Rows["streets"] == 0 {
 		t.Fatalf("manifest: %d files, rows %v", len(m.Files), m.Rows)
 	}
 	again, err := backup.ReadManifest(dir)
@@ -90,21 +118,33 @@ func TestBackupRestoresEveryDemandHistoryEntryAndFile(t *testing.T) {
 	fixture.Must(t, backup.Verify(dir, again))
 
 	target := testdb.Empty(t)
-	uploads := filepath.Join(t.TempDir(), "uploads")
-	_, err = backup.Restore(ctx, target, testdb.DSN(t, target), uploads, dir)
+	cfg2 := fixture.Config(t)
+	cfg2.FileStore = to
+	targetStore, err := app.FileStore(cfg2, target)
+	fixture.Must(t, err)
+	_, err = backup.Restore(ctx, target, testdb.DSN(t, target), targetStore, dir)
 	fixture.Must(t, err)
 
 	tables, err := models.TableRows(ctx, db)
 	fixture.Must(t, err)
 	for table := range tables {
+		if from != to && strings.HasPrefix(table, "file_") {
+			continue // the files moved into (or stayed beside) the other store
+		}
 		if got, want := digest(t, target, table), digest(t, db, table); got != want {
 			t.Errorf("table %s differs after the restore", table)
 		}
 	}
 	var shas []string
-	fixture.Must(t, target.NewRaw("SELECT sha256 FROM attachments").Scan(ctx, &shas))
+	fixture.Must(t, target.NewRaw("SELECT sha256 FROM attachments UNION SELECT sha256 FROM conversation_files").Scan(ctx, &shas))
+	if len(shas) != len(contents) {
+		t.Fatalf("restored rows name %d contents, %d were uploaded", len(shas), len(contents))
+	}
 	for _, sha := range shas {
-		b, err := os.ReadFile(filepath.Join(uploads, sha[:2], sha))
+		f, err := targetStore.Open(ctx, sha)
+		fixture.Must(t, err)
+		b, err := io.ReadAll(f)
+		f.Close()
 		fixture.Must(t, err)
 		sum := sha256.Sum256(b)
 		if hex.EncodeToString(sum[:]) != sha || !bytes.Equal(b, contents[sha]) {
@@ -118,8 +158,6 @@ func TestBackupRestoresEveryDemandHistoryEntryAndFile(t *testing.T) {
 	if err != nil || len(pending)+len(unknown) > 0 {
 		t.Fatalf("restored migrations: %v %v %v", pending, unknown, err)
 	}
-	cfg2 := fixture.Config(t)
-	cfg2.DataDir = filepath.Dir(uploads)
 	w2 := fixture.NewWorldOn(t, target, cfg2)
 	restored := new(models.Demand)
 	fixture.Must(t, target.NewSelect().Model(restored).Where("id = ?", submitted[0].ID).Scan(ctx))
@@ -128,7 +166,7 @@ func TestBackupRestoresEveryDemandHistoryEntryAndFile(t *testing.T) {
 	if d.State != workflow.Accepted {
 		t.Fatalf("restored demand: %s", d.State)
 	}
-	f, err := w2.App.Files.Open(shas[0])
+	f, err := w2.App.Files.Open(ctx, shas[0])
 	fixture.Must(t, err)
 	b, err := io.ReadAll(f)
 	f.Close()
@@ -139,21 +177,25 @@ func TestBackupRestoresEveryDemandHistoryEntryAndFile(t *testing.T) {
 
 	// Into a database that is not empty, nothing is restored.
 	for name, db := range map[string]*bun.DB{"restored": target, "migrated": testdb.New(t)} {
-		if _, err := backup.Restore(ctx, db, testdb.DSN(t, db), t.TempDir(), dir); err == nil || !strings.Contains(err.Error(), "la base de destination n'est pas vide") {
+		if _, err := backup.Restore(ctx, db, testdb.DSN(t, db), targetStore, dir); err == nil || !strings.Contains(err.Error(), "la base de destination n'est pas vide") {
 			t.Errorf("restore into the %s database: %v", name, err)
 		}
 	}
 	// A backup altered on its way is refused before anything is written.
-	fixture.Must(t, os.WriteFile(filepath.Join(dir, m.Files[0].Path), []byte("%PDF-1.4 autre"), 0o640))
+	altered := m.Database.Path
+	if len(m.Files) > 0 {
+		altered = m.Files[0].Path
+	}
+	fixture.Must(t, os.WriteFile(filepath.Join(dir, altered), []byte("%PDF-1.4 autre"), 0o640))
 	empty := testdb.Empty(t)
-	if _, err := backup.Restore(ctx, empty, testdb.DSN(t, empty), t.TempDir(), dir); err == nil || !strings.Contains(err.Error(), "sauvegarde altérée") {
+	if _, err := backup.Restore(ctx, empty, testdb.DSN(t, empty), targetStore, dir); err == nil || !strings.Contains(err.Error(), "sauvegarde altérée") {
 		t.Fatalf("altered backup: %v", err)
 	}
 	if n, err := models.Relations(ctx, empty); err != nil || n != 0 {
 		t.Fatalf("an altered backup wrote %d relations (%v)", n, err)
 	}
 	// A backup goes into a new directory.
-	if _, err := backup.Create(ctx, db, testdb.DSN(t, db), app.UploadsDir(cfg), dir, worlds[0].Clock.Now()); err == nil || !strings.Contains(err.Error(), "n'est pas vide") {
+	if _, err := backup.Create(ctx, db, testdb.DSN(t, db), store, dir, worlds[0].Clock.Now()); err == nil || !strings.Contains(err.Error(), "n'est pas vide") {
 		t.Fatalf("backup into a used directory: %v", err)
 	}
 }

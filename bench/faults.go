@@ -302,7 +302,7 @@ func (b *bed) uploadKept(ctx context.Context, o FaultOptions, d *models.Demand, 
 	if err != nil || len(as) != 1 || as[0].SHA256 != want {
 		return false
 	}
-	f, err := o.Files.Open(want)
+	f, err := o.Files.Open(ctx, want)
 	if err != nil {
 		return false
 	}

@@ -29,6 +29,11 @@ type Config struct {
 	// transaction to the next, so that no statement may stay prepared on
 	// them (models.Open); empty: a direct or session-pooled connection.
 	DatabasePooling string `env:"DATABASE_POOLING"`
+	// DatabaseReplicaURL is a streaming replica of DATABASE_URL that lists,
+	// indicators and exports read from (replica.Reader); empty: none.
+	DatabaseReplicaURL string `env:"DATABASE_REPLICA_URL"`
+	// ReplicaMaxLag: a replica further behind than this is not read from.
+	ReplicaMaxLag time.Duration `env:"REPLICA_MAX_LAG" envDefault:"10s"`
 	// DataDir holds what the program keeps on disk: its own PostgreSQL
 	// cluster (when DATABASE_URL is unset), uploads, development keys.
 	DataDir string `env:"DATA_DIR" envDefault:"var"`
@@ -83,6 +88,11 @@ type Config struct {
 	// one is generated and kept in DataDir, like the link key.
 	AuditSigningKey string `env:"AUDIT_SIGNING_KEY"`
 
+	// FileStore is where uploaded files are kept: local (DATA_DIR/uploads,
+	// one machine) or postgres (the database, which every server shares,
+	// and its dumps hold them).
+	FileStore string `env:"FILE_STORE" envDefault:"local"`
+
 	MaxFileSize   int64 `env:"MAX_FILE_SIZE" envDefault:"20000000"`
 	MaxDemandSize int64 `env:"MAX_DEMAND_SIZE" envDefault:"100000000"`
 	// MaxFilesPerField bounds the files of one question of a form;
@@ -109,6 +119,12 @@ type Config struct {
 
 	// Argon2Memory is argon2id's memory cost in KiB.
 	Argon2Memory uint32 `env:"ARGON2_MEMORY_KIB" envDefault:"65536"`
+
+	// DevKeys, set by app.New, keeps the development keys in the database,
+	// so that several servers of one instance share them; nil: DataDir.
+	DevKeys interface {
+		Keep(name, initial string) (string, error)
+	} `env:"-"`
 }
 
 // Load reads the environment.
@@ -125,6 +141,9 @@ func Load() (*Config, error) {
 	}
 	if c.DatabasePooling != "" && c.DatabasePooling != "transaction" {
 		return nil, fmt.Errorf("configuration: DATABASE_POOLING must be empty or transaction, not %q", c.DatabasePooling)
+	}
+	if c.FileStore != "local" && c.FileStore != "postgres" {
+		return nil, fmt.Errorf("configuration: FILE_STORE must be local or postgres, not %q", c.FileStore)
 	}
 	if c.MaxFilesPerField < 1 || c.MaxFilesPerDemand < 1 {
 		return nil, errors.New("configuration: MAX_FILES_PER_FIELD and MAX_FILES_PER_DEMAND must be at least 1")
@@ -239,10 +258,17 @@ func NewAuditKey() string { return NewKey() } // a seed is 32 random bytes, as a
 
 func (c *Config) devKey() (string, error) { return c.kept("dev-link-key", NewKey) }
 
-// kept reads a development key from DataDir, made by fresh the first time.
+// kept reads a development key from DevKeys, or DataDir, made by fresh the
+// first time (a key an older version kept in DataDir moves to DevKeys).
 func (c *Config) kept(name string, fresh func() string) (string, error) {
 	path := filepath.Join(c.DataDir, name)
-	if b, err := os.ReadFile(path); err == nil {
+	b, err := os.ReadFile(path)
+	switch {
+	case c.DevKeys != nil && err == nil:
+		return c.DevKeys.Keep(name, strings.TrimSpace(string(b)))
+	case c.DevKeys != nil:
+		return c.DevKeys.Keep(name, fresh())
+	case err == nil:
 		return strings.TrimSpace(string(b)), nil
 	}
 	k := fresh()

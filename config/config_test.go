@@ -138,3 +138,20 @@ func TestDatabasePooling(t *testing.T) {
 		t.Fatalf("DATABASE_POOLING=transactions: %v", err)
 	}
 }
+
+func TestFileStoreIsLocalOrPostgres(t *testing.T) {
+	for value, ok := range map[string]bool{"": true, "local": true, "postgres": true, "s3": false, "Postgres": false} {
+		t.Run(value, func(t *testing.T) {
+			if value != "" {
+				t.Setenv("FILE_STORE", value)
+			}
+			c, err := config.Load()
+			if ok != (err == nil) {
+				t.Fatalf("FILE_STORE=%q: %v", value, err)
+			}
+			if value == "" && c.FileStore != "local" {
+				t.Errorf("FILE_STORE unset: %q", c.FileStore)
+			}
+		})
+	}
+}

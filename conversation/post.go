@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/files"
 	"guichet/models"
 	"guichet/perm"
 	"guichet/validate"
@@ -30,7 +31,7 @@ const MaxBody = 10000
 // its row, without ids, and Keep, which puts it in the store.
 type Upload struct {
 	File models.ConversationFile
-	Keep func() error
+	Keep files.KeepFunc
 }
 
 // MessageInput is a message to add to a conversation.

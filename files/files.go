@@ -1,13 +1,16 @@
-// Package files keeps uploaded documents on disk, outside the web root, each
-// under the SHA-256 of its content. A file is streamed to disk while it is
-// hashed, its type is sniffed from its first bytes (never trusted from the
-// name or the browser) and checked against an allow-list, and its size is
-// bounded: memory stays flat whatever the file's size. It reaches the store
-// only when kept, by the transaction that records it.
+// Package files keeps uploaded documents, each under the SHA-256 of its
+// content, in a Contents: a directory outside the web root (Disk, for one
+// machine) or PostgreSQL (Postgres, which several servers share). A file is
+// streamed to a temporary file while it is hashed, its type is sniffed from
+// its first bytes (never trusted from the name or the browser) and checked
+// against an allow-list, and its size is bounded: memory stays flat
+// whatever the file's size. It reaches the store only when kept, by the
+// transaction that records it.
 package files
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,11 +18,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/gabriel-vasile/mimetype"
+	"github.com/uptrace/bun"
 )
 
 // Kind is an accepted type of document.
@@ -114,21 +117,46 @@ type Info struct {
 	ContentType string
 }
 
-// Store keeps files under Dir.
+// Store receives uploads into temporary files under Dir and keeps them in
+// Contents (nil: Disk on Dir).
 type Store struct {
-	Dir string
+	Dir      string
+	Contents Contents
 	// Receiving, when set, is called once an upload's first bytes are on
 	// disk, the rest still on its way (tests act at that moment).
 	Receiving func()
 }
 
-var shaRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
+// The stores FILE_STORE names.
+const (
+	Local    = "local"    // a directory, DATA_DIR/uploads: one machine
+	Postgres = "postgres" // the database: every server sharing it
+)
 
-func (s *Store) path(sha string) (string, error) {
-	if !shaRe.MatchString(sha) {
-		return "", fmt.Errorf("files: bad hash %q", sha)
+// New is the store kind names: temporary files under dir, contents in dir
+// (Local) or in db (Postgres).
+func New(kind, dir string, db *bun.DB) (*Store, error) {
+	switch kind {
+	case Local, "":
+		return &Store{Dir: dir}, nil
+	case Postgres:
+		return &Store{Dir: dir, Contents: &Database{DB: db}}, nil
 	}
-	return filepath.Join(s.Dir, sha[:2], sha), nil
+	return nil, fmt.Errorf("files: unknown store %q (local or postgres)", kind)
+}
+
+func (s *Store) contents() Contents {
+	if s.Contents == nil {
+		return &Disk{Dir: s.Dir}
+	}
+	return s.Contents
+}
+
+// InDatabase tells whether the contents are rows of the database, and so in
+// its dumps.
+func (s *Store) InDatabase() bool {
+	_, ok := s.contents().(*Database)
+	return ok
 }
 
 // SniffLen is how much of the start of a file the type detection reads.
@@ -139,8 +167,8 @@ const SniffLen = 3072
 // transaction, so that a file refused on the way leaves nothing behind.
 type Upload struct {
 	Info
-	tmp, dst string
-	kept     bool
+	tmp   string
+	store Contents
 }
 
 // Receive streams r to a temporary file, refusing it (and keeping nothing)
@@ -200,28 +228,35 @@ func (s *Store) Receive(r io.Reader, max int64) (*Upload, error) {
 		return nil, err
 	}
 	info := Info{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size, ContentType: kind.MIME}
-	dst, _ := s.path(info.SHA256)
 	done = true
-	return &Upload{Info: info, tmp: tmp.Name(), dst: dst}, nil
+	return &Upload{Info: info, tmp: tmp.Name(), store: s.contents()}, nil
 }
 
-// Keep puts the file in the store under its hash. Identical content is
-// stored once: replacing it with the same bytes is harmless.
-func (u *Upload) Keep() error {
-	if err := os.MkdirAll(filepath.Dir(u.dst), 0o750); err != nil {
-		return err
+// KeepFunc puts a received file in the store, in the transaction tx that
+// records the row referring to it (Upload.Keep).
+type KeepFunc func(ctx context.Context, tx bun.IDB) error
+
+// Keep puts the file in the store under its hash, in tx when the store is
+// the database (a rollback takes it back). Identical content is stored
+// once: keeping the same bytes again is harmless.
+func (u *Upload) Keep(ctx context.Context, tx bun.IDB) error {
+	var err error
+	if d, ok := u.store.(*Disk); ok {
+		err = d.move(u.tmp, u.SHA256)
+	} else {
+		var f *os.File
+		if f, err = os.Open(u.tmp); err == nil {
+			_, err = u.store.Put(ctx, tx, u.SHA256, f)
+			f.Close()
+		}
 	}
-	if err := os.Rename(u.tmp, u.dst); err != nil {
-		return err
-	}
-	u.kept = true
-	return nil
+	return err
 }
 
-// Discard removes the file received unless it was kept; nil does nothing.
+// Discard removes the temporary file received; nil does nothing.
 func (u *Upload) Discard() {
-	if u != nil && !u.kept {
-		os.Remove(u.tmp)
+	if u != nil {
+		os.Remove(u.tmp) // gone already if kept on Disk
 	}
 }
 
@@ -270,59 +305,21 @@ func (s *Store) SweepAbandoned(now time.Time, olderThan time.Duration) (int, err
 	return n, nil
 }
 
-// Open opens a stored file for reading.
-func (s *Store) Open(sha string) (*os.File, error) {
-	p, err := s.path(sha)
-	if err != nil {
-		return nil, err
-	}
-	return os.Open(p)
+// Open opens a stored content for reading; a missing one is an error
+// that errors.Is os.ErrNotExist.
+func (s *Store) Open(ctx context.Context, sha string) (File, error) {
+	return s.contents().Open(ctx, sha)
 }
 
-// Remove deletes a stored file; the caller makes sure nothing refers to it.
-func (s *Store) Remove(sha string) error {
-	p, err := s.path(sha)
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	return nil
+// Remove deletes a stored content, in tx when the store is the database;
+// the caller makes sure nothing refers to it (models.RemoveUnusedFile).
+func (s *Store) Remove(ctx context.Context, tx bun.IDB, sha string) error {
+	return s.contents().Remove(ctx, tx, sha)
 }
-
-// ErrChecksum is a content whose bytes do not hash to the name given.
-var ErrChecksum = errors.New("files: content does not match its SHA-256")
 
 // Put writes a content under its hash sha, from a backup or into one: the
 // bytes must hash to sha (ErrChecksum otherwise, and nothing is kept). Its
 // type was checked when it was uploaded.
-func (s *Store) Put(sha string, r io.Reader) (int64, error) {
-	dst, err := s.path(sha)
-	if err != nil {
-		return 0, err
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return 0, err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".put-*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name()) // after the rename, nothing
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), r)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && hex.EncodeToString(h.Sum(nil)) != sha {
-		err = ErrChecksum
-	}
-	if err != nil {
-		return 0, err
-	}
-	return n, os.Rename(tmp.Name(), dst)
+func (s *Store) Put(ctx context.Context, db bun.IDB, sha string, r io.Reader) (int64, error) {
+	return s.contents().Put(ctx, db, sha, r)
 }

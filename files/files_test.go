@@ -2,6 +2,7 @@ package files_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -52,14 +53,14 @@ func TestReceiveKeepsUnderHashAndSniffsType(t *testing.T) {
 	if info.ContentType != "application/pdf" || info.Size != int64(len(pdf)) || len(info.SHA256) != 64 {
 		t.Fatalf("info = %+v", info)
 	}
-	if _, err := s.Open(info.SHA256); !errors.Is(err, os.ErrNotExist) {
+	if _, err := s.Open(context.Background(), info.SHA256); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("in the store before it is kept: %v", err)
 	}
-	if err := up.Keep(); err != nil {
+	if err := up.Keep(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	up.Discard() // a no-op once kept
-	f, err := s.Open(info.SHA256)
+	f, err := s.Open(context.Background(), info.SHA256)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,10 +80,10 @@ func TestReceiveKeepsUnderHashAndSniffsType(t *testing.T) {
 	if left := filesIn(t, s.Dir); len(left) != 1 {
 		t.Fatalf("after discarding a second copy: %v", left)
 	}
-	if err := s.Remove(info.SHA256); err != nil {
+	if err := s.Remove(context.Background(), nil, info.SHA256); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Open(info.SHA256); !errors.Is(err, os.ErrNotExist) {
+	if _, err := s.Open(context.Background(), info.SHA256); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("after remove: %v", err)
 	}
 }
@@ -139,7 +140,7 @@ func TestReceiveAcceptsExactlyMax(t *testing.T) {
 
 func TestOpenRejectsPaths(t *testing.T) {
 	s := &files.Store{Dir: t.TempDir()}
-	if _, err := s.Open("../../etc/passwd"); err == nil || errors.Is(err, os.ErrNotExist) {
+	if _, err := s.Open(context.Background(), "../../etc/passwd"); err == nil || errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("path accepted: %v", err)
 	}
 }
@@ -157,7 +158,7 @@ func TestSweepAbandoned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := kept.Keep(); err != nil {
+	if err := kept.Keep(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	old := filepath.Join(s.Dir, ".upload-abandoned")

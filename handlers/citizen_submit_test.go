@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/uptrace/bun"
+
 	"guichet/fixture"
 	"guichet/models"
 	"guichet/workflow"
@@ -99,7 +101,7 @@ func TestFilesAreServedSafely(t *testing.T) {
 	other := a.DemandAt(t, "submitted")
 	fixture.Must(t, models.AddAttachment(context.Background(), a.DB, &models.Attachment{CommuneID: a.Commune.ID, DemandID: other.ID,
 		Field: "photo", Filename: "secret.pdf", ContentType: "application/pdf", Size: 1, SHA256: atts[0].SHA256, UploadedBy: "citizen"},
-		[]string{workflow.Submitted}, models.FileLimits{Size: 1 << 20, Files: 50, FilesPerField: 10}, func() error { return nil })) // the content is stored already
+		[]string{workflow.Submitted}, models.FileLimits{Size: 1 << 20, Files: 50, FilesPerField: 10}, func(context.Context, bun.IDB) error { return nil })) // the content is stored already
 	theirs := attachments(t, a, other)[0]
 	if res, _ := c.download(path + "/pieces/" + itoa(theirs.ID)); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("another demand's file: %d", res.StatusCode)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/uptrace/bun"
 
 	application "guichet/app"
 	"guichet/config"
@@ -65,11 +66,15 @@ func (l *logBuffer) errors() []string {
 
 func newApp(t testing.TB) *app {
 	t.Helper()
-	db := testdb.New(t)
+	return newAppOn(t, testdb.New(t), fixture.Config(t))
+}
+
+// newAppOn is newApp on db with cfg.
+func newAppOn(t testing.TB, db *bun.DB, cfg *config.Config) *app {
+	t.Helper()
 	smtpSrv := mailtest.Start(t)
 	hs := httptest.NewUnstartedServer(nil)
 	t.Cleanup(hs.Close)
-	cfg := fixture.Config(t)
 	cfg.SMTPURL, cfg.BaseURL = smtpSrv.URL(), "http://"+hs.Listener.Addr().String()
 	logs := &logBuffer{}
 	w := fixture.NewWorldLogged(t, db, cfg, slog.New(slog.NewTextHandler(logs, nil)))

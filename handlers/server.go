@@ -39,7 +39,7 @@ func (s *Server) Router() *gin.Engine {
 		s.Log.Error("TRUSTED_PROXIES ignored", "err", err)
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(s.LogRequests, gin.CustomRecovery(s.Recovered), s.RefuseUnstorable)
+	r.Use(s.LogRequests, gin.CustomRecovery(s.Recovered), s.RefuseUnstorable, s.ReadYourWrites)
 	r.GET("/static/*filepath", gin.WrapH(views.Static()))
 	// Browsers that ignore the layout's icon link still ask for /favicon.ico.
 	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, views.StaticPrefix+"favicon.svg") })

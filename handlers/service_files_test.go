@@ -23,7 +23,7 @@ func attachFile(t *testing.T, a *app, d *models.Demand, uploadedBy, field, name 
 	t.Helper()
 	up, err := (&files.Store{Dir: filepath.Join(a.Config.DataDir, "uploads")}).Receive(bytes.NewReader(content), int64(len(content)))
 	fixture.Must(t, err)
-	fixture.Must(t, up.Keep())
+	fixture.Must(t, up.Keep(context.Background(), nil))
 	att := &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Field: field, Filename: name,
 		ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256, UploadedBy: uploadedBy}
 	_, err = a.DB.NewInsert().Model(att).Exec(context.Background())

@@ -31,6 +31,8 @@ type Metrics struct {
 	requests    *prometheus.HistogramVec
 	transitions *prometheus.CounterVec
 	jobFailures *prometheus.CounterVec
+	reads       *prometheus.CounterVec
+	readLag     prometheus.Gauge
 }
 
 // New registers every metric of the application on db, telling the age of
@@ -51,8 +53,16 @@ func New(db *bun.DB, clk clock.Clock, log *slog.Logger) *Metrics {
 			Namespace: namespace, Name: "job_failures_total",
 			Help: "Runs of a periodic job that ended in an error, by job.",
 		}, []string{"job"}),
+		reads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "replica_reads_total",
+			Help: "Read-only pages (lists, indicators, exports) by where they read: replica, or the primary because the replica was down, behind, or had not replayed the session's own write.",
+		}, []string{"to"}),
+		readLag: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: namespace, Name: "replica_replay_lag_seconds",
+			Help: "Replay lag of DATABASE_REPLICA_URL as the replica last told this server (0 when it replayed all it received).",
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.transitions, m.jobFailures,
+	m.reg.MustRegister(m.requests, m.transitions, m.jobFailures, m.reads, m.readLag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil { // an application built without a database (a test of its wiring)
 		m.reg.MustRegister(collectors.NewDBStatsCollector(db.DB, namespace), &atScrape{db: db, clock: clk, log: log})
@@ -85,6 +95,20 @@ func (m *Metrics) Transition(event string) {
 func (m *Metrics) JobFailed(job string) {
 	if m != nil {
 		m.jobFailures.WithLabelValues(job).Inc()
+	}
+}
+
+// Read counts a read-only page by where it read (replica.Reader).
+func (m *Metrics) Read(to string) {
+	if m != nil {
+		m.reads.WithLabelValues(to).Inc()
+	}
+}
+
+// ReplicaLag records the replica's replay lag, in seconds.
+func (m *Metrics) ReplicaLag(seconds float64) {
+	if m != nil {
+		m.readLag.Set(seconds)
 	}
 }
 

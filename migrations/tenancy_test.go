@@ -22,6 +22,9 @@ var globalTables = map[string]string{
 	"login_throttles":     "sign-in failures, keyed by account address and by client address, counted before any commune is known (the sign-in asks for none)",
 	"rate_limits":         "windows of events keyed by client or e-mail address (drafts started, tracking lookups), across communes",
 	"reset_requests":      "password reset requests, queued whatever the address before the agent, and so the commune, is known",
+	"file_contents":       "uploaded files in the database (FILE_STORE=postgres), stored once under their SHA-256 whichever communes' rows refer to them: distributed by sha256 on their own, never joined",
+	"file_chunks":         "the bytes of file_contents, distributed with it by sha256",
+	"dev_keys":            "a development instance's generated keys, one set per instance",
 }
 
 // workLeft is what a distribution by commune still needs, each problem as

@@ -57,7 +57,7 @@ var (
 // AddAttachment records a file of a demand, under the demand's lock: the
 // demand must still be in one of the states given (a late upload after
 // submission is refused); see InsertAttachment.
-func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string, limits FileLimits, keep func() error) error {
+func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []string, limits FileLimits, keep func(context.Context, bun.IDB) error) error {
 	return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := LockDemand(ctx, tx, a.CommuneID, a.DemandID)
 		if err != nil {
@@ -78,7 +78,7 @@ func AddAttachment(ctx context.Context, db *bun.DB, a *Attachment, states []stri
 // the existing row). Once the row is written, keep puts the content in the
 // store, under the content's lock (see RemoveUnusedFile): a file refused
 // never gets there.
-func InsertAttachment(ctx context.Context, tx bun.IDB, a *Attachment, limits FileLimits, keep func() error) (added bool, err error) {
+func InsertAttachment(ctx context.Context, tx bun.IDB, a *Attachment, limits FileLimits, keep func(context.Context, bun.IDB) error) (added bool, err error) {
 	err = tx.NewSelect().Model(a).
 		Where("commune_id = ? AND demand_id = ? AND field = ? AND sha256 = ? AND uploaded_by = ? AND deleted_at IS NULL",
 			a.CommuneID, a.DemandID, a.Field, a.SHA256, a.UploadedBy).
@@ -102,7 +102,7 @@ func InsertAttachment(ctx context.Context, tx bun.IDB, a *Attachment, limits Fil
 	if _, err = tx.NewInsert().Model(a).Returning("id, created_at").Exec(ctx); err != nil {
 		return false, err
 	}
-	return true, keep()
+	return true, keep(ctx, tx)
 }
 
 // AttachmentByID finds a current file of a demand.

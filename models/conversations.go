@@ -145,14 +145,14 @@ func InsertMessage(ctx context.Context, db bun.IDB, m *Message) error {
 
 // InsertConversationFile records a message's file; keep then puts its
 // content in the store, under the content's lock (see RemoveUnusedFile).
-func InsertConversationFile(ctx context.Context, tx bun.IDB, f *ConversationFile, keep func() error) error {
+func InsertConversationFile(ctx context.Context, tx bun.IDB, f *ConversationFile, keep func(context.Context, bun.IDB) error) error {
 	if err := lockFile(ctx, tx, f.SHA256); err != nil {
 		return err
 	}
 	if _, err := tx.NewInsert().Model(f).Returning("id").Exec(ctx); err != nil {
 		return err
 	}
-	return keep()
+	return keep(ctx, tx)
 }
 
 // ConversationUsage is what a conversation's files take.

@@ -17,7 +17,11 @@ import (
 // Open connects to PostgreSQL, directly or through a pooler in session mode.
 // It uses pgx's database/sql driver rather than bun's pgdriver, whose
 // placeholder handling mis-parses some SQL comments.
-func Open(dsn string) (*bun.DB, error) { return open(dsn, false) }
+func Open(dsn string) (*bun.DB, error) { return connect(open(dsn, false)) }
+
+// OpenLater is Open without connecting yet: a replica may be down when the
+// server starts (replica.Reader reads from the primary meanwhile).
+func OpenLater(dsn string) (*bun.DB, error) { return open(dsn, false) }
 
 // OpenTransactionPooled connects through a pooler in transaction mode
 // (PgBouncer 1.18's pool_mode = transaction), which gives each transaction
@@ -25,7 +29,19 @@ func Open(dsn string) (*bun.DB, error) { return open(dsn, false) }
 // unknown to the next. No statement is kept prepared (LockForTransition
 // plans its query each time), and pgx's caches are off, so that a query
 // asking for a prepared statement fails at once instead of now and then.
-func OpenTransactionPooled(dsn string) (*bun.DB, error) { return open(dsn, true) }
+func OpenTransactionPooled(dsn string) (*bun.DB, error) { return connect(open(dsn, true)) }
+
+// connect checks that an opened database answers.
+func connect(db *bun.DB, err error) (*bun.DB, error) {
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return db, nil
+}
 
 // transactionPooled holds the databases opened by OpenTransactionPooled.
 var transactionPooled sync.Map // *sql.DB → struct{}
@@ -64,10 +80,6 @@ func open(dsn string, txPooled bool) (*bun.DB, error) {
 	sqldb.SetMaxOpenConns(20)
 	sqldb.SetMaxIdleConns(20)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	if err := sqldb.Ping(); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
-	}
 	if txPooled {
 		transactionPooled.Store(sqldb, struct{}{})
 	}

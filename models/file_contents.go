@@ -23,7 +23,7 @@ func lockFile(ctx context.Context, tx bun.IDB, sha string) error {
 // attachment or a message's file, of any commune, refers to its hash: the store keeps identical
 // files once. It runs under the content's lock, so that no attachment of
 // the same content is recorded between the check and the deletion.
-func RemoveUnusedFile(ctx context.Context, db *bun.DB, sha string, remove func() error) error {
+func RemoveUnusedFile(ctx context.Context, db *bun.DB, sha string, remove func(context.Context, bun.IDB) error) error {
 	return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		if err := lockFile(ctx, tx, sha); err != nil {
 			return err
@@ -36,7 +36,7 @@ func RemoveUnusedFile(ctx context.Context, db *bun.DB, sha string, remove func()
 		if err != nil || used {
 			return err
 		}
-		return remove()
+		return remove(ctx, tx)
 	})
 }
 
@@ -46,13 +46,14 @@ type StoredFile struct {
 	Size   int64
 }
 
-// HoldStoredFiles lists every content an attachment row refers to (of any
-// commune, removed ones included) and holds each one's lock, shared, until
-// tx ends: none of them is deleted (RemoveUnusedFile) while a backup copies
-// them.
+// HoldStoredFiles lists every content an attachment or a message's file
+// refers to (of any commune, removed ones included) and holds each one's
+// lock, shared, until tx ends: none of them is deleted (RemoveUnusedFile)
+// while a backup copies them.
 func HoldStoredFiles(ctx context.Context, tx bun.Tx) ([]StoredFile, error) {
 	var out []StoredFile
-	err := tx.NewRaw(`SELECT f.sha256, f.size FROM (SELECT sha256, max(size) AS size FROM attachments GROUP BY sha256) f,
+	err := tx.NewRaw(`SELECT f.sha256, f.size FROM (SELECT sha256, max(size) AS size FROM
+			(SELECT sha256, size FROM attachments UNION ALL SELECT sha256, size FROM conversation_files) a GROUP BY sha256) f,
 		LATERAL (SELECT pg_advisory_xact_lock_shared(?, hashtext(f.sha256))) l ORDER BY f.sha256`, fileLockSpace).Scan(ctx, &out)
 	return out, err
 }

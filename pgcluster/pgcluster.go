@@ -45,6 +45,9 @@ type Cluster struct {
 	// users is share-locked by every process using the server, so that the
 	// last one to leave stops it (see Stop).
 	users *os.File
+	// primary, for a streaming replica (StartReplica), is the server it
+	// was copied from and replays.
+	primary *Cluster
 }
 
 // port names the socket file only: the socket directory is the cluster's own.
@@ -56,8 +59,18 @@ const port = 5432
 // command runs) is used as it is. If dir is "", the data lives in a temporary
 // directory that Stop removes; such a throw-away cluster trades durability
 // for speed, a persistent one keeps PostgreSQL's durable defaults.
-func Start(ctx context.Context, dir string) (_ *Cluster, err error) {
-	c := &Cluster{}
+func Start(ctx context.Context, dir string) (*Cluster, error) {
+	return start(ctx, dir, &Cluster{})
+}
+
+// StartReplica starts a streaming replica of primary whose data lives in
+// dir ("": a temporary directory), copied by pg_basebackup when new: a hot
+// standby, read-only, replaying what the primary writes.
+func StartReplica(ctx context.Context, primary *Cluster, dir string) (*Cluster, error) {
+	return start(ctx, dir, &Cluster{primary: primary})
+}
+
+func start(ctx context.Context, dir string, c *Cluster) (_ *Cluster, err error) {
 	if c.initdb, c.pgctl, err = findBinaries(); err != nil {
 		return nil, err
 	}
@@ -354,6 +367,9 @@ func (c *Cluster) initialise(ctx context.Context) error {
 	if c.initialised() {
 		return nil
 	}
+	if c.primary != nil {
+		return c.copyPrimary(ctx)
+	}
 	// Trust on the socket only: TCP is refused even if it were opened.
 	args := []string{"-D", c.dataDir, "--auth-local=trust", "--auth-host=reject", "-E", "UTF8", "-U", "postgres", "--no-sync"}
 	out, err := c.command(ctx, c.initdb, append(args, "--locale=C.UTF-8")...).CombinedOutput()
@@ -378,6 +394,22 @@ func (c *Cluster) initialise(ctx context.Context) error {
 	defer d.Close()
 	if err := unix.Syncfs(int(d.Fd())); err != nil {
 		return fmt.Errorf("sync the new cluster %s: %w", c.dataDir, err)
+	}
+	return nil
+}
+
+// copyPrimary copies the primary's data into the data directory with
+// pg_basebackup, which writes standby.signal and the primary_conninfo
+// (-R): started, the server is a hot standby streaming from the primary.
+func (c *Cluster) copyPrimary(ctx context.Context) error {
+	basebackup, err := Binary("pg_basebackup")
+	if err != nil {
+		return err
+	}
+	out, err := c.command(ctx, basebackup, "-D", c.dataDir, "-h", c.primary.sockDir, "-p", strconv.Itoa(c.primary.port),
+		"-U", "postgres", "-R", "-X", "stream", "-c", "fast", "--no-sync").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pg_basebackup: %w: %s", err, bytes.TrimSpace(out))
 	}
 	return nil
 }

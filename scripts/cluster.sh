@@ -16,10 +16,11 @@
 # PostgreSQL 17432 and 17433, PgBouncer 17434). Authentication is trust on
 # loopback: a test cluster, not a production set-up.
 #
-# The servers share one DATA_DIR (uploads and development keys): they run on
-# one machine. Once FILE_STORE=postgres is merged, set it in serve_env and the
-# uploads live in the database instead. DATABASE_REPLICA_URL is passed
-# already; servers that do not read it yet ignore it.
+# The servers keep nothing of their own: uploads live in the database
+# (FILE_STORE=postgres), as do sessions, jobs and the development keys; the
+# DATA_DIR they share holds only the spool of mail being received. Lists,
+# the inbox, indicators and exports read from the replica
+# (DATABASE_REPLICA_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -58,7 +59,7 @@ front_url=http://127.0.0.1:$p_front
 # serve_env is the environment of every server: the same database through
 # PgBouncer, the same DATA_DIR, the same public address (HAProxy's).
 serve_env() {
-  echo GUICHET_ENV=development DATA_DIR="$dir/app" DATABASE_URL="$pooled_url" DATABASE_POOLING=transaction \
+  echo GUICHET_ENV=development DATA_DIR="$dir/app" DATABASE_URL="$pooled_url" DATABASE_POOLING=transaction FILE_STORE=postgres \
     DATABASE_REPLICA_URL="$replica_url" BASE_URL="$front_url" HOST=127.0.0.1 TRUSTED_PROXIES=127.0.0.1 \
     LOG_FORMAT=json ARGON2_MEMORY_KIB=8192 SMTP_URL=
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/files"
 	"guichet/history"
 	"guichet/models"
 )
@@ -17,7 +18,7 @@ import (
 // files stay within limits (models.FileLimits.Admit). The same file
 // sent twice is recorded once; ev is then nil. keep puts the content in the
 // store once it is recorded (see models.InsertAttachment).
-func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *models.Attachment, limits models.FileLimits, keep func() error) (ev *models.Event, err error) {
+func (e *Engine) AddFile(ctx context.Context, demandID int64, actor Actor, a *models.Attachment, limits models.FileLimits, keep files.KeepFunc) (ev *models.Event, err error) {
 	err = e.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := models.LockDemand(ctx, tx, actor.CommuneID, demandID)
 		if err == nil && actor.hides(d) {

@@ -21,12 +21,20 @@ func backupCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("usage : guichet backup -o RÉPERTOIRE")
 	}
 	return withUnmigrated(ctx, func(e *env) error {
-		m, err := backup.Create(ctx, e.db, e.dsn, app.UploadsDir(e.cfg), *out, clock.System())
+		store, err := app.FileStore(e.cfg, e.db)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("Sauvegarde écrite dans %s : la base (%d demandes, %d entrées d'historique, %d pièces jointes) et %d fichiers.\n",
-			*out, m.Rows["demands"], m.Rows["demand_events"], m.Rows["attachments"], len(m.Files))
+		m, err := backup.Create(ctx, e.db, e.dsn, store, *out, clock.System())
+		if err != nil {
+			return err
+		}
+		where := fmt.Sprintf("%d fichiers", len(m.Files))
+		if store.InDatabase() {
+			where = fmt.Sprintf("%d fichiers dans la base (FILE_STORE=postgres)", m.Rows["file_contents"])
+		}
+		fmt.Printf("Sauvegarde écrite dans %s : la base (%d demandes, %d entrées d'historique, %d pièces jointes) et %s.\n",
+			*out, m.Rows["demands"], m.Rows["demand_events"], m.Rows["attachments"], where)
 		return nil
 	})
 }
@@ -42,7 +50,11 @@ func restoreCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("usage : guichet restore -i RÉPERTOIRE")
 	}
 	return withUnmigrated(ctx, func(e *env) error {
-		m, err := backup.Restore(ctx, e.db, e.dsn, app.UploadsDir(e.cfg), *in)
+		store, err := app.FileStore(e.cfg, e.db)
+		if err != nil {
+			return err
+		}
+		m, err := backup.Restore(ctx, e.db, e.dsn, store, *in)
 		if err != nil {
 			return err
 		}

@@ -19,7 +19,6 @@ import (
 	"guichet/bench"
 	"guichet/clock"
 	"guichet/config"
-	"guichet/files"
 	"guichet/models"
 )
 
@@ -113,7 +112,11 @@ func benchCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		return withCluster(func(cfg *config.Config, base string, db *bun.DB) error {
-			return bench.Faults(ctx, bench.FaultOptions{URL: base, DB: db, Files: &files.Store{Dir: app.UploadsDir(cfg)},
+			store, err := app.FileStore(cfg, db)
+			if err != nil {
+				return err
+			}
+			return bench.Faults(ctx, bench.FaultOptions{URL: base, DB: db, Files: store,
 				Script: *script, Workers: *workers, Step: *step, Out: os.Stdout})
 		})
 	case "cluster":

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
+	"guichet/files"
 	"guichet/handlers/web"
 	"guichet/views"
 	"guichet/workflow"
@@ -39,7 +40,7 @@ func (s *Handlers) agentFileUpload(c *gin.Context) {
 		refuse("Choisissez un fichier à joindre.")
 		return
 	}
-	err = s.KeepUpload(c, up, func(keep func() error) error {
+	err = s.KeepUpload(c, up, func(keep files.KeepFunc) error {
 		_, err := s.Engine.AddFile(ctx, d.ID, workflow.AgentActor(currentAgent(c)), att, s.FileLimits(), keep)
 		return err
 	})

@@ -218,7 +218,8 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 	data.Filtered = q.Status != statusAll || q.Procedure != "" || q.Service != "" || q.From != "" || q.To != ""
 
 	f, errs := q.filter(act)
-	counted, err := models.CountByState(ctx, s.DB, com.ID, f)
+	rdb := s.ReadDB(c) // the replica, unless the agent's own write is not there yet
+	counted, err := models.CountByState(ctx, rdb, com.ID, f)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -230,7 +231,7 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 		return
 	}
 	order := models.Order{Column: q.Sort, Desc: q.Desc, States: workflow.AllStates}
-	rows, more, err := models.ListDemands(ctx, s.DB, com.ID, f, order, cur, web.PageSize)
+	rows, more, err := models.ListDemands(ctx, rdb, com.ID, f, order, cur, web.PageSize)
 	if errors.Is(err, models.ErrBadCursor) {
 		s.BadCursor(c, link(nil))
 		return

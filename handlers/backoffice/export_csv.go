@@ -29,7 +29,7 @@ func (s *Handlers) exportCSV(c *gin.Context) {
 	w.Comma, w.UseCRLF = ';', true
 	w.Write(plan.headers)
 	n := 0
-	err := models.EachDemand(ctx, s.DB, web.Commune(c).ID, plan.filter, plan.order, func(r *models.DemandRow) error {
+	err := models.EachDemand(ctx, s.ReadDB(c), web.Commune(c).ID, plan.filter, plan.order, func(r *models.DemandRow) error {
 		cells := plan.row(r)
 		rec := make([]string, len(cells))
 		for i, v := range cells {

@@ -52,7 +52,7 @@ func (s *Handlers) exportXLSX(c *gin.Context) {
 		return
 	}
 	row := 1
-	err = models.EachDemand(ctx, s.DB, web.Commune(c).ID, plan.filter, plan.order, func(r *models.DemandRow) error {
+	err = models.EachDemand(ctx, s.ReadDB(c), web.Commune(c).ID, plan.filter, plan.order, func(r *models.DemandRow) error {
 		row++
 		cells := plan.row(r)
 		for i, v := range cells {

@@ -78,7 +78,8 @@ func (s *Handlers) inboxShow(c *gin.Context) {
 		s.BadCursor(c, link(nil))
 		return
 	}
-	rows, more, err := models.ListInbox(ctx, s.DB, cm.ID, f, cur, web.PageSize)
+	rdb := s.ReadDB(c)
+	rows, more, err := models.ListInbox(ctx, rdb, cm.ID, f, cur, web.PageSize)
 	if errors.Is(err, models.ErrBadCursor) {
 		s.BadCursor(c, link(nil))
 		return
@@ -87,7 +88,7 @@ func (s *Handlers) inboxShow(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	counts, err := models.CountInbox(ctx, s.DB, cm.ID, f)
+	counts, err := models.CountInbox(ctx, rdb, cm.ID, f)
 	if err != nil {
 		s.Fail(c, err)
 		return

@@ -94,13 +94,14 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 	now := s.Clock.Now().In(web.Paris)
 	since := time.Date(now.Year(), now.Month()-indicatorMonths+1, 1, 0, 0, 0, 0, web.Paris)
 	data := indicatorsData{Since: since}
+	rdb := s.ReadDB(c)
 
-	counted, err := models.CountByState(ctx, s.DB, com.ID, models.DemandFilter{})
+	counted, err := models.CountByState(ctx, rdb, com.ID, models.DemandFilter{})
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	last, verified, err := models.LastSeals(ctx, s.DB, com.ID)
+	last, verified, err := models.LastSeals(ctx, rdb, com.ID)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -115,7 +116,7 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 		data.Total += counted.ByState[st]
 	}
 
-	stats, err := models.ServiceIndicators(ctx, s.DB, com.ID, workflow.Standard.In(workflow.SetService), since)
+	stats, err := models.ServiceIndicators(ctx, rdb, com.ID, workflow.Standard.In(workflow.SetService), since)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -128,12 +129,12 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 		}
 		data.Services = append(data.Services, row)
 	}
-	if data.Returned, data.Retransferred, err = models.BackAndForth(ctx, s.DB, com.ID, since); err != nil {
+	if data.Returned, data.Retransferred, err = models.BackAndForth(ctx, rdb, com.ID, since); err != nil {
 		s.Fail(c, err)
 		return
 	}
 
-	vols, err := models.VolumesByMonth(ctx, s.DB, com.ID, since)
+	vols, err := models.VolumesByMonth(ctx, rdb, com.ID, since)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -150,12 +151,12 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 	}
 	data.Procedures = byMonth(column, monthly)
 
-	tagged, err := models.TagsByMonth(ctx, s.DB, com.ID, since)
+	tagged, err := models.TagsByMonth(ctx, rdb, com.ID, since)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	tree, err := models.Motifs(ctx, s.DB, com.ID)
+	tree, err := models.Motifs(ctx, rdb, com.ID)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -165,7 +166,7 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 		monthly[i] = monthCount{v.TagID, v.Name, v.Month, v.N}
 	}
 	data.Tags = byMonth(column, monthly)
-	mstats, err := models.MotifIndicators(ctx, s.DB, com.ID, since, workflow.KindReclassified)
+	mstats, err := models.MotifIndicators(ctx, rdb, com.ID, since, workflow.KindReclassified)
 	if err != nil {
 		s.Fail(c, err)
 		return

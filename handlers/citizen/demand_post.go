@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/files"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/workflow"
@@ -135,7 +136,7 @@ func (s *Handlers) attachPart(c *gin.Context, d *models.Demand, p *models.Proced
 	}
 	a := &models.Attachment{CommuneID: d.CommuneID, DemandID: d.ID, Field: field, Filename: name,
 		ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256, UploadedBy: workflow.KindCitizen}
-	err = s.KeepUpload(c, up, func(keep func() error) error {
+	err = s.KeepUpload(c, up, func(keep files.KeepFunc) error {
 		return models.AddAttachment(ctx, s.DB, a, workflow.CitizenEditable, s.FileLimits(), keep)
 	})
 	if refusal, err = s.LimitReached(c, d.CommuneID, d.ID, field, name, err); refusal != "" {

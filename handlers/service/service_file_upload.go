@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
+	"guichet/files"
 	"guichet/forms"
 	"guichet/handlers/web"
 	"guichet/validate"
@@ -65,7 +66,7 @@ func (s *Handlers) serviceFileUpload(c *gin.Context) {
 		refuse(fileInput, "Choisissez le fichier à joindre.")
 		return
 	}
-	err = s.KeepUpload(c, up, func(keep func() error) error {
+	err = s.KeepUpload(c, up, func(keep files.KeepFunc) error {
 		_, err := s.Engine.AddFile(ctx, l.Demand.ID, l.Actor(person), att, s.FileLimits(), keep)
 		return err
 	})

@@ -20,6 +20,7 @@ import (
 	"guichet/links"
 	"guichet/metrics"
 	"guichet/notify"
+	"guichet/replica"
 	"guichet/routing"
 	"guichet/satisfaction"
 	"guichet/views"
@@ -45,4 +46,5 @@ type Base struct {
 	Metrics       *metrics.Metrics
 	// Satisfaction: ratings of answers and experiences (satisfaction.Manager).
 	Satisfaction *satisfaction.Manager
+	Reads        *replica.Reader // where read-only pages read (ReadDB)
 }

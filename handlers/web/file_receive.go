@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
 
 	"guichet/files"
 	"guichet/models"
@@ -111,12 +112,12 @@ func FileCount(n int) string {
 // reaches the store only with a row that refers to it: whatever refuses it
 // (the demand's size limit, its state, a failed transaction), no file is
 // left that no row refers to.
-func (s *Base) KeepUpload(c *gin.Context, up *files.Upload, record func(keep func() error) error) error {
+func (s *Base) KeepUpload(c *gin.Context, up *files.Upload, record func(keep files.KeepFunc) error) error {
 	defer up.Discard()
 	kept := false
-	err := record(func() error {
+	err := record(func(ctx context.Context, tx bun.IDB) error {
 		kept = true
-		return up.Keep()
+		return up.Keep(ctx, tx)
 	})
 	if err != nil && kept {
 		// Kept, then rolled back: the row is gone, the file may not be.
@@ -128,7 +129,7 @@ func (s *Base) KeepUpload(c *gin.Context, up *files.Upload, record func(keep fun
 // RemoveUnusedFile deletes a stored content unless a row refers to it.
 func (s *Base) RemoveUnusedFile(c *gin.Context, sha string) {
 	ctx := context.WithoutCancel(c.Request.Context()) // even if the person left
-	err := models.RemoveUnusedFile(ctx, s.DB, sha, func() error { return s.Files.Remove(sha) })
+	err := models.RemoveUnusedFile(ctx, s.DB, sha, func(ctx context.Context, tx bun.IDB) error { return s.Files.Remove(ctx, tx, sha) })
 	if err != nil {
 		s.Log.Error("remove unused upload", "err", err)
 	}

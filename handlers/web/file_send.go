@@ -23,7 +23,7 @@ func (s *Base) SendAttachment(c *gin.Context, communeID, demandID, id int64, int
 		s.Fail(c, err)
 		return
 	}
-	f, err := s.Files.Open(a.SHA256)
+	f, err := s.Files.Open(ctx, a.SHA256)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -33,7 +33,7 @@ func (s *Base) SendAttachment(c *gin.Context, communeID, demandID, id int64, int
 }
 
 // serveFile sends a stored attachment with a safe type and disposition.
-func serveFile(c *gin.Context, a *models.Attachment, f http.File) {
+func serveFile(c *gin.Context, a *models.Attachment, f files.File) {
 	k, _ := files.KindOf(a.ContentType)
 	disposition := "attachment"
 	if c.Query("apercu") != "" && k.Inline {

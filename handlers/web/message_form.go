@@ -80,14 +80,14 @@ func (b *Base) Keep(c *gin.Context, mf *MessageForm, do func([]conversation.Uplo
 		mf.Discard()
 		return do(nil)
 	}
-	return b.KeepUpload(c, mf.upload, func(keep func() error) error {
+	return b.KeepUpload(c, mf.upload, func(keep files.KeepFunc) error {
 		return do([]conversation.Upload{{File: *mf.File, Keep: keep}})
 	})
 }
 
 // SendConversationFile sends a message's file with the type sniffed at upload.
 func (s *Base) SendConversationFile(c *gin.Context, f *models.ConversationFile) {
-	h, err := s.Files.Open(f.SHA256)
+	h, err := s.Files.Open(c.Request.Context(), f.SHA256)
 	if err != nil {
 		s.Fail(c, err)
 		return
