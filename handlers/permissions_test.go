@@ -217,6 +217,8 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/admin/services/:sid/reactiver", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/reactiver", nil},
 		{"POST", "/gestion/admin/services/:sid/lien-tableau", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/lien-tableau", confirm()},
 		{"POST", "/gestion/admin/services/:sid/revoquer-liens", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/revoquer-liens", confirm()},
+		{"GET", "/gestion/admin/obligations", perm.Administer, "/gestion/admin/obligations", nil},
+		{"POST", "/gestion/admin/obligations", perm.Administer, "/gestion/admin/obligations", url.Values{"niveau": {"non"}, "version": {"1"}}},
 	}
 }
 

@@ -135,4 +135,6 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	adm.POST("/calendrier/alsace-moselle", s.adminCalendarUpdate)
 	adm.POST("/calendrier/fermetures", s.adminClosureCreate)
 	adm.POST("/calendrier/fermetures/:fid/supprimer", s.adminClosureDelete)
+	adm.GET("/obligations", s.adminDutiesShow)
+	adm.POST("/obligations", s.adminDutiesUpdate)
 }

@@ -27,6 +27,11 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	// Outside loadFollow: an expired link must still get a fresh one.
 	g.POST("/suivi/:token/nouveau-lien", s.linkRenew)
 
+	// Published duties (issue 17, item 6).
+	g.GET("/accessibilite", s.dutyPage("Déclaration d'accessibilité", "citizen/accessibility"))
+	g.GET("/mentions-legales", s.dutyPage("Mentions légales", "citizen/legal_notices"))
+	g.GET("/donnees-personnelles", s.dutyPage("Données personnelles", "citizen/personal_data"))
+
 	t := g.Group("/suivi/:token", s.loadFollow)
 	t.GET("", s.demandFollow)
 	t.GET("/confirmation", s.submissionConfirm)
