@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html"
 	"html/template"
 	"slices"
 	"strings"
@@ -141,3 +142,19 @@ func Suggestions(ctx context.Context, db bun.IDB, communeID int64, typed string)
 
 // SuggestionCount is how many articles a suggestion list shows at most.
 const SuggestionCount = 5
+
+var plain = bluemonday.StrictPolicy()
+
+// Excerpt is the first n characters of an article's text, without its
+// formatting, for a list.
+func Excerpt(md string, n int) string {
+	words := strings.Fields(html.UnescapeString(plain.Sanitize(string(Render(md)))))
+	text := []rune(strings.Join(words, " "))
+	if len(text) <= n {
+		return string(text)
+	}
+	return strings.TrimRight(string(text[:n]), " ,.;:") + "…"
+}
+
+// Path is the portal's address of a public article.
+func Path(communeSlug, articleSlug string) string { return "/c/" + communeSlug + "/aide/" + articleSlug }

@@ -22,6 +22,7 @@ type ProcedureStart struct {
 	Slug, Title, Description string
 	Documents                []string
 	Asked                    []string // labels of the questions of the form
+	Articles                 []ArticleCard // the public articles tied to the procedure
 }
 
 // DemandForm is a demand's form, for a draft or a correction.

@@ -63,6 +63,17 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	msg.POST("/:id/a-valider/:rid/envoyer", s.require(perm.Validate), s.pendingReplySend)
 	msg.POST("/:id/a-valider/:rid/renvoyer", s.require(perm.Validate), s.pendingReplyReturn)
 
+	// Help articles: read by whoever replies, directly or through
+	// validation; written by who replies directly (perm.Reply): a public
+	// article reaches citizens unchecked, as a direct reply does, so a
+	// profile whose replies wait for validation does not write one.
+	art := g.Group("/articles", s.require(perm.Reply, perm.ReplyValidated))
+	art.GET("", s.articlesShow)
+	art.GET("/nouveau", s.require(perm.Reply), s.articleNew)
+	art.POST("/nouveau", s.require(perm.Reply), s.articleSave)
+	art.GET("/:aid", s.articleEdit)
+	art.POST("/:aid", s.require(perm.Reply), s.articleSave)
+
 	sup := g.Group("/supervision", s.require(perm.Supervise))
 	sup.GET("", s.supervisionShow)
 	sup.GET("/indicateurs", s.indicatorsShow)

@@ -27,6 +27,12 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	// Outside loadFollow: an expired link must still get a fresh one.
 	g.POST("/suivi/:token/nouveau-lien", s.linkRenew)
 
+	// Help articles (issue 18).
+	g.GET("/aide", s.helpIndex)
+	g.GET("/aide/suggestions", s.articleSuggest)
+	g.GET("/aide/motifs/:motif", s.motifArticles)
+	g.GET("/aide/:article", s.articleShow)
+	g.POST("/aide/:article/utile", s.articleAnswered)
 	// Published duties (issue 17, item 6).
 	g.GET("/accessibilite", s.dutyPage("Déclaration d'accessibilité", "citizen/accessibility"))
 	g.GET("/mentions-legales", s.dutyPage("Mentions légales", "citizen/legal_notices"))
