@@ -39,6 +39,7 @@ type permWorld struct {
 	motif               *models.Motif
 	heldMail            int64 // a mail received from a stranger, held
 	mailed              int64 // a message of conv that came by mail
+	article             *models.Article
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -75,6 +76,7 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	fixture.Must(t, a.App.Inbound.Receive(t.Context(), "camille@exemple.fr", []string{reply},
 		[]byte("From: camille@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-mailed@exemple.fr>\r\n\r\nMerci.\r\n")))
 	fixture.Must(t, a.DB.NewRaw("SELECT conversation_message_id FROM inbound_messages WHERE commune_id = ? AND status = 'threaded'", a.Commune.ID).Scan(t.Context(), &pw.mailed))
+	pw.article = a.article(t, "Horaires de la mairie", "La mairie ouvre à 9 h.", true)
 	return pw
 }
 
@@ -219,6 +221,12 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/admin/services/:sid/revoquer-liens", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/revoquer-liens", confirm()},
 		{"GET", "/gestion/admin/obligations", perm.Administer, "/gestion/admin/obligations", nil},
 		{"POST", "/gestion/admin/obligations", perm.Administer, "/gestion/admin/obligations", url.Values{"niveau": {"non"}, "version": {"1"}}},
+		{"GET", "/gestion/articles", perm.Reply, "/gestion/articles", nil},
+		{"GET", "/gestion/articles/nouveau", perm.Reply, "/gestion/articles/nouveau", nil},
+		{"POST", "/gestion/articles/nouveau", perm.Reply, "/gestion/articles/nouveau", url.Values{"titre": {"Nouvel article"}, "texte": {"Texte."}}},
+		{"GET", "/gestion/articles/:aid", perm.Reply, "/gestion/articles/" + itoa(pw.article.ID), nil},
+		{"POST", "/gestion/articles/:aid", perm.Reply, "/gestion/articles/" + itoa(pw.article.ID),
+			url.Values{"titre": {"Horaires"}, "texte": {"Texte."}, "version": {itoa(int64(pw.article.Version))}}},
 	}
 }
 

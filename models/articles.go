@@ -64,7 +64,7 @@ func ListArticles(ctx context.Context, db bun.IDB, communeID int64, f ArticleFil
 	} else if f.Text != "" {
 		return nil, nil
 	}
-	q.OrderExpr("ar.title COLLATE \"fr-x-icu\"", "ar.id")
+	q.OrderExpr("ar.title COLLATE \"fr-x-icu\", ar.id")
 	if f.Limit > 0 {
 		q.Limit(int64(f.Limit))
 	}
