@@ -157,4 +157,6 @@ func Excerpt(md string, n int) string {
 }
 
 // Path is the portal's address of a public article.
-func Path(communeSlug, articleSlug string) string { return "/c/" + communeSlug + "/aide/" + articleSlug }
+func Path(communeSlug, articleSlug string) string {
+	return "/c/" + communeSlug + "/aide/" + articleSlug
+}

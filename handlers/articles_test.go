@@ -108,7 +108,7 @@ func TestACitizenFindsAnArticleFromTheContactForm(t *testing.T) {
 	// French search on the help page: a stem, accents aside.
 	for _, q := range []string{"ramassée", "DECHETS", "collectes", "pou"} {
 		found := c.get(base + "/aide?" + url.Values{"q": {q}}.Encode())
-		if found.Doc.Find(`.article-list a:contains("` + pub.Title + `")`).Length() != 1 || strings.Contains(found.Body, "interne") {
+		if found.Doc.Find(`.article-list a:contains("`+pub.Title+`")`).Length() != 1 || strings.Contains(found.Body, "interne") {
 			t.Errorf("search %q: %s", q, text(found))
 		}
 	}
