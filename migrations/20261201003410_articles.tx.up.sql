@@ -3,7 +3,7 @@
 -- and procedures. version guards two editors saving at once. The search
 -- words are the French configuration's, the title weighing more.
 CREATE TABLE articles (
-    id          bigserial PRIMARY KEY,
+    id          bigserial,
     commune_id  bigint NOT NULL REFERENCES communes(id),
     slug        text NOT NULL CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'),
     title       text NOT NULL CHECK (title <> ''),
@@ -16,7 +16,7 @@ CREATE TABLE articles (
     created_at  timestamptz NOT NULL,
     updated_at  timestamptz NOT NULL,
     FOREIGN KEY (commune_id, updated_by) REFERENCES agents (commune_id, id),
-    UNIQUE (commune_id, id),
+    PRIMARY KEY (commune_id, id),
     UNIQUE (commune_id, slug)
 );
 CREATE INDEX articles_search_idx ON articles USING gin (search);

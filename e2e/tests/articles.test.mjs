@@ -56,7 +56,7 @@ scenario('articles : une usagère trouve la réponse depuis « Contacter la mair
   await citizen.step('ouvre les mentions légales', () => citizen.click(footer.getByRole('link', { name: 'Mentions légales' })));
   await assertSays(cp, 'Directeur de la publication', 'Le maire de Plassans');
   await citizen.step('ouvre la page des données personnelles', () => citizen.click(footer.getByRole('link', { name: 'Données personnelles' })));
-  await assertSays(cp, '12 mois après la décision', 'CNIL');
+  await assertSays(cp, '12\u00a0mois après la décision', 'CNIL');
   await citizen.goto('/c/plassans/aide', 'ouvre l’aide de la mairie');
   await assertSays(cp, article);
 
