@@ -24,7 +24,8 @@ const benchArticles = 10_000
 
 // questions are what citizens type in the contact form's first step.
 var questions = []string{"Quand passe la collecte des poubelles ?", "lampadaire éteint", "nid-de-poule sur la chaussée",
-	"branche cassée aire de jeux", "fuite d'eau", "panneau stop tombé", "dépôt sauvage d'encombrants", "tags sur le mur de l'école", "zzz"}
+	"horaires de la piscine pendant les vacances", "inscription à la cantine", "refaire ma carte d'identité", "fuite d'eau",
+	"combien de temps pour un permis de construire", "dépôt sauvage d'encombrants", "zzz"}
 
 // bareArticleSearch is articles.Suggestions's query as PostgreSQL runs it.
 const bareArticleSearch = `SELECT ar.id, ar.commune_id, ar.slug, ar.title, ar.body, ar.public, ar.version, ar.updated_by, ar.created_at, ar.updated_at
@@ -120,23 +121,29 @@ func (b *bed) seedArticles(ctx context.Context) error {
 	if _, err := b.db.ExecContext(ctx, "DELETE FROM articles WHERE commune_id = ?", b.commune.ID); err != nil {
 		return err
 	}
-	var sentences []string
+	// Each article is about one subject (one in forty share it) or one
+	// street's problem (a topic of the seed's, one in six), in a few
+	// sentences: a citizen's words then match a few hundred articles.
 	topics := slices.Sorted(maps.Keys(problems))
-	for _, topic := range topics {
-		for _, s := range problems[topic] {
-			sentences = append(sentences, strings.ReplaceAll(s, "%d", "12"))
-		}
-	}
-	sentences = append(sentences, sinceWhen...)
 	r := rand.New(rand.NewPCG(18, 1))
 	slugs, titles, bodies := make([]string, benchArticles), make([]string, benchArticles), make([]string, benchArticles)
 	public := make([]bool, benchArticles)
 	for i := range benchArticles {
 		slugs[i] = fmt.Sprintf("article-%d", i+1)
-		titles[i] = fmt.Sprintf("%s : %s (fiche %d)", topics[r.IntN(len(topics))], streetNames[r.IntN(len(streetNames))], i+1)
 		var body []string
-		for range 3 + r.IntN(5) {
-			body = append(body, sentences[r.IntN(len(sentences))])
+		if i%4 == 0 {
+			topic := topics[r.IntN(len(topics))]
+			titles[i] = fmt.Sprintf("%s : %s (fiche %d)", topic, streetNames[r.IntN(len(streetNames))], i+1)
+			for _, s := range problems[topic] {
+				body = append(body, strings.ReplaceAll(s, "%d", "12"))
+			}
+			body = append(body, sinceWhen[r.IntN(len(sinceWhen))])
+		} else {
+			subject := helpSubjects[r.IntN(len(helpSubjects))]
+			titles[i] = fmt.Sprintf("%s : %s (fiche %d)", subject, streetNames[r.IntN(len(streetNames))], i+1)
+			for range 2 + r.IntN(3) {
+				body = append(body, fmt.Sprintf(helpSentences[r.IntN(len(helpSentences))], subject))
+			}
 		}
 		bodies[i], public[i] = strings.Join(body, "\n\n"), r.IntN(10) > 0
 	}

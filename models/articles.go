@@ -71,12 +71,19 @@ func ListArticles(ctx context.Context, db bun.IDB, communeID int64, f ArticleFil
 	return out, q.Scan(ctx)
 }
 
-// ArticleQuery is the tsquery text of words, as prefixes, all of them or
-// any (SearchTerms made them: letters and digits only).
+// ArticleQuery is the tsquery text of words (SearchTerms made them:
+// letters and digits only): all of them, as prefixes, for a search; or,
+// for suggestions while one types, any of them, whole but the last, the
+// one being typed ("passe" does not find "passage": suggestions stay few
+// and to the point, and cheap to rank).
 func ArticleQuery(words []string, any bool) string {
-	q := tsTerms(words, true)
-	if any {
-		q = strings.ReplaceAll(q, " & ", " | ")
+	if !any {
+		return tsTerms(words, true)
+	}
+	last := len(words) - 1
+	q := tsTerms(words[last:], true)
+	if whole := tsTerms(words[:last], false); whole != "" {
+		q = strings.ReplaceAll(whole, " & ", " | ") + " | " + q
 	}
 	return q
 }
