@@ -112,6 +112,18 @@ func articleWhere(ctx context.Context, db bun.IDB, where string, args ...any) (*
 		a.CommuneID, a.ID).Scan(ctx, pgdialect.Array(&a.ProcedureIDs))
 }
 
+// PublicArticleMotifs are the motifs of a commune that have public articles.
+func PublicArticleMotifs(ctx context.Context, db bun.IDB, communeID int64) (map[int64]bool, error) {
+	var ids []int64
+	err := db.NewRaw(`SELECT DISTINCT am.motif_id FROM article_motifs am JOIN articles ar ON ar.commune_id = am.commune_id AND ar.id = am.article_id
+		WHERE am.commune_id = ? AND ar.public`, communeID).Scan(ctx, &ids)
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
+}
+
 // SaveArticle inserts a (ID 0) or updates it if it is still at a.Version
 // (else ErrStale), with its motifs and procedures; a slug another article
 // of the commune has is ErrTaken.

@@ -64,13 +64,16 @@ func (s *Handlers) helpIndex(c *gin.Context) {
 	s.Render(c, http.StatusOK, "citizen/help", p)
 }
 
+// motifPath is the portal's page of a motif's articles.
+func motifPath(cm *models.Commune, id int64) string {
+	return "/c/" + cm.Slug + "/aide/motifs/" + strconv.FormatInt(id, 10)
+}
+
 // helpMotifs are the active motifs that have public articles, as links.
 func (s *Handlers) helpMotifs(c *gin.Context) ([]views.Link, error) {
 	ctx := c.Request.Context()
 	cm := web.Commune(c)
-	var ids []int64
-	err := s.DB.NewRaw(`SELECT DISTINCT am.motif_id FROM article_motifs am JOIN articles ar ON ar.commune_id = am.commune_id AND ar.id = am.article_id
-		WHERE am.commune_id = ? AND ar.public`, cm.ID).Scan(ctx, &ids)
+	ids, err := models.PublicArticleMotifs(ctx, s.DB, cm.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -80,10 +83,8 @@ func (s *Handlers) helpMotifs(c *gin.Context) ([]views.Link, error) {
 	}
 	var out []views.Link
 	for _, n := range tree {
-		for _, id := range ids {
-			if n.ID == id && !n.Inactive {
-				out = append(out, views.Link{Label: n.Path, URL: "/c/" + cm.Slug + "/aide/motifs/" + strconv.FormatInt(n.ID, 10)})
-			}
+		if ids[n.ID] && !n.Inactive {
+			out = append(out, views.Link{Label: n.Path, URL: motifPath(cm, n.ID)})
 		}
 	}
 	return out, nil
@@ -150,7 +151,7 @@ func (s *Handlers) articleShow(c *gin.Context) {
 	}
 	for _, id := range a.MotifIDs {
 		if n, ok := tree.Find(id); ok && !n.Inactive {
-			data.Motifs = append(data.Motifs, views.Link{Label: n.Path, URL: "/c/" + cm.Slug + "/aide/motifs/" + strconv.FormatInt(id, 10)})
+			data.Motifs = append(data.Motifs, views.Link{Label: n.Path, URL: motifPath(cm, id)})
 		}
 	}
 	for _, id := range a.ProcedureIDs {
