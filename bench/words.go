@@ -115,3 +115,27 @@ var returnReasons = []string{
 	"Mauvais aiguillage : la demande relève de l'urbanisme.",
 	"Hors de notre périmètre, merci de réorienter.",
 }
+
+// helpSubjects are what a commune's help articles are about, and
+// helpSentences what they say of each (%s: the subject): the bench's
+// articles pair one with a few of the other.
+var helpSubjects = []string{
+	"cantine scolaire", "crèche municipale", "piscine", "médiathèque", "carte d'identité", "passeport", "permis de construire",
+	"déclaration préalable de travaux", "inscription sur les listes électorales", "recensement citoyen", "acte de naissance",
+	"livret de famille", "mariage civil", "PACS", "reconnaissance anticipée", "cimetière communal", "concession funéraire",
+	"salle des fêtes", "marché hebdomadaire", "stationnement résidentiel", "fourrière", "objets trouvés", "déchetterie",
+	"collecte des encombrants", "composteur", "bac jaune", "taxe de séjour", "centre de loisirs", "accueil périscolaire",
+	"transport scolaire", "aide sociale", "portage de repas", "logement social", "jardins familiaux", "terrasse de café",
+	"enseigne commerciale", "chien dangereux", "bruit de voisinage", "élagage des arbres", "déneigement des trottoirs",
+}
+
+var helpSentences = []string{
+	"%s : la demande se fait en ligne ou à l'accueil de la mairie.",
+	"%s : munissez-vous d'un justificatif de domicile de moins de trois mois.",
+	"%s : les tarifs sont votés chaque année par le conseil municipal.",
+	"%s : le service chargé reçoit sur rendez-vous du lundi au vendredi.",
+	"%s : comptez deux à quatre semaines de délai.",
+	"%s : le formulaire est disponible sur le portail de la commune.",
+	"%s : les horaires changent pendant les vacances scolaires.",
+	"%s : en cas de refus, vous pouvez former un recours gracieux.",
+}

@@ -84,6 +84,9 @@ func Load(ctx context.Context, db *bun.DB, hash func(string) (string, error), ds
 	if err := ds.Load(ctx, c); err != nil {
 		return nil, err
 	}
+	if err := loadArticles(ctx, db, c, ds.Clock.Now()); err != nil {
+		return nil, err
+	}
 	return c, loadRules(ctx, db, c)
 }
 

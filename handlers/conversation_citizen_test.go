@@ -19,7 +19,14 @@ func TestContactTheCommuneWithoutAnAccount(t *testing.T) {
 	if home.Doc.Find(`a[href="/c/`+a.Commune.Slug+`/contact"]`).Length() != 1 {
 		t.Fatal("no link to « Contacter la mairie » on the portal")
 	}
-	form := c.get("/c/" + a.Commune.Slug + "/contact")
+	// The first step asks the question alone; the whole form follows it.
+	step := c.get("/c/" + a.Commune.Slug + "/contact")
+	mustStatus(t, step, http.StatusOK)
+	if step.Doc.Find(`textarea[name="question"]`).Length() != 1 || step.Doc.Find(`input[name="objet"]`).Length() != 0 {
+		t.Fatalf("the first step is not « Décrivez votre question »: %s", text(step))
+	}
+	assertAccessible(t, step.Doc)
+	form := c.get("/c/" + a.Commune.Slug + "/contact?question=")
 	mustStatus(t, form, http.StatusOK)
 	if form.Doc.Find(`select[name="demarche"] option`).Length() < 2 {
 		t.Fatal("no procedure to choose")

@@ -42,6 +42,7 @@ type permWorld struct {
 	// Satisfaction: a low rating's follow-up, an experience to moderate,
 	// one whose answer waits for validation.
 	lowRating, pendingX, heldX int64
+	article                    *models.Article
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -79,6 +80,7 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 		strings.NewReader("From: camille@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-mailed@exemple.fr>\r\n\r\nMerci.\r\n")))
 	fixture.Must(t, a.DB.NewRaw("SELECT conversation_message_id FROM inbound_messages WHERE commune_id = ? AND status = 'threaded'", a.Commune.ID).Scan(t.Context(), &pw.mailed))
 	pw.lowRating, pw.pendingX, pw.heldX = satisfactionWorld(t, a, pw.accepted)
+	pw.article = a.article(t, "Horaires de la mairie", "La mairie ouvre à 9 h.", true)
 	return pw
 }
 
@@ -237,6 +239,14 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 			url.Values{"action": {"publier"}, "service": {itoa(a.Voirie.ID)}}},
 		{"POST", "/gestion/supervision/avis/:xid/validation", perm.Validate, "/gestion/supervision/avis/" + itoa(pw.heldX) + "/validation",
 			url.Values{"reponse": {"Merci, nous avons réparé le lampadaire."}}},
+		{"GET", "/gestion/admin/obligations", perm.Administer, "/gestion/admin/obligations", nil},
+		{"POST", "/gestion/admin/obligations", perm.Administer, "/gestion/admin/obligations", url.Values{"niveau": {"non"}, "version": {"1"}}},
+		{"GET", "/gestion/articles", perm.Reply, "/gestion/articles", nil},
+		{"GET", "/gestion/articles/nouveau", perm.Reply, "/gestion/articles/nouveau", nil},
+		{"POST", "/gestion/articles/nouveau", perm.Reply, "/gestion/articles/nouveau", url.Values{"titre": {"Nouvel article"}, "texte": {"Texte."}}},
+		{"GET", "/gestion/articles/:aid", perm.Reply, "/gestion/articles/" + itoa(pw.article.ID), nil},
+		{"POST", "/gestion/articles/:aid", perm.Reply, "/gestion/articles/" + itoa(pw.article.ID),
+			url.Values{"titre": {"Horaires"}, "texte": {"Texte."}, "version": {itoa(int64(pw.article.Version))}}},
 	}
 }
 

@@ -39,8 +39,20 @@ type Commune struct {
 	// A deactivated commune's portal, links and sign-in are closed.
 	Active bool `bun:",nullzero,notnull,default:true"`
 	// Version counts the admin's saves of the identity.
-	Version   int       `bun:",nullzero,notnull,default:1"`
-	CreatedAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	Version int `bun:",nullzero,notnull,default:1"`
+	// The published duties (commune.Duties): "" is generated from the identity.
+	A11yLevel       string     `bun:"a11y_level,nullzero,notnull,default:'non'"`
+	A11yAuditOn     *time.Time `bun:"a11y_audit_on,type:date"`
+	A11yScope       string     `bun:"a11y_scope,notnull"`
+	A11yFailures    string     `bun:"a11y_failures,notnull"`
+	A11yContact     string     `bun:"a11y_contact,notnull"`
+	LegalPublisher  string     `bun:",notnull"`
+	LegalDirector   string     `bun:",notnull"`
+	LegalHost       string     `bun:",notnull"`
+	DataContact     string     `bun:",notnull"`
+	DutiesVersion   int        `bun:",nullzero,notnull,default:1"`
+	DutiesUpdatedAt *time.Time
+	CreatedAt       time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 }
 
 // ContactLines is the commune's contact card, a line each: postal address,
@@ -155,6 +167,25 @@ func UpdateCommuneIdentity(ctx context.Context, db bun.IDB, c *Commune) error {
 		return ErrStale
 	}
 	c.Version++
+	return nil
+}
+
+// dutiesColumns are what the admin's page of published duties changes.
+var dutiesColumns = []string{"a11y_level", "a11y_audit_on", "a11y_scope", "a11y_failures", "a11y_contact",
+	"legal_publisher", "legal_director", "legal_host", "data_contact", "duties_updated_at"}
+
+// UpdateCommuneDuties saves the published duties of c if they are still at
+// c.DutiesVersion (else ErrStale), and moves c to the next version.
+func UpdateCommuneDuties(ctx context.Context, db bun.IDB, c *Commune) error {
+	res, err := db.NewUpdate().Model(c).Column(dutiesColumns...).Set("duties_version = duties_version + 1").
+		Where("id = ? AND duties_version = ?", c.ID, c.DutiesVersion).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrStale
+	}
+	c.DutiesVersion++
 	return nil
 }
 

@@ -21,7 +21,8 @@ type ProcedureCard struct {
 type ProcedureStart struct {
 	Slug, Title, Description string
 	Documents                []string
-	Asked                    []string // labels of the questions of the form
+	Asked                    []string      // labels of the questions of the form
+	Articles                 []ArticleCard // the public articles tied to the procedure
 }
 
 // DemandForm is a demand's form, for a draft or a correction.

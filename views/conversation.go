@@ -41,6 +41,10 @@ type CitizenConversation struct {
 type ContactPage struct {
 	Procedures []Option
 	Composer   MessageComposer
+	// Full: the whole form; else the first step, "Décrivez votre question".
+	Full        bool
+	Suggestions Suggestions
+	ArticleID   string // the article read before writing, counted as "opened"
 }
 
 // DemandThread is the citizen's exchange about a demand on its follow page.
@@ -123,6 +127,10 @@ type AgentConversation struct {
 	// The saved replies for the conversation's team, and the one inserted.
 	SavedReplies []Option
 	SavedReply   string
+	// The public articles whose link the reply composer inserts, those
+	// the agent searched for (ArticleQuery) or the procedure's first.
+	Articles     []ArticleLink
+	ArticleQuery string
 	// RepliesHeld: the agent's replies wait for validation.
 	RepliesHeld bool
 	// Pending are the replies held for validation, with their forms.
@@ -186,4 +194,9 @@ type InboundRow struct {
 	Sender, Subject, Status, Reason string
 	ConversationURL                 string
 	Acceptable, Replayable          bool
+}
+
+// ArticleLink is an article the composer offers, with the line it inserts.
+type ArticleLink struct {
+	Value, Label, Line string
 }

@@ -34,6 +34,7 @@ type Commune struct {
 	Website     string
 	Hours       []string // the opening hours in French, a line per day or run of days
 	HoursNote   string
+	A11yLevel   string // the accessibility statement's level, "partiellement conforme"
 }
 
 // User is the signed-in agent.

@@ -3,6 +3,7 @@ package backoffice
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,7 +33,8 @@ func (s *Handlers) conversationMessagePost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	mf, err := s.ReadMessageForm(c, cv.CommuneID, cv.ID, []string{"mode", "canal", "modele", "message"}, func(t map[string]string) bool { return t["message"] != "" })
+	mf, err := s.ReadMessageForm(c, cv.CommuneID, cv.ID, []string{"mode", "canal", "modele", "message", "inserer", "article", "article_q"},
+		func(t map[string]string) bool { return t["message"] != "" && t["inserer"] == "" })
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -47,7 +49,17 @@ func (s *Handlers) conversationMessagePost(c *gin.Context) {
 	default:
 		mode = modeReply
 	}
-	st := composerState{mode: mode, body: mf.Text["message"], channel: mf.Text["canal"]}
+	st := composerState{mode: mode, body: mf.Text["message"], channel: mf.Text["canal"], articleQuery: mf.Text["article_q"]}
+	if mf.Text["inserer"] != "" {
+		// Searching or inserting an article's link sends nothing: the
+		// composer comes back with the text (and the link at its end).
+		mf.Discard()
+		if mf.Text["inserer"] == "article" {
+			s.insertArticleLink(c, cv, &st, mf.Text["article"])
+		}
+		s.showAgentConversation(c, cv, http.StatusOK, st, nil)
+		return
+	}
 	if mode == modeLog && in.Channel != models.ChannelPhone && in.Channel != models.ChannelCounter {
 		mf.Refusal = "Choisissez « Téléphone » ou « Guichet physique »."
 	}
@@ -91,4 +103,19 @@ func (s *Handlers) conversationMessagePost(c *gin.Context) {
 	}
 	s.SetFlash(c, views.FlashSuccess, text)
 	web.Redirect(c, conversationPath(cv.ID)+"#fil")
+}
+
+// insertArticleLink adds the line of the commune's public article id at
+// the end of the reply being written (nothing for an id that is not one).
+func (s *Handlers) insertArticleLink(c *gin.Context, cv *models.Conversation, st *composerState, id string) {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	a, err := models.ArticleByID(c.Request.Context(), s.DB, cv.CommuneID, n)
+	if err != nil || !a.Public {
+		return
+	}
+	line := s.articleLine(web.Commune(c), a)
+	if st.body != "" && !strings.HasSuffix(st.body, "\n") {
+		st.body += "\n"
+	}
+	st.body += line + "\n"
 }

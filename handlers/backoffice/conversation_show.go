@@ -48,6 +48,7 @@ func (s *Handlers) conversationShow(c *gin.Context) {
 // composerState is what an agent typed in a form of the page that was refused.
 type composerState struct {
 	mode, body, channel string
+	articleQuery        string // the composer's search of articles
 	errs                views.FormErrors
 	form                map[string]any // the other forms' values (tag, merge, forward)
 	// What was typed in a held reply's field (message or commentaire).
@@ -151,6 +152,11 @@ func (s *Handlers) showAgentConversation(c *gin.Context, cv *models.Conversation
 			d.Typed, d.Mode, d.SavedReply = conversation.Fill(r.Body, cm, cv, dm), "reponse", id
 		}
 	}
+	if d.Articles, err = s.composerArticles(c, cv, st.articleQuery); err != nil {
+		s.Fail(c, err)
+		return
+	}
+	d.ArticleQuery = st.articleQuery
 	for _, st := range conversation.Statuses {
 		d.Statuses = append(d.Statuses, views.Option{Value: st.Value, Label: st.Label})
 	}
@@ -252,3 +258,35 @@ func (s *Handlers) conversationFileDownload(c *gin.Context) {
 	}
 	s.SendConversationFile(c, f)
 }
+
+// composerArticles are the public articles the reply composer offers to
+// link to: those matching q, or else the ones tied to the conversation's
+// procedure first, then the others by title.
+func (s *Handlers) composerArticles(c *gin.Context, cv *models.Conversation, q string) ([]views.ArticleLink, error) {
+	ctx := c.Request.Context()
+	cm := web.Commune(c)
+	var as []models.Article
+	if q == "" && cv.ProcedureID != nil {
+		tied, err := models.ListArticles(ctx, s.DB, cm.ID, models.ArticleFilter{PublicOnly: true, ProcedureID: *cv.ProcedureID, Limit: composerArticleCount})
+		if err != nil {
+			return nil, err
+		}
+		as = tied
+	}
+	rest, err := models.ListArticles(ctx, s.DB, cm.ID, models.ArticleFilter{PublicOnly: true, Text: q, Limit: composerArticleCount})
+	if err != nil {
+		return nil, err
+	}
+	var out []views.ArticleLink
+	seen := map[int64]bool{}
+	for _, a := range append(as, rest...) {
+		if !seen[a.ID] && len(out) < composerArticleCount {
+			seen[a.ID] = true
+			out = append(out, views.ArticleLink{Value: strconv.FormatInt(a.ID, 10), Label: a.Title, Line: s.articleLine(cm, &a)})
+		}
+	}
+	return out, nil
+}
+
+// composerArticleCount is how many articles the composer's list holds.
+const composerArticleCount = 50

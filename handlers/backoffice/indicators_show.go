@@ -28,6 +28,8 @@ type indicatorsData struct {
 	// passed, and the last one, when it failed.
 	Verified, Failed *models.Seal
 	Motifs           []motifStatsRow
+	// What citizens did with the help articles, the most read first.
+	Articles []models.ArticleCounts
 }
 
 // motifStatsRow is one motif's figures, in the tree's order.
@@ -176,6 +178,10 @@ func (s *Handlers) indicatorsShow(c *gin.Context) {
 		data.Motifs = append(data.Motifs, motifStatsRow{Path: n.Path, Received: st.Received, Decided: st.Decided,
 			Median: seconds(st.MedianSeconds), ReclassifiedIn: st.ReclassifiedIn, ReclassifiedOut: st.ReclassifiedOut})
 	}
+	if data.Articles, err = models.ArticleIndicators(ctx, s.DB, com.ID, indicatorArticles); err != nil {
+		s.Fail(c, err)
+		return
+	}
 
 	p := s.Page(c, "Indicateurs")
 	p.Data = data
@@ -207,3 +213,6 @@ func humanDuration(d time.Duration) string {
 	}
 	return "moins d'une minute"
 }
+
+// indicatorArticles is how many articles the indicators list, the most read.
+const indicatorArticles = 50

@@ -70,6 +70,17 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	msg.POST("/:id/escalade/:eid/retirer", s.conversationEscalationRevoke)
 	msg.POST("/:id/regles", s.conversationRulesApply)
 
+	// Help articles: read by whoever replies, directly or through
+	// validation; written by who replies directly (perm.Reply): a public
+	// article reaches citizens unchecked, as a direct reply does, so a
+	// profile whose replies wait for validation does not write one.
+	art := g.Group("/articles", s.require(perm.Reply, perm.ReplyValidated))
+	art.GET("", s.articlesShow)
+	art.GET("/nouveau", s.require(perm.Reply), s.articleNew)
+	art.POST("/nouveau", s.require(perm.Reply), s.articleSave)
+	art.GET("/:aid", s.articleEdit)
+	art.POST("/:aid", s.require(perm.Reply), s.articleSave)
+
 	sup := g.Group("/supervision", s.require(perm.Supervise))
 	sup.GET("", s.supervisionShow)
 	sup.GET("/indicateurs", s.indicatorsShow)
@@ -151,4 +162,6 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	adm.POST("/calendrier/alsace-moselle", s.adminCalendarUpdate)
 	adm.POST("/calendrier/fermetures", s.adminClosureCreate)
 	adm.POST("/calendrier/fermetures/:fid/supprimer", s.adminClosureDelete)
+	adm.GET("/obligations", s.adminDutiesShow)
+	adm.POST("/obligations", s.adminDutiesUpdate)
 }

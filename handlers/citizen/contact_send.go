@@ -1,6 +1,7 @@
 package citizen
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -10,10 +11,11 @@ import (
 	"guichet/conversation"
 	"guichet/handlers/web"
 	"guichet/jobs"
+	"guichet/models"
 	"guichet/views"
 )
 
-var contactFields = []string{"objet", "demarche", "message", "nom", "email"}
+var contactFields = []string{"objet", "demarche", "message", "nom", "email", "article"}
 
 // contactSend opens a conversation from "Contacter la mairie"
 // (conversation.Manager.Open: its checks, its limits, the mail of its
@@ -32,7 +34,7 @@ func (s *Handlers) contactSend(c *gin.Context) {
 	typed := mf.Typed()
 	if mf.Refusal != "" {
 		mf.Discard()
-		s.showContact(c, http.StatusUnprocessableEntity, typed, views.FormErrors{"fichier": mf.Refusal})
+		s.showContact(c, http.StatusUnprocessableEntity, true, typed, views.FormErrors{"fichier": mf.Refusal})
 		return
 	}
 	procedureID, _ := strconv.ParseInt(mf.Text["demarche"], 10, 64)
@@ -48,7 +50,7 @@ func (s *Handlers) contactSend(c *gin.Context) {
 		return err
 	})
 	if e := apperr.As(err); err != nil && len(e.Fields) > 0 {
-		s.showContact(c, web.StatusOf(e.Code), typed, web.MessageErrors(e.Fields, nil, "fichier", mf))
+		s.showContact(c, web.StatusOf(e.Code), true, typed, web.MessageErrors(e.Fields, nil, "fichier", mf))
 		return
 	}
 	if err != nil {
@@ -56,6 +58,30 @@ func (s *Handlers) contactSend(c *gin.Context) {
 		return
 	}
 	s.Jobs.Wake(jobs.MailJob)
+	// The message is sent: a count that fails is logged, not shown.
+	if err := s.countOpenedAfter(c, mf.Text["article"]); err != nil {
+		s.Log.Error("count the article read before writing", "err", err)
+	}
 	s.SetFlash(c, views.FlashSuccess, "Votre message est envoyé à la mairie, sous la référence "+ref+". Nous venons d'envoyer à "+in.Email+" un lien personnel vers cette conversation : la réponse s'y affichera.")
 	web.Redirect(c, pathOf(link))
+}
+
+// countOpenedAfter counts, on the public article the citizen read before
+// writing (its id from the form, "" if none), a conversation opened
+// nonetheless. An id that is not one of the commune's public articles
+// counts nothing.
+func (s *Handlers) countOpenedAfter(c *gin.Context, article string) error {
+	id, _ := strconv.ParseInt(article, 10, 64)
+	if id == 0 {
+		return nil
+	}
+	cm := web.Commune(c)
+	a, err := models.ArticleByID(c.Request.Context(), s.DB, cm.ID, id)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && !a.Public) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return models.CountArticle(c.Request.Context(), s.DB, cm.ID, a.ID, models.ArticleOpened)
 }

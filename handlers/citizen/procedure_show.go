@@ -40,6 +40,13 @@ func (s *Handlers) showProcedure(c *gin.Context, status int, p *models.Procedure
 	for _, f := range forms.Valued(p.Form) {
 		data.Asked = append(data.Asked, f.Label)
 	}
+	cm := web.Commune(c)
+	as, err := models.ListArticles(c.Request.Context(), s.DB, cm.ID, models.ArticleFilter{PublicOnly: true, ProcedureID: p.ID, Limit: 20})
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	data.Articles = articleCards(cm, as, "")
 	pg := s.Page(c, p.Title)
 	pg.Data, pg.Form, pg.Errors = data, form, errs
 	s.Render(c, status, "citizen/procedure", pg)

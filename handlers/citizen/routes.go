@@ -33,6 +33,16 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	g.POST("/evaluer/:token", s.ratingCreate)
 	g.GET("/avis", s.experiencesShow)
 	g.POST("/avis", s.experiencePost)
+	// Help articles (issue 18).
+	g.GET("/aide", s.helpIndex)
+	g.GET("/aide/suggestions", s.articleSuggest)
+	g.GET("/aide/motifs/:motif", s.motifArticles)
+	g.GET("/aide/:article", s.articleShow)
+	g.POST("/aide/:article/utile", s.articleAnswered)
+	// Published duties (issue 17, item 6).
+	g.GET("/accessibilite", s.dutyPage("Déclaration d'accessibilité", "citizen/accessibility"))
+	g.GET("/mentions-legales", s.dutyPage("Mentions légales", "citizen/legal_notices"))
+	g.GET("/donnees-personnelles", s.dutyPage("Données personnelles", "citizen/personal_data"))
 
 	t := g.Group("/suivi/:token", s.loadFollow)
 	t.GET("", s.demandFollow)

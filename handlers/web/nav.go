@@ -33,6 +33,8 @@ var navItems = []struct {
 	{perm.Administer, "", views.NavItem{Label: "Règles", Href: "/gestion/admin/regles"}},
 	{perm.Administer, "", views.NavItem{Label: "Calendrier", Href: "/gestion/admin/calendrier"}},
 	{perm.Administer, "", views.NavItem{Label: "Voies", Href: "/gestion/admin/voies"}},
+	{perm.Administer, "", views.NavItem{Label: "Informations légales", Href: "/gestion/admin/obligations"}},
+	{perm.Reply, perm.ReplyValidated, views.NavItem{Label: "Articles", Href: "/gestion/articles"}},
 }
 
 // AgentNav is the back-office menu of an agent: what their permissions open.

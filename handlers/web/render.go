@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/apperr"
+	"guichet/commune"
 	"guichet/models"
 	"guichet/notify"
 	"guichet/views"
@@ -35,7 +36,7 @@ func ViewCommune(m *models.Commune) *views.Commune {
 	}
 	return &views.Commune{Slug: m.Slug, Name: m.Name, AccentColor: m.AccentColor, LogoURL: notify.LogoPath(m),
 		Address: m.Address, Phone: m.Phone, Email: m.Email, Website: m.Website,
-		Hours: m.OpeningHours.Lines(), HoursNote: m.HoursNote}
+		Hours: m.OpeningHours.Lines(), HoursNote: m.HoursNote, A11yLevel: commune.LevelLabel(m.A11yLevel)}
 }
 
 // Page starts the data of a page: commune, signed-in agent, flash message.
