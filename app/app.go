@@ -28,6 +28,7 @@ import (
 	"guichet/mail"
 	"guichet/metrics"
 	"guichet/notify"
+	"guichet/retention"
 	"guichet/routing"
 	"guichet/views"
 	"guichet/workflow"
@@ -52,6 +53,8 @@ type App struct {
 	Metrics       *metrics.Metrics // served on METRICS_ADDR by Serve
 	// Inbound stores and threads the mail received (INBOUND_ADDR).
 	Inbound *inbound.Receiver
+	// Retention anonymises what expires or a citizen has erased.
+	Retention *retention.Anonymiser
 }
 
 // AbandonedUploadAge is how old a temporary upload file must be for the
@@ -97,8 +100,10 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Files = &files.Store{Dir: UploadsDir(cfg)}
 	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
+	a.Retention = &retention.Anonymiser{DB: db, Files: a.Files}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
-		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Inbound: a.Inbound, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics}}
+		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Inbound: a.Inbound, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics,
+		Retention: a.Retention}}
 	a.Worker.Prepare = a.Server.MailResetRequests
 
 	// Every deferred and periodic job, in one place.
@@ -118,6 +123,7 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 		}
 		a.Jobs.Add("inbound mail polled", time.Minute, func(ctx context.Context, _ time.Time) (int, error) { return p.RunOnce(ctx) })
 	}
+	a.Jobs.Add("retention applied", retention.Every, (&retention.Job{DB: db, Notifier: a.Notifier, Anonymiser: a.Retention}).RunOnce)
 	if cfg.ReminderDays > 0 {
 		a.Jobs.Add("service reminders sent", time.Hour, (&notify.Reminders{DB: db, Notifier: a.Notifier, After: days(cfg.ReminderDays)}).RunOnce)
 	}

@@ -26,6 +26,8 @@ const (
 	Reset   = "reset"
 	// Conversation is a citizen's link to one conversation's thread.
 	Conversation = "conversation"
+	// KeepDraft is a citizen's link that keeps a draft from expiring (retention/).
+	KeepDraft = "keep-draft"
 )
 
 var (

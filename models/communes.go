@@ -39,8 +39,11 @@ type Commune struct {
 	// A deactivated commune's portal, links and sign-in are closed.
 	Active bool `bun:",nullzero,notnull,default:true"`
 	// Version counts the admin's saves of the identity.
-	Version   int       `bun:",nullzero,notnull,default:1"`
-	CreatedAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	Version int `bun:",nullzero,notnull,default:1"`
+	// ConversationRetentionMonths is how long its conversations without a
+	// demand are kept, in months after their resolution (retention/).
+	ConversationRetentionMonths int       `bun:",nullzero,notnull,default:12"`
+	CreatedAt                   time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 }
 
 // ContactLines is the commune's contact card, a line each: postal address,

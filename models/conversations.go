@@ -49,6 +49,8 @@ type Conversation struct {
 	CitizenSeenAt  *time.Time
 	MergedInto     *int64
 	Follows        *int64
+	// AnonymisedAt: when its identity, texts and files were erased (retention/).
+	AnonymisedAt *time.Time
 }
 
 // Message is one message of a conversation; an internal one is a note.

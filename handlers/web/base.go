@@ -20,6 +20,7 @@ import (
 	"guichet/links"
 	"guichet/metrics"
 	"guichet/notify"
+	"guichet/retention"
 	"guichet/routing"
 	"guichet/views"
 	"guichet/workflow"
@@ -42,4 +43,5 @@ type Base struct {
 	Log           *slog.Logger
 	Clock         clock.Clock // the one clock of the application (app.New)
 	Metrics       *metrics.Metrics
+	Retention     *retention.Anonymiser // anonymises on a citizen's request (retention/)
 }
