@@ -135,4 +135,11 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	adm.POST("/calendrier/alsace-moselle", s.adminCalendarUpdate)
 	adm.POST("/calendrier/fermetures", s.adminClosureCreate)
 	adm.POST("/calendrier/fermetures/:fid/supprimer", s.adminClosureDelete)
+
+	// Retention and the citizens' rights (issue 17).
+	sup.GET("/conservation", s.retentionForecastShow)
+	sup.GET("/donnees-personnelles", s.personalDataShow)
+	sup.POST("/donnees-personnelles/export", s.personalDataExport)
+	sup.POST("/donnees-personnelles/effacer", s.personalDataErase)
+	adm.POST("/demarches/conservation", s.adminRetentionUpdate)
 }

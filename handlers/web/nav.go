@@ -31,6 +31,8 @@ var navItems = []struct {
 	{perm.Administer, "", views.NavItem{Label: "Règles", Href: "/gestion/admin/regles"}},
 	{perm.Administer, "", views.NavItem{Label: "Calendrier", Href: "/gestion/admin/calendrier"}},
 	{perm.Administer, "", views.NavItem{Label: "Voies", Href: "/gestion/admin/voies"}},
+	{perm.Supervise, "", views.NavItem{Label: "Données personnelles", Href: "/gestion/supervision/donnees-personnelles"}},
+	{perm.Supervise, "", views.NavItem{Label: "Conservation", Href: "/gestion/supervision/conservation"}},
 }
 
 // AgentNav is the back-office menu of an agent: what their permissions open.
