@@ -14,9 +14,9 @@ ALTER TABLE conversations ADD COLUMN anonymised_at timestamptz;
 -- The daily job's and the forecast's scans: decided demands by decision
 -- date, drafts by last change, resolved conversations by resolution, each
 -- not anonymised yet.
-CREATE INDEX demands_retention_idx ON demands (commune_id, decided_at) WHERE anonymised_at IS NULL AND decided_at IS NOT NULL;
+CREATE INDEX demands_retention_idx ON demands (commune_id, procedure_id, decided_at) WHERE anonymised_at IS NULL AND decided_at IS NOT NULL;
 CREATE INDEX demands_draft_expiry_idx ON demands (commune_id, updated_at) WHERE anonymised_at IS NULL AND state = 'draft';
 CREATE INDEX conversations_retention_idx ON conversations (commune_id, resolved_at)
     WHERE anonymised_at IS NULL AND resolved_at IS NOT NULL AND demand_id IS NULL;
 -- The citizen's rights: everything held about an address.
-CREATE INDEX demands_citizen_idx ON demands (commune_id, lower(citizen_email));
+CREATE INDEX demands_citizen_email_idx ON demands (commune_id, lower(citizen_email));

@@ -267,6 +267,13 @@ func EraseMailsReceivedFrom(ctx context.Context, db bun.IDB, communeID int64, em
 	return int(n), err
 }
 
+// ForgetEndedRateLimits drops the counters whose window ended by now: their
+// keys hold addresses, which nothing needs once the window is over.
+func ForgetEndedRateLimits(ctx context.Context, db bun.IDB, now time.Time) error {
+	_, err := db.NewRaw("DELETE FROM rate_limits WHERE expires_at <= ?", now).Exec(ctx)
+	return err
+}
+
 // ForgetRateLimits drops the counters keyed by an address.
 func ForgetRateLimits(ctx context.Context, db bun.IDB, email string) error {
 	_, err := db.NewRaw("DELETE FROM rate_limits WHERE key LIKE ?", "%:email:"+likeEscaped(strings.ToLower(email))).Exec(ctx)

@@ -33,6 +33,9 @@ type Job struct {
 // anonymisations it made.
 func (j *Job) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	today := calendar.DateOf(now)
+	if err := models.ForgetEndedRateLimits(ctx, j.DB, now); err != nil {
+		return 0, err
+	}
 	n, err := j.warn(ctx, today)
 	if err != nil {
 		return n, err
