@@ -114,15 +114,15 @@ func (s *Handlers) showPersonalData(c *gin.Context, status int, email string, h 
 	pg.Errors = errs
 	type row struct {
 		Reference, Title, State, URL, Kept string
-		Files, Messages                 int
+		Files, Messages                    int
 	}
 	data := struct {
-		Email                 string
-		Found                 bool
+		Email                  string
+		Found                  bool
 		Demands, Conversations []row
-		Mails                 []retention.HeldMail
-		Erasable              bool
-		Reasons               []views.Option
+		Mails                  []retention.HeldMail
+		Erasable               bool
+		Reasons                []views.Option
 	}{Email: email, Found: h != nil, Reasons: []views.Option{
 		{Value: retention.ReasonRequest, Label: "À la demande de la personne (RGPD, article 17)"},
 		{Value: retention.ReasonDecision, Label: "Sur décision de la commune"},
@@ -245,4 +245,6 @@ func (s *Handlers) adminRetentionUpdate(c *gin.Context) {
 // The retention fields of the procedures' page.
 const conversationRetentionField = "conservation-conversations"
 
-func retentionField(procedureID int64) string { return "conservation-" + strconv.FormatInt(procedureID, 10) }
+func retentionField(procedureID int64) string {
+	return "conservation-" + strconv.FormatInt(procedureID, 10)
+}
