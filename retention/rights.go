@@ -23,6 +23,8 @@ type Holdings struct {
 	Demands       []HeldDemand
 	Conversations []HeldConversation
 	Mails         []HeldMail
+	// Limited: the agent's profile left some out (Within).
+	Limited bool
 }
 
 // HeldDemand is a demand as held, and why it must be kept ("" when the
@@ -129,6 +131,28 @@ func demandKept(d *models.Demand, p *models.Procedure, today calendar.Date) stri
 	}
 }
 
+// Within keeps what an agent may see: the demands of the procedures of its
+// profile, and the conversations about them or about none; Limited says
+// something was left out.
+func (h *Holdings) Within(a workflow.Actor) *Holdings {
+	out := &Holdings{Email: h.Email, Mails: h.Mails}
+	seen := map[int64]bool{}
+	for _, d := range h.Demands {
+		if a.MaySee(&d.Demand) {
+			out.Demands = append(out.Demands, d)
+			seen[d.Demand.ID] = true
+		}
+	}
+	for _, c := range h.Conversations {
+		cv := c.Conversation
+		if (cv.DemandID != nil && seen[*cv.DemandID]) || (cv.DemandID == nil && (cv.ProcedureID == nil || a.InScope(*cv.ProcedureID))) {
+			out.Conversations = append(out.Conversations, c)
+		}
+	}
+	out.Limited = len(out.Demands) < len(h.Demands) || len(out.Conversations) < len(h.Conversations)
+	return out
+}
+
 // Empty tells whether nothing is held.
 func (h *Holdings) Empty() bool {
 	return len(h.Demands) == 0 && len(h.Conversations) == 0 && len(h.Mails) == 0
@@ -141,14 +165,11 @@ type Outcome struct {
 	Mails  int      // mails received from the address, erased
 }
 
-// Erase anonymises what the commune holds about email that no legal duty
-// keeps (GDPR art. 17), for reason (ReasonRequest or ReasonDecision), by
-// actor at now, and tells what it erased and what it kept.
-func (a *Anonymiser) Erase(ctx context.Context, communeID int64, email, reason string, actor workflow.Actor, now time.Time) (*Outcome, error) {
-	h, err := Find(ctx, a.DB, communeID, email, calendar.DateOf(now))
-	if err != nil {
-		return nil, err
-	}
+// Erase anonymises what h holds (Find, Within) that no legal duty keeps
+// (GDPR art. 17), for reason (ReasonRequest or ReasonDecision), by actor
+// at now, and tells what it erased and what it kept.
+func (a *Anonymiser) Erase(ctx context.Context, communeID int64, h *Holdings, reason string, actor workflow.Actor, now time.Time) (*Outcome, error) {
+	var err error
 	out := &Outcome{}
 	for _, d := range h.Demands {
 		if d.Kept != "" {
@@ -176,7 +197,7 @@ func (a *Anonymiser) Erase(ctx context.Context, communeID int64, email, reason s
 	if out.Mails, err = models.EraseMailsReceivedFrom(ctx, a.DB, communeID, h.Email); err != nil {
 		return nil, err
 	}
-	if len(out.Kept) == 0 {
+	if len(out.Kept) == 0 && !h.Limited {
 		err = models.ForgetRateLimits(ctx, a.DB, h.Email)
 	}
 	return out, err

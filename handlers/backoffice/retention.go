@@ -105,7 +105,7 @@ func (s *Handlers) holdings(c *gin.Context, email string) (*retention.Holdings, 
 		s.Fail(c, err)
 		return nil, false
 	}
-	return h, true
+	return h.Within(workflow.AgentActor(currentAgent(c))), true
 }
 
 func (s *Handlers) showPersonalData(c *gin.Context, status int, email string, h *retention.Holdings, errs views.FormErrors) {
@@ -121,7 +121,7 @@ func (s *Handlers) showPersonalData(c *gin.Context, status int, email string, h 
 		Found                  bool
 		Demands, Conversations []row
 		Mails                  []retention.HeldMail
-		Erasable               bool
+		Erasable, Limited      bool
 		Reasons                []views.Option
 	}{Email: email, Found: h != nil, Reasons: []views.Option{
 		{Value: retention.ReasonRequest, Label: "À la demande de la personne (RGPD, article 17)"},
@@ -143,7 +143,7 @@ func (s *Handlers) showPersonalData(c *gin.Context, status int, email string, h 
 				Kept: hc.Kept, Files: files, Messages: len(hc.Messages)})
 			data.Erasable = data.Erasable || hc.Kept == ""
 		}
-		data.Mails = h.Mails
+		data.Mails, data.Limited = h.Mails, h.Limited
 		data.Erasable = data.Erasable || len(h.Mails) > 0
 	}
 	pg.Data = data
@@ -190,7 +190,7 @@ func (s *Handlers) personalDataErase(c *gin.Context) {
 		s.showPersonalData(c, http.StatusUnprocessableEntity, email, h, errs)
 		return
 	}
-	out, err := s.Retention.Erase(c.Request.Context(), web.Commune(c).ID, email, reason, workflow.AgentActor(currentAgent(c)), s.Clock.Now())
+	out, err := s.Retention.Erase(c.Request.Context(), web.Commune(c).ID, h, reason, workflow.AgentActor(currentAgent(c)), s.Clock.Now())
 	if err != nil {
 		s.Fail(c, err)
 		return
