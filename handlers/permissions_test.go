@@ -217,6 +217,14 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/admin/services/:sid/reactiver", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/reactiver", nil},
 		{"POST", "/gestion/admin/services/:sid/lien-tableau", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/lien-tableau", confirm()},
 		{"POST", "/gestion/admin/services/:sid/revoquer-liens", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/revoquer-liens", confirm()},
+		// Retention and the citizens' rights (issue 17).
+		{"GET", "/gestion/supervision/conservation", perm.Supervise, "/gestion/supervision/conservation", nil},
+		{"GET", "/gestion/supervision/donnees-personnelles", perm.Supervise, "/gestion/supervision/donnees-personnelles?email=camille%40exemple.fr", nil},
+		{"POST", "/gestion/supervision/donnees-personnelles/export", perm.Supervise, "/gestion/supervision/donnees-personnelles/export", url.Values{"email": {"camille@exemple.fr"}}},
+		{"POST", "/gestion/supervision/donnees-personnelles/effacer", perm.Supervise, "/gestion/supervision/donnees-personnelles/effacer",
+			url.Values{"email": {"camille@exemple.fr"}, "motif": {"request"}, "confirmation": {"oui"}}},
+		{"POST", "/gestion/admin/demarches/conservation", perm.Administer, "/gestion/admin/demarches/conservation",
+			url.Values{"conservation-" + itoa(a.Procedure.ID): {"24"}, "conservation-conversations": {"6"}}},
 	}
 }
 

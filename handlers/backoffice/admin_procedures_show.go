@@ -8,6 +8,7 @@ import (
 
 	"guichet/handlers/web"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/retention"
 	"guichet/views"
 )
@@ -65,6 +66,7 @@ func (s *Handlers) showAdminProceduresTyped(c *gin.Context, status int, errs vie
 		MaxImport                  string
 		ConversationRetentionField string
 		MinMonths, MaxMonths       int
-	}{rows, web.LimitSize(maxImportSize), conversationRetentionField, retention.MinMonths, retention.MaxMonths}
+		MaySupervise               bool
+	}{rows, web.LimitSize(maxImportSize), conversationRetentionField, retention.MinMonths, retention.MaxMonths, currentAgent(c).Has(perm.Supervise)}
 	s.Render(c, status, "admin/procedures", pg)
 }

@@ -14,6 +14,7 @@ import (
 	"guichet/conversation"
 	"guichet/handlers/web"
 	"guichet/models"
+	"guichet/perm"
 	"guichet/retention"
 	"guichet/validate"
 	"guichet/views"
@@ -56,19 +57,24 @@ func (s *Handlers) retentionForecastShow(c *gin.Context) {
 		Kind, Reference, Title, URL string
 		State                       string
 	}
+	perms := workflow.AgentActor(currentAgent(c)).Perms
 	data := struct {
-		Rules []string
-		Days  int
-		Rows  []row
-		More  bool
-	}{Rules: facts.Lines(), Days: forecastDays, More: len(due) > forecastRows}
+		Rules         []string
+		Days          int
+		Rows          []row
+		More          bool
+		MayAdminister bool
+	}{Rules: facts.Lines(), Days: forecastDays, More: len(due) > forecastRows, MayAdminister: perms.Has(perm.Administer)}
 	for i, e := range due {
 		if i == forecastRows {
 			break
 		}
 		r := row{Day: calendar.DateOf(e.Day), Kind: expiringLabels[e.Kind], Reference: e.Reference, Title: e.Title}
 		if e.Kind == models.ExpiringConversation {
-			r.URL, r.State = fmt.Sprintf("%s/%d", inboxPath, e.ID), conversation.StatusLabel(e.State)
+			r.State = conversation.StatusLabel(e.State)
+			if perms.Converses() {
+				r.URL = fmt.Sprintf("%s/%d", inboxPath, e.ID)
+			}
 		} else {
 			r.URL, r.State = fmt.Sprintf("/gestion/demandes/%d", e.ID), workflow.StateLabel(e.State)
 		}
@@ -127,6 +133,7 @@ func (s *Handlers) showPersonalData(c *gin.Context, status int, email string, h 
 		{Value: retention.ReasonRequest, Label: "À la demande de la personne (RGPD, article 17)"},
 		{Value: retention.ReasonDecision, Label: "Sur décision de la commune"},
 	}}
+	converses := workflow.AgentActor(currentAgent(c)).Perms.Converses()
 	if h != nil {
 		for _, d := range h.Demands {
 			data.Demands = append(data.Demands, row{Reference: d.Demand.Reference, Title: d.Procedure, State: workflow.StateLabel(d.Demand.State),
@@ -138,9 +145,12 @@ func (s *Handlers) showPersonalData(c *gin.Context, status int, email string, h 
 			for _, m := range hc.Messages {
 				files += len(m.Files)
 			}
-			data.Conversations = append(data.Conversations, row{Reference: hc.Conversation.Reference, Title: hc.Conversation.Subject,
-				State: conversation.StatusLabel(hc.Conversation.Status), URL: fmt.Sprintf("%s/%d", inboxPath, hc.Conversation.ID),
-				Kept: hc.Kept, Files: files, Messages: len(hc.Messages)})
+			r := row{Reference: hc.Conversation.Reference, Title: hc.Conversation.Subject,
+				State: conversation.StatusLabel(hc.Conversation.Status), Kept: hc.Kept, Files: files, Messages: len(hc.Messages)}
+			if converses {
+				r.URL = fmt.Sprintf("%s/%d", inboxPath, hc.Conversation.ID)
+			}
+			data.Conversations = append(data.Conversations, r)
 			data.Erasable = data.Erasable || hc.Kept == ""
 		}
 		data.Mails, data.Limited = h.Mails, h.Limited
