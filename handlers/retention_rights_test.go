@@ -86,6 +86,7 @@ func TestExportHoldsEverythingOfOneCitizen(t *testing.T) {
 	sup := a.signIn(a.Supervisor)
 	page := sup.get("/gestion/supervision/donnees-personnelles?email=" + url.QueryEscape("Anne.Martel@Exemple.fr"))
 	mustStatus(t, page, http.StatusOK)
+	assertAccessible(t, page.Doc)
 	for _, want := range []string{sent.Reference, draft.Reference, cv.Reference, "Horaires de la piscine", "Peut être effacée", "En cours d'instruction"} {
 		mustContain(t, page, want)
 	}
@@ -178,6 +179,7 @@ func TestErasureKeepsWhatTheLawKeeps(t *testing.T) {
 	sup := a.signIn(a.Supervisor)
 	r := sup.post("/gestion/supervision/donnees-personnelles/effacer", url.Values{"email": {email}, "motif": {"request"}})
 	mustStatus(t, r, http.StatusUnprocessableEntity)
+	assertAccessible(t, r.Doc)
 	if msg, _ := fieldError(r, "confirmation"); !strings.Contains(msg, "Cochez la case") {
 		t.Errorf("confirmation error %q", msg)
 	}

@@ -86,6 +86,7 @@ func TestDraftsAreToldThenExpire(t *testing.T) {
 	page := c.get(link)
 	mustStatus(t, page, http.StatusOK)
 	mustContain(t, page, "Conserver mon brouillon")
+	assertAccessible(t, page.Doc)
 	if a.reload(t, kept).ExpiryNoticeAt == nil {
 		t.Fatal("opening the link kept the draft: a mail scanner would")
 	}
@@ -140,6 +141,7 @@ func TestDecidedDemandsAnonymisedOnTheirDay(t *testing.T) {
 	admin := a.signIn(a.Admin)
 	r := admin.post("/gestion/admin/demarches/conservation", url.Values{field: {"61"}, "conservation-conversations": {"douze"}})
 	mustStatus(t, r, http.StatusUnprocessableEntity)
+	assertAccessible(t, r.Doc)
 	for id, typed := range map[string]string{field: "61", "conservation-conversations": "douze"} {
 		if msg, _ := fieldError(r, id); !strings.Contains(msg, "entre 1 et 60") {
 			t.Errorf("%s: error %q", id, msg)
@@ -162,6 +164,7 @@ func TestDecidedDemandsAnonymisedOnTheirDay(t *testing.T) {
 	a.Clock.Set(day.AddDays(-29).At(9, 0))
 	forecast := a.signIn(a.Supervisor).get("/gestion/supervision/conservation")
 	mustStatus(t, forecast, http.StatusOK)
+	assertAccessible(t, forecast.Doc)
 	mustContain(t, forecast, accepted.Reference)
 	mustContain(t, forecast, "« Signalement d'un dysfonctionnement » : les demandes sont conservées 2 mois")
 	if strings.Contains(forecast.Body, inProgress.Reference) {
