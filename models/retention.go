@@ -64,6 +64,17 @@ const slack = "interval '5 days'"
 // commune), by day, at most limit (0: no limit). today is the day the
 // forecast is made.
 func Expirings(ctx context.Context, db bun.IDB, communeID int64, r RetentionRules, today, through calendar.Date, limit int) ([]Expiring, error) {
+	return expirings(ctx, db, communeID, r, today, through, limit, true)
+}
+
+// DueExpirings is Expirings of what is due on today, in no order: the
+// scan stops at limit, however long the backlog (the first run on years
+// of history), which each batch anonymised shortens.
+func DueExpirings(ctx context.Context, db bun.IDB, r RetentionRules, today calendar.Date, limit int) ([]Expiring, error) {
+	return expirings(ctx, db, 0, r, today, today, limit, false)
+}
+
+func expirings(ctx context.Context, db bun.IDB, communeID int64, r RetentionRules, today, through calendar.Date, limit int, ordered bool) ([]Expiring, error) {
 	decided := plusMonths(parisDay("d.decided_at"), "p.retention_months")
 	q := `
 	SELECT * FROM (
@@ -91,7 +102,10 @@ func Expirings(ctx context.Context, db bun.IDB, communeID int64, r RetentionRule
 			AND cv.anonymised_at IS NULL AND cv.resolved_at IS NOT NULL AND cv.demand_id IS NULL AND cv.status = 'resolved'
 			AND cv.resolved_at < ?2::date + ` + slack + ` - make_interval(months => c.conversation_retention_months)
 			AND ` + plusMonths(parisDay("cv.resolved_at"), "c.conversation_retention_months") + ` <= ?2::date
-	) e ORDER BY day, kind, id`
+	) e`
+	if ordered {
+		q += " ORDER BY day, kind, id"
+	}
 	if limit > 0 {
 		q += " LIMIT ?5"
 	}

@@ -41,7 +41,7 @@ func (j *Job) RunOnce(ctx context.Context, now time.Time) (int, error) {
 		return n, err
 	}
 	for {
-		due, err := models.Expirings(ctx, j.DB, 0, Rules, today, today, batch)
+		due, err := models.DueExpirings(ctx, j.DB, Rules, today, batch)
 		if err != nil || len(due) == 0 {
 			return n, err
 		}
