@@ -117,6 +117,18 @@ func TestDraftsAreToldThenExpire(t *testing.T) {
 	r := c.get(follow)
 	mustStatus(t, r, http.StatusGone)
 	mustContain(t, r, "ont été effacées")
+	// Its expired follow link asks for a fresh one: nobody to send it to.
+	renew := c.post(pathOf(t, follow)+"/nouveau-lien", url.Values{})
+	mustStatus(t, renew, http.StatusGone)
+	mails := func() (n int) {
+		fixture.Must(t, a.DB.NewRaw("SELECT count(*) FROM outbox_mails WHERE demand_id = ?", d.ID).Scan(context.Background(), &n))
+		return n
+	}
+	before := mails()
+	mustStatus(t, c.post("/c/"+a.Commune.Slug+"/suivre", url.Values{"code": {gone.TrackingCode}}), http.StatusSeeOther)
+	if mails() != before {
+		t.Error("a fresh link was mailed for an erased draft")
+	}
 	mustStatus(t, c.get(link), http.StatusOK) // kept's link: still the page, now saying it is kept
 }
 
