@@ -36,7 +36,7 @@ func (j *Job) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	if err := models.ForgetEndedRateLimits(ctx, j.DB, now); err != nil {
 		return 0, err
 	}
-	n, err := j.warn(ctx, today)
+	n, err := j.warn(ctx, now)
 	if err != nil {
 		return n, err
 	}
@@ -62,8 +62,8 @@ func (j *Job) RunOnce(ctx context.Context, now time.Time) (int, error) {
 
 // warn mails the citizens of the drafts that expire in DraftNoticeDays,
 // each once (until the draft changes again), a batch per transaction.
-func (j *Job) warn(ctx context.Context, today calendar.Date) (int, error) {
-	n := 0
+func (j *Job) warn(ctx context.Context, now time.Time) (int, error) {
+	today, n := calendar.DateOf(now), 0
 	for {
 		var done int
 		err := j.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
@@ -88,7 +88,7 @@ func (j *Job) warn(ctx context.Context, today calendar.Date) (int, error) {
 				if err := j.Notifier.DraftExpiring(ctx, tx, c, d, p.Title, DraftMonths, day); err != nil {
 					return err
 				}
-				if err := models.MarkExpiryNotice(ctx, tx, d, j.Notifier.Clock.Now()); err != nil {
+				if err := models.MarkExpiryNotice(ctx, tx, d, now); err != nil {
 					return err
 				}
 			}
