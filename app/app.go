@@ -30,6 +30,7 @@ import (
 	"guichet/models"
 	"guichet/notify"
 	"guichet/replica"
+	"guichet/retention"
 	"guichet/routing"
 	"guichet/satisfaction"
 	"guichet/views"
@@ -57,6 +58,8 @@ type App struct {
 	Reads *replica.Reader
 	// Inbound stores and threads the mail received (INBOUND_ADDR).
 	Inbound *inbound.Receiver
+	// Retention anonymises what expires or a citizen has erased.
+	Retention *retention.Anonymiser
 }
 
 // AbandonedUploadAge is how old a temporary upload file must be for the
@@ -115,9 +118,10 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize,
 		SpoolDir: filepath.Join(cfg.DataDir, "spool")}
 	a.Jobs = &jobs.Scheduler{Clock: clk, Log: log, Metrics: a.Metrics}
+	a.Retention = &retention.Anonymiser{DB: db, Files: a.Files}
 	a.Server = &handlers.Server{Base: &web.Base{DB: db, Config: cfg, Views: renderer, Links: a.Links, Notifier: a.Notifier,
 		Engine: a.Engine, Conversations: a.Conversations, Routing: a.Routing, Files: a.Files, Inbound: a.Inbound, Jobs: a.Jobs, Log: log, Clock: clk, Metrics: a.Metrics,
-		Reads: a.Reads}}
+		Reads: a.Reads, Retention: a.Retention}}
 	// Ratings and experiences (issue 18).
 	a.Server.Base.Satisfaction = &satisfaction.Manager{DB: db, Notifier: a.Notifier, Links: a.Links, Clock: clk}
 	a.Worker.Prepare = a.Server.MailResetRequests
@@ -144,6 +148,7 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 		}
 		a.Jobs.Add("inbound mail polled", time.Minute, func(ctx context.Context, _ time.Time) (int, error) { return p.RunOnce(ctx) })
 	}
+	a.Jobs.Add("retention applied", retention.Every, (&retention.Job{DB: db, Notifier: a.Notifier, Anonymiser: a.Retention}).RunOnce)
 	if cfg.ReminderDays > 0 {
 		a.Jobs.Add("service reminders sent", time.Hour, (&notify.Reminders{DB: db, Notifier: a.Notifier, After: days(cfg.ReminderDays)}).RunOnce)
 	}

@@ -3,6 +3,7 @@ package commune
 import (
 	"context"
 	"errors"
+	"guichet/retention"
 	"strings"
 	"time"
 
@@ -127,15 +128,6 @@ func PublishedOf(c *models.Commune) Published {
 	}
 }
 
-// Retention defaults (issue 17, item 1): a demand is kept 12 months after
-// its decision, an untouched draft 3 months, a conversation 12 months after
-// it is resolved.
-const (
-	DecidedMonths      = 12
-	DraftMonths        = 3
-	ConversationMonths = 12
-)
-
 // RetentionLine is how long one kind of record is kept, in months.
 type RetentionLine struct {
 	What   string
@@ -144,21 +136,21 @@ type RetentionLine struct {
 }
 
 // Retention is how long the commune keeps what, for its personal data
-// page: the one place that reads it. Per-procedure retention is not stored
-// yet, so every procedure gets DecidedMonths; once procedures carry their
-// own months, read them here.
+// page: the rules retention/ applies (retention.CommuneFacts), worded.
 func Retention(ctx context.Context, db bun.IDB, communeID int64) ([]RetentionLine, error) {
-	ps, err := models.ListProcedures(ctx, db, communeID)
+	f, err := retention.CommuneFacts(ctx, db, communeID)
 	if err != nil {
 		return nil, err
 	}
 	var out []RetentionLine
-	for _, p := range ps {
-		out = append(out, RetentionLine{What: "Demandes « " + p.Title + " »", Months: DecidedMonths, After: "après la décision"})
+	for _, p := range f.Procedures {
+		if p.Active {
+			out = append(out, RetentionLine{What: "Demandes « " + p.Title + " »", Months: p.Months, After: "après la décision"})
+		}
 	}
 	return append(out,
-		RetentionLine{What: "Brouillons de demande jamais déposés", Months: DraftMonths, After: "sans modification"},
-		RetentionLine{What: "Messages à la mairie sans demande", Months: ConversationMonths, After: "après leur résolution"},
+		RetentionLine{What: "Brouillons de demande jamais déposés", Months: f.DraftMonths, After: "sans modification"},
+		RetentionLine{What: "Messages à la mairie sans demande", Months: f.ConversationMonths, After: "après leur résolution"},
 	), nil
 }
 

@@ -247,6 +247,14 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"GET", "/gestion/articles/:aid", perm.Reply, "/gestion/articles/" + itoa(pw.article.ID), nil},
 		{"POST", "/gestion/articles/:aid", perm.Reply, "/gestion/articles/" + itoa(pw.article.ID),
 			url.Values{"titre": {"Horaires"}, "texte": {"Texte."}, "version": {itoa(int64(pw.article.Version))}}},
+		// Retention and the citizens' rights (issue 17).
+		{"GET", "/gestion/supervision/conservation", perm.Supervise, "/gestion/supervision/conservation", nil},
+		{"GET", "/gestion/supervision/donnees-personnelles", perm.Supervise, "/gestion/supervision/donnees-personnelles?email=camille%40exemple.fr", nil},
+		{"POST", "/gestion/supervision/donnees-personnelles/export", perm.Supervise, "/gestion/supervision/donnees-personnelles/export", url.Values{"email": {"camille@exemple.fr"}}},
+		{"POST", "/gestion/supervision/donnees-personnelles/effacer", perm.Supervise, "/gestion/supervision/donnees-personnelles/effacer",
+			url.Values{"email": {"camille@exemple.fr"}, "motif": {"request"}, "confirmation": {"oui"}}},
+		{"POST", "/gestion/admin/demarches/conservation", perm.Administer, "/gestion/admin/demarches/conservation",
+			url.Values{"conservation-" + itoa(a.Procedure.ID): {"24"}, "conservation-conversations": {"6"}}},
 	}
 }
 

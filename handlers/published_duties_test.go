@@ -71,6 +71,22 @@ func TestPublishedDutiesAreGeneratedFromTheIdentity(t *testing.T) {
 		t.Fatalf("the drafts' retention reads %q", got)
 	}
 	mustContain(t, pd, "cnil.fr")
+
+	// The page says what the admin set, the rules the retention job applies.
+	admin := a.signIn(a.Admin)
+	mustStatus(t, admin.post("/gestion/admin/demarches/conservation", url.Values{
+		"conservation-" + itoa(a.Procedure.ID): {"24"}, "conservation-conversations": {"6"}}), http.StatusSeeOther)
+	pd = c.get(base + "/donnees-personnelles")
+	rows = map[string]string{}
+	pd.Doc.Find("tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		rows[strings.TrimSpace(tr.Find("th").Text())] = strings.Join(strings.Fields(tr.Find("td").Text()), " ")
+	})
+	if got := rows["Demandes « "+a.Procedure.Title+" »"]; got != "24 mois après la décision" {
+		t.Fatalf("after the admin set 24 months, the procedure's retention reads %q", got)
+	}
+	if got := rows["Messages à la mairie sans demande"]; got != "6 mois après leur résolution" {
+		t.Fatalf("after the admin set 6 months, the conversations' retention reads %q", got)
+	}
 }
 
 // The admin edits the duties: a level above "non conforme" without an

@@ -33,6 +33,8 @@ const (
 	Rating = "rating"
 	// Experience is a service's link to an experience routed to it.
 	Experience = "experience"
+	// KeepDraft is a citizen's link that keeps a draft from expiring (retention/).
+	KeepDraft = "keep-draft"
 )
 
 var (

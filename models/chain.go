@@ -267,11 +267,17 @@ type ChainHead struct {
 // the entries keep their content hash, so the chain still verifies, and
 // TextErased says the text went on purpose.
 func EraseEventText(ctx context.Context, db bun.IDB, communeID, demandID int64) error {
+	return eraseEventText(ctx, db, "demand_id", communeID, demandID)
+}
+
+// eraseEventText is EraseEventText on the entries of a demand or (col
+// conversation_id) a conversation.
+func eraseEventText(ctx context.Context, db bun.IDB, col string, communeID, id int64) error {
 	set := "actor_name = CASE WHEN actor_kind = ? THEN '' ELSE actor_name END, message = '', text_erased = true"
 	for _, k := range TextDetails {
 		set += ", details = details - " + quote(k)
 	}
-	_, err := db.NewRaw("UPDATE demand_events SET "+set+" WHERE commune_id = ? AND demand_id = ?", citizenActor, communeID, demandID).Exec(ctx)
+	_, err := db.NewRaw("UPDATE demand_events SET "+set+" WHERE commune_id = ? AND "+col+" = ?", citizenActor, communeID, id).Exec(ctx)
 	return err
 }
 

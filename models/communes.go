@@ -52,7 +52,10 @@ type Commune struct {
 	DataContact     string     `bun:",notnull"`
 	DutiesVersion   int        `bun:",nullzero,notnull,default:1"`
 	DutiesUpdatedAt *time.Time
-	CreatedAt       time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	// ConversationRetentionMonths is how long its conversations without a
+	// demand are kept, in months after their resolution (retention/).
+	ConversationRetentionMonths int       `bun:",nullzero,notnull,default:12"`
+	CreatedAt                   time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 }
 
 // ContactLines is the commune's contact card, a line each: postal address,

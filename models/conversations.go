@@ -51,6 +51,8 @@ type Conversation struct {
 	Follows        *int64
 	// Priority: as a demand's, set by routing rules (routing.Priorities).
 	Priority int16 `bun:",nullzero,notnull,default:2"`
+	// AnonymisedAt: when its identity, texts and files were erased (retention/).
+	AnonymisedAt *time.Time
 }
 
 // Message is one message of a conversation; an internal one is a note.

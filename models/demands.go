@@ -55,6 +55,10 @@ type Demand struct {
 	CorrectionDueOn *time.Time `bun:"type:date"`
 	CreatedAt       time.Time  `bun:",nullzero,notnull,default:current_timestamp"`
 	UpdatedAt       time.Time  `bun:",nullzero,notnull,default:current_timestamp"`
+	// ExpiryNoticeAt: when a draft's citizen was told it would expire;
+	// AnonymisedAt: when its identity, texts and files were erased (retention/).
+	ExpiryNoticeAt *time.Time
+	AnonymisedAt   *time.Time
 }
 
 // Day is a date column's value as a calendar date; ok is false for none.

@@ -29,9 +29,12 @@ type Procedure struct {
 	Revision int `bun:",notnull"`
 	// AutoTransfer: a routing rule may transfer its demands to a service
 	// itself ("transfert automatique autorisé"); otherwise it proposes it.
-	AutoTransfer bool      `bun:",notnull"`
-	CreatedAt    time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	UpdatedAt    time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	AutoTransfer bool `bun:",notnull"`
+	// RetentionMonths is how long its decided demands are kept, in months
+	// after the decision (retention/: bounds and default).
+	RetentionMonths int       `bun:",nullzero,notnull,default:12"`
+	CreatedAt       time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	UpdatedAt       time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 
 	ProcedureVersion `bun:"-"`
 	// CreatedMotifs are the paths of the motifs saving MotifPath created.

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"guichet/jobs"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -56,7 +57,7 @@ func (n *Notifier) RequestRating(ctx context.Context, db bun.IDB, c *models.Comm
 	if err != nil {
 		return err
 	}
-	return n.Enqueue(ctx, db, c, nil, r.Email, Mail{
+	ob, err := n.compose(c, nil, r.Email, Mail{
 		Subject: "Votre avis sur " + about,
 		Paragraphs: []string{
 			"La mairie aimerait savoir si " + about + " vous a été utile. Donnez-lui une note de 1 à 5 et, si vous le souhaitez, un commentaire : cela prend une minute et ne demande aucun compte.",
@@ -64,6 +65,12 @@ func (n *Notifier) RequestRating(ctx context.Context, db bun.IDB, c *models.Comm
 		},
 		Link: l,
 	})
+	if err != nil {
+		return err
+	}
+	// Filed with its conversation, which anonymising erases.
+	ob.ConversationID = r.ConversationID
+	return jobs.Enqueue(ctx, db, ob, n.Host())
 }
 
 // demandRating is the rating link of a decision, from the team that

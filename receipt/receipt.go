@@ -54,25 +54,35 @@ const (
 )
 
 type doc struct {
-	pdf gopdf.GoPdf
-	r   Receipt
-	err error
+	pdf      gopdf.GoPdf
+	footnote string // every page's footer
+	err      error
 }
 
-// Write draws the receipt as a PDF on w.
-func Write(w io.Writer, r Receipt) error {
-	d := &doc{r: r}
+// start begins an A4 document in the Go fonts, its first page added.
+func start(title, author, footnote string, at time.Time) (*doc, error) {
+	d := &doc{footnote: footnote}
 	d.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4})
-	d.pdf.SetInfo(gopdf.PdfInfo{Title: "Récépissé de dépôt " + r.Reference, Author: r.Commune, Creator: "Guichet", CreationDate: r.PrintedAt})
+	d.pdf.SetInfo(gopdf.PdfInfo{Title: title, Author: author, Creator: "Guichet", CreationDate: at})
 	if err := d.pdf.AddTTFFontData(regular, goregular.TTF); err != nil {
-		return err
+		return nil, err
 	}
 	if err := d.pdf.AddTTFFontData(bold, gobold.TTF); err != nil {
-		return err
+		return nil, err
 	}
 	d.pdf.AddFooter(d.footer)
 	d.pdf.AddPage()
 	d.pdf.SetXY(margin, margin)
+	return d, nil
+}
+
+// Write draws the receipt as a PDF on w.
+func Write(w io.Writer, r Receipt) error {
+	d, err := start("Récépissé de dépôt "+r.Reference, r.Commune, fmt.Sprintf("Demande %s — récépissé établi le %s par le guichet unique de %s.",
+		r.Reference, r.PrintedAt.In(paris).Format("02/01/2006 à 15:04"), r.Commune), r.PrintedAt)
+	if err != nil {
+		return err
+	}
 
 	d.text(bold, 15, r.Commune, 0)
 	for _, c := range r.Contact {
@@ -108,8 +118,7 @@ func (d *doc) footer() {
 	d.pdf.SetFont(regular, "", 8.5)
 	d.pdf.SetTextColor(80, 80, 80)
 	d.pdf.SetXY(margin, pageH-margin+6)
-	d.pdf.Cell(nil, fmt.Sprintf("Demande %s — récépissé établi le %s par le guichet unique de %s.",
-		d.r.Reference, d.r.PrintedAt.In(paris).Format("02/01/2006 à 15:04"), d.r.Commune))
+	d.pdf.Cell(nil, d.footnote)
 	d.pdf.SetTextColor(0, 0, 0)
 }
 

@@ -164,4 +164,11 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	adm.POST("/calendrier/fermetures/:fid/supprimer", s.adminClosureDelete)
 	adm.GET("/obligations", s.adminDutiesShow)
 	adm.POST("/obligations", s.adminDutiesUpdate)
+
+	// Retention and the citizens' rights (issue 17).
+	sup.GET("/conservation", s.retentionForecastShow)
+	sup.GET("/donnees-personnelles", s.personalDataShow)
+	sup.POST("/donnees-personnelles/export", s.personalDataExport)
+	sup.POST("/donnees-personnelles/effacer", s.personalDataErase)
+	adm.POST("/demarches/conservation", s.adminRetentionUpdate)
 }

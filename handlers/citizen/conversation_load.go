@@ -41,6 +41,8 @@ func (s *Handlers) loadConversation(c *gin.Context) {
 		s.RenderError(c, http.StatusForbidden, "Lien non valable", "Ce lien ne mène à aucune conversation : il est incomplet ou a été modifié. Copiez l'adresse entière reçue par e-mail.")
 	case err != nil:
 		s.Fail(c, err)
+	case cv.AnonymisedAt != nil:
+		s.RenderError(c, http.StatusGone, "Conversation effacée", anonymisedText)
 	default:
 		c.Set(keyConversation, cv)
 		c.Set(keyBase, "/c/"+cm.Slug+"/messages/"+c.Param("token"))

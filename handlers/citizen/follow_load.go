@@ -41,6 +41,10 @@ func (s *Handlers) loadFollow(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	if d.AnonymisedAt != nil {
+		s.RenderError(c, http.StatusGone, "Demande effacée", anonymisedText)
+		return
+	}
 	p, err := models.DemandProcedure(ctx, s.DB, d)
 	if err != nil {
 		s.Fail(c, err)
@@ -50,6 +54,9 @@ func (s *Handlers) loadFollow(c *gin.Context) {
 	c.Set(keyProcedure, p)
 	c.Set(keyBase, followPath(cm, c.Param("token")))
 }
+
+// anonymisedText tells a citizen why their link shows nothing any more.
+const anonymisedText = "Les données de cette demande ont été effacées : la durée de conservation est écoulée, ou l'effacement a été demandé. La mairie n'en garde que la référence, les dates et les étapes, sans rien qui vous désigne."
 
 func followPath(cm *models.Commune, token string) string {
 	return "/c/" + cm.Slug + "/suivi/" + token

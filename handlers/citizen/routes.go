@@ -26,6 +26,9 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	m.GET("/pieces/:id", s.conversationFileDownload)
 	// Outside loadFollow: an expired link must still get a fresh one.
 	g.POST("/suivi/:token/nouveau-lien", s.linkRenew)
+	// The link of a draft's expiry notice (retention/).
+	g.GET("/brouillon/conserver/:token", s.draftKeepShow)
+	g.POST("/brouillon/conserver/:token", s.draftKeep)
 
 	// The citizen's word after the answer: a signed single-use rating
 	// link, and "Je donne mon avis".

@@ -79,6 +79,10 @@ func (s *Handlers) linkRenew(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	if d.AnonymisedAt != nil {
+		s.RenderError(c, http.StatusGone, "Demande effacée", anonymisedText)
+		return
+	}
 	sent, err := s.mailFreshLink(c, d)
 	if err != nil {
 		s.Fail(c, err)
@@ -101,6 +105,9 @@ const maxFreshLinks = 3
 func (s *Handlers) mailFreshLink(c *gin.Context, d *models.Demand) (bool, error) {
 	ctx := c.Request.Context()
 	cm := web.Commune(c)
+	if d.AnonymisedAt != nil {
+		return false, nil // no address left to write to
+	}
 	sent, err := models.CountMailsSince(ctx, s.DB, cm.ID, d.ID, notify.FreshLinkSubject(d), s.Clock.Now().Add(-time.Hour))
 	if err != nil || sent >= maxFreshLinks {
 		return false, err

@@ -21,6 +21,7 @@ import (
 	"guichet/metrics"
 	"guichet/notify"
 	"guichet/replica"
+	"guichet/retention"
 	"guichet/routing"
 	"guichet/satisfaction"
 	"guichet/views"
@@ -46,5 +47,6 @@ type Base struct {
 	Metrics       *metrics.Metrics
 	// Satisfaction: ratings of answers and experiences (satisfaction.Manager).
 	Satisfaction *satisfaction.Manager
-	Reads        *replica.Reader // where read-only pages read (ReadDB)
+	Reads        *replica.Reader       // where read-only pages read (ReadDB)
+	Retention    *retention.Anonymiser // anonymises on a citizen's request (retention/)
 }

@@ -35,6 +35,8 @@ var navItems = []struct {
 	{perm.Administer, "", views.NavItem{Label: "Voies", Href: "/gestion/admin/voies"}},
 	{perm.Administer, "", views.NavItem{Label: "Informations légales", Href: "/gestion/admin/obligations"}},
 	{perm.Reply, perm.ReplyValidated, views.NavItem{Label: "Articles", Href: "/gestion/articles"}},
+	{perm.Supervise, "", views.NavItem{Label: "Données personnelles", Href: "/gestion/supervision/donnees-personnelles"}},
+	{perm.Supervise, "", views.NavItem{Label: "Conservation", Href: "/gestion/supervision/conservation"}},
 }
 
 // AgentNav is the back-office menu of an agent: what their permissions open.
