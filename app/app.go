@@ -19,6 +19,7 @@ import (
 	"guichet/clock"
 	"guichet/config"
 	"guichet/conversation"
+	"guichet/deadline"
 	"guichet/files"
 	"guichet/handlers"
 	"guichet/handlers/web"
@@ -93,6 +94,8 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	// Every submission is routed by the commune's rules, in its transaction.
 	a.Routing = &routing.Manager{DB: db, Engine: a.Engine, Clock: clk}
 	a.Engine.Router = a.Routing
+	// Every transition keeps the demand's deadline clocks.
+	a.Engine.Clocks = deadline.Demands{}
 	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
 	a.Files = &files.Store{Dir: UploadsDir(cfg)}
 	a.Inbound = &inbound.Receiver{DB: db, Conversations: a.Conversations, Links: a.Links, Files: a.Files, Clock: clk, Log: log, MaxFileSize: cfg.MaxFileSize}

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/deadline"
 	"guichet/models"
 	"guichet/validate"
 	"guichet/workflow"
@@ -101,7 +102,17 @@ func (m *Manager) Open(ctx context.Context, cm *models.Commune, actor workflow.A
 		if _, err := m.post(ctx, tx, cm, cv, actor, in.Message, true); err != nil {
 			return err
 		}
-		var err error
+		// The procedure's deadline policy, from the opening.
+		p, err := deadline.PolicyOf(ctx, tx, cm.ID, nil, cv.ProcedureID)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			st := deadline.State{Waiting: cv.Status == models.ConvWaiting, Answered: actor.Kind != workflow.KindCitizen}
+			if err := deadline.Apply(ctx, tx, deadline.OfConversation(cv), p, now, now, st); err != nil {
+				return err
+			}
+		}
 		link, err = m.Notifier.ConversationURL(cm, cv)
 		return err
 	})

@@ -49,6 +49,9 @@ type Conversation struct {
 	CitizenSeenAt  *time.Time
 	MergedInto     *int64
 	Follows        *int64
+	// The deadline policy in effect and its next due time (deadline/).
+	DeadlinePolicyID *int64
+	DueAt            *time.Time
 }
 
 // Message is one message of a conversation; an internal one is a note.

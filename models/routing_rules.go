@@ -77,7 +77,7 @@ type RuleAction struct {
 	Auto      bool     `json:"auto,omitempty"` // transfer: made where allowed, else proposed
 	Tags      []string `json:"tags,omitempty"`
 	Priority  int16    `json:"priority,omitempty"`
-	Policy    string   `json:"policy,omitempty"`
+	PolicyID  int64    `json:"policy_id,omitempty"` // a deadline policy of the commune
 }
 
 // RuleSetOf finds the commune's rule set of a trigger, with its rules in

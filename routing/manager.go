@@ -12,6 +12,7 @@ import (
 
 	"guichet/apperr"
 	"guichet/clock"
+	"guichet/deadline"
 	"guichet/history"
 	"guichet/models"
 	"guichet/perm"
@@ -189,8 +190,12 @@ func (m *Manager) route(ctx context.Context, tx bun.Tx, d *models.Demand, p *mod
 				}
 				text = "étiquettes ajoutées : " + strings.Join(added, ", ")
 			case ActionDeadline:
-				// Recorded here; the deadline it gives is the deadline policies' (issue 16, item 5).
-				d.DeadlinePolicy, text = a.Policy, "politique d'échéance « "+a.Policy+" »"
+				// Counted from the receipt, whatever waited or was answered since.
+				pol := tg.policies[a.PolicyID]
+				if err := deadline.Apply(ctx, tx, deadline.OfDemand(d), &pol, *d.SubmittedAt, now, deadline.StateOfDemand(d)); err != nil {
+					return nil, 0, err
+				}
+				d.DeadlinePolicyID, text = &pol.ID, "politique d'échéance « "+pol.Name+" »"
 			case ActionTransfer:
 				name := tg.services[a.ServiceID].Name
 				switch {
@@ -214,7 +219,7 @@ func (m *Manager) route(ctx context.Context, tx bun.Tx, d *models.Demand, p *mod
 		}
 	}
 	writes.Add(tx.NewUpdate().Model(d).Column("priority", "team_service_id", "assignee_id",
-		"deadline_policy", "proposed_service_id", "proposed_by").Where("commune_id = ? AND id = ?", d.CommuneID, d.ID))
+		"proposed_service_id", "proposed_by").Where("commune_id = ? AND id = ?", d.CommuneID, d.ID))
 	if err := writes.Exec(ctx, tx); err != nil {
 		return nil, 0, err
 	}
@@ -248,10 +253,12 @@ func whyNotAuto(p *models.Procedure, d *models.Demand) string {
 	return "la demande ne peut pas être transmise dans son état actuel"
 }
 
-// targets are the commune's services and agents, which actions may name.
+// targets are the commune's services, agents and deadline policies, which
+// actions may name.
 type targets struct {
 	services map[int64]models.Service
 	agents   map[int64]models.Agent
+	policies map[int64]models.DeadlinePolicy
 }
 
 func loadTargets(ctx context.Context, db bun.IDB, communeID int64) (*targets, error) {
@@ -263,7 +270,14 @@ func loadTargets(ctx context.Context, db bun.IDB, communeID int64) (*targets, er
 	if err != nil {
 		return nil, err
 	}
-	t := &targets{services: map[int64]models.Service{}, agents: map[int64]models.Agent{}}
+	ps, err := models.DeadlinePolicies(ctx, db, communeID)
+	if err != nil {
+		return nil, err
+	}
+	t := &targets{services: map[int64]models.Service{}, agents: map[int64]models.Agent{}, policies: map[int64]models.DeadlinePolicy{}}
+	for _, p := range ps {
+		t.policies[p.ID] = p
+	}
 	for _, s := range ss {
 		t.services[s.ID] = s
 	}
@@ -297,7 +311,11 @@ func (t *targets) check(a models.RuleAction) string {
 		if PriorityLabel(a.Priority) == "" {
 			return "priorité inconnue"
 		}
-	case ActionTags, ActionDeadline:
+	case ActionDeadline:
+		if _, ok := t.policies[a.PolicyID]; !ok {
+			return "cette politique d'échéance n'est pas une politique de la commune"
+		}
+	case ActionTags:
 	default:
 		return "action inconnue"
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"guichet/apperr"
+	"guichet/calendar"
 	"guichet/fixture"
 	"guichet/history"
 	"guichet/models"
@@ -94,7 +95,11 @@ func TestEachActionOnSubmission(t *testing.T) {
 	e.rule(t, "Agent", lighting, models.RuleAction{Kind: routing.ActionAgent, AgentID: e.Accueil.ID})
 	e.rule(t, "Urgent", lighting, models.RuleAction{Kind: routing.ActionPriority, Priority: 4})
 	e.rule(t, "Étiquettes", lighting, models.RuleAction{Kind: routing.ActionTags, Tags: []string{"éclairage", "nuit"}})
-	e.rule(t, "Délai", lighting, models.RuleAction{Kind: routing.ActionDeadline, Policy: "Signalement urgent"})
+	two := 2
+	policy := &models.DeadlinePolicy{CommuneID: e.Commune.ID, Name: "Signalement urgent", Resolution: &two,
+		FirstAnswerUnit: calendar.WorkingHours, ResolutionUnit: calendar.WorkingDays}
+	fixture.Must(t, models.CreateDeadlinePolicy(ctx, e.DB, policy, e.Clock.Now()))
+	e.rule(t, "Délai", lighting, models.RuleAction{Kind: routing.ActionDeadline, PolicyID: policy.ID})
 	e.rule(t, "Éclairage → Voirie", lighting, models.RuleAction{Kind: routing.ActionTransfer, ServiceID: e.Voirie.ID})
 
 	d := e.submit(t, e.proc, "Éclairage public", "Lampadaire éteint", "claude@exemple.fr")
@@ -105,8 +110,13 @@ func TestEachActionOnSubmission(t *testing.T) {
 	if d.AssigneeID == nil || *d.AssigneeID != e.Accueil.ID {
 		t.Errorf("assignee = %v, want %d", d.AssigneeID, e.Accueil.ID)
 	}
-	if tags := e.tags(t, d); d.Priority != 4 || !slices.Equal(tags, []string{"éclairage", "nuit"}) || d.DeadlinePolicy != "Signalement urgent" {
-		t.Errorf("priority %d, tags %v, policy %q", d.Priority, tags, d.DeadlinePolicy)
+	if tags := e.tags(t, d); d.Priority != 4 || !slices.Equal(tags, []string{"éclairage", "nuit"}) || d.DeadlinePolicyID == nil || *d.DeadlinePolicyID != policy.ID {
+		t.Errorf("priority %d, tags %v, policy %v", d.Priority, tags, d.DeadlinePolicyID)
+	}
+	cal, _, err := models.CommuneCalendar(ctx, e.DB, e.Commune)
+	fixture.Must(t, err)
+	if want := cal.Deadline(*d.SubmittedAt, 2, calendar.WorkingDays, nil); d.DueAt == nil || !d.DueAt.Equal(want) {
+		t.Errorf("due at %v, want the policy's resolution, %v", d.DueAt, want)
 	}
 	if d.State != workflow.Submitted || d.ProposedServiceID == nil || *d.ProposedServiceID != e.Voirie.ID || d.ProposedBy != "Éclairage → Voirie" {
 		t.Errorf("state %s, proposed %v by %q: want the transfer proposed, not made", d.State, d.ProposedServiceID, d.ProposedBy)

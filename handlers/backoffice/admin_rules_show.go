@@ -147,7 +147,7 @@ func (o ruleOptions) actionWords(as []models.RuleAction) []string {
 		case routing.ActionPriority:
 			out = append(out, "Priorité : "+routing.PriorityLabel(a.Priority))
 		case routing.ActionDeadline:
-			out = append(out, "Politique d'échéance : "+a.Policy)
+			out = append(out, "Politique d'échéance : "+label(o.Policies, strconv.FormatInt(a.PolicyID, 10)))
 		}
 	}
 	return out
