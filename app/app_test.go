@@ -76,7 +76,7 @@ func TestOneSchedulerHoldsEveryJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"mail", "abandoned uploads deleted", "stale sign-in records deleted", "archived decided demands", "digests sent", "history sealed", "implicit decisions recorded", "service reminders sent"}
+	want := []string{"mail", "abandoned uploads deleted", "stale sign-in records deleted", "archived decided demands", "digests sent", "history sealed", "implicit decisions recorded", "deadline warnings and lapses sent", "service reminders sent"}
 	if got := a.Jobs.Names(); !slices.Equal(got, want) {
 		t.Fatalf("jobs %q, want %q", got, want)
 	}

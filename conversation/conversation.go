@@ -19,8 +19,8 @@ import (
 
 	"guichet/apperr"
 	"guichet/clock"
-	"guichet/history"
 	"guichet/deadline"
+	"guichet/history"
 	"guichet/models"
 	"guichet/notify"
 	"guichet/perm"

@@ -39,6 +39,7 @@ type permWorld struct {
 	motif               *models.Motif
 	heldMail            int64 // a mail received from a stranger, held
 	mailed              int64 // a message of conv that came by mail
+	policy              *models.DeadlinePolicy
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -75,6 +76,9 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	fixture.Must(t, a.App.Inbound.Receive(t.Context(), "camille@exemple.fr", []string{reply},
 		[]byte("From: camille@exemple.fr\r\nSubject: Re\r\nMessage-ID: <perm-mailed@exemple.fr>\r\n\r\nMerci.\r\n")))
 	fixture.Must(t, a.DB.NewRaw("SELECT conversation_message_id FROM inbound_messages WHERE commune_id = ? AND status = 'threaded'", a.Commune.ID).Scan(t.Context(), &pw.mailed))
+	four := 4
+	pw.policy = &models.DeadlinePolicy{CommuneID: a.Commune.ID, Name: "Voirie", FirstAnswer: &four, FirstAnswerUnit: calendar.WorkingHours, ResolutionUnit: calendar.WorkingDays}
+	fixture.Must(t, models.CreateDeadlinePolicy(context.Background(), a.DB, pw.policy, a.Clock.Now()))
 	return pw
 }
 
@@ -217,6 +221,13 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 		{"POST", "/gestion/admin/services/:sid/reactiver", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/reactiver", nil},
 		{"POST", "/gestion/admin/services/:sid/lien-tableau", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/lien-tableau", confirm()},
 		{"POST", "/gestion/admin/services/:sid/revoquer-liens", perm.Administer, "/gestion/admin/services/" + itoa(a.Urbanisme.ID) + "/revoquer-liens", confirm()},
+		{"GET", "/gestion/admin/echeances", perm.Administer, "/gestion/admin/echeances", nil},
+		{"POST", "/gestion/admin/echeances", perm.Administer, "/gestion/admin/echeances", url.Values{"nom": {"Urbanisme"}, "resolution": {"10"},
+			"premiere_reponse_unite": {"heures_ouvrees"}, "resolution_unite": {"jours_ouvres"}}},
+		{"GET", "/gestion/admin/echeances/:did", perm.Administer, "/gestion/admin/echeances/" + itoa(pw.policy.ID), nil},
+		{"POST", "/gestion/admin/echeances/:did", perm.Administer, "/gestion/admin/echeances/" + itoa(pw.policy.ID), url.Values{"nom": {"Voirie"},
+			"premiere_reponse": {"8"}, "premiere_reponse_unite": {"heures_ouvrees"}, "resolution_unite": {"jours_ouvres"}, "version": {"1"}}},
+		{"GET", "/gestion/supervision/echeances", perm.Supervise, "/gestion/supervision/echeances", nil},
 	}
 }
 

@@ -10,8 +10,8 @@ import (
 
 	"guichet/calendar"
 	"guichet/conversation"
-	"guichet/files"
 	"guichet/deadline"
+	"guichet/files"
 	"guichet/handlers/web"
 	"guichet/history"
 	"guichet/legal"

@@ -135,4 +135,11 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	adm.POST("/calendrier/alsace-moselle", s.adminCalendarUpdate)
 	adm.POST("/calendrier/fermetures", s.adminClosureCreate)
 	adm.POST("/calendrier/fermetures/:fid/supprimer", s.adminClosureDelete)
+
+	// Deadline policies, and the share of their deadlines met.
+	adm.GET("/echeances", s.adminDeadlinesShow)
+	adm.POST("/echeances", s.adminDeadlineSave)
+	adm.GET("/echeances/:did", s.adminDeadlineEdit)
+	adm.POST("/echeances/:did", s.adminDeadlineSave)
+	sup.GET("/echeances", s.supervisionDeadlinesShow)
 }

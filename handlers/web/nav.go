@@ -31,6 +31,7 @@ var navItems = []struct {
 	{perm.Administer, "", views.NavItem{Label: "Règles", Href: "/gestion/admin/regles"}},
 	{perm.Administer, "", views.NavItem{Label: "Calendrier", Href: "/gestion/admin/calendrier"}},
 	{perm.Administer, "", views.NavItem{Label: "Voies", Href: "/gestion/admin/voies"}},
+	{perm.Administer, "", views.NavItem{Label: "Échéances", Href: "/gestion/admin/echeances"}},
 }
 
 // AgentNav is the back-office menu of an agent: what their permissions open.
