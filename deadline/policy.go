@@ -34,20 +34,26 @@ func init() {
 	history.Register(history.Kind{Name: KindPolicySaved, Agent: func(e models.Event) string {
 		name, _ := e.Details["name"].(string)
 		text, _ := e.Details["text"].(string)
+		if name == "" || text == "" {
+			return "Politique d'échéance enregistrée"
+		}
 		return "Politique d'échéance « " + name + " » : " + text
 	}})
 	due := func(e models.Event) (string, string) {
 		target, _ := e.Details["target"].(string)
 		at, _ := e.Details["due"].(string)
+		if at != "" {
+			at = " (" + at + ")"
+		}
 		return TargetLabel(target), at
 	}
 	history.Register(history.Kind{Name: KindWarned, Agent: func(e models.Event) string {
 		t, at := due(e)
-		return "Échéance de " + t + " proche (" + at + ") : l'agent en charge prévenu"
+		return "Échéance de " + t + " proche" + at + " : l'agent en charge prévenu"
 	}})
 	history.Register(history.Kind{Name: KindLapsed, Agent: func(e models.Event) string {
 		t, at := due(e)
-		return "Échéance de " + t + " dépassée (" + at + ") : la supervision prévenue"
+		return "Échéance de " + t + " dépassée" + at + " : la supervision prévenue"
 	}})
 }
 
@@ -201,7 +207,7 @@ func SavePolicy(ctx context.Context, db *bun.DB, actor workflow.Actor, id int64,
 	case errors.As(err, &taken) && taken.Field == "name":
 		return nil, apperr.Field("nom", "Une autre politique de la commune porte déjà ce nom : choisissez-en un autre.")
 	case errors.As(err, &taken):
-		return nil, apperr.Field("cible", "Une autre politique s'applique déjà à ce "+map[string]string{"motif": "motif", "procedure": "démarche"}[taken.Field]+" : modifiez-la plutôt.")
+		return nil, apperr.Field("cible", "Une autre politique s'applique déjà à "+map[string]string{"motif": "ce motif", "procedure": "cette démarche"}[taken.Field]+" : modifiez-la plutôt.")
 	case errors.Is(err, models.ErrStale):
 		return nil, &apperr.Error{Code: apperr.Conflict, Message: "Cette politique a été modifiée entre-temps par une autre personne : voici sa version actuelle. Vos saisies sont gardées ci-dessous ; vérifiez-les avant d'enregistrer à nouveau."}
 	case errors.Is(err, models.ErrNotFound):

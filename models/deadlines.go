@@ -260,7 +260,7 @@ func DeadlineShares(ctx context.Context, db bun.IDB, communeID int64, by string,
 		LEFT JOIN services AS s ON s.commune_id = dc.commune_id AND s.id = coalesce(d.service_id, d.team_service_id, cv.service_id)
 		LEFT JOIN motifs AS m ON m.commune_id = dc.commune_id AND m.id = d.motif_id
 		WHERE dc.commune_id = ?0 AND dc.due_at IS NOT NULL AND (dc.met_at IS NOT NULL OR dc.due_at < ?1)
-		GROUP BY 1, 2 ORDER BY 1 COLLATE french_names, 2`, communeID, now).Scan(ctx, &out)
+		GROUP BY 1, 2 ORDER BY `+group+` COLLATE french_names, dc.target`, communeID, now).Scan(ctx, &out)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = nil
 	}

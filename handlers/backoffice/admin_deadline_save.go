@@ -24,9 +24,9 @@ func (s *Handlers) adminDeadlineSave(c *gin.Context) {
 	ctx := c.Request.Context()
 	cm := web.Commune(c)
 	id := web.IDParam(c, "did")
-	in := deadline.PolicyInput{Name: c.PostForm("nom"), Applies: c.PostForm("cible"),
-		FirstAnswer: c.PostForm("premiere_reponse"), FirstAnswerUnit: c.PostForm("premiere_reponse_unite"),
-		Resolution: c.PostForm("resolution"), ResolutionUnit: c.PostForm("resolution_unite")}
+	in := deadline.PolicyInput{Name: trimmed(c, "nom"), Applies: c.PostForm("cible"),
+		FirstAnswer: trimmed(c, "premiere_reponse"), FirstAnswerUnit: c.PostForm("premiere_reponse_unite"),
+		Resolution: trimmed(c, "resolution"), ResolutionUnit: c.PostForm("resolution_unite")}
 	in.Version, _ = strconv.Atoi(c.PostForm("version"))
 	var current *models.DeadlinePolicy
 	if c.Param("did") != "" {
