@@ -322,7 +322,7 @@ func TestListsSortByDueTimeAndSayWhatIsLate(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
 	a.policy(t, "Rapide", a.Procedure.ID, 4, 0, calendar.WorkingDays)
-	late := a.submitAt(t, at2026(time.December, 4, 10, 0), "retard@exemple.fr")   // due Fri 4, 14:00
+	late := a.submitAt(t, at2026(time.December, 4, 10, 0), "retard@exemple.fr")    // due Fri 4, 14:00
 	later := a.submitAt(t, at2026(time.December, 7, 9, 0), "plus-tard@exemple.fr") // due Mon 7, 13:00
 	today := a.submitAt(t, at2026(time.December, 7, 8, 0), "jour@exemple.fr")      // due Mon 7, 13:00: opened at 9:00
 	none := a.submitAt(t, at2026(time.December, 7, 9, 0), "aucune@exemple.fr")
