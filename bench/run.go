@@ -76,7 +76,7 @@ func Run(ctx context.Context, db *bun.DB, o RunOptions) error {
 		return err
 	}
 	fmt.Fprintf(o.Out, "Measuring on %d demands; commune %q holds %d of them.\n", b.demands, b.commune.Name, b.local)
-	steps := []func(context.Context) error{b.handlers, b.inbox, b.queries, b.streetSuggestions, b.auditVerify, b.applies, b.routingCost, b.pgbench, b.inboundMail, b.httpLoad}
+	steps := []func(context.Context) error{b.handlers, b.inbox, b.dueQueue, b.queries, b.streetSuggestions, b.auditVerify, b.applies, b.routingCost, b.pgbench, b.inboundMail, b.httpLoad}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			printTable(o.Out, b.demands, b.results)
