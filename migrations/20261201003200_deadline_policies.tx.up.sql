@@ -76,6 +76,9 @@ ALTER TABLE demands DROP COLUMN deadline_policy,
     ADD COLUMN due_at timestamptz,
     ADD FOREIGN KEY (commune_id, deadline_policy_id) REFERENCES deadline_policies (commune_id, id);
 CREATE INDEX demands_due_idx ON demands (commune_id, (coalesce(due_at, 'infinity')), id);
+-- The accueil's queue by due time, as demands_queue_received_idx by receipt.
+CREATE INDEX demands_queue_due_idx ON demands (commune_id, (coalesce(due_at, 'infinity')), id)
+    WHERE state IN ('submitted', 'returned_to_guichet');
 ALTER TABLE conversations
     ADD COLUMN deadline_policy_id bigint,
     ADD COLUMN due_at timestamptz,
