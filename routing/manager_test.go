@@ -243,16 +243,21 @@ func TestARuleNeverRoutesToAnotherCommune(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	other := fixture.NewWorld(t, e.DB)
+	one := 1
+	theirs := &models.DeadlinePolicy{CommuneID: other.Commune.ID, Name: "Ailleurs", FirstAnswer: &one,
+		FirstAnswerUnit: calendar.WorkingHours, ResolutionUnit: calendar.WorkingDays}
+	fixture.Must(t, models.CreateDeadlinePolicy(ctx, e.DB, theirs, e.Clock.Now()))
 	for _, a := range []models.RuleAction{
 		{Kind: routing.ActionTeam, ServiceID: other.Voirie.ID},
 		{Kind: routing.ActionTransfer, ServiceID: other.Voirie.ID, Auto: true},
 		{Kind: routing.ActionAgent, AgentID: other.Accueil.ID},
+		{Kind: routing.ActionDeadline, PolicyID: theirs.ID},
 	} {
 		r := &models.RoutingRule{CommuneID: e.Commune.ID, Name: "Ailleurs", Conditions: lighting, Actions: []models.RuleAction{a}}
 		errs, err := routing.Check(ctx, e.DB, e.Commune.ID, r)
 		fixture.Must(t, err)
 		if len(errs) == 0 {
-			t.Errorf("%s to another commune's %d: accepted", a.Kind, a.ServiceID+a.AgentID)
+			t.Errorf("%s to another commune's %d: accepted", a.Kind, a.ServiceID+a.AgentID+a.PolicyID)
 		}
 	}
 
@@ -266,12 +271,12 @@ func TestARuleNeverRoutesToAnotherCommune(t *testing.T) {
 	// Changed behind the application's back: the set's revision moves
 	// with it (a trigger), and the next submission reads it.
 	_, err := e.DB.ExecContext(ctx, `UPDATE routing_rules SET actions = ? WHERE id = ?`,
-		fmt.Sprintf(`[{"kind":"transfer","service_id":%d,"auto":true},{"kind":"team","service_id":%d},{"kind":"agent","agent_id":%d}]`,
-			other.Voirie.ID, other.Voirie.ID, other.Accueil.ID), r.ID)
+		fmt.Sprintf(`[{"kind":"transfer","service_id":%d,"auto":true},{"kind":"team","service_id":%d},{"kind":"agent","agent_id":%d},{"kind":"deadline_policy","policy_id":%d}]`,
+			other.Voirie.ID, other.Voirie.ID, other.Accueil.ID, theirs.ID), r.ID)
 	fixture.Must(t, err)
 
 	d := e.reload(t, e.submit(t, e.proc, "Éclairage public", "", "a@exemple.fr"))
-	if d.State != workflow.Submitted || d.ServiceID != nil || d.TeamServiceID != nil || d.AssigneeID != nil || d.ProposedServiceID != nil {
+	if d.State != workflow.Submitted || d.ServiceID != nil || d.TeamServiceID != nil || d.AssigneeID != nil || d.ProposedServiceID != nil || d.DeadlinePolicyID != nil {
 		t.Errorf("a tampered rule routed the demand: %+v", d)
 	}
 	var n int
@@ -283,6 +288,7 @@ func TestARuleNeverRoutesToAnotherCommune(t *testing.T) {
 	for _, want := range []string{
 		"Règle « Éclairage → Voirie » : action ignorée : ce service n'est pas un service actif de la commune.",
 		"Règle « Éclairage → Voirie » : action ignorée : cet agent n'est pas un agent actif de la commune.",
+		"Règle « Éclairage → Voirie » : action ignorée : cette politique d'échéance n'est pas une politique de la commune.",
 	} {
 		if !has(lines, want) {
 			t.Errorf("history lacks %q: %q", want, lines)
