@@ -4,7 +4,7 @@
 -- sub-motifs included) or of a procedure, and to a procedure's
 -- conversations; a routing rule may apply one by its id.
 CREATE TABLE deadline_policies (
-    id                bigserial PRIMARY KEY,
+    id                bigserial,
     commune_id        bigint NOT NULL REFERENCES communes (id),
     name              text NOT NULL CHECK (btrim(name) <> '' AND length(name) <= 100),
     motif_id          bigint,
@@ -19,7 +19,7 @@ CREATE TABLE deadline_policies (
     updated_at        timestamptz NOT NULL DEFAULT now(),
     CHECK (first_answer IS NOT NULL OR resolution IS NOT NULL),
     CHECK (motif_id IS NULL OR procedure_id IS NULL),
-    UNIQUE (commune_id, id),
+    PRIMARY KEY (commune_id, id),
     FOREIGN KEY (commune_id, motif_id) REFERENCES motifs (commune_id, id),
     FOREIGN KEY (commune_id, procedure_id) REFERENCES procedures (commune_id, id)
 );
@@ -38,7 +38,7 @@ ALTER TABLE demand_events ADD CHECK (demand_id IS NULL OR conversation_id IS NUL
 -- settles it (resolution). due_at is NULL while paused; warned_at and
 -- lapsed_at say the notices were sent, once (deadline jobs, notify/).
 CREATE TABLE deadline_clocks (
-    id              bigserial PRIMARY KEY,
+    id              bigserial,
     commune_id      bigint NOT NULL REFERENCES communes (id),
     demand_id       bigint,
     conversation_id bigint,
@@ -54,6 +54,7 @@ CREATE TABLE deadline_clocks (
     warned_at       timestamptz,
     lapsed_at       timestamptz,
     CHECK ((demand_id IS NULL) <> (conversation_id IS NULL)),
+    PRIMARY KEY (commune_id, id),
     UNIQUE (commune_id, demand_id, target),
     UNIQUE (commune_id, conversation_id, target),
     FOREIGN KEY (commune_id, demand_id) REFERENCES demands (commune_id, id),

@@ -186,7 +186,7 @@ func ReplaceClocks(ctx context.Context, tx bun.Tx, s DeadlineSubject, policyID *
 // UpdateClocks writes the clocks' pauses and times, and the subject's due time.
 func UpdateClocks(ctx context.Context, tx bun.Tx, s DeadlineSubject, ks []DeadlineClock) error {
 	for i := range ks {
-		if _, err := tx.NewUpdate().Model(&ks[i]).Column("pauses", "due_at", "warn_at", "met_at").WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(&ks[i]).Column("pauses", "due_at", "warn_at", "met_at").Where("commune_id = ? AND id = ?", ks[i].CommuneID, ks[i].ID).Exec(ctx); err != nil {
 			return err
 		}
 	}
@@ -228,7 +228,7 @@ func MarkClock(ctx context.Context, db bun.IDB, k *DeadlineClock, lapsed bool, a
 	} else {
 		k.WarnedAt = &at
 	}
-	_, err := db.NewUpdate().Model(k).Set(col+" = ?", at).WherePK().Exec(ctx)
+	_, err := db.NewUpdate().Model(k).Set(col+" = ?", at).Where("commune_id = ? AND id = ?", k.CommuneID, k.ID).Exec(ctx)
 	return err
 }
 
