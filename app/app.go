@@ -19,6 +19,7 @@ import (
 	"guichet/clock"
 	"guichet/config"
 	"guichet/conversation"
+	"guichet/deadline"
 	"guichet/files"
 	"guichet/handlers"
 	"guichet/handlers/web"
@@ -110,6 +111,8 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	// Every submission is routed by the commune's rules, in its transaction.
 	a.Routing = &routing.Manager{DB: db, Engine: a.Engine, Clock: clk}
 	a.Engine.Router = a.Routing
+	// Every transition keeps the demand's deadline clocks.
+	a.Engine.Clocks = deadline.Demands{}
 	a.Conversations = &conversation.Manager{DB: db, Notifier: a.Notifier, Clock: clk, ReopenWithin: days(cfg.ReopenDays)}
 	a.Conversations.Router = a.Routing // rules run on conversations opened too (issue 16)
 	if a.Files, err = FileStore(cfg, db); err != nil {
@@ -136,6 +139,7 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Jobs.Add("digests sent", notify.DigestEvery, (&notify.Digests{DB: db, Notifier: a.Notifier}).RunOnce)
 	a.Jobs.Add("history sealed", audit.SealEvery, (&audit.Sealer{DB: db, Key: auditKey}).RunOnce)
 	a.Jobs.Add("implicit decisions recorded", notify.ImplicitEvery, (&notify.ImplicitDecisions{DB: db, Notifier: a.Notifier}).RunOnce)
+	a.Jobs.Add("deadline warnings and lapses sent", notify.DeadlinesEvery, (&notify.Deadlines{DB: db, Notifier: a.Notifier}).RunOnce)
 	if cfg.InboundIMAPURL != "" {
 		p, err := inbound.ParseIMAPURL(a.Inbound, cfg.InboundIMAPURL)
 		if err != nil {

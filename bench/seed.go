@@ -536,7 +536,7 @@ func copyChunk(ctx context.Context, tx pgx.Tx, ds []demandRow, evs []*models.Eve
 		}
 		demands = append(demands, []any{d.ID, d.CommuneID, d.ProcedureID, 1, d.Reference, d.TrackingCode, d.State,
 			d.Version, d.CitizenEmail, d.CitizenName, d.Data, corrBy, d.CorrectionMessage, d.CorrectionFields,
-			d.ServiceID, d.AssignmentID, d.SubmittedAt, d.DecidedAt, d.CreatedAt, d.UpdatedAt})
+			d.ServiceID, d.AssignmentID, d.SubmittedAt, d.DecidedAt, d.CreatedAt, d.UpdatedAt, d.DueAt})
 		for _, a := range d.assignments {
 			asgs = append(asgs, []any{a.id, d.CommuneID, d.ID, a.serviceID, a.createdAt, a.endedAt, a.reason})
 		}
@@ -551,7 +551,7 @@ func copyChunk(ctx context.Context, tx pgx.Tx, ds []demandRow, evs []*models.Eve
 	copies := []tableRows{
 		{"demands", []string{"id", "commune_id", "procedure_id", "procedure_version", "reference", "tracking_code", "state", "version",
 			"citizen_email", "citizen_name", "data", "correction_by", "correction_message", "correction_fields",
-			"service_id", "assignment_id", "submitted_at", "decided_at", "created_at", "updated_at"}, demands},
+			"service_id", "assignment_id", "submitted_at", "decided_at", "created_at", "updated_at", "due_at"}, demands},
 		{"assignments", []string{"id", "commune_id", "demand_id", "service_id", "created_at", "ended_at", "ended_reason"}, asgs},
 		{"demand_events", []string{"commune_id", "demand_id", "at", "kind", "actor_kind", "actor_id", "actor_name",
 			"channel", "from_state", "to_state", "message", "visibility", "details", "seq", "prev_hash", "hash", "content_hash"}, events},

@@ -311,6 +311,13 @@ func (s *story) anchor(target string) {
 	d.UpdatedAt = end.UTC()
 	d.Reference = reference(d.ID, d.CreatedAt)
 	d.current, d.State = s.curAsg, s.state
+	if d.DecidedAt == nil && d.State != workflow.CorrectionRequested {
+		// A resolution due about two weeks after receipt, spread by the
+		// id (no draw: the rest of the data stays as it was), as the
+		// deadline policies would set it: the queue sorted by due time.
+		due := d.SubmittedAt.Add(14*24*time.Hour + time.Duration(d.ID%240)*time.Hour)
+		d.DueAt = &due
+	}
 	if s.curAsg >= 0 {
 		svc := s.d.assignments[s.curAsg].serviceID
 		d.ServiceID = &svc

@@ -48,6 +48,9 @@ func (m *Manager) SetStatus(ctx context.Context, actor workflow.Actor, id int64,
 		if err := models.UpdateConversation(ctx, tx, cv, true, "status", "resolved_at"); err != nil {
 			return err
 		}
+		if err := m.clocks(ctx, tx, cv, false); err != nil {
+			return err
+		}
 		if err := m.record(ctx, tx, cv, actor, KindStatus, map[string]any{}); err != nil {
 			return err
 		}
@@ -195,6 +198,9 @@ SELECT commune_id, ?, tag_id, created_at FROM conversation_tags WHERE conversati
 		now := m.Clock.Now()
 		src.UpdatedAt, src.ResolvedAt = now, &now
 		if err := models.UpdateConversation(ctx, tx, src, true, "merged_into", "status", "resolved_at"); err != nil {
+			return err
+		}
+		if err := m.clocks(ctx, tx, src, false); err != nil {
 			return err
 		}
 		dst.UpdatedAt = now

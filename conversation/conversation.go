@@ -19,6 +19,7 @@ import (
 
 	"guichet/apperr"
 	"guichet/clock"
+	"guichet/deadline"
 	"guichet/history"
 	"guichet/models"
 	"guichet/notify"
@@ -158,6 +159,14 @@ func (m *Manager) record(ctx context.Context, tx bun.IDB, cv *models.Conversatio
 		ev.ToState = cv.Status
 	}
 	return history.Record(ctx, tx, ev)
+}
+
+// clocks brings the conversation's deadline clocks to its status: paused
+// while it waits for the citizen, the first answer met by the commune's
+// first message to them (answered), every clock stopped once resolved.
+func (m *Manager) clocks(ctx context.Context, tx bun.Tx, cv *models.Conversation, answered bool) error {
+	st := deadline.State{Waiting: cv.Status == models.ConvWaiting, Answered: answered, Settled: cv.Status == models.ConvResolved}
+	return deadline.Observe(ctx, tx, deadline.OfConversation(cv), st, m.Clock.Now())
 }
 
 // Scope is what an agent may see of the inbox: a supervisor every team's

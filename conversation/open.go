@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
+	"guichet/deadline"
 	"guichet/models"
 	"guichet/validate"
 	"guichet/workflow"
@@ -114,6 +115,18 @@ func (m *Manager) insertOpened(ctx context.Context, tx bun.Tx, cm *models.Commun
 	first, err := m.post(ctx, tx, cm, cv, actor, in.Message, true)
 	if err != nil {
 		return "", err
+	}
+	// The procedure's deadline policy, from the opening (a rule may set another).
+	p, err := deadline.PolicyOf(ctx, tx, cm.ID, nil, cv.ProcedureID)
+	if err != nil {
+		return "", err
+	}
+	if p != nil {
+		now := m.Clock.Now()
+		st := deadline.State{Waiting: cv.Status == models.ConvWaiting, Answered: actor.Kind != workflow.KindCitizen}
+		if err := deadline.Apply(ctx, tx, deadline.OfConversation(cv), p, now, now, st); err != nil {
+			return "", err
+		}
 	}
 	if _, err := m.route(ctx, tx, cm, cv, first, workflow.SystemActor(cm.ID)); err != nil {
 		return "", err

@@ -190,6 +190,9 @@ func (m *Manager) post(ctx context.Context, tx bun.Tx, cm *models.Commune, cv *m
 	if err := models.UpdateConversation(ctx, tx, cv, bump, cols...); err != nil {
 		return nil, err
 	}
+	if err := m.clocks(ctx, tx, cv, !in.Internal && actor.Kind != workflow.KindCitizen); err != nil {
+		return nil, err
+	}
 	kind := KindMessage
 	if in.Internal {
 		kind = KindNote

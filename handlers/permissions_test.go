@@ -43,6 +43,7 @@ type permWorld struct {
 	// one whose answer waits for validation.
 	lowRating, pendingX, heldX int64
 	article                    *models.Article
+	policy                     *models.DeadlinePolicy
 }
 
 func newPermWorld(t *testing.T, a *app) permWorld {
@@ -81,6 +82,9 @@ func newPermWorld(t *testing.T, a *app) permWorld {
 	fixture.Must(t, a.DB.NewRaw("SELECT conversation_message_id FROM inbound_messages WHERE commune_id = ? AND status = 'threaded'", a.Commune.ID).Scan(t.Context(), &pw.mailed))
 	pw.lowRating, pw.pendingX, pw.heldX = satisfactionWorld(t, a, pw.accepted)
 	pw.article = a.article(t, "Horaires de la mairie", "La mairie ouvre à 9 h.", true)
+	four := 4
+	pw.policy = &models.DeadlinePolicy{CommuneID: a.Commune.ID, Name: "Voirie", FirstAnswer: &four, FirstAnswerUnit: calendar.WorkingHours, ResolutionUnit: calendar.WorkingDays}
+	fixture.Must(t, models.CreateDeadlinePolicy(context.Background(), a.DB, pw.policy, a.Clock.Now()))
 	return pw
 }
 
@@ -255,6 +259,13 @@ func permissionTable(a *app, pw permWorld) []permRequest {
 			url.Values{"email": {"camille@exemple.fr"}, "motif": {"request"}, "confirmation": {"oui"}}},
 		{"POST", "/gestion/admin/demarches/conservation", perm.Administer, "/gestion/admin/demarches/conservation",
 			url.Values{"conservation-" + itoa(a.Procedure.ID): {"24"}, "conservation-conversations": {"6"}}},
+		{"GET", "/gestion/admin/echeances", perm.Administer, "/gestion/admin/echeances", nil},
+		{"POST", "/gestion/admin/echeances", perm.Administer, "/gestion/admin/echeances", url.Values{"nom": {"Urbanisme"}, "resolution": {"10"},
+			"premiere_reponse_unite": {"heures_ouvrees"}, "resolution_unite": {"jours_ouvres"}}},
+		{"GET", "/gestion/admin/echeances/:did", perm.Administer, "/gestion/admin/echeances/" + itoa(pw.policy.ID), nil},
+		{"POST", "/gestion/admin/echeances/:did", perm.Administer, "/gestion/admin/echeances/" + itoa(pw.policy.ID), url.Values{"nom": {"Voirie"},
+			"premiere_reponse": {"8"}, "premiere_reponse_unite": {"heures_ouvrees"}, "resolution_unite": {"jours_ouvres"}, "version": {"1"}}},
+		{"GET", "/gestion/supervision/echeances", perm.Supervise, "/gestion/supervision/echeances", nil},
 	}
 }
 

@@ -39,6 +39,9 @@ type InboxFilter struct {
 	Channel     string // the channel the conversation was opened by
 	From, To    *time.Time
 	Text        string
+	// ByDue: the next due time first (those without one last), instead of
+	// the newest activity.
+	ByDue bool
 }
 
 // ConversationRow is one line of the inbox.
@@ -52,6 +55,7 @@ type ConversationRow struct {
 	AssigneeName  string
 	ServiceName   string
 	LastMessageAt time.Time
+	DueAt         *time.Time
 	Unread        bool
 	SortKey       string
 }
@@ -122,27 +126,33 @@ func filterInbox(q *bun.SelectQuery, communeID int64, f InboxFilter) {
 }
 
 // ListInbox returns up to limit conversations from the cursor on, newest
-// activity first, and whether there are more past the page's far end.
+// activity first (or the next due first), and whether there are more past
+// the page's far end.
 func ListInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter, cur *Cursor, limit int) ([]ConversationRow, bool, error) {
 	backwards := cur != nil && cur.Before
-	dir, cmp := "DESC", "<"
-	if backwards {
-		dir, cmp = "ASC", ">"
+	key, desc := "cv.last_message_at", true
+	if f.ByDue {
+		// Indexed (conversations_due_idx); kept by deadline.Observe.
+		key, desc = "coalesce(cv.due_at, 'infinity'::timestamptz)", false
+	}
+	dir, cmp := "ASC", ">"
+	if desc != backwards {
+		dir, cmp = "DESC", "<"
 	}
 	var rows []ConversationRow
 	q := db.NewSelect().TableExpr("conversations AS cv").
-		ColumnExpr("cv.id, cv.reference, cv.subject, cv.status, cv.citizen_name, cv.citizen_email, cv.last_message_at").
+		ColumnExpr("cv.id, cv.reference, cv.subject, cv.status, cv.citizen_name, cv.citizen_email, cv.last_message_at, cv.due_at").
 		ColumnExpr("coalesce(a.name, '') AS assignee_name, coalesce(s.name, '') AS service_name").
 		ColumnExpr("coalesce(cv.citizen_wrote_at > coalesce(r.seen_at, '-infinity'), false) AS unread").
-		ColumnExpr("cv.last_message_at::text AS sort_key").
+		ColumnExpr(key+"::text AS sort_key").
 		Join("LEFT JOIN agents AS a ON a.commune_id = cv.commune_id AND a.id = cv.assignee_id").
 		Join("LEFT JOIN services AS s ON s.commune_id = cv.commune_id AND s.id = cv.service_id").
 		Join("LEFT JOIN conversation_reads AS r ON r.commune_id = cv.commune_id AND r.agent_id = ? AND r.conversation_id = cv.id", f.AgentID).
-		OrderExpr("cv.last_message_at " + dir).OrderExpr("cv.id " + dir).Limit(int64(limit) + 1)
+		OrderExpr(key + " " + dir).OrderExpr("cv.id " + dir).Limit(int64(limit) + 1)
 	filterInbox(q, communeID, f)
 	viewCondition(q, communeID, f.View, f.AgentID)
 	if cur != nil {
-		q.Where("(cv.last_message_at, cv.id) "+cmp+" (CAST(? AS timestamptz), ?)", cur.Key, cur.ID)
+		q.Where("("+key+", cv.id) "+cmp+" (CAST(? AS timestamptz), ?)", cur.Key, cur.ID)
 	}
 	err := q.Scan(ctx, &rows)
 	var pgErr *pgconn.PgError

@@ -53,6 +53,9 @@ type Conversation struct {
 	Priority int16 `bun:",nullzero,notnull,default:2"`
 	// AnonymisedAt: when its identity, texts and files were erased (retention/).
 	AnonymisedAt *time.Time
+	// The deadline policy in effect and its next due time (deadline/).
+	DeadlinePolicyID *int64
+	DueAt            *time.Time
 }
 
 // Message is one message of a conversation; an internal one is a note.

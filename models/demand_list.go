@@ -44,6 +44,7 @@ const (
 	SortState     = "etat"
 	SortService   = "service"
 	SortPriority  = "priorite"
+	SortDue       = "echeance"
 )
 
 type sortColumn struct {
@@ -64,6 +65,8 @@ var sortColumns = map[string]sortColumn{
 	SortService:  {"coalesce(s.name, '')", "text"},
 	// Indexed (demands_priority_idx); routing sets it.
 	SortPriority: {"d.priority", "smallint"},
+	// Indexed (demands_due_idx); kept by deadline.Observe. None comes last.
+	SortDue: {"coalesce(d.due_at, 'infinity'::timestamptz)", "timestamptz"},
 }
 
 // ValidSort tells whether s names a sort column.
@@ -120,7 +123,7 @@ func (r DemandRow) Key() (string, int64) { return r.SortKey, r.ID }
 // listColumns are a row's columns; data (the form's answers) only for exports.
 var listColumns = []string{"d.id", "d.commune_id", "d.procedure_id", "d.reference", "d.tracking_code", "d.state",
 	"d.version", "d.citizen_email", "d.citizen_name", "d.correction_by", "d.service_id", "d.assignment_id",
-	"d.submitted_at", "d.decided_at", "d.created_at", "d.updated_at", "d.priority", "d.implicit_decision_on", "d.implicit_reached_at"}
+	"d.submitted_at", "d.decided_at", "d.created_at", "d.updated_at", "d.priority", "d.implicit_decision_on", "d.implicit_reached_at", "d.due_at"}
 
 // filterDemands restricts q, over demands AS d, to the filter's demands of
 // a commune; withStates false ignores the wanted states (not the visible

@@ -35,12 +35,10 @@ type Demand struct {
 	// What routing rules set (routing/): the priority (1 basse … 4
 	// urgente; 0 on a new row: the column's default, normale), the team
 	// (nil: the accueil; else a service), the agent it is assigned to,
-	// a deadline policy's name, and the transfer a rule proposes,
-	// with the rule's name.
+	// and the transfer a rule proposes, with the rule's name.
 	Priority          int16 `bun:",nullzero,notnull,default:2"`
 	TeamServiceID     *int64
 	AssigneeID        *int64
-	DeadlinePolicy    string `bun:",notnull"`
 	ProposedServiceID *int64
 	ProposedBy        string `bun:",notnull"`
 	// MotifID is what the demand is about: its procedure's default motif
@@ -53,8 +51,12 @@ type Demand struct {
 	ImplicitReachedAt  *time.Time
 	// CorrectionDueOn is the day a pending correction is due by (L114-5).
 	CorrectionDueOn *time.Time `bun:"type:date"`
-	CreatedAt       time.Time  `bun:",nullzero,notnull,default:current_timestamp"`
-	UpdatedAt       time.Time  `bun:",nullzero,notnull,default:current_timestamp"`
+	// The deadline policy in effect (deadline/) and when its first running
+	// clock lapses (nil: none runs), kept by deadline.Observe.
+	DeadlinePolicyID *int64
+	DueAt            *time.Time
+	CreatedAt        time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	UpdatedAt        time.Time `bun:",nullzero,notnull,default:current_timestamp"`
 	// ExpiryNoticeAt: when a draft's citizen was told it would expire;
 	// AnonymisedAt: when its identity, texts and files were erased (retention/).
 	ExpiryNoticeAt *time.Time

@@ -78,8 +78,8 @@ type RuleAction struct {
 	Auto      bool     `json:"auto,omitempty"` // transfer: made where allowed, else proposed
 	Tags      []string `json:"tags,omitempty"`
 	Priority  int16    `json:"priority,omitempty"`
-	Policy    string   `json:"policy,omitempty"`
-	ReplyID   int64    `json:"reply_id,omitempty"` // a saved reply, sent (conversations)
+	PolicyID  int64    `json:"policy_id,omitempty"` // a deadline policy of the commune
+	ReplyID   int64    `json:"reply_id,omitempty"`  // a saved reply, sent (conversations)
 }
 
 // RuleSetOf finds the commune's rule set of a trigger, with its rules in

@@ -7,7 +7,7 @@ const (
 	ActionTransfer = "transfer" // proposed, or made where the procedure allows it (Auto)
 	ActionTags     = "tags"
 	ActionPriority = "priority"
-	ActionDeadline = "deadline_policy" // the policy's name, recorded
+	ActionDeadline = "deadline_policy" // a deadline policy (PolicyID), applied from the receipt
 	ActionReply    = "reply"           // a saved reply sent to the citizen: conversations only
 )
 

@@ -15,10 +15,9 @@ import (
 
 // Limits of a rule's texts.
 const (
-	MaxName   = 100
-	MaxItems  = 20 // words, domains, values, tags
-	MaxText   = 100
-	MaxPolicy = 100
+	MaxName  = 100
+	MaxItems = 20 // words, domains, values, tags
+	MaxText  = 100
 )
 
 // Where Check's messages go: the admin's form's inputs (handlers).
@@ -121,10 +120,6 @@ func Check(ctx context.Context, db bun.IDB, communeID int64, r *models.RoutingRu
 		case ActionTags:
 			if len(a.Tags) > MaxItems || tooLong(a.Tags) {
 				errs[in] = fmt.Sprintf("%d étiquettes au plus, de %d caractères au plus chacune.", MaxItems, MaxText)
-			}
-		case ActionDeadline:
-			if utf8.RuneCountInString(a.Policy) > MaxPolicy {
-				errs[in] = fmt.Sprintf("Le nom de la politique est trop long (%d caractères au plus).", MaxPolicy)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -98,7 +99,7 @@ func (r *conversationRow) update(tx bun.Tx) *bun.UpdateQuery {
 }
 
 // act: a saved reply, the first a rule chose.
-func (r *conversationRow) act(_ *Rule, a models.RuleAction, tg *targets) (string, error) {
+func (r *conversationRow) act(_ context.Context, _ bun.Tx, _ *Rule, a models.RuleAction, tg *targets, _ time.Time) (string, error) {
 	if a.Kind != ActionReply {
 		return "", nil
 	}

@@ -3,6 +3,7 @@ package routing_test
 import (
 	"context"
 	"fmt"
+	"guichet/calendar"
 	"slices"
 	"strings"
 	"testing"
@@ -168,8 +169,11 @@ func TestEachActionOnAConversation(t *testing.T) {
 	e.rule(t, "Urgent", words, urgent)
 	e.rule(t, "Étiquettes", words, models.RuleAction{Kind: routing.ActionTags, Tags: []string{"éclairage", "nuit"}})
 	e.rule(t, "Réponse", words, models.RuleAction{Kind: routing.ActionReply, ReplyID: saved.ID})
+	four := 4
+	quick := &models.DeadlinePolicy{CommuneID: e.Commune.ID, Name: "Rapide", FirstAnswer: &four, FirstAnswerUnit: calendar.WorkingHours, ResolutionUnit: calendar.WorkingDays}
+	fixture.Must(t, models.CreateDeadlinePolicy(ctx, e.DB, quick, e.Clock.Now()))
 	e.rule(t, "Demandes seulement", words, models.RuleAction{Kind: routing.ActionTransfer, ServiceID: e.Voirie.ID},
-		models.RuleAction{Kind: routing.ActionDeadline, Policy: "Rapide"})
+		models.RuleAction{Kind: routing.ActionDeadline, PolicyID: quick.ID})
 
 	mail := workflow.Actor{Kind: workflow.KindCitizen, Name: "claude@exemple.fr", CommuneID: e.Commune.ID, Channel: workflow.ChannelEmail}
 	cv := e.open(t, opening{by: mail, email: "claude@exemple.fr", body: "Le lampadaire clignote", channel: models.ChannelEmail})

@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"guichet/apperr"
 	"guichet/clock"
+	"guichet/deadline"
 	"guichet/history"
 	"guichet/models"
 	"guichet/perm"
@@ -156,7 +158,7 @@ type routed interface {
 	setPriority(p int16)
 	// act applies an action of the row's kind alone; "" with no error: it
 	// does not apply to the row, and leaves no entry.
-	act(r *Rule, a models.RuleAction, tg *targets) (string, error)
+	act(ctx context.Context, tx bun.Tx, r *Rule, a models.RuleAction, tg *targets, now time.Time) (string, error)
 	update(tx bun.Tx) *bun.UpdateQuery
 }
 
@@ -230,7 +232,7 @@ func (m *Manager) apply(ctx context.Context, tx bun.Tx, row routed, acting []*Ru
 				}
 				text = "étiquettes ajoutées : " + strings.Join(added, ", ")
 			default:
-				if text, err = row.act(r, a, tg); err != nil {
+				if text, err = row.act(ctx, tx, r, a, tg, now); err != nil {
 					return err
 				}
 				if text == "" {
@@ -262,17 +264,21 @@ func (r *demandRow) setAgent(id int64)        { r.d.AssigneeID = &id }
 func (r *demandRow) setPriority(p int16)      { r.d.Priority = p }
 func (r *demandRow) update(tx bun.Tx) *bun.UpdateQuery {
 	return tx.NewUpdate().Model(r.d).Column("priority", "team_service_id", "assignee_id",
-		"deadline_policy", "proposed_service_id", "proposed_by").Where("commune_id = ? AND id = ?", r.d.CommuneID, r.d.ID)
+		"proposed_service_id", "proposed_by").Where("commune_id = ? AND id = ?", r.d.CommuneID, r.d.ID)
 }
 
 // act: a demand's deadline policy and transfer; a saved reply is for conversations.
-func (r *demandRow) act(rule *Rule, a models.RuleAction, tg *targets) (string, error) {
+func (r *demandRow) act(ctx context.Context, tx bun.Tx, rule *Rule, a models.RuleAction, tg *targets, now time.Time) (string, error) {
 	d, p := r.d, r.p
 	switch a.Kind {
 	case ActionDeadline:
-		// Recorded here; the deadline it gives is the deadline policies' (issue 16, item 5).
-		d.DeadlinePolicy = a.Policy
-		return "politique d'échéance « " + a.Policy + " »", nil
+		// Counted from the receipt, whatever waited or was answered since.
+		pol := tg.policies[a.PolicyID]
+		if err := deadline.Apply(ctx, tx, deadline.OfDemand(d), &pol, *d.SubmittedAt, now, deadline.StateOfDemand(d)); err != nil {
+			return "", err
+		}
+		d.DeadlinePolicyID = &pol.ID
+		return "politique d'échéance « " + pol.Name + " »", nil
 	case ActionTransfer:
 		name := tg.services[a.ServiceID].Name
 		switch {
@@ -312,11 +318,13 @@ func whyNotAuto(p *models.Procedure, d *models.Demand) string {
 	return "la demande ne peut pas être transmise dans son état actuel"
 }
 
-// targets are the commune's services, agents and saved replies, which actions may name.
+// targets are the commune's services, agents, saved replies and deadline
+// policies, which actions may name.
 type targets struct {
 	services map[int64]models.Service
 	agents   map[int64]models.Agent
 	replies  map[int64]models.SavedReply
+	policies map[int64]models.DeadlinePolicy
 }
 
 func loadTargets(ctx context.Context, db bun.IDB, communeID int64) (*targets, error) {
@@ -332,9 +340,17 @@ func loadTargets(ctx context.Context, db bun.IDB, communeID int64) (*targets, er
 	if err != nil {
 		return nil, err
 	}
-	t := &targets{services: map[int64]models.Service{}, agents: map[int64]models.Agent{}, replies: map[int64]models.SavedReply{}}
+	t := &targets{services: map[int64]models.Service{}, agents: map[int64]models.Agent{}, replies: map[int64]models.SavedReply{},
+		policies: map[int64]models.DeadlinePolicy{}}
 	for _, r := range rs {
 		t.replies[r.ID] = r
+	}
+	ps, err := models.DeadlinePolicies(ctx, db, communeID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		t.policies[p.ID] = p
 	}
 	for _, s := range ss {
 		t.services[s.ID] = s
@@ -373,7 +389,11 @@ func (t *targets) check(a models.RuleAction) string {
 		if _, ok := t.replies[a.ReplyID]; !ok {
 			return "cette réponse enregistrée n'est pas une réponse de la commune"
 		}
-	case ActionTags, ActionDeadline:
+	case ActionDeadline:
+		if _, ok := t.policies[a.PolicyID]; !ok {
+			return "cette politique d'échéance n'est pas une politique de la commune"
+		}
+	case ActionTags:
 	default:
 		return "action inconnue"
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"guichet/apperr"
+	"guichet/calendar"
 	"guichet/fixture"
 	"guichet/history"
 	"guichet/models"
@@ -94,7 +95,11 @@ func TestEachActionOnSubmission(t *testing.T) {
 	e.rule(t, "Agent", lighting, models.RuleAction{Kind: routing.ActionAgent, AgentID: e.Accueil.ID})
 	e.rule(t, "Urgent", lighting, models.RuleAction{Kind: routing.ActionPriority, Priority: 4})
 	e.rule(t, "Étiquettes", lighting, models.RuleAction{Kind: routing.ActionTags, Tags: []string{"éclairage", "nuit"}})
-	e.rule(t, "Délai", lighting, models.RuleAction{Kind: routing.ActionDeadline, Policy: "Signalement urgent"})
+	two := 2
+	policy := &models.DeadlinePolicy{CommuneID: e.Commune.ID, Name: "Signalement urgent", Resolution: &two,
+		FirstAnswerUnit: calendar.WorkingHours, ResolutionUnit: calendar.WorkingDays}
+	fixture.Must(t, models.CreateDeadlinePolicy(ctx, e.DB, policy, e.Clock.Now()))
+	e.rule(t, "Délai", lighting, models.RuleAction{Kind: routing.ActionDeadline, PolicyID: policy.ID})
 	e.rule(t, "Éclairage → Voirie", lighting, models.RuleAction{Kind: routing.ActionTransfer, ServiceID: e.Voirie.ID})
 
 	d := e.submit(t, e.proc, "Éclairage public", "Lampadaire éteint", "claude@exemple.fr")
@@ -105,8 +110,13 @@ func TestEachActionOnSubmission(t *testing.T) {
 	if d.AssigneeID == nil || *d.AssigneeID != e.Accueil.ID {
 		t.Errorf("assignee = %v, want %d", d.AssigneeID, e.Accueil.ID)
 	}
-	if tags := e.tags(t, d); d.Priority != 4 || !slices.Equal(tags, []string{"éclairage", "nuit"}) || d.DeadlinePolicy != "Signalement urgent" {
-		t.Errorf("priority %d, tags %v, policy %q", d.Priority, tags, d.DeadlinePolicy)
+	if tags := e.tags(t, d); d.Priority != 4 || !slices.Equal(tags, []string{"éclairage", "nuit"}) || d.DeadlinePolicyID == nil || *d.DeadlinePolicyID != policy.ID {
+		t.Errorf("priority %d, tags %v, policy %v", d.Priority, tags, d.DeadlinePolicyID)
+	}
+	cal, _, err := models.CommuneCalendar(ctx, e.DB, e.Commune)
+	fixture.Must(t, err)
+	if want := cal.Deadline(*d.SubmittedAt, 2, calendar.WorkingDays, nil); d.DueAt == nil || !d.DueAt.Equal(want) {
+		t.Errorf("due at %v, want the policy's resolution, %v", d.DueAt, want)
 	}
 	if d.State != workflow.Submitted || d.ProposedServiceID == nil || *d.ProposedServiceID != e.Voirie.ID || d.ProposedBy != "Éclairage → Voirie" {
 		t.Errorf("state %s, proposed %v by %q: want the transfer proposed, not made", d.State, d.ProposedServiceID, d.ProposedBy)
@@ -233,16 +243,21 @@ func TestARuleNeverRoutesToAnotherCommune(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	other := fixture.NewWorld(t, e.DB)
+	one := 1
+	theirs := &models.DeadlinePolicy{CommuneID: other.Commune.ID, Name: "Ailleurs", FirstAnswer: &one,
+		FirstAnswerUnit: calendar.WorkingHours, ResolutionUnit: calendar.WorkingDays}
+	fixture.Must(t, models.CreateDeadlinePolicy(ctx, e.DB, theirs, e.Clock.Now()))
 	for _, a := range []models.RuleAction{
 		{Kind: routing.ActionTeam, ServiceID: other.Voirie.ID},
 		{Kind: routing.ActionTransfer, ServiceID: other.Voirie.ID, Auto: true},
 		{Kind: routing.ActionAgent, AgentID: other.Accueil.ID},
+		{Kind: routing.ActionDeadline, PolicyID: theirs.ID},
 	} {
 		r := &models.RoutingRule{CommuneID: e.Commune.ID, Name: "Ailleurs", Conditions: lighting, Actions: []models.RuleAction{a}}
 		errs, err := routing.Check(ctx, e.DB, e.Commune.ID, r)
 		fixture.Must(t, err)
 		if len(errs) == 0 {
-			t.Errorf("%s to another commune's %d: accepted", a.Kind, a.ServiceID+a.AgentID)
+			t.Errorf("%s to another commune's %d: accepted", a.Kind, a.ServiceID+a.AgentID+a.PolicyID)
 		}
 	}
 
@@ -256,12 +271,12 @@ func TestARuleNeverRoutesToAnotherCommune(t *testing.T) {
 	// Changed behind the application's back: the set's revision moves
 	// with it (a trigger), and the next submission reads it.
 	_, err := e.DB.ExecContext(ctx, `UPDATE routing_rules SET actions = ? WHERE id = ?`,
-		fmt.Sprintf(`[{"kind":"transfer","service_id":%d,"auto":true},{"kind":"team","service_id":%d},{"kind":"agent","agent_id":%d}]`,
-			other.Voirie.ID, other.Voirie.ID, other.Accueil.ID), r.ID)
+		fmt.Sprintf(`[{"kind":"transfer","service_id":%d,"auto":true},{"kind":"team","service_id":%d},{"kind":"agent","agent_id":%d},{"kind":"deadline_policy","policy_id":%d}]`,
+			other.Voirie.ID, other.Voirie.ID, other.Accueil.ID, theirs.ID), r.ID)
 	fixture.Must(t, err)
 
 	d := e.reload(t, e.submit(t, e.proc, "Éclairage public", "", "a@exemple.fr"))
-	if d.State != workflow.Submitted || d.ServiceID != nil || d.TeamServiceID != nil || d.AssigneeID != nil || d.ProposedServiceID != nil {
+	if d.State != workflow.Submitted || d.ServiceID != nil || d.TeamServiceID != nil || d.AssigneeID != nil || d.ProposedServiceID != nil || d.DeadlinePolicyID != nil {
 		t.Errorf("a tampered rule routed the demand: %+v", d)
 	}
 	var n int
@@ -273,6 +288,7 @@ func TestARuleNeverRoutesToAnotherCommune(t *testing.T) {
 	for _, want := range []string{
 		"Règle « Éclairage → Voirie » : action ignorée : ce service n'est pas un service actif de la commune.",
 		"Règle « Éclairage → Voirie » : action ignorée : cet agent n'est pas un agent actif de la commune.",
+		"Règle « Éclairage → Voirie » : action ignorée : cette politique d'échéance n'est pas une politique de la commune.",
 	} {
 		if !has(lines, want) {
 			t.Errorf("history lacks %q: %q", want, lines)

@@ -1,6 +1,10 @@
 package views
 
-import "time"
+import (
+	"time"
+
+	"guichet/deadline"
+)
 
 // The Data of the conversations' pages, the citizen's and the agents'.
 
@@ -70,6 +74,8 @@ type InboxPage struct {
 	// the views then don't count.
 	Capped   bool
 	CountCap int
+	// SortURL and DueSortURL: the inbox by newest activity and by due time.
+	SortURL, DueSortURL string
 }
 
 // InboxView is one of the inbox's views, with its count.
@@ -84,12 +90,14 @@ type InboxView struct {
 // InboxQuery is the inbox's filters as typed.
 type InboxQuery struct {
 	View, Q, Tag, Team, Procedure, Channel, From, To string
+	Sort                                             string // "echeance": the next due first; "": the newest activity
 }
 
 // InboxRow is one conversation of the inbox.
 type InboxRow struct {
 	URL, Reference, Subject, Status, StatusLabel, Citizen, Assignee, Team string
 	LastMessageAt                                                         time.Time
+	Due                                                                   deadline.Due
 	Unread                                                                bool
 }
 

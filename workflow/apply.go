@@ -83,6 +83,12 @@ type Router interface {
 	RouteSubmitted(ctx context.Context, tx bun.Tx, ch Change) (*models.Demand, error)
 }
 
+// Clocks keeps a demand's deadline clocks as it moves (deadline.Demands),
+// in the transition's transaction, after its writes and before routing.
+type Clocks interface {
+	Follow(ctx context.Context, tx bun.Tx, ch Change) error
+}
+
 // Engine applies transitions.
 type Engine struct {
 	DB       *bun.DB
@@ -90,6 +96,7 @@ type Engine struct {
 	Clock    clock.Clock // the time written in history and on the demand
 	Metrics  *metrics.Metrics
 	Router   Router // nil: no routing
+	Clocks   Clocks // nil: no deadlines
 }
 
 // Apply fires ev on a demand of the actor's commune, in one transaction:
@@ -287,6 +294,11 @@ func (e *Engine) apply(ctx context.Context, tx bun.Tx, demandID int64, ev Event,
 	}
 	if err := writes.Exec(ctx, tx); err != nil {
 		return nil, err
+	}
+	if e.Clocks != nil {
+		if err := e.Clocks.Follow(ctx, tx, ch); err != nil {
+			return nil, fmt.Errorf("deadlines of %s: %w", ev, err)
+		}
 	}
 	if ev == Submit && e.Router != nil {
 		return e.Router.RouteSubmitted(ctx, tx, ch)

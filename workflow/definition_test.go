@@ -160,6 +160,7 @@ func TestMigrationsHoldTheLifecycle(t *testing.T) {
 	sets := map[string][]string{
 		"demands_queue_received_idx": workflow.Standard.In(workflow.SetGuichet),
 		"demands_service_held_idx":   workflow.Standard.In(workflow.SetBoard),
+		"demands_queue_due_idx":      workflow.Standard.In(workflow.SetGuichet),
 	}
 	indexes := regexp.MustCompile(`(?s)CREATE INDEX (\w+) ON demands [^;]*?WHERE state IN \(([^)]*)\)`).FindAllStringSubmatch(sql, -1)
 	if len(indexes) != len(sets) {

@@ -119,6 +119,24 @@ export async function acceptInvitation(agent, { email, subject, pass }) {
   return mail;
 }
 
+// columnsInView fails unless every column header of the page's list of
+// demands lies inside the window (1,280 px wide), the table fitting its
+// box without scrolling sideways. The lists have nine columns.
+export async function columnsInView(actor, list) {
+  const page = actor.page;
+  const { width } = page.viewportSize();
+  assert.equal(width, 1280);
+  const table = page.getByRole('table');
+  const fit = await table.evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement.clientWidth }));
+  assert.ok(fit.table <= fit.box, `${list}: the table is ${fit.table} px wide in a box of ${fit.box} px: it scrolls sideways`);
+  const headers = table.getByRole('columnheader');
+  assert.equal(await headers.count(), 9, `${list}: ${await headers.allInnerTexts()}`);
+  for (const th of await headers.all()) {
+    const box = await th.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= width, `${list}: the column « ${(await th.innerText()).trim()} » spans ${Math.round(box.x)}–${Math.round(box.x + box.width)} px, out of the ${width} px window`);
+  }
+}
+
 // openDemand finds a demand by its reference from one of the back office's
 // lists (a menu item), as an agent with the reference at hand does: typed
 // in the search box, the reference opens the demand.

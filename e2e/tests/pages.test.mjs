@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 
 import { scenario } from '../lib/browser.mjs';
 import { png, tempFile } from '../lib/files.mjs';
-import { assertSays, logins, openDemand, portal, signIn, submitSignalement } from '../lib/guichet.mjs';
+import { assertSays, columnsInView, logins, openDemand, portal, signIn, submitSignalement } from '../lib/guichet.mjs';
 
 // errorSummary checks that the page shows an error summary with one link
 // per wrong field, and that its first link takes the focus to its field.
@@ -122,24 +122,6 @@ scenario('pages annexes des agents : connexion refusée, mot de passe oublié, a
   });
   await assertSays(supervisor.page, 'Vous ne recevrez plus aucun e-mail');
 });
-
-// columnsInView fails unless every column header of the page's list of
-// demands lies inside the window (1,280 px wide), the table fitting its
-// box without scrolling sideways.
-async function columnsInView(actor, list) {
-  const page = actor.page;
-  const { width } = page.viewportSize();
-  assert.equal(width, 1280);
-  const table = page.getByRole('table');
-  const fit = await table.evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement.clientWidth }));
-  assert.ok(fit.table <= fit.box, `${list}: the table is ${fit.table} px wide in a box of ${fit.box} px: it scrolls sideways`);
-  const headers = table.getByRole('columnheader');
-  assert.equal(await headers.count(), 8, `${list}: ${await headers.allInnerTexts()}`);
-  for (const th of await headers.all()) {
-    const box = await th.boundingBox();
-    assert.ok(box.x >= 0 && box.x + box.width <= width, `${list}: the column « ${(await th.innerText()).trim()} » spans ${Math.round(box.x)}–${Math.round(box.x + box.width)} px, out of the ${width} px window`);
-  }
-}
 
 scenario('listes des demandes : chaque colonne visible à 1 280 px ; une demande revient à sa liste filtrée', async (run) => {
   const citizen = await run.actor('usager');

@@ -143,7 +143,11 @@ func ruleFromValues(v map[string]any, communeID int64) (*models.RoutingRule, vie
 		r.Actions = append(r.Actions, models.RuleAction{Kind: routing.ActionPriority, Priority: int16(n)})
 	}
 	if p := str(routing.InPolicy); p != "" {
-		r.Actions = append(r.Actions, models.RuleAction{Kind: routing.ActionDeadline, Policy: p})
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			bad(routing.InPolicy)
+		}
+		r.Actions = append(r.Actions, models.RuleAction{Kind: routing.ActionDeadline, PolicyID: id})
 	}
 	if rp := str(routing.InReply); rp != "" {
 		id, err := strconv.ParseInt(rp, 10, 64)
@@ -201,7 +205,7 @@ func ruleToValues(r *models.RoutingRule) map[string]any {
 		case routing.ActionPriority:
 			v[routing.InPriority] = strconv.Itoa(int(a.Priority))
 		case routing.ActionDeadline:
-			v[routing.InPolicy] = a.Policy
+			v[routing.InPolicy] = strconv.FormatInt(a.PolicyID, 10)
 		case routing.ActionReply:
 			v[routing.InReply] = strconv.FormatInt(a.ReplyID, 10)
 		}
@@ -212,7 +216,7 @@ func ruleToValues(r *models.RoutingRule) map[string]any {
 // ruleOptions are the form's lists: the commune's channels, procedures,
 // form fields, teams, agents, services, the priorities and saved replies.
 type ruleOptions struct {
-	Channels, Procedures, Fields, Assign, Services, Priorities, Ops, Replies []views.Option
+	Channels, Procedures, Fields, Assign, Services, Priorities, Ops, Replies, Policies []views.Option
 }
 
 func (s *Handlers) ruleOptions(c *gin.Context, communeID int64) (ruleOptions, error) {
@@ -271,5 +275,9 @@ func (s *Handlers) ruleOptions(c *gin.Context, communeID int64) (ruleOptions, er
 	}
 	o.Ops = []views.Option{{Value: routing.OpEquals, Label: "est égal à"}, {Value: routing.OpContains, Label: "contient"},
 		{Value: routing.OpOneOf, Label: "est l'une des valeurs"}}
-	return o, nil
+	pols, err := models.DeadlinePolicies(ctx, s.DB, communeID)
+	for _, p := range pols {
+		o.Policies = append(o.Policies, views.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name})
+	}
+	return o, err
 }

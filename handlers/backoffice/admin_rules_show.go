@@ -150,7 +150,7 @@ func (o ruleOptions) actionWords(as []models.RuleAction) []string {
 		case routing.ActionPriority:
 			out = append(out, "Priorité : "+routing.PriorityLabel(a.Priority))
 		case routing.ActionDeadline:
-			out = append(out, "Politique d'échéance : "+a.Policy)
+			out = append(out, "Politique d'échéance : "+label(o.Policies, strconv.FormatInt(a.PolicyID, 10)))
 		case routing.ActionReply:
 			out = append(out, "Répondre (conversations) : "+label(o.Replies, strconv.FormatInt(a.ReplyID, 10)))
 		}

@@ -10,6 +10,7 @@ import (
 
 	"guichet/calendar"
 	"guichet/conversation"
+	"guichet/deadline"
 	"guichet/files"
 	"guichet/handlers/web"
 	"guichet/history"
@@ -149,6 +150,8 @@ type demandRouting struct {
 	Proposed       *models.Service
 	ProposedBy     string
 	CanRun         bool
+	Policy         string       // the deadline policy in effect, "" for none
+	Due            deadline.Due // its next due time
 }
 
 // demandReturn is a service sending a demand back to the accueil.
@@ -377,6 +380,13 @@ func (s *Handlers) routingData(c *gin.Context, d *models.Demand, actions []actio
 			return r, err
 		}
 		r.Assignee = ag.Name
+	}
+	if d.DeadlinePolicyID != nil {
+		p, err := models.DeadlinePolicyByID(ctx, s.DB, d.CommuneID, *d.DeadlinePolicyID)
+		if err != nil {
+			return r, err
+		}
+		r.Policy, r.Due = p.Name, deadline.DueOf(d.DueAt, s.Clock.Now())
 	}
 	if d.ProposedServiceID != nil && slices.ContainsFunc(actions, func(f actionForm) bool { return f.Event == workflow.Transfer }) {
 		sv, err := models.ServiceByID(ctx, s.DB, d.CommuneID, *d.ProposedServiceID)

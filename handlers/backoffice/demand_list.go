@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/calendar"
+	"guichet/deadline"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/perm"
@@ -119,6 +120,7 @@ type listData struct {
 	Columns       []listColumn
 	Rows          []models.DemandRow
 	Deadlines     []web.Deadline // each row's implicit decision
+	Dues          []deadline.Due // each row's next due time
 	Pages         views.PageLinks
 	Procedures    []views.Option
 	Services      []views.Option
@@ -156,6 +158,7 @@ var columnLabels = []struct{ key, label string }{
 	{models.SortState, "Statut"},
 	{models.SortService, "Service"},
 	{models.SortPriority, "Priorité"},
+	{models.SortDue, "Échéance"},
 }
 
 // showList renders a list of demands.
@@ -244,6 +247,7 @@ func (s *Handlers) showList(c *gin.Context, scope listScope) {
 	today := calendar.DateOf(s.Clock.Now())
 	for i := range rows {
 		data.Deadlines = append(data.Deadlines, web.ImplicitDeadline(&rows[i].Demand, today))
+		data.Dues = append(data.Dues, deadline.DueOf(rows[i].DueAt, s.Clock.Now()))
 	}
 	data.Pages = web.ListKeyset.Links(rows, cur, more, link)
 	data.BackQuery = backQuery(link(func(v url.Values) { web.ListKeyset.Keep(c, v) }))

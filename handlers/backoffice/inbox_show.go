@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/conversation"
+	"guichet/deadline"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/views"
@@ -28,6 +29,9 @@ var viewLabels = map[string]string{
 func readInboxQuery(c *gin.Context) views.InboxQuery {
 	q := views.InboxQuery{View: c.Query("vue"), Q: strings.TrimSpace(c.Query("q")), Tag: c.Query("etiquette"), Team: c.Query("equipe"),
 		Procedure: c.Query("demarche"), Channel: c.Query("canal"), From: c.Query("du"), To: c.Query("au")}
+	if c.Query("tri") == models.SortDue {
+		q.Sort = models.SortDue
+	}
 	if !slices.Contains(models.InboxViews, q.View) {
 		q.View = models.ViewOpen
 	}
@@ -37,7 +41,7 @@ func readInboxQuery(c *gin.Context) views.InboxQuery {
 // inboxValues is the inbox's query string, without its page position.
 func inboxValues(q views.InboxQuery) url.Values {
 	v := url.Values{}
-	for k, val := range map[string]string{"vue": q.View, "q": q.Q, "etiquette": q.Tag, "equipe": q.Team, "demarche": q.Procedure, "canal": q.Channel, "du": q.From, "au": q.To} {
+	for k, val := range map[string]string{"vue": q.View, "q": q.Q, "etiquette": q.Tag, "equipe": q.Team, "demarche": q.Procedure, "canal": q.Channel, "du": q.From, "au": q.To, "tri": q.Sort} {
 		if val != "" {
 			v.Set(k, val)
 		}
@@ -53,7 +57,7 @@ func (s *Handlers) inboxShow(c *gin.Context) {
 	a, cm := currentAgent(c), web.Commune(c)
 	q := readInboxQuery(c)
 	f := conversation.Scope(a)
-	f.View, f.Text, f.Channel = q.View, q.Q, q.Channel
+	f.View, f.Text, f.Channel, f.ByDue = q.View, q.Q, q.Channel, q.Sort == models.SortDue
 	f.TagID, _ = strconv.ParseInt(q.Tag, 10, 64)
 	f.ProcedureID, _ = strconv.ParseInt(q.Procedure, 10, 64)
 	if q.Team == "accueil" {
@@ -94,7 +98,9 @@ func (s *Handlers) inboxShow(c *gin.Context) {
 		return
 	}
 	data := views.InboxPage{Query: q, Path: inboxPath, Pages: web.PageLinks(web.ListKeyset, rows, cur, more, link),
-		Capped: counts.Capped, CountCap: models.CountCap}
+		Capped: counts.Capped, CountCap: models.CountCap,
+		SortURL: link(func(v url.Values) { v.Del("tri") }), DueSortURL: link(func(v url.Values) { v.Set("tri", models.SortDue) })}
+	now := s.Clock.Now()
 	if !a.Profile.Permissions.RepliesHeld() { // opening one mails the citizen
 		data.NewURL = inboxPath + "/nouvelle"
 	}
@@ -114,7 +120,7 @@ func (s *Handlers) inboxShow(c *gin.Context) {
 		}
 		data.Rows = append(data.Rows, views.InboxRow{URL: fmt.Sprintf("%s/%d", inboxPath, r.ID), Reference: r.Reference, Subject: r.Subject,
 			Status: r.Status, StatusLabel: conversation.StatusLabel(r.Status), Citizen: citizen, Assignee: r.AssigneeName, Team: team,
-			LastMessageAt: r.LastMessageAt, Unread: r.Unread})
+			LastMessageAt: r.LastMessageAt, Due: deadline.DueOf(r.DueAt, now), Unread: r.Unread})
 	}
 	if err := s.inboxOptions(c, &data); err != nil {
 		s.Fail(c, err)

@@ -171,4 +171,11 @@ func (s *Handlers) Routes(r *gin.Engine) {
 	sup.POST("/donnees-personnelles/export", s.personalDataExport)
 	sup.POST("/donnees-personnelles/effacer", s.personalDataErase)
 	adm.POST("/demarches/conservation", s.adminRetentionUpdate)
+
+	// Deadline policies, and the share of their deadlines met.
+	adm.GET("/echeances", s.adminDeadlinesShow)
+	adm.POST("/echeances", s.adminDeadlineSave)
+	adm.GET("/echeances/:did", s.adminDeadlineEdit)
+	adm.POST("/echeances/:did", s.adminDeadlineSave)
+	sup.GET("/echeances", s.supervisionDeadlinesShow)
 }

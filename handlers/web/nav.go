@@ -37,6 +37,7 @@ var navItems = []struct {
 	{perm.Reply, perm.ReplyValidated, views.NavItem{Label: "Articles", Href: "/gestion/articles"}},
 	{perm.Supervise, "", views.NavItem{Label: "Données personnelles", Href: "/gestion/supervision/donnees-personnelles"}},
 	{perm.Supervise, "", views.NavItem{Label: "Conservation", Href: "/gestion/supervision/conservation"}},
+	{perm.Administer, "", views.NavItem{Label: "Échéances", Href: "/gestion/admin/echeances"}},
 }
 
 // AgentNav is the back-office menu of an agent: what their permissions open.
