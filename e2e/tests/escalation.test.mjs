@@ -24,6 +24,10 @@ scenario('escalade : le référent escalade à la Voirie, qui répond à l’usa
   const cp = citizen.page;
   await citizen.goto(portal, 'ouvre le portail de la commune');
   await citizen.step('choisit « Écrire à la mairie »', () => citizen.click(cp.getByRole('link', { name: 'Écrivez à la mairie' })));
+  await citizen.step('décrit sa question, puis continue', async () => {
+    await citizen.fill(cp.getByLabel('Votre question'), question);
+    await citizen.click(cp.getByRole('button', { name: 'Continuer' }));
+  });
   await citizen.step('écrit son message', async () => {
     await citizen.fill(cp.getByLabel('Objet'), subject);
     await citizen.fill(cp.getByLabel('Votre message'), question);

@@ -32,7 +32,7 @@ scenario('conservation des données et droits d’un usager', async (run) => {
   const sp = supervisor.page;
   await supervisor.step('ouvre la conservation', () => sp.getByRole('link', { name: 'Conservation', exact: true }).click());
   await assertSays(sp, 'Règles de la commune', 'conservées 24 mois après leur décision');
-  await supervisor.step('ouvre les données personnelles', () => sp.getByRole('link', { name: 'Données personnelles', exact: true }).click());
+  await supervisor.step('ouvre « Droits des usagers »', () => sp.getByRole('link', { name: 'Droits des usagers', exact: true }).click());
   await supervisor.step('cherche une adresse mal écrite', async () => {
     await sp.getByLabel('Adresse e-mail de la personne').fill('marie.mouret');
     await sp.getByRole('button', { name: 'Rechercher' }).click();

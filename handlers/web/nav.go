@@ -35,7 +35,7 @@ var navItems = []struct {
 	{perm.Administer, "", views.NavItem{Label: "Voies", Href: "/gestion/admin/voies"}},
 	{perm.Administer, "", views.NavItem{Label: "Informations légales", Href: "/gestion/admin/obligations"}},
 	{perm.Reply, perm.ReplyValidated, views.NavItem{Label: "Articles", Href: "/gestion/articles"}},
-	{perm.Supervise, "", views.NavItem{Label: "Données personnelles", Href: "/gestion/supervision/donnees-personnelles"}},
+	{perm.Supervise, "", views.NavItem{Label: "Droits des usagers", Href: "/gestion/supervision/donnees-personnelles"}},
 	{perm.Supervise, "", views.NavItem{Label: "Conservation", Href: "/gestion/supervision/conservation"}},
 	{perm.Administer, "", views.NavItem{Label: "Échéances", Href: "/gestion/admin/echeances"}},
 }
