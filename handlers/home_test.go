@@ -1,6 +1,9 @@
 package handlers_test
 
 import (
+	"context"
+	"github.com/uptrace/bun"
+	"guichet/models"
 	"net/http"
 	"net/url"
 	"strings"
@@ -111,4 +114,25 @@ func TestDevMailboxShowsCapturedMailWithLinks(t *testing.T) {
 	if !ok || !strings.HasPrefix(follow, a.URL+"/c/"+a.Commune.Slug+"/suivi/") {
 		t.Fatalf("no clickable follow link in %q", text(mail))
 	}
+}
+
+// A mail whose texts anonymisation erased is still listed with a name
+// (no link without text for a screen reader).
+func TestDevMailboxNamesErasedMail(t *testing.T) {
+	a := newApp(t)
+	a.Worker.Sender = nil
+	d := a.DemandAt(t, "submitted")
+	a.sendMail()
+	fixture.Must(t, a.DB.RunInTx(t.Context(), nil, func(ctx context.Context, tx bun.Tx) error {
+		_, err := models.AnonymiseDemand(ctx, tx, a.Commune.ID, d.ID, a.Clock.Now(), &models.Erased{})
+		return err
+	}))
+	c := a.client()
+	list := c.get("/dev/mail")
+	link := list.Doc.Find("main table a").First()
+	if strings.TrimSpace(link.Text()) != "(objet effacé)" {
+		t.Fatalf("an erased mail is listed as %q", link.Text())
+	}
+	href, _ := link.Attr("href")
+	mustContain(t, c.get(href), "(objet effacé)")
 }
