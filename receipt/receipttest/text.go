@@ -14,7 +14,8 @@ import (
 )
 
 var (
-	streamRe     = regexp.MustCompile(`(?s)<<(.*?)>>\s*stream\r?\n(.*?)\r?\nendstream`)
+	streamRe     = regexp.MustCompile(`(?s)<<(.*?)>>\s*stream\r?\n`)
+	lengthRe     = regexp.MustCompile(`/Length\s+(\d+)`)
 	bfrangeRe    = regexp.MustCompile(`<([0-9A-Fa-f]{4})><([0-9A-Fa-f]{4})><([0-9A-Fa-f]{4,8})>`)
 	bfcharRe     = regexp.MustCompile(`<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4,8})>`)
 	bfrangeSecRe = regexp.MustCompile(`(?s)beginbfrange(.*?)endbfrange`)
@@ -30,15 +31,19 @@ var (
 func Text(pdf []byte) (string, error) {
 	glyphs := map[string]rune{}
 	var contents [][]byte
-	for _, m := range streamRe.FindAllSubmatch(pdf, -1) {
-		dict, data := m[1], m[2]
+	all, err := streams(pdf)
+	if err != nil {
+		return "", err
+	}
+	for _, s := range all {
+		dict, data := s[0], s[1]
 		if bytes.Contains(dict, []byte("FlateDecode")) {
 			r, err := zlib.NewReader(bytes.NewReader(data))
 			if err != nil {
-				continue // a font file
+				return "", fmt.Errorf("receipttest: %w", err)
 			}
 			if data, err = io.ReadAll(r); err != nil {
-				continue
+				return "", fmt.Errorf("receipttest: %w", err)
 			}
 		}
 		switch {
@@ -74,6 +79,30 @@ func Text(pdf []byte) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// streams are the PDF's streams, each as its dictionary and its data. The
+// data is cut at the dictionary's /Length: compressed bytes may end in
+// anything, a carriage return before "endstream" included.
+func streams(pdf []byte) ([][2][]byte, error) {
+	var out [][2][]byte
+	for rest := pdf; ; {
+		m := streamRe.FindSubmatchIndex(rest)
+		if m == nil {
+			return out, nil
+		}
+		dict, body := rest[m[2]:m[3]], rest[m[1]:]
+		l := lengthRe.FindSubmatch(dict)
+		if l == nil {
+			return nil, fmt.Errorf("receipttest: a stream without a direct /Length: %q", dict)
+		}
+		n, err := strconv.Atoi(string(l[1]))
+		if err != nil || n > len(body) {
+			return nil, fmt.Errorf("receipttest: a stream's /Length %s passes the end", l[1])
+		}
+		out = append(out, [2][]byte{dict, body[:n]})
+		rest = body[n:]
+	}
 }
 
 // readCMap adds a ToUnicode map's codes to glyphs.
