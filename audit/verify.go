@@ -79,12 +79,23 @@ func Verify(ctx context.Context, db *bun.DB, communeID int64, public ed25519.Pub
 func VerifyCommune(ctx context.Context, db *bun.DB, c *models.Commune, public ed25519.PublicKey) (Result, error) {
 	r := Result{Commune: *c}
 	err := db.RunInTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
-		return verifyIn(ctx, tx, c, public, &r)
+		var err error
+		r, err = VerifyIn(ctx, tx, c, models.Chain, public, nil)
+		return err
 	})
 	return r, err
 }
 
-func verifyIn(ctx context.Context, tx bun.Tx, c *models.Commune, public ed25519.PublicKey, r *Result) error {
+// VerifyIn is VerifyCommune in the caller's transaction, for a chain
+// written in format f; each, when not nil, is called with every entry found
+// sound, in order (the entry is reused from call to call): how the
+// migration to a new format relinks only a chain that verified in the old.
+func VerifyIn(ctx context.Context, tx bun.Tx, c *models.Commune, f models.ChainFormat, public ed25519.PublicKey, each func(*models.Event) error) (Result, error) {
+	r := Result{Commune: *c}
+	return r, verifyIn(ctx, tx, c, f, public, each, &r)
+}
+
+func verifyIn(ctx context.Context, tx bun.Tx, c *models.Commune, f models.ChainFormat, public ed25519.PublicKey, each func(*models.Event) error, r *Result) error {
 	err := tx.NewSelect().Model(&r.Head).Where("commune_id = ?", c.ID).Scan(ctx)
 	if err != nil && err != sql.ErrNoRows {
 		return err
@@ -109,7 +120,7 @@ func verifyIn(ctx context.Context, tx bun.Tx, c *models.Commune, public ed25519.
 	errStop := errors.New("stop")
 	err = models.ChainEntries(ctx, tx, c.ID, func(e *models.Event) error {
 		r.Entries++
-		p := check(e, last, lastHash, beforeLast)
+		p := check(f, e, last, lastHash, beforeLast)
 		if p == nil {
 			for _, s := range bySeq[e.Seq] {
 				if !models.SameHash(s.Hash, e.Hash) {
@@ -120,6 +131,11 @@ func verifyIn(ctx context.Context, tx bun.Tx, c *models.Commune, public ed25519.
 		if p != nil {
 			stop = p
 			return errStop
+		}
+		if each != nil {
+			if err := each(e); err != nil {
+				return err
+			}
 		}
 		cp := *e
 		last, beforeLast, lastHash = &cp, lastHash, e.Hash
@@ -157,10 +173,10 @@ type problem struct {
 	what  string
 }
 
-// check is what is wrong with entry e, the entry last (nil for the first)
-// having been read before it with hash lastHash, and the one before that
-// with beforeLast.
-func check(e, last *models.Event, lastHash, beforeLast []byte) *problem {
+// check is what is wrong with entry e of a chain in format f, the entry
+// last (nil for the first) having been read before it with hash lastHash,
+// and the one before that with beforeLast.
+func check(f models.ChainFormat, e, last *models.Event, lastHash, beforeLast []byte) *problem {
 	var lastSeq int64
 	if last != nil {
 		lastSeq = last.Seq
@@ -177,13 +193,13 @@ func check(e, last *models.Event, lastHash, beforeLast []byte) *problem {
 		return &problem{e, fmt.Sprintf("suit des entrées supprimées : les entrées n° %d à %d manquent", lastSeq+1, e.Seq-1)}
 	}
 	if e.TextErased {
-		if !models.TextIsErased(e) {
+		if !f.TextIsErased(e) {
 			return &problem{e, "a été modifiée : elle est marquée effacée mais garde un texte"}
 		}
-	} else if !models.SameHash(models.ContentHash(e), e.ContentHash) {
-		return &problem{e, "a été modifiée : son texte (message, nom de l'usager ou valeurs saisies) n'est plus celui qui a été enregistré"}
+	} else if !models.SameHash(f.ContentHash(e), e.ContentHash) {
+		return &problem{e, "a été modifiée : son texte (message, nom de l'usager, valeurs ou notes saisies) n'est plus celui qui a été enregistré"}
 	}
-	if !models.SameHash(models.Link(e.PrevHash, models.EntryDigest(e)), e.Hash) {
+	if !models.SameHash(models.Link(e.PrevHash, f.EntryDigest(e)), e.Hash) {
 		return &problem{e, "a été modifiée : son empreinte recalculée diffère de celle enregistrée"}
 	}
 	if !models.SameHash(e.PrevHash, lastHash) {

@@ -14,8 +14,9 @@ func init() { goMigrations.MustRegister(chainHistory, nil) }
 
 // chainHistory puts the entries written before the history was chained into
 // their commune's chain, in the order of their ids, with the hashes the
-// writer computes (models.EntryDigest, models.Link), and sets each
-// commune's chain head.
+// writer computed then (models.ChainV1, models.Link; the next migration,
+// 20261201004001, relinks them in the next format), and sets each commune's
+// chain head.
 func chainHistory(ctx context.Context, db *bun.DB) error {
 	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var communes []int64
@@ -33,7 +34,7 @@ func chainHistory(ctx context.Context, db *bun.DB) error {
 				if e.Hash != nil {
 					return fmt.Errorf("commune %d: entry %d is chained already", c, e.ID)
 				}
-				h := models.Link(prev, models.EntryDigest(e))
+				h := models.Link(prev, models.ChainV1.EntryDigest(e))
 				links = append(links, link{e.ID, int64(len(links) + 1), prev, h, e.ContentHash})
 				prev = h
 				return nil

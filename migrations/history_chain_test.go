@@ -13,7 +13,8 @@ import (
 
 // TestHistoryBeforeTheChainIsChained: entries written before the chain (no
 // place, no hash) are chained by the migration in the order of their ids,
-// each commune on its own, and the chains verify and go on.
+// each commune on its own (in format 1, then relinked in the next as the
+// following migration does), and the chains verify and go on.
 func TestHistoryBeforeTheChainIsChained(t *testing.T) {
 	db := testdb.New(t)
 	ctx := context.Background()
@@ -31,6 +32,7 @@ func TestHistoryBeforeTheChainIsChained(t *testing.T) {
 		}
 	}
 	fixture.Must(t, migrations.ChainHistory(ctx, db))
+	fixture.Must(t, migrations.RelinkHistory(ctx, db)) // no digest to sign: no key needed
 
 	a.DemandAt(t, fixture.AtSubmitted) // the writer goes on from the head
 	for _, w := range []*fixture.World{a, b} {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // The history of each commune is a hash chain: every entry (demand_events)
@@ -27,21 +28,49 @@ import (
 // ZeroHash is the previous hash of a chain's first entry.
 var ZeroHash = make([]byte, sha256.Size)
 
-// TextDetails are the keys of an entry's Details that hold what people typed
-// (a resubmission's old and new values): free text, hashed with the message.
-var TextDetails = []string{"changes"}
+// ChainFormat is a version of the chain's encoding: its name, the first
+// thing every hash covers, and the keys of an entry's Details that hold what
+// people typed (free text: hashed with the message in the content hash,
+// left out of the digest's other fields, erased by anonymisation). Either
+// changing changes every entry's hash: a new format has a new version, and
+// a migration relinks every chain under it (20261201004000_history_chain_v2).
+type ChainFormat struct {
+	Version     string
+	TextDetails []string
+}
+
+var (
+	// ChainV1 took for free text only a resubmission's old and new values;
+	// kept for the migrations that read a chain written in it.
+	ChainV1 = ChainFormat{"guichet-history-1", []string{"changes"}}
+	// ChainV2 also takes what agents type about the citizen: a transfer's
+	// message to the service (workflow.ServiceMessageKey), a forwarding's
+	// covering note and an escalation's returned note ("note"), a returned
+	// held reply's comment ("comment"), an escalation's problem restated
+	// ("problem").
+	ChainV2 = ChainFormat{"guichet-history-2", []string{"changes", "service_message", "note", "comment", "problem"}}
+	// Chain is the format written and verified.
+	Chain = ChainV2
+)
 
 // citizenActor is workflow.KindCitizen: a citizen's name is free text (their
 // identity), an agent's or a service's stays.
 const citizenActor = "citizen"
 
-const chainVersion = "guichet-history-1"
+// ContentHash is the SHA-256 of an entry's free text (Chain).
+func ContentHash(e *Event) []byte { return Chain.ContentHash(e) }
+
+// EntryDigest is the digest of an entry (Chain), which Link chains.
+func EntryDigest(e *Event) []byte { return Chain.EntryDigest(e) }
+
+// TextIsErased tells whether an entry holds no free text (Chain).
+func TextIsErased(e *Event) bool { return Chain.TextIsErased(e) }
 
 // ContentHash is the SHA-256 of an entry's free text: the citizen's name
 // when the citizen acted, the message, and the text details.
-func ContentHash(e *Event) []byte {
+func (f ChainFormat) ContentHash(e *Event) []byte {
 	b := newCanon()
-	b.str(chainVersion + " content")
+	b.str(f.Version + " content")
 	if e.ActorKind == citizenActor {
 		b.str(e.ActorName)
 	} else {
@@ -49,7 +78,7 @@ func ContentHash(e *Event) []byte {
 	}
 	b.str(e.Message)
 	text := map[string]any{}
-	for _, k := range TextDetails {
+	for _, k := range f.TextDetails {
 		if v, ok := e.Details[k]; ok {
 			text[k] = v
 		}
@@ -61,12 +90,12 @@ func ContentHash(e *Event) []byte {
 // EntryDigest is the SHA-256 of the canonical encoding of what stays of an entry
 // (every column but its id, its place, its hashes and its free text) and of
 // its content hash (ContentHash when it is not set yet).
-func EntryDigest(e *Event) []byte {
+func (f ChainFormat) EntryDigest(e *Event) []byte {
 	if e.ContentHash == nil {
-		e.ContentHash = ContentHash(e)
+		e.ContentHash = f.ContentHash(e)
 	}
 	b := newCanon()
-	b.str(chainVersion)
+	b.str(f.Version)
 	b.int(e.CommuneID)
 	b.int(e.DemandID)
 	b.int(e.ConversationID)
@@ -90,13 +119,27 @@ func EntryDigest(e *Event) []byte {
 	b.str(e.Visibility)
 	rest := make(map[string]any, len(e.Details))
 	for k, v := range e.Details {
-		if !slices.Contains(TextDetails, k) {
+		if !slices.Contains(f.TextDetails, k) {
 			rest[k] = v
 		}
 	}
 	b.json(rest)
 	b.bytes(e.ContentHash)
 	return b.sum()
+}
+
+// TextIsErased tells whether an entry holds no free text: what an erased
+// entry must be, so that marking an entry erased cannot hide an altered text.
+func (f ChainFormat) TextIsErased(e *Event) bool {
+	if e.Message != "" || (e.ActorKind == citizenActor && e.ActorName != "") {
+		return false
+	}
+	for _, k := range f.TextDetails {
+		if _, ok := e.Details[k]; ok {
+			return false
+		}
+	}
+	return true
 }
 
 // Link is an entry's hash: SHA-256(prev || digest).
@@ -273,29 +316,10 @@ func EraseEventText(ctx context.Context, db bun.IDB, communeID, demandID int64) 
 // eraseEventText is EraseEventText on the entries of a demand or (col
 // conversation_id) a conversation.
 func eraseEventText(ctx context.Context, db bun.IDB, col string, communeID, id int64) error {
-	set := "actor_name = CASE WHEN actor_kind = ? THEN '' ELSE actor_name END, message = '', text_erased = true"
-	for _, k := range TextDetails {
-		set += ", details = details - " + quote(k)
-	}
-	_, err := db.NewRaw("UPDATE demand_events SET "+set+" WHERE commune_id = ? AND "+col+" = ?", citizenActor, communeID, id).Exec(ctx)
+	_, err := db.NewRaw("UPDATE demand_events SET actor_name = CASE WHEN actor_kind = ? THEN '' ELSE actor_name END, message = '', text_erased = true, details = details - ?::text[] WHERE commune_id = ? AND "+col+" = ?",
+		citizenActor, pgdialect.Array(Chain.TextDetails), communeID, id).Exec(ctx)
 	return err
 }
-
-// TextIsErased tells whether an entry holds no free text: what an erased
-// entry must be, so that marking an entry erased cannot hide an altered text.
-func TextIsErased(e *Event) bool {
-	if e.Message != "" || (e.ActorKind == citizenActor && e.ActorName != "") {
-		return false
-	}
-	for _, k := range TextDetails {
-		if _, ok := e.Details[k]; ok {
-			return false
-		}
-	}
-	return true
-}
-
-func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // SameHash compares two hashes.
 func SameHash(a, b []byte) bool { return bytes.Equal(a, b) }
