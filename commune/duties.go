@@ -151,6 +151,7 @@ func Retention(ctx context.Context, db bun.IDB, communeID int64) ([]RetentionLin
 	return append(out,
 		RetentionLine{What: "Brouillons de demande jamais déposés", Months: f.DraftMonths, After: "sans modification"},
 		RetentionLine{What: "Messages à la mairie sans demande", Months: f.ConversationMonths, After: "après leur résolution"},
+		RetentionLine{What: "Courriels reçus sans conversation (retours d'erreur, expéditeurs refusés)", Months: f.ConversationMonths, After: "après leur réception"},
 	), nil
 }
 

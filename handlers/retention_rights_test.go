@@ -79,15 +79,20 @@ func TestExportHoldsEverythingOfOneCitizen(t *testing.T) {
 	cv := a.citizenConversation(t, anne, "Anne Martel", "Horaires de la piscine", "Quels sont les horaires d'été ?")
 	other := a.citizenDemand(t, bruno, "Bruno Lescure", "Haie débordante chemin Vert", fixture.AtSubmitted)
 	otherCv := a.citizenConversation(t, bruno, "Bruno Lescure", "Bruit nocturne", "Un voisin bruyant la nuit.")
+	publishedExperience(t, a, anne, "Le marché du dimanche est très agréable.", "Merci, le marché continue tout l'été.")
+	publishedExperience(t, a, bruno, "La déchetterie ferme bien trop tôt.", "Nous allongeons ses horaires.")
 	mine := []string{sent.Reference, draft.Reference, cv.Reference, "Anne Martel", anne, "Trottoir défoncé rue Alphonse",
-		"Brouillon sur le banc cassé", "Horaires de la piscine", "Quels sont les horaires d'été ?", "Réponse de la mairie à Anne Martel.", "trottoir.pdf"}
-	theirs := []string{other.Reference, otherCv.Reference, "Bruno", "Lescure", bruno, "Haie débordante", "Bruit nocturne", "voisin bruyant"}
+		"Brouillon sur le banc cassé", "Horaires de la piscine", "Quels sont les horaires d'été ?", "Réponse de la mairie à Anne Martel.", "trottoir.pdf",
+		"Le marché du dimanche est très agréable.", "Merci, le marché continue tout l'été."}
+	theirs := []string{other.Reference, otherCv.Reference, "Bruno", "Lescure", bruno, "Haie débordante", "Bruit nocturne", "voisin bruyant",
+		"déchetterie", "allongeons"}
 
 	sup := a.signIn(a.Supervisor)
 	page := sup.get("/gestion/supervision/donnees-personnelles?email=" + url.QueryEscape("Anne.Martel@Exemple.fr"))
 	mustStatus(t, page, http.StatusOK)
 	assertAccessible(t, page.Doc)
-	for _, want := range []string{sent.Reference, draft.Reference, cv.Reference, "Horaires de la piscine", "Peut être effacée", "En cours d'instruction"} {
+	for _, want := range []string{sent.Reference, draft.Reference, cv.Reference, "Horaires de la piscine", "Peut être effacée", "En cours d'instruction",
+		"Le marché du dimanche est très agréable."} {
 		mustContain(t, page, want)
 	}
 	for _, not := range theirs {
@@ -130,8 +135,8 @@ func TestExportHoldsEverythingOfOneCitizen(t *testing.T) {
 			}
 		}
 	}
-	if files != 1 || len(doc["demandes"].([]any)) != 2 || len(doc["conversations"].([]any)) != 1 {
-		t.Errorf("export: %d files, %d demands, %d conversations", files, len(doc["demandes"].([]any)), len(doc["conversations"].([]any)))
+	if files != 1 || len(doc["demandes"].([]any)) != 2 || len(doc["conversations"].([]any)) != 1 || len(doc["avis"].([]any)) != 1 {
+		t.Errorf("export: %d files, %d demands, %d conversations, %d experiences", files, len(doc["demandes"].([]any)), len(doc["conversations"].([]any)), len(doc["avis"].([]any)))
 	}
 
 	// Another commune's supervisor finds nothing of Anne's, and exports nothing.
@@ -175,6 +180,7 @@ func TestErasureKeepsWhatTheLawKeeps(t *testing.T) {
 	resolved, err := a.App.Conversations.SetStatus(ctx, workflow.AgentActor(a.Accueil), resolved.ID, a.reloadConversation(t, resolved).Version, models.ConvResolved)
 	fixture.Must(t, err)
 	open := a.citizenConversation(t, email, "Claire Fontaine", "Question ouverte", "Et alors ?")
+	x := publishedExperience(t, a, email, "Le nouveau square est très bien entretenu.", "Merci pour le square.")
 
 	sup := a.signIn(a.Supervisor)
 	r := sup.post("/gestion/supervision/donnees-personnelles/effacer", url.Values{"email": {email}, "motif": {"request"}})
@@ -192,7 +198,7 @@ func TestErasureKeepsWhatTheLawKeeps(t *testing.T) {
 	}
 
 	done := sup.follow(sup.post("/gestion/supervision/donnees-personnelles/effacer", url.Values{"email": {email}, "motif": {"request"}, "confirmation": {"oui"}}))
-	mustContain(t, done, "Effacé : 2 élément(s).")
+	mustContain(t, done, "Effacé : 3 élément(s).")
 	mustContain(t, done, "Conservé : 3 élément(s)")
 	if !a.anonymised(t, draft) || a.reasonOf(t, draft) != retention.ReasonRequest {
 		t.Errorf("draft: anonymised %v, reason %q", a.anonymised(t, draft), a.reasonOf(t, draft))
@@ -208,7 +214,15 @@ func TestErasureKeepsWhatTheLawKeeps(t *testing.T) {
 	for _, want := range []string{inProgress.Reference, "En cours d'instruction", decided.Reference, "Décidée le", open.Reference, "En cours : conservée jusqu'à sa résolution."} {
 		mustContain(t, done, want)
 	}
-	for _, gone := range []string{draft.Reference, resolved.Reference} {
+	var reason string
+	fixture.Must(t, a.DB.NewRaw("SELECT anonymised_reason FROM experiences WHERE id = ? AND body = '' AND author_email = ''", x.ID).Scan(ctx, &reason))
+	if reason != retention.ReasonRequest {
+		t.Errorf("the experience's erasure reason: %q", reason)
+	}
+	if strings.Contains(a.client().get("/c/"+a.Commune.Slug+"/avis").Body, "square") {
+		t.Error("the erased experience is still public")
+	}
+	for _, gone := range []string{draft.Reference, resolved.Reference, "nouveau square"} {
 		if strings.Contains(done.Body, gone) {
 			t.Errorf("%s still listed after its erasure", gone)
 		}

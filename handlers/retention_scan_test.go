@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -31,13 +32,16 @@ const (
 )
 
 var seededWords = []string{"Vauquelin", "Ernestine", "zorglubesque", "pantoufliard", "quincailloforme", "bigorneauphile",
-	"carabistouille", "ornithorynquesque", "tarabiscotage", "saperlipopette", "hurluberlu", "galimatias"}
+	"carabistouille", "ornithorynquesque", "tarabiscotage", "saperlipopette", "hurluberlu", "galimatias",
+	"farfadesque", "trucmuchesque", "pataquesque", "mirlitonesque", "billevesant", "tintinnabulant", "coquecigrue"}
 
 // seedCitizen gives the seeded citizen a demand made through the whole
-// workflow (answers, a file, a correction answered, a note, a decision
+// workflow (answers, a file, a correction answered, a note, a transfer with
+// a message to the service, an escalation returned with a note, a decision
 // with a message) with a conversation about it, and a conversation
-// without a demand (messages both ways, a note with a file, a reply held
-// for validation, a mail received), both resolved.
+// without a demand (messages both ways, a note with a file, a message
+// forwarded with a covering note and its recipient's answer by mail, a reply held for validation and returned
+// with a comment, an escalation returned, a mail received), both resolved.
 func seedCitizen(t *testing.T, a *app) *models.Demand {
 	t.Helper()
 	ctx := context.Background()
@@ -51,6 +55,11 @@ func seedCitizen(t *testing.T, a *app) *models.Demand {
 	d = a.Apply(t, d, workflow.Resubmit, a.Citizen(d), workflow.Input{Data: map[string]any{"nom": seededName, "description": "Lampadaire bigorneauphile"}})
 	_, err := a.Engine.Note(ctx, d.ID, acc, "Appelé Ernestine : carabistouille.")
 	fixture.Must(t, err)
+	d = a.Apply(t, d, workflow.Transfer, acc, workflow.Input{ServiceID: a.Voirie.ID, Message: "Mme Vauquelin habite l'impasse farfadesque."})
+	d = a.Apply(t, d, workflow.ReturnToGuichet, a.ServiceOn(d, a.Voirie), workflow.Input{Message: "Relève de l'accueil."})
+	referent := a.Referent(t)
+	a.EscalateAndReturn(t, referent, conversation.EscalateInput{DemandID: d.ID, Label: "Support de l'intercommunalité",
+		Problem: "Mme Vauquelin, lampadaire trucmuchesque."}, "Ernestine Vauquelin relève du pataquesque.")
 	about, _, err := a.App.Conversations.Open(ctx, a.Commune, conversation.CitizenOfDemand(d), conversation.OpenInput{Subject: "Au sujet de ma demande saperlipopette",
 		Email: seededEmail, Name: seededName, DemandID: d.ID, Client: "192.0.2.7", Message: conversation.MessageInput{Body: "Où en est ma demande, hurluberlu ?"}})
 	fixture.Must(t, err)
@@ -65,10 +74,22 @@ func seedCitizen(t *testing.T, a *app) *models.Demand {
 	trainee := a.NewAgent(t, "stagiaire", a.NewProfile(t, "Sous validation", perm.Set{perm.See, perm.ReplyValidated}))
 	_, _, err = a.App.Conversations.Post(ctx, a.Commune, workflow.AgentActor(trainee), cv.ID, conversation.MessageInput{Body: "Réponse à valider pour Ernestine."})
 	fixture.Must(t, err)
+	var held models.PendingReply
+	fixture.Must(t, a.DB.NewSelect().Model(&held).Where("conversation_id = ?", cv.ID).Scan(ctx))
+	fixture.Must(t, a.App.Conversations.ReturnHeld(ctx, acc, cv.ID, held.ID, held.Version, "Ne citez pas Mme Vauquelin : billevesant."))
+	var asked int64
+	fixture.Must(t, a.DB.NewRaw("SELECT id FROM conversation_messages WHERE conversation_id = ? AND author_kind = 'citizen' ORDER BY id LIMIT 1", cv.ID).Scan(ctx, &asked))
+	fixture.Must(t, a.App.Conversations.Forward(ctx, a.Commune, acc, cv.ID, asked, "accueil@caf.exemple.fr", "Pour Ernestine Vauquelin, question mirlitonesque."))
+	a.EscalateAndReturn(t, referent, conversation.EscalateInput{ConversationID: cv.ID, Label: "Support de l'intercommunalité",
+		Problem: "Mme Vauquelin, dossier tintinnabulant."}, "Pas pour nous.")
 	reply, err := a.Notifier.ReplyAddress(a.Commune, cv)
 	fixture.Must(t, err)
 	raw := fmt.Sprintf("From: %s <%s>\r\nTo: %s\r\nSubject: Re: Question quincailloforme\r\nMessage-ID: <ev1@exemple.fr>\r\n\r\nMerci, tarabiscotage.\r\n\r\n-- \r\n%s\r\n", seededName, seededEmail, reply, seededName)
 	fixture.Must(t, a.App.Inbound.Receive(ctx, seededEmail, []string{reply}, strings.NewReader(raw)))
+	// The forwarding's recipient answers: a note for the team, whose raw
+	// mail is linked by its message only.
+	raw = fmt.Sprintf("From: accueil@caf.exemple.fr\r\nTo: %s\r\nSubject: Re: Question quincailloforme\r\nMessage-ID: <caf1@exemple.fr>\r\n\r\nMme %s est connue de nos services, coquecigrue.\r\n", reply, seededName)
+	fixture.Must(t, a.App.Inbound.Receive(ctx, "accueil@caf.exemple.fr", []string{reply}, strings.NewReader(raw)))
 	for _, id := range []int64{about.ID, cv.ID} {
 		c, err := models.ConversationByID(ctx, a.DB, a.Commune.ID, id)
 		fixture.Must(t, err)
@@ -152,6 +173,7 @@ func TestAnonymisationLeavesNothingOfTheCitizen(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
 	d := seedCitizen(t, a)
+	seedCitizenElsewhere(t, a)
 	before := traces(t, a)
 	for _, w := range append(seededWords, "(search)") {
 		if len(before[strings.ToLower(w)]) == 0 {
@@ -167,6 +189,7 @@ func TestAnonymisationLeavesNothingOfTheCitizen(t *testing.T) {
 	d = a.reload(t, d)
 
 	a.runRetention(t, a.Clock.Now().AddDate(0, 2, 0))
+	eraseCitizenElsewhere(t, a)
 	if after := traces(t, a); len(after) > 0 {
 		t.Errorf("the citizen's data remains: %v", after)
 	}
@@ -191,4 +214,23 @@ func TestAnonymisationLeavesNothingOfTheCitizen(t *testing.T) {
 	if !res.OK() {
 		t.Fatalf("the chain no longer verifies: %s", res.Problem)
 	}
+}
+
+// seedCitizenElsewhere gives the seeded citizen what lives outside their
+// demands and conversations: a bounce bearing their name (it expires
+// with the conversations' months, from its receipt) and a published
+// experience, answered, rated and improved (erased on their request).
+func seedCitizenElsewhere(t *testing.T, a *app) {
+	t.Helper()
+	bounceMail(t, a, seededName+" <"+seededEmail+">", "Retour zorglubesque", "Non distribué à "+seededName+", pantoufliard.")
+	publishedExperience(t, a, seededEmail, "Ernestine Vauquelin trouve la médiathèque bigorneauphile.", "Merci Madame Vauquelin, quincailloforme.")
+}
+
+// eraseCitizenElsewhere erases, as a supervisor on the seeded citizen's
+// request, what no retention expires: their experience.
+func eraseCitizenElsewhere(t *testing.T, a *app) {
+	t.Helper()
+	sup := a.signIn(a.Supervisor)
+	done := sup.follow(sup.post("/gestion/supervision/donnees-personnelles/effacer", url.Values{"email": {seededEmail}, "motif": {"request"}, "confirmation": {"oui"}}))
+	mustContain(t, done, "Effacé : 1 élément(s).")
 }

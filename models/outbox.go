@@ -32,12 +32,16 @@ type OutboxMail struct {
 	ThreadID       string `bun:",notnull"`
 	ReplyTo        string `bun:",notnull"` // a conversation's signed address; "" for none
 	ConversationID *int64
-	Status         string    `bun:",notnull,default:'pending'"`
-	Attempts       int       `bun:",notnull"`
-	NextAttemptAt  time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	LastError      string    `bun:",notnull"`
-	CreatedAt      time.Time `bun:",nullzero,notnull,default:current_timestamp"`
-	SentAt         *time.Time
+	ExperienceID   *int64 // a mail about an experience (its author's, its service's)
+	// EscalationID names the escalation a mail is about (its notice, the
+	// referent's confirmation and end), for anonymisation only.
+	EscalationID  *int64
+	Status        string    `bun:",notnull,default:'pending'"`
+	Attempts      int       `bun:",notnull"`
+	NextAttemptAt time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	LastError     string    `bun:",notnull"`
+	CreatedAt     time.Time `bun:",nullzero,notnull,default:current_timestamp"`
+	SentAt        *time.Time
 	// BouncedAt: a delivery failure came back for it (Bounce: what it said).
 	BouncedAt *time.Time
 	Bounce    string `bun:",notnull"`

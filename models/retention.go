@@ -20,6 +20,7 @@ const (
 	ExpiringDemand       = "demand"       // a decided demand
 	ExpiringDraft        = "draft"        // a draft left untouched
 	ExpiringConversation = "conversation" // a conversation without a demand, resolved
+	ExpiringMail         = "mail"         // a mail received that no conversation took
 )
 
 // RetentionRules are the numbers the queries need.
@@ -28,14 +29,15 @@ type RetentionRules struct {
 	DraftNoticeDays int // …told that many days before, at least
 }
 
-// Expiring is a demand or a conversation and the day it is anonymised.
+// Expiring is a demand, a conversation or a mail received and the day it
+// is anonymised.
 type Expiring struct {
 	Kind      string
 	CommuneID int64
 	ID        int64
-	Reference string
-	Title     string // the procedure's title ("" for a conversation)
-	State     string // the demand's state or the conversation's status
+	Reference string // "" for a mail
+	Title     string // the procedure's title ("" for a conversation or a mail)
+	State     string // the demand's state, the conversation's or the mail's status
 	Day       time.Time
 }
 
@@ -47,17 +49,150 @@ func plusMonths(date, months string) string {
 	return "(" + date + " + make_interval(months => " + months + "))::date"
 }
 
-// draftDay is the day a draft expires: its untouched months over, and its
-// notice gone DraftNoticeDays before (today, if it has not gone yet). A
-// notice older than the draft's last change does not count.
-func draftDay() string {
-	notice := "CASE WHEN d.expiry_notice_at >= d.updated_at THEN " + parisDay("d.expiry_notice_at") + " END"
-	return "greatest(" + plusMonths(parisDay("d.updated_at"), "?3") + ", coalesce(" + notice + ", ?1::date) + ?4)"
-}
-
 // slack covers, in the coarse bounds the indexes serve, a month's missing
 // days and a Paris day's offset from UTC.
 const slack = "interval '5 days'"
+
+// A span is the days (after, through], as SQL date expressions
+// ("'-infinity'::date" for no start).
+type span struct{ after, through string }
+
+// partsOf asks for the parts of what retention anonymises within a span:
+// at most limit rows each (an SQL expression; "NULL" for none), ordered by
+// day or not, whole rows or (counting) their kind and day alone.
+type partsOf struct {
+	span
+	limit             string
+	ordered, counting bool
+}
+
+// parts are the queries of what retention anonymises, one kind each
+// (drafts in two: the told and the not told), each of (kind, commune_id,
+// id, reference, title, state, day), or (kind, day) counting. Each reads
+// its partial index, in order when asked: a day is monotonic in the
+// indexed timestamp, per procedure for the decided demands (their months
+// differ), per commune for the rest (the told drafts, few, are sorted);
+// counting, the index alone. The parameters: ?0 the commune (0: every
+// one), ?1 today, ?3 DraftMonths, ?4 DraftNoticeDays.
+func (o partsOf) parts() map[string][]string {
+	within := func(day string) string { return day + " <= " + o.through + " AND " + day + " > " + o.after }
+	// coarse bounds a timestamp whose day, months later, is within the span.
+	coarse := func(col, months string) string {
+		return col + " < (" + o.through + ") + " + slack + " - make_interval(months => " + months + ") AND " +
+			col + " >= (" + o.after + ") - " + slack + " - make_interval(months => " + months + ")"
+	}
+	orderBy := func(expr string) string {
+		if !o.ordered {
+			return ""
+		}
+		return " ORDER BY " + expr
+	}
+	// Read in order, a part stops at its limit; its rows past the span
+	// come last and are dropped after (out), and its bounds would only
+	// hide the index's order from the planner. Otherwise they bound the
+	// index range (in).
+	in := func(bounds string) string {
+		if o.ordered {
+			return ""
+		}
+		return " AND " + bounds
+	}
+	out := func(alias string) string {
+		if !o.ordered {
+			return ""
+		}
+		return " AND " + within(alias+".day")
+	}
+	// pick is the columns of a part's row after its kind (its day alone,
+	// counting), and those its inner query reads before the day.
+	pick := func(alias, outer, inner string) (string, string) {
+		if o.counting {
+			return alias + ".day", ""
+		}
+		return outer, inner
+	}
+	decided := plusMonths(parisDay("d.decided_at"), "p.retention_months")
+	base := plusMonths(parisDay("d.updated_at"), "?3")
+	told := "d.expiry_notice_at >= d.updated_at"
+	draft := func(toldToo bool) string {
+		// A draft's day: its untouched months over, and its notice gone
+		// DraftNoticeDays before (today, if it has not gone yet: never
+		// before today + DraftNoticeDays, then its months' end). A notice
+		// older than the draft's last change does not count.
+		day := "greatest(" + base + ", ?1::date + ?4)"
+		cond := "NOT coalesce(" + told + ", false)" + in("?1::date + ?4 <= "+o.through+
+			" AND d.updated_at >= CASE WHEN "+o.after+" >= ?1::date + ?4 THEN ("+o.after+") - "+slack+" - make_interval(months => ?3) ELSE '-infinity' END"+
+			" AND d.updated_at < ("+o.through+") + "+slack+" - make_interval(months => ?3) AND "+within(day))
+		order, outside := "d.updated_at", out("d")
+		if toldToo {
+			// Told, the notice gone at least DraftNoticeDays before the
+			// day (one more for the Paris day's offset); few, sorted.
+			day = "greatest(" + base + ", " + parisDay("d.expiry_notice_at") + " + ?4)"
+			cond = told + " AND d.expiry_notice_at IS NOT NULL AND d.expiry_notice_at < (" + o.through + ") - ?4 + 2 AND " + within(day)
+			order, outside = "day", ""
+		}
+		outer, inner := pick("d", "d.commune_id, d.id, d.reference, v.title, d.state, d.day", "d.commune_id, d.id, d.reference, d.state, d.procedure_id, ")
+		q := `SELECT 'draft' AS kind, ` + outer + `
+		FROM (SELECT ` + inner + day + ` AS day FROM demands d
+			WHERE (?0 = 0 OR d.commune_id = ?0) AND d.state = 'draft' AND d.anonymised_at IS NULL AND ` + cond +
+			orderBy(order) + ` LIMIT ` + o.limit + `) d`
+		if !o.counting {
+			q += `
+		JOIN procedures p ON p.id = d.procedure_id
+		JOIN procedure_versions v ON v.procedure_id = p.id AND v.number = p.latest`
+		}
+		return q + " WHERE true" + outside
+	}
+	demands := "procedures p"
+	outer, inner := pick("d", "d.commune_id, d.id, d.reference, v.title, d.state, d.day", "d.commune_id, d.id, d.reference, d.state, ")
+	if !o.counting {
+		demands += " JOIN procedure_versions v ON v.procedure_id = p.id AND v.number = p.latest"
+	}
+	resolved := plusMonths(parisDay("cv.resolved_at"), "c.conversation_retention_months")
+	cvOuter, cvInner := pick("cv", "cv.commune_id, cv.id, cv.reference, '' AS title, cv.status AS state, cv.day", "cv.commune_id, cv.id, cv.reference, cv.status, ")
+	received := plusMonths(parisDay("im.received_at"), "c.conversation_retention_months")
+	imOuter, imInner := pick("im", "im.commune_id, im.id, '' AS reference, '' AS title, im.status AS state, im.day", "im.commune_id, im.id, im.status, ")
+	return map[string][]string{
+		ExpiringDemand: {`SELECT 'demand' AS kind, ` + outer + `
+		FROM ` + demands + `
+		CROSS JOIN LATERAL (SELECT ` + inner + decided + ` AS day FROM demands d
+			WHERE d.commune_id = p.commune_id AND d.procedure_id = p.id AND d.anonymised_at IS NULL AND d.decided_at IS NOT NULL
+				` + in(coarse("d.decided_at", "p.retention_months")+" AND "+within(decided)) + orderBy("d.decided_at") + ` LIMIT ` + o.limit + `) d
+		WHERE (?0 = 0 OR p.commune_id = ?0)` + out("d")},
+		ExpiringDraft: {draft(false), draft(true)},
+		// cv.status = 'resolved' is in the index's predicate.
+		ExpiringConversation: {`SELECT 'conversation' AS kind, ` + cvOuter + `
+		FROM communes c
+		CROSS JOIN LATERAL (SELECT ` + cvInner + resolved + ` AS day FROM conversations cv
+			WHERE cv.commune_id = c.id AND cv.anonymised_at IS NULL AND cv.resolved_at IS NOT NULL AND cv.demand_id IS NULL AND cv.status = 'resolved'
+				` + in(coarse("cv.resolved_at", "c.conversation_retention_months")+" AND "+within(resolved)) + orderBy("cv.resolved_at") + ` LIMIT ` + o.limit + `) cv
+		WHERE (?0 = 0 OR c.id = ?0)` + out("cv")},
+		// A mail received that no conversation took (a bounce, a sender
+		// refused or held, one left unread) has no resolution: it keeps
+		// the commune's months for conversations without a demand from
+		// its receipt, its last event.
+		ExpiringMail: {`SELECT 'mail' AS kind, ` + imOuter + `
+		FROM communes c
+		CROSS JOIN LATERAL (SELECT ` + imInner + received + ` AS day FROM inbound_messages im
+			WHERE im.commune_id = c.id AND im.anonymised_at IS NULL AND im.conversation_id IS NULL AND im.conversation_message_id IS NULL
+				` + in(coarse("im.received_at", "c.conversation_retention_months")+" AND "+within(received)) + orderBy("im.received_at") + ` LIMIT ` + o.limit + `) im
+		WHERE (?0 = 0 OR c.id = ?0)` + out("im")},
+	}
+}
+
+// expiringKinds orders the kinds.
+var expiringKinds = []string{ExpiringDemand, ExpiringDraft, ExpiringConversation, ExpiringMail}
+
+// unionAll is the parts of every kind, each in parentheses.
+func unionAll(parts map[string][]string) string {
+	var qs []string
+	for _, k := range expiringKinds {
+		for _, p := range parts[k] {
+			qs = append(qs, "("+p+")")
+		}
+	}
+	return strings.Join(qs, "\n\t\tUNION ALL\n\t\t")
+}
 
 // Expirings lists what is anonymised on or before the day through (today:
 // what is due; later: a forecast), a commune's (communeID 0: every
@@ -75,43 +210,47 @@ func DueExpirings(ctx context.Context, db bun.IDB, r RetentionRules, today calen
 }
 
 func expirings(ctx context.Context, db bun.IDB, communeID int64, r RetentionRules, today, through calendar.Date, limit int, ordered bool) ([]Expiring, error) {
-	decided := plusMonths(parisDay("d.decided_at"), "p.retention_months")
-	q := `
-	SELECT * FROM (
-		SELECT 'demand' AS kind, d.commune_id, d.id, d.reference, v.title, d.state, ` + decided + ` AS day
-		FROM procedures p
-		JOIN procedure_versions v ON v.procedure_id = p.id AND v.number = p.latest
-		JOIN demands d ON d.commune_id = p.commune_id AND d.procedure_id = p.id
-		WHERE (?0 = 0 OR p.commune_id = ?0)
-			AND d.anonymised_at IS NULL AND d.decided_at IS NOT NULL
-			AND d.decided_at < ?2::date + ` + slack + ` - make_interval(months => p.retention_months)
-			AND ` + decided + ` <= ?2::date
-		UNION ALL
-		SELECT 'draft', d.commune_id, d.id, d.reference, v.title, d.state, ` + draftDay() + `
-		FROM demands d
-		JOIN procedures p ON p.id = d.procedure_id
-		JOIN procedure_versions v ON v.procedure_id = p.id AND v.number = p.latest
-		WHERE (?0 = 0 OR d.commune_id = ?0) AND d.state = 'draft' AND d.anonymised_at IS NULL
-			AND d.updated_at < ?2::date + ` + slack + ` - make_interval(months => ?3)
-			AND ` + draftDay() + ` <= ?2::date
-		UNION ALL
-		SELECT 'conversation', cv.commune_id, cv.id, cv.reference, '', cv.status, ` + plusMonths(parisDay("cv.resolved_at"), "c.conversation_retention_months") + `
-		FROM communes c
-		JOIN conversations cv ON cv.commune_id = c.id
-		WHERE (?0 = 0 OR c.id = ?0)
-			AND cv.anonymised_at IS NULL AND cv.resolved_at IS NOT NULL AND cv.demand_id IS NULL AND cv.status = 'resolved'
-			AND cv.resolved_at < ?2::date + ` + slack + ` - make_interval(months => c.conversation_retention_months)
-			AND ` + plusMonths(parisDay("cv.resolved_at"), "c.conversation_retention_months") + ` <= ?2::date
-	) e`
+	q := "SELECT * FROM (" + unionAll(partsOf{span: span{"'-infinity'::date", "?2::date"}, limit: "?5", ordered: ordered}.parts()) + ") e"
 	if ordered {
 		q += " ORDER BY day, kind, id"
 	}
+	q += " LIMIT ?5"
+	var lim any // NULL: no limit
 	if limit > 0 {
-		q += " LIMIT ?5"
+		lim = limit
 	}
 	var out []Expiring
-	err := db.NewRaw(q, communeID, today.String(), through.String(), r.DraftMonths, r.DraftNoticeDays, limit).Scan(ctx, &out)
+	err := db.NewRaw(q, communeID, today.String(), through.String(), r.DraftMonths, r.DraftNoticeDays, lim).Scan(ctx, &out)
 	return out, err
+}
+
+// ExpiringCount is how many of a kind are anonymised on a day, at most
+// the cap asked and one (more: "more than the cap").
+type ExpiringCount struct {
+	Day  time.Time
+	Kind string
+	N    int
+}
+
+// ExpiringCounts counts, for each day from today to through, what each
+// kind anonymises on it (today: on or before it, what is overdue
+// included). Today's counts stop at capAt+1, so that a backlog (retention
+// switched on over years of history) costs no more than that; the later
+// days' are exact, each row of the span read once (index only).
+func ExpiringCounts(ctx context.Context, db bun.IDB, communeID int64, r RetentionRules, today, through calendar.Date, capAt int) ([]ExpiringCount, error) {
+	var out []ExpiringCount
+	err := db.NewRaw(countsSQL(), communeID, today.String(), through.String(), r.DraftMonths, r.DraftNoticeDays, capAt+1).Scan(ctx, &out)
+	return out, err
+}
+
+func countsSQL() string {
+	due := partsOf{span: span{"'-infinity'::date", "?1::date"}, limit: "?5", counting: true}.parts()
+	later := partsOf{span: span{"?1::date", "?2::date"}, limit: "NULL", counting: true}.parts()
+	qs := []string{"SELECT day, kind, count(*) AS n FROM (" + unionAll(later) + ") e GROUP BY day, kind"}
+	for _, k := range expiringKinds {
+		qs = append(qs, "SELECT ?1::date, kind, count(*) FROM (SELECT kind FROM ("+strings.Join(due[k], " UNION ALL ")+") e LIMIT ?5) e GROUP BY kind")
+	}
+	return "SELECT * FROM (" + strings.Join(qs, "\nUNION ALL\n") + ") c ORDER BY day"
 }
 
 // DraftsToWarn lists the drafts (of every commune) whose expiry notice is
@@ -259,38 +398,93 @@ func AnonymiseConversation(ctx context.Context, tx bun.Tx, communeID, id int64, 
 const AnonymisedSubject = "Conversation anonymisée"
 
 // eraseLinked erases what other tables hold of a demand's or a
-// conversation's citizen: the mails not sent yet go, those sent lose their
-// texts and recipients; ratings lose the address and comment (the score
-// stays, for the indicators); escalations lose the problem restated.
+// conversation's citizen: their mails and ratings (eraseMailsAndRatings),
+// an escalation's mails too, which name it rather than the conversation;
+// escalations lose the problem restated.
 func eraseLinked(ctx context.Context, tx bun.Tx, col string, communeID, id int64) error {
+	// An array, not IN (subquery): the planner reads the outbox by its
+	// indexes on both sides of the OR only for a list of values.
+	escalations := "escalation_id = ANY(ARRAY(SELECT id FROM escalations WHERE commune_id = ?0 AND " + col + " = ?1))"
+	if err := eraseMailsAndRatings(ctx, tx, col, escalations, communeID, id); err != nil {
+		return err
+	}
+	_, err := tx.NewRaw("UPDATE escalations SET problem = ?2, note = '' WHERE commune_id = ?0 AND "+col+" = ?1", communeID, id, AnonymisedText).Exec(ctx)
+	return err
+}
+
+// eraseMailsAndRatings erases the mails about a demand, a conversation or
+// an experience (col names which), and those also (a condition, or "")
+// matches: those not sent yet go, those sent lose their texts and
+// recipients; and its ratings lose the address and comment (the score
+// stays, for the indicators).
+func eraseMailsAndRatings(ctx context.Context, tx bun.Tx, col, also string, communeID, id int64) error {
+	mails := "commune_id = ?0 AND " + col + " = ?1"
+	if also != "" {
+		mails = "commune_id = ?0 AND (" + col + " = ?1 OR " + also + ")"
+	}
 	for _, q := range []string{
-		"DELETE FROM outbox_mails WHERE commune_id = ?0 AND " + col + " = ?1 AND status = ?2",
-		"UPDATE outbox_mails SET recipient = '', subject = '', body_text = '', body_html = '', last_error = '', bounce = '' WHERE commune_id = ?0 AND " + col + " = ?1",
+		"DELETE FROM outbox_mails WHERE " + mails + " AND status = ?2",
+		"UPDATE outbox_mails SET recipient = '', subject = '', body_text = '', body_html = '', last_error = '', bounce = '' WHERE " + mails,
 		"UPDATE ratings SET email = '', comment = '', followup_note = '' WHERE commune_id = ?0 AND " + col + " = ?1",
-		"UPDATE escalations SET problem = ?3, note = '' WHERE commune_id = ?0 AND " + col + " = ?1",
 	} {
-		if _, err := tx.NewRaw(q, communeID, id, MailPending, AnonymisedText).Exec(ctx); err != nil {
+		if _, err := tx.NewRaw(q, communeID, id, MailPending).Exec(ctx); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// AnonymiseExperience erases, under the experience's lock, what its author
+// wrote and their address, the service's answer and improvement (written
+// to them, they may name them), the mails about it and its rating's
+// comment, for reason at now; its status, service, dates and the rating's
+// score stay for the indicators, and it shows nowhere since
+// (ExperienceByID, ListExperiences). It reports false for one anonymised
+// already.
+func AnonymiseExperience(ctx context.Context, tx bun.Tx, communeID, id int64, reason string, now time.Time) (bool, error) {
+	res, err := tx.NewRaw(`UPDATE experiences SET body = '', author_email = '', answer = '', improvement = '',
+		anonymised_at = ?, anonymised_reason = ? WHERE commune_id = ? AND id = ? AND anonymised_at IS NULL`, now, reason, communeID, id).Exec(ctx)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	return true, eraseMailsAndRatings(ctx, tx, "experience_id", "", communeID, id)
+}
+
 // AnonymisedText stands for an erased text that may not be empty.
 const AnonymisedText = "(anonymisé)"
 
-// EraseMailsReceivedFrom erases the mails received from an address that
-// were threaded nowhere (held, refused, bounces): they belong to no
-// conversation that could be anonymised.
-func EraseMailsReceivedFrom(ctx context.Context, db bun.IDB, communeID int64, email string) (int, error) {
-	// The raw mail (its chunks) goes with the row's texts.
+// EraseMailsReceivedFrom erases, for reason at now, the mails received
+// from an address that were threaded nowhere (held, refused, bounces):
+// they belong to no conversation that could be anonymised.
+func EraseMailsReceivedFrom(ctx context.Context, db bun.IDB, communeID int64, email, reason string, now time.Time) (int, error) {
+	return eraseMails(ctx, db, "(lower(sender) = lower(?0) OR lower(envelope_from) = lower(?0))", email, communeID, reason, now)
+}
+
+// EraseMail erases, for reason at now, one mail received that no
+// conversation took (its retention ended); it reports false for one
+// erased already.
+func EraseMail(ctx context.Context, db bun.IDB, communeID, id int64, reason string, now time.Time) (bool, error) {
+	n, err := eraseMails(ctx, db, "id = ?0", id, communeID, reason, now)
+	return n == 1, err
+}
+
+// eraseMails erases the texts of the mails received without a
+// conversation that match where (of ?0: match) and their raw bytes (their
+// chunks); the row stays (its date, size and status count), with when and
+// why. Such a mail has no file: attachments are kept only once a mail is
+// threaded.
+func eraseMails(ctx context.Context, db bun.IDB, where string, match any, communeID int64, reason string, now time.Time) (int, error) {
 	var n int
 	err := db.NewRaw(`WITH erased AS (
-			UPDATE inbound_messages SET envelope_from = '', envelope_to = '', subject = '', sender = '', error = ''
-			WHERE commune_id = ? AND conversation_id IS NULL AND (lower(sender) = lower(?) OR lower(envelope_from) = lower(?))
+			UPDATE inbound_messages SET envelope_from = '', envelope_to = '', message_id = '', subject = '', sender = '', error = '',
+				anonymised_at = ?3, anonymised_reason = ?2
+			WHERE commune_id = ?1 AND conversation_id IS NULL AND conversation_message_id IS NULL AND anonymised_at IS NULL AND `+where+`
 			RETURNING commune_id, id),
 		gone AS (DELETE FROM inbound_chunks AS c USING erased AS e WHERE c.commune_id = e.commune_id AND c.inbound_id = e.id)
-		SELECT count(*) FROM erased`, communeID, email, email).Scan(ctx, &n)
+		SELECT count(*) FROM erased`, match, communeID, reason, now).Scan(ctx, &n)
 	return n, err
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"guichet/jobs"
 	"guichet/links"
 	"guichet/models"
 )
@@ -69,10 +70,10 @@ func (n *Notifier) Escalated(ctx context.Context, db bun.IDB, c *models.Commune,
 		LinkNote: fmt.Sprintf("Ce lien est personnel : ne le transférez pas. Il expire le %s, et ne donne plus accès dès que vous avez répondu ou renvoyé la demande, ou si la mairie retire l'escalade.",
 			formatDay(exp)),
 	}
-	if err := n.Enqueue(ctx, db, c, d, e.Email, notice); err != nil {
+	if err := n.enqueueAbout(ctx, db, c, d, e, e.Email, notice); err != nil {
 		return err
 	}
-	return n.Enqueue(ctx, db, c, d, referent.Email, Mail{
+	return n.enqueueAbout(ctx, db, c, d, e, referent.Email, Mail{
 		Subject: fmt.Sprintf("Escalade envoyée : %s [%s]", subject, ref),
 		Paragraphs: []string{
 			fmt.Sprintf("Vous avez escaladé cette demande au niveau 2 : %s (%s). Le niveau 2 a reçu votre reformulation et un lien pour répondre à l'usager ou vous renvoyer la demande ; vous serez prévenu par e-mail de sa réponse.", e.Label, e.Email),
@@ -105,5 +106,22 @@ func (n *Notifier) EscalationEnded(ctx context.Context, db bun.IDB, c *models.Co
 		m.Subject = fmt.Sprintf("Le niveau 2 a répondu : %s [%s]", subject, ref)
 		m.Paragraphs = []string{fmt.Sprintf("Le niveau 2 (%s) a répondu à l'usager dans la conversation. Sa réponse y figure, envoyée à l'usager ou en attente de validation selon votre profil.", e.Label)}
 	}
-	return n.Enqueue(ctx, db, c, d, referent.Email, m)
+	return n.enqueueAbout(ctx, db, c, d, e, referent.Email, m)
+}
+
+// enqueueAbout enqueues a mail about escalation e, naming it: anonymising
+// what it is about erases it (models.OutboxMail.EscalationID).
+func (n *Notifier) enqueueAbout(ctx context.Context, db bun.IDB, c *models.Commune, d *models.Demand, e *models.Escalation, to string, m Mail) error {
+	return n.enqueueNamed(ctx, db, c, d, to, m, func(ob *models.OutboxMail) { ob.EscalationID = &e.ID })
+}
+
+// enqueueNamed enqueues a mail that name marks with what it is about, so
+// that the erasure of that finds it.
+func (n *Notifier) enqueueNamed(ctx context.Context, db bun.IDB, c *models.Commune, d *models.Demand, to string, m Mail, name func(*models.OutboxMail)) error {
+	ob, err := n.compose(c, d, to, m)
+	if err != nil {
+		return err
+	}
+	name(ob)
+	return jobs.Enqueue(ctx, db, ob, n.Host())
 }

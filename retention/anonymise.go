@@ -41,6 +41,26 @@ func (a *Anonymiser) Conversation(ctx context.Context, communeID, id int64, reas
 	}, communeID, actor, reason, now)
 }
 
+// Mail erases a mail received that no conversation took, for reason at
+// now (models.EraseMail: its row records the reason); it reports false for
+// one erased already.
+func (a *Anonymiser) Mail(ctx context.Context, communeID, id int64, reason string, now time.Time) (bool, error) {
+	return models.EraseMail(ctx, a.DB, communeID, id, reason, now)
+}
+
+// Experience anonymises an experience of "Je donne mon avis", for reason
+// at now (models.AnonymiseExperience: its row records the reason); it
+// reports false for one anonymised already.
+func (a *Anonymiser) Experience(ctx context.Context, communeID, id int64, reason string, now time.Time) (bool, error) {
+	var done bool
+	err := a.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		done, err = models.AnonymiseExperience(ctx, tx, communeID, id, reason, now)
+		return err
+	})
+	return done, err
+}
+
 // run anonymises in one transaction, records each conversation's entry,
 // then removes the contents left unused.
 func (a *Anonymiser) run(ctx context.Context, do func(bun.Tx, *models.Erased) (bool, error), communeID int64, actor workflow.Actor, reason string, now time.Time) (bool, error) {

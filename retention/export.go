@@ -34,6 +34,7 @@ type (
 		Demandes      []exportDemand       `json:"demandes"`
 		Conversations []exportConversation `json:"conversations"`
 		Courriels     []exportMail         `json:"courriels_recus_non_classes"`
+		Avis          []exportExperience   `json:"avis"`
 	}
 	exportDemand struct {
 		Reference  string         `json:"reference"`
@@ -89,12 +90,29 @@ type (
 		Objet  string    `json:"objet"`
 		Statut string    `json:"statut"`
 	}
+	// An experience of "Je donne mon avis", with the service's answer.
+	exportExperience struct {
+		DeposeLe     time.Time  `json:"depose_le"`
+		Texte        string     `json:"texte"`
+		Statut       string     `json:"statut"`
+		PublieLe     *time.Time `json:"publie_le,omitempty"`
+		Service      string     `json:"service,omitempty"`
+		Reponse      string     `json:"reponse_du_service,omitempty"`
+		Amelioration string     `json:"amelioration,omitempty"`
+	}
 )
+
+// ExperienceStatuses word an experience's status for its author.
+var ExperienceStatuses = map[string]string{
+	models.ExperiencePending:   "En attente de relecture",
+	models.ExperiencePublished: "Publié",
+	models.ExperienceRefused:   "Non publié",
+}
 
 // Export writes the ZIP of what h holds, for commune c, made at now,
 // reading the files from store.
 func Export(ctx context.Context, w io.Writer, c *models.Commune, h *Holdings, store *files.Store, now time.Time) error {
-	doc := exportDoc{Commune: c.Name, Adresse: h.Email, EtabliLe: now, Demandes: []exportDemand{}, Conversations: []exportConversation{}, Courriels: []exportMail{}}
+	doc := exportDoc{Commune: c.Name, Adresse: h.Email, EtabliLe: now, Demandes: []exportDemand{}, Conversations: []exportConversation{}, Courriels: []exportMail{}, Avis: []exportExperience{}}
 	type stored struct{ path, sha string }
 	var contents []stored
 	file := func(dir string, id int64, name, typ, sha string, size int64) exportFile {
@@ -135,6 +153,14 @@ func Export(ctx context.Context, w io.Writer, c *models.Commune, h *Holdings, st
 	}
 	for _, m := range h.Mails {
 		doc.Courriels = append(doc.Courriels, exportMail{m.ReceivedAt, m.Subject, m.Status})
+	}
+	for _, x := range h.Experiences {
+		e := exportExperience{DeposeLe: x.CreatedAt, Texte: x.Body, Statut: ExperienceStatuses[x.Status], PublieLe: x.PublishedAt,
+			Service: x.ServiceName, Amelioration: x.Improvement}
+		if x.AnswerStatus == models.AnswerPublished {
+			e.Reponse = x.Answer // a held answer is the commune's draft, not yet theirs
+		}
+		doc.Avis = append(doc.Avis, e)
 	}
 
 	z := zip.NewWriter(w)
@@ -179,7 +205,7 @@ func copyStored(ctx context.Context, z *zip.Writer, store *files.Store, path, sh
 // summary is the PDF's text: the same as the JSON file, for a person.
 func summary(c *models.Commune, doc *exportDoc) receipt.Summary {
 	s := receipt.Summary{Commune: c.Name, Contact: c.ContactLines(), Title: "Vos données personnelles", At: doc.EtabliLe,
-		Intro: fmt.Sprintf("Voici tout ce que la mairie de %s conserve au sujet de l'adresse %s : vos demandes, brouillons compris, vos échanges de messages et leurs pièces jointes (droit d'accès et à la portabilité, RGPD articles 15 et 20). Le fichier %s de cette archive contient les mêmes données, lisibles par un programme, et le dossier %s les fichiers eux-mêmes.",
+		Intro: fmt.Sprintf("Voici tout ce que la mairie de %s conserve au sujet de l'adresse %s : vos demandes, brouillons compris, vos échanges de messages et leurs pièces jointes, vos avis (droit d'accès et à la portabilité, RGPD articles 15 et 20). Le fichier %s de cette archive contient les mêmes données, lisibles par un programme, et le dossier %s les fichiers eux-mêmes.",
 			c.Name, doc.Adresse, ExportJSON, ExportDir)}
 	when := func(t time.Time) string { return t.In(paris).Format("02/01/2006 à 15:04") }
 	for _, d := range doc.Demandes {
@@ -229,6 +255,20 @@ func summary(c *models.Commune, doc *exportDoc) receipt.Summary {
 		sec := receipt.Section{Heading: "Courriels reçus non classés"}
 		for _, m := range doc.Courriels {
 			sec.Rows = append(sec.Rows, receipt.Line{Label: when(m.Le), Value: m.Objet})
+		}
+		s.Sections = append(s.Sections, sec)
+	}
+	for _, x := range doc.Avis {
+		sec := receipt.Section{Heading: "Avis du " + when(x.DeposeLe), Rows: []receipt.Line{{Label: "Statut", Value: x.Statut}},
+			Paragraphs: []string{x.Texte}}
+		if x.Service != "" {
+			sec.Rows = append(sec.Rows, receipt.Line{Label: "Service", Value: x.Service})
+		}
+		if x.Reponse != "" {
+			sec.Paragraphs = append(sec.Paragraphs, "Réponse du service :\n"+x.Reponse)
+		}
+		if x.Amelioration != "" {
+			sec.Paragraphs = append(sec.Paragraphs, "Amélioration :\n"+x.Amelioration)
 		}
 		s.Sections = append(s.Sections, sec)
 	}

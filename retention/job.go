@@ -22,7 +22,8 @@ const Every = time.Hour
 const batch = 200
 
 // Job is the daily work of retention, for every commune: the drafts'
-// notices, then the anonymisation of whatever is due today.
+// notices, then the anonymisation of whatever is due today (demands,
+// drafts, conversations, mails received without a conversation).
 type Job struct {
 	DB         *bun.DB
 	Notifier   *notify.Notifier
@@ -47,9 +48,12 @@ func (j *Job) RunOnce(ctx context.Context, now time.Time) (int, error) {
 		}
 		for _, e := range due {
 			actor := workflow.SystemActor(e.CommuneID)
-			if e.Kind == models.ExpiringConversation {
+			switch e.Kind {
+			case models.ExpiringConversation:
 				_, err = j.Anonymiser.Conversation(ctx, e.CommuneID, e.ID, ReasonExpiry, actor, now)
-			} else {
+			case models.ExpiringMail:
+				_, err = j.Anonymiser.Mail(ctx, e.CommuneID, e.ID, ReasonExpiry, now)
+			default:
 				_, err = j.Anonymiser.Demand(ctx, e.CommuneID, e.ID, ReasonExpiry, actor, now)
 			}
 			if err != nil {

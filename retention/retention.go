@@ -2,7 +2,8 @@
 // procedure keeps its decided demands some months after the decision, an
 // untouched draft expires after DraftMonths (its citizen told
 // DraftNoticeDays before, with a link to keep it), a conversation without
-// a demand some months after its resolution. What expires is anonymised,
+// a demand some months after its resolution, and a mail received that
+// opened no conversation as many months after its receipt. What expires is anonymised,
 // not deleted (Anonymiser): its reference, procedure, motif, tags, states,
 // dates, services and delays stay, so that every indicator stays right,
 // and its citizen's identity, free texts and files go. The daily job is
@@ -86,13 +87,15 @@ func CommuneFacts(ctx context.Context, db bun.IDB, communeID int64) (Facts, erro
 
 // Lines word the facts in French, one sentence each.
 func (f Facts) Lines() []string {
-	out := make([]string, 0, len(f.Procedures)+3)
+	out := make([]string, 0, len(f.Procedures)+5)
 	for _, p := range f.Procedures {
 		out = append(out, fmt.Sprintf("« %s » : les demandes sont conservées %s après leur décision, puis anonymisées.", p.Title, months(p.Months)))
 	}
 	return append(out,
 		fmt.Sprintf("Un brouillon non modifié pendant %s expire et son contenu est effacé ; un e-mail prévient %d jours avant, avec un lien pour le conserver.", months(f.DraftMonths), f.DraftNoticeDays),
 		fmt.Sprintf("Les messages sans demande sont conservés %s après leur résolution, puis anonymisés.", months(f.ConversationMonths)),
+		fmt.Sprintf("Les courriels reçus qui n'ont ouvert aucune conversation (expéditeur refusé ou à vérifier, retour d'erreur, message illisible) sont effacés %s après leur réception.", months(f.ConversationMonths)),
+		"Les avis déposés sur « Je donne mon avis » sont conservés tant qu'ils sont publiés ; ils sont effacés, avec la réponse du service, à la demande de leur auteur.",
 		"Une demande en cours d'instruction est conservée jusqu'à sa décision.",
 	)
 }

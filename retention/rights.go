@@ -16,13 +16,16 @@ import (
 
 // Holdings is everything a commune holds about an e-mail address (GDPR
 // art. 15): its demands (drafts included) with their answers, files and
-// history, its conversations with their messages and files, and the mails
-// received from it that no conversation took.
+// history, its conversations with their messages and files, the mails
+// received from it that no conversation took, and the experiences it
+// posted ("Je donne mon avis").
 type Holdings struct {
 	Email         string
 	Demands       []HeldDemand
 	Conversations []HeldConversation
 	Mails         []HeldMail
+	// Experiences may always be erased: no legal duty keeps them.
+	Experiences []models.Experience
 	// Limited: the agent's profile left some out (Within).
 	Limited bool
 }
@@ -109,8 +112,15 @@ func Find(ctx context.Context, db bun.IDB, communeID int64, email string, today 
 		h.Conversations = append(h.Conversations, hc)
 	}
 	if err := db.NewSelect().Model((*models.InboundMessage)(nil)).Column("received_at", "subject", "status").
-		Where("commune_id = ? AND conversation_id IS NULL AND (lower(sender) = lower(?) OR lower(envelope_from) = lower(?))", communeID, h.Email, h.Email).
+		Where("commune_id = ? AND conversation_id IS NULL AND conversation_message_id IS NULL AND anonymised_at IS NULL", communeID).
+		Where("lower(sender) = lower(?) OR lower(envelope_from) = lower(?)", h.Email, h.Email).
 		Order("received_at").Scan(ctx, &h.Mails); err != nil {
+		return nil, err
+	}
+	if err := db.NewSelect().Model(&h.Experiences).ColumnExpr("x.*").ColumnExpr("coalesce(s.name, '') AS service_name").
+		Join("LEFT JOIN services AS s ON s.commune_id = x.commune_id AND s.id = x.service_id").
+		Where("x.commune_id = ? AND lower(x.author_email) = lower(?) AND x.anonymised_at IS NULL", communeID, h.Email).
+		Order("x.created_at", "x.id").Scan(ctx); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -132,10 +142,11 @@ func demandKept(d *models.Demand, p *models.Procedure, today calendar.Date) stri
 }
 
 // Within keeps what an agent may see: the demands of the procedures of its
-// profile, and the conversations about them or about none; Limited says
-// something was left out.
+// profile, the conversations about them or about none, and the mails and
+// experiences, which belong to no procedure; Limited says something was
+// left out.
 func (h *Holdings) Within(a workflow.Actor) *Holdings {
-	out := &Holdings{Email: h.Email, Mails: h.Mails}
+	out := &Holdings{Email: h.Email, Mails: h.Mails, Experiences: h.Experiences}
 	seen := map[int64]bool{}
 	for _, d := range h.Demands {
 		if a.MaySee(&d.Demand) {
@@ -155,7 +166,7 @@ func (h *Holdings) Within(a workflow.Actor) *Holdings {
 
 // Empty tells whether nothing is held.
 func (h *Holdings) Empty() bool {
-	return len(h.Demands) == 0 && len(h.Conversations) == 0 && len(h.Mails) == 0
+	return len(h.Demands) == 0 && len(h.Conversations) == 0 && len(h.Mails) == 0 && len(h.Experiences) == 0
 }
 
 // Outcome is what an erasure did: what it erased and what it kept, and why.
@@ -163,6 +174,8 @@ type Outcome struct {
 	Erased []string // references
 	Kept   []string // "reference : why"
 	Mails  int      // mails received from the address, erased
+	// Experiences anonymised: a published one leaves the public page.
+	Experiences int
 }
 
 // Erase anonymises what h holds (Find, Within) that no legal duty keeps
@@ -194,8 +207,17 @@ func (a *Anonymiser) Erase(ctx context.Context, communeID int64, h *Holdings, re
 			out.Erased = append(out.Erased, c.Conversation.Reference)
 		}
 	}
-	if out.Mails, err = models.EraseMailsReceivedFrom(ctx, a.DB, communeID, h.Email); err != nil {
+	if out.Mails, err = models.EraseMailsReceivedFrom(ctx, a.DB, communeID, h.Email, reason, now); err != nil {
 		return nil, err
+	}
+	for _, x := range h.Experiences {
+		done, err := a.Experience(ctx, communeID, x.ID, reason, now)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			out.Experiences++
+		}
 	}
 	if len(out.Kept) == 0 && !h.Limited {
 		err = models.ForgetRateLimits(ctx, a.DB, h.Email)

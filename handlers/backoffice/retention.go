@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,20 +25,26 @@ import (
 const personalDataPath = "/gestion/supervision/donnees-personnelles"
 
 // forecastDays is how far the supervisor's forecast looks; forecastRows
-// bounds its list (the counts cover everything).
+// bounds its list of the first items, the counts per day cover the rest
+// (each stops at models.CountCap: "plus de 1 000").
 const (
 	forecastDays = 30
-	forecastRows = 500
+	forecastRows = 50
 )
 
 var expiringLabels = map[string]string{
 	models.ExpiringDemand:       "Demande décidée",
 	models.ExpiringDraft:        "Brouillon non modifié",
 	models.ExpiringConversation: "Conversation résolue",
+	models.ExpiringMail:         "Courriel reçu sans conversation",
 }
 
-// retentionForecastShow tells a supervisor the commune's retention rules
-// and what will be anonymised in the next forecastDays days.
+// forecastKinds are the columns of the counts.
+var forecastKinds = []string{models.ExpiringDemand, models.ExpiringDraft, models.ExpiringConversation, models.ExpiringMail}
+
+// retentionForecastShow tells a supervisor the commune's retention rules,
+// how much will be anonymised on each of the next forecastDays days (today:
+// what is overdue too), per kind, and the first items.
 func (s *Handlers) retentionForecastShow(c *gin.Context) {
 	ctx := c.Request.Context()
 	cm := web.Commune(c)
@@ -47,7 +54,13 @@ func (s *Handlers) retentionForecastShow(c *gin.Context) {
 		return
 	}
 	today := calendar.DateOf(s.Clock.Now())
-	due, err := models.Expirings(ctx, s.DB, cm.ID, retention.Rules, today, today.AddDays(forecastDays), forecastRows+1)
+	through := today.AddDays(forecastDays)
+	counts, err := models.ExpiringCounts(ctx, s.DB, cm.ID, retention.Rules, today, through, models.CountCap)
+	if err != nil {
+		s.Fail(c, err)
+		return
+	}
+	due, err := models.Expirings(ctx, s.DB, cm.ID, retention.Rules, today, through, forecastRows+1)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -57,25 +70,46 @@ func (s *Handlers) retentionForecastShow(c *gin.Context) {
 		Kind, Reference, Title, URL string
 		State                       string
 	}
+	type day struct {
+		Day    calendar.Date
+		Today  bool
+		Counts []views.Count // in the order of Kinds
+	}
 	perms := workflow.AgentActor(currentAgent(c)).Perms
 	data := struct {
 		Rules         []string
 		Days          int
+		Kinds         []string
+		PerDay        []day
 		Rows          []row
 		More          bool
 		MayAdminister bool
 	}{Rules: facts.Lines(), Days: forecastDays, More: len(due) > forecastRows, MayAdminister: perms.Has(perm.Administer)}
+	for _, k := range forecastKinds {
+		data.Kinds = append(data.Kinds, expiringLabels[k])
+	}
+	for _, n := range counts {
+		d := calendar.DateOf(n.Day)
+		if len(data.PerDay) == 0 || data.PerDay[len(data.PerDay)-1].Day != d {
+			data.PerDay = append(data.PerDay, day{Day: d, Today: d == today, Counts: make([]views.Count, len(forecastKinds))})
+		}
+		cs := data.PerDay[len(data.PerDay)-1].Counts
+		cs[slices.Index(forecastKinds, n.Kind)] = views.Count{N: min(n.N, models.CountCap), More: n.N > models.CountCap}
+	}
 	for i, e := range due {
 		if i == forecastRows {
 			break
 		}
 		r := row{Day: calendar.DateOf(e.Day), Kind: expiringLabels[e.Kind], Reference: e.Reference, Title: e.Title}
-		if e.Kind == models.ExpiringConversation {
+		switch e.Kind {
+		case models.ExpiringConversation:
 			r.State = conversation.StatusLabel(e.State)
 			if perms.Converses() {
 				r.URL = fmt.Sprintf("%s/%d", inboxPath, e.ID)
 			}
-		} else {
+		case models.ExpiringMail:
+			r.Reference, r.State = "Courriel n° "+strconv.FormatInt(e.ID, 10), inboundLabels[e.State]
+		default:
 			r.URL, r.State = fmt.Sprintf("/gestion/demandes/%d", e.ID), workflow.StateLabel(e.State)
 		}
 		data.Rows = append(data.Rows, r)
@@ -127,6 +161,7 @@ func (s *Handlers) showPersonalData(c *gin.Context, status int, email string, h 
 		Found                  bool
 		Demands, Conversations []row
 		Mails                  []retention.HeldMail
+		Experiences            []row
 		Erasable, Limited      bool
 		Reasons                []views.Option
 	}{Email: email, Found: h != nil, Reasons: []views.Option{
@@ -153,8 +188,12 @@ func (s *Handlers) showPersonalData(c *gin.Context, status int, email string, h 
 			data.Conversations = append(data.Conversations, r)
 			data.Erasable = data.Erasable || hc.Kept == ""
 		}
+		for _, x := range h.Experiences {
+			data.Experiences = append(data.Experiences, row{Reference: calendar.DateOf(x.CreatedAt).French(), Title: x.Body,
+				State: retention.ExperienceStatuses[x.Status]})
+		}
 		data.Mails, data.Limited = h.Mails, h.Limited
-		data.Erasable = data.Erasable || len(h.Mails) > 0
+		data.Erasable = data.Erasable || len(h.Mails) > 0 || len(h.Experiences) > 0
 	}
 	pg.Data = data
 	s.Render(c, status, "supervisor/personal_data", pg)
@@ -205,7 +244,7 @@ func (s *Handlers) personalDataErase(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	msg := "Effacé : " + strconv.Itoa(len(out.Erased)+out.Mails) + " élément(s)."
+	msg := "Effacé : " + strconv.Itoa(len(out.Erased)+out.Mails+out.Experiences) + " élément(s)."
 	if len(out.Kept) > 0 {
 		msg += " Conservé : " + strconv.Itoa(len(out.Kept)) + " élément(s), qu'une obligation légale garde (voyez ci-dessous)."
 	}
