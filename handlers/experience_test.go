@@ -5,9 +5,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"guichet/fixture"
 	"guichet/models"
+	"guichet/satisfaction"
 )
 
 // An experience goes from the public form through moderation (personal
@@ -122,4 +124,57 @@ func TestARefusedExperienceIsNeverPublicAndServicesDoNotModerate(t *testing.T) {
 	// Another commune's address with this commune's link opens nothing.
 	other := fixture.NewWorld(t, a.DB)
 	mustStatus(t, a.client().get("/c/"+other.Commune.Slug+"/service/avis/"+tokenOf(second)), http.StatusNotFound)
+}
+
+// "Je donne mon avis" mails its author at each step, so it is
+// limited per address and per client: the refusal is a French 429 with
+// what was typed kept, nothing stored nor mailed; an hour later the
+// address may post again.
+func TestExperiencesAreRateLimited(t *testing.T) {
+	a := newApp(t)
+	pub := "/c/" + a.Commune.Slug + "/avis"
+	c := a.client()
+	body := "Le service de la voirie a réparé le trottoir en deux jours, merci."
+	post := func(email string) *response {
+		return c.post(pub, url.Values{"experience": {body}, "email": {email}, "service": {itoa(a.Voirie.ID)}})
+	}
+	refused := func(r *response, email, says string) {
+		t.Helper()
+		msg, invalid := fieldError(r, "email")
+		if r.StatusCode != http.StatusTooManyRequests || !invalid || !strings.Contains(msg, says) || !strings.Contains(msg, "réessayez dans une heure") {
+			t.Errorf("want a 429 saying %q, got %d %q", says, r.StatusCode, msg)
+		}
+		if r.Doc.Find("textarea#experience").Text() != body || r.Doc.Find("input#email").AttrOr("value", "") != email ||
+			r.Doc.Find(`select#service option[selected]`).AttrOr("value", "") != itoa(a.Voirie.ID) {
+			t.Errorf("what was typed is lost: %s", text(r))
+		}
+	}
+	stored := func() int { return a.count("experiences") }
+
+	for i := range satisfaction.PostPerAddress {
+		mustStatus(t, post("auteur@exemple.fr"), http.StatusSeeOther)
+		if n := stored(); n != i+1 {
+			t.Fatalf("%d experiences after %d posts", n, i+1)
+		}
+	}
+	mailed := len(a.sendMail())
+	refused(post("Auteur@Exemple.fr"), "Auteur@Exemple.fr", "depuis cette adresse e-mail")
+	if n := stored(); n != satisfaction.PostPerAddress {
+		t.Errorf("%d experiences stored, want %d", n, satisfaction.PostPerAddress)
+	}
+	if ms := a.sendMail(); len(ms) != mailed {
+		t.Errorf("a refused experience mailed %d times", len(ms)-mailed)
+	}
+
+	// Other addresses from the same client, up to its share.
+	for i := satisfaction.PostPerAddress; i < satisfaction.PostPerClient; i++ {
+		mustStatus(t, post("personne"+itoa(int64(i))+"@exemple.fr"), http.StatusSeeOther)
+	}
+	refused(post("encore@exemple.fr"), "encore@exemple.fr", "depuis votre connexion")
+	if n := stored(); n != satisfaction.PostPerClient {
+		t.Errorf("%d experiences stored, want %d", n, satisfaction.PostPerClient)
+	}
+
+	a.Clock.Advance(time.Hour)
+	mustStatus(t, post("auteur@exemple.fr"), http.StatusSeeOther)
 }

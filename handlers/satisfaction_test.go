@@ -1,16 +1,22 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"guichet/fixture"
+	"guichet/handlers/web"
 	"guichet/links"
 	"guichet/models"
 	"guichet/satisfaction"
+	"guichet/workflow"
 )
 
 // decided accepts a submitted demand as the accueil and returns it with
@@ -191,5 +197,113 @@ func TestAResolvedConversationAsksForARating(t *testing.T) {
 	mustStatus(t, page, http.StatusOK)
 	if !strings.Contains(text(page), "Horaires") {
 		t.Errorf("rating page of a conversation: %s", text(page))
+	}
+}
+
+// The indicators read a monthly roll-up a trigger keeps: after ratings of
+// several teams, motifs, procedures and months (one at a month's end in
+// Paris, one too old, one not given), a demand rerouted after its rating,
+// a rating rewritten and one deleted, they equal the aggregation over the
+// ratings, for a supervisor and for the accueil; an anonymisation (the
+// address and comment erased, the score kept) changes nothing.
+func TestSatisfactionRollUpGivesTheRatingsFigures(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	now := a.Clock.Now().In(web.Paris)
+	since := time.Date(now.Year(), now.Month()-11, 1, 0, 0, 0, 0, web.Paris)
+	same := func(step string) []models.RatingStat {
+		t.Helper()
+		var got []models.RatingStat
+		for _, accueilOnly := range []bool{false, true} {
+			rolled, err := models.RatingIndicators(ctx, a.DB, a.Commune.ID, since, accueilOnly)
+			fixture.Must(t, err)
+			direct, err := models.RatingIndicatorsFromRatings(ctx, a.DB, a.Commune.ID, since, accueilOnly)
+			fixture.Must(t, err)
+			if len(direct) == 0 || !reflect.DeepEqual(rolled, direct) {
+				t.Fatalf("%s (accueil only %v): the roll-up gives\n%+v\nthe ratings\n%+v", step, accueilOnly, rolled, direct)
+			}
+			if !accueilOnly {
+				got = rolled
+			}
+		}
+		return got
+	}
+
+	// One through the rating link, by the accueil.
+	d, link := decided(t, a)
+	mustStatus(t, a.client().post(pathOf(t, link), url.Values{"note": {"5"}, "commentaire": {"Très bien."}}), http.StatusSeeOther)
+	same("a rating through its link")
+
+	m1 := &models.Motif{CommuneID: a.Commune.ID, Name: "Voirie"}
+	m2 := &models.Motif{CommuneID: a.Commune.ID, Name: "État civil"}
+	fixture.Must(t, models.CreateMotif(ctx, a.DB, m1))
+	fixture.Must(t, models.CreateMotif(ctx, a.DB, m2))
+	rerouted := a.DemandAt(t, fixture.AtSubmitted)
+	// The last second of a month in Paris, already the next month in UTC.
+	monthEnd := time.Date(now.Year(), now.Month()-2, 1, 0, 0, 0, 0, web.Paris).Add(-time.Second)
+	given := 1 // the one through its link
+	rate := func(dm *models.Demand, service, motif *int64, procedure bool, score int16, at time.Time) *models.Rating {
+		r := &models.Rating{CommuneID: a.Commune.ID, DemandID: &dm.ID, ServiceID: service, MotifID: motif, Email: dm.CitizenEmail,
+			RequestedAt: at, Comment: "Mon avis, Camille Martin", Score: &score, RatedAt: &at}
+		if procedure {
+			r.ProcedureID = &dm.ProcedureID
+		}
+		if !at.Before(since) {
+			given++
+		}
+		fixture.Must(t, models.InsertRating(ctx, a.DB, r))
+		return r
+	}
+	rate(d, &a.Voirie.ID, &m1.ID, true, 1, now.AddDate(0, -1, 0))
+	rate(d, &a.Voirie.ID, &m2.ID, false, 4, now.AddDate(0, -3, 0))
+	rate(d, &a.Urbanisme.ID, nil, true, 2, monthEnd)
+	rate(d, nil, &m1.ID, false, 3, now.AddDate(0, -5, 0))
+	rate(d, nil, &m2.ID, true, 5, now)
+	rate(d, &a.Urbanisme.ID, &m1.ID, true, 5, now.AddDate(-1, -1, 0)) // before the twelve months
+	onRerouted := rate(rerouted, nil, &m2.ID, true, 2, now)
+	rewritten := rate(rerouted, &a.Voirie.ID, nil, true, 3, now.AddDate(0, -2, 0))
+	deleted := rate(rerouted, &a.Urbanisme.ID, &m2.ID, false, 4, now.AddDate(0, -4, 0))
+	fixture.Must(t, models.InsertRating(ctx, a.DB, &models.Rating{CommuneID: a.Commune.ID, DemandID: &rerouted.ID, Email: rerouted.CitizenEmail, RequestedAt: now}))
+	stats := same("ratings of several teams, motifs, procedures and months")
+	total := 0
+	for _, s := range stats {
+		if s.Dimension == models.ByMonth {
+			total += s.N
+		}
+	}
+	if total != given {
+		t.Errorf("%d ratings counted over the months, want the %d given in the twelve months", total, given)
+	}
+
+	// The demand goes to Voirie after its rating: the rating stays the accueil's.
+	a.Apply(t, rerouted, workflow.Transfer, workflow.AgentActor(a.Accueil), workflow.Input{ServiceID: a.Voirie.ID})
+	if r, err := models.RatingByID(ctx, a.DB, a.Commune.ID, onRerouted.ID); err != nil || r.ServiceID != nil {
+		t.Errorf("the rerouted demand's rating is now Voirie's: %v %v", r.ServiceID, err)
+	}
+	same("a demand rerouted")
+
+	// A rating moved to another team, motif, month and score; another deleted.
+	four := int16(4)
+	rewritten.ServiceID, rewritten.MotifID, rewritten.Score = &a.Urbanisme.ID, &m1.ID, &four
+	moved := now.AddDate(0, -7, 0)
+	rewritten.RatedAt = &moved
+	fixture.Must(t, models.UpdateRating(ctx, a.DB, rewritten, "service_id", "motif_id", "score", "rated_at"))
+	_, err := a.DB.NewDelete().Model(deleted).WherePK().Exec(ctx)
+	fixture.Must(t, err)
+	before := same("a rating rewritten and one deleted")
+
+	fixture.Must(t, a.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		_, err := models.AnonymiseDemand(ctx, tx, a.Commune.ID, d.ID, a.Clock.Now(), &models.Erased{})
+		return err
+	}))
+	var erased []models.Rating
+	fixture.Must(t, a.DB.NewSelect().Model(&erased).Where("commune_id = ? AND demand_id = ?", a.Commune.ID, d.ID).Scan(ctx))
+	for _, r := range erased {
+		if r.Email != "" || r.Comment != "" || r.Score == nil {
+			t.Fatalf("the anonymised rating %+v: want the score without address or comment", r)
+		}
+	}
+	if after := same("an anonymisation"); !reflect.DeepEqual(after, before) {
+		t.Errorf("the anonymisation changed the indicators:\n%+v\nwas\n%+v", after, before)
 	}
 }

@@ -42,6 +42,10 @@ type Experience struct {
 	ImprovedAt         *time.Time
 	CreatedAt          time.Time `bun:",notnull"`
 	PublishedAt        *time.Time
+	// When and why its texts and author were erased (retention): it
+	// shows nowhere since, its row kept for the indicators.
+	AnonymisedAt     *time.Time
+	AnonymisedReason string `bun:",notnull"`
 
 	// Filled by the lists: the names of the services.
 	ServiceName          string `bun:",scanonly"`
@@ -61,17 +65,18 @@ func experienceQuery(db bun.IDB, out any) *bun.SelectQuery {
 		Join("LEFT JOIN services AS ss ON ss.commune_id = x.commune_id AND ss.id = x.suggested_service_id")
 }
 
-// ExperienceByID reads a commune's experience.
+// ExperienceByID reads a commune's experience (an anonymised one is not
+// found: nothing may act on it any more).
 func ExperienceByID(ctx context.Context, db bun.IDB, communeID, id int64) (*Experience, error) {
 	x := new(Experience)
-	err := experienceQuery(db, x).Where("x.commune_id = ? AND x.id = ?", communeID, id).Scan(ctx)
+	err := experienceQuery(db, x).Where("x.commune_id = ? AND x.id = ? AND x.anonymised_at IS NULL", communeID, id).Scan(ctx)
 	return x, notFound(err)
 }
 
-// LockExperience reads a commune's experience for update.
+// LockExperience reads a commune's experience for update (not found once anonymised).
 func LockExperience(ctx context.Context, tx bun.Tx, communeID, id int64) (*Experience, error) {
 	x := new(Experience)
-	err := tx.NewSelect().Model(x).Where("commune_id = ? AND id = ?", communeID, id).For("UPDATE").Scan(ctx)
+	err := tx.NewSelect().Model(x).Where("commune_id = ? AND id = ? AND anonymised_at IS NULL", communeID, id).For("UPDATE").Scan(ctx)
 	return x, notFound(err)
 }
 
@@ -86,7 +91,7 @@ func UpdateExperience(ctx context.Context, db bun.IDB, x *Experience, cols ...st
 // heldOnly, only those whose answer waits for validation.
 func ListExperiences(ctx context.Context, db bun.IDB, communeID int64, status string, heldOnly bool, limit int) ([]Experience, error) {
 	var out []Experience
-	q := experienceQuery(db, &out).Where("x.commune_id = ? AND x.status = ?", communeID, status).Limit(int64(limit))
+	q := experienceQuery(db, &out).Where("x.commune_id = ? AND x.status = ? AND x.anonymised_at IS NULL", communeID, status).Limit(int64(limit))
 	if heldOnly {
 		q.Where("x.answer_status = ?", AnswerHeld)
 	}

@@ -101,7 +101,13 @@ func (n *Notifier) MailExperience(ctx context.Context, db bun.IDB, c *models.Com
 	if m.Link == nil {
 		m.Link = &Link{Label: "Voir les avis publiés", URL: n.PublicExperiencesURL(c)}
 	}
-	return n.Enqueue(ctx, db, c, nil, x.AuthorEmail, m)
+	return n.enqueueAboutExperience(ctx, db, c, x, x.AuthorEmail, m)
+}
+
+// enqueueAboutExperience enqueues a mail about an experience, named on
+// it: the experience's erasure erases it too.
+func (n *Notifier) enqueueAboutExperience(ctx context.Context, db bun.IDB, c *models.Commune, x *models.Experience, to string, m Mail) error {
+	return n.enqueueNamed(ctx, db, c, nil, to, m, func(ob *models.OutboxMail) { ob.ExperienceID = &x.ID })
 }
 
 // MailExperienceToService enqueues the mail that gives a service the link
@@ -111,7 +117,7 @@ func (n *Notifier) MailExperienceToService(ctx context.Context, db bun.IDB, c *m
 	if err != nil {
 		return err
 	}
-	return n.Enqueue(ctx, db, c, nil, s.Email, Mail{
+	return n.enqueueAboutExperience(ctx, db, c, x, s.Email, Mail{
 		Subject:    "Un avis d'usager sur votre service est publié",
 		Paragraphs: []string{fmt.Sprintf("Un usager a publié un avis sur le service %s, modéré par la mairie de %s. Vous pouvez y répondre publiquement depuis le lien ci-dessous ; votre réponse sera relue avant sa publication.", s.Name, c.Name)},
 		Quote:      x.Body,

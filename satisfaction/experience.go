@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -40,7 +41,15 @@ type PostInput struct {
 	Body      string `form:"experience" label:"votre expérience" validate:"required,min=20,max=4000"`
 	Email     string `form:"email" label:"votre adresse e-mail" example:"nom@exemple.fr" validate:"required,max=254,address"`
 	ServiceID int64  `form:"service"`
+	Client    string `form:"-"` // the author's network address, for the limits
 }
+
+// How many experiences may be posted in an hour per address and per
+// client: each one e-mails its author and the supervisors.
+const (
+	PostPerAddress = 3
+	PostPerClient  = 10
+)
 
 // Post records a citizen's experience, to moderate; the author is told it
 // arrived and what happens next.
@@ -62,6 +71,9 @@ func (m *Manager) Post(ctx context.Context, c *models.Commune, in PostInput) (*m
 	if len(errs) > 0 {
 		return nil, apperr.Fields(errs)
 	}
+	if err := m.postLimits(ctx, in); err != nil {
+		return nil, err
+	}
 	err := m.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := models.InsertExperience(ctx, tx, x); err != nil {
 			return err
@@ -72,6 +84,24 @@ func (m *Manager) Post(ctx context.Context, c *models.Commune, in PostInput) (*m
 		})
 	})
 	return x, err
+}
+
+// postLimits counts an experience against the author's address and
+// client, and refuses it in French once either had its share of the hour.
+func (m *Manager) postLimits(ctx context.Context, in PostInput) error {
+	byAddress := models.RateLimit{Key: "avis:email:" + strings.ToLower(in.Email), Max: PostPerAddress, Per: time.Hour}
+	byClient := models.RateLimit{Key: "avis:ip:" + in.Client, Max: PostPerClient, Per: time.Hour}
+	over, err := models.CountEvent(ctx, m.DB, m.Clock.Now(), byAddress, byClient)
+	if err != nil || over == nil {
+		return err
+	}
+	why := "Trop d'avis ont été envoyés depuis cette adresse e-mail au cours de la dernière heure."
+	if over.Key == byClient.Key {
+		why = "Trop d'avis ont été envoyés depuis votre connexion au cours de la dernière heure."
+	}
+	e := apperr.Field("email", why+" Pour éviter les envois abusifs, réessayez dans une heure, ou appelez la mairie.")
+	e.Code = apperr.TooMany
+	return e
 }
 
 // Moderation actions.

@@ -15,7 +15,7 @@ import (
 // to be moderated before anything of it is public.
 func (s *Handlers) experiencePost(c *gin.Context) {
 	cm := web.Commune(c)
-	in := satisfaction.PostInput{Body: c.PostForm("experience"), Email: c.PostForm("email")}
+	in := satisfaction.PostInput{Body: c.PostForm("experience"), Email: c.PostForm("email"), Client: c.ClientIP()}
 	in.ServiceID, _ = strconv.ParseInt(c.PostForm("service"), 10, 64)
 	_, err := s.Satisfaction.Post(c.Request.Context(), cm, in)
 	if e := apperr.As(err); err != nil && len(e.Fields) > 0 {
