@@ -130,6 +130,14 @@ func conversations(ctx context.Context, tx pgx.Tx, r *rand.Rand, communes map[in
 		default:
 			cv.Status = models.ConvOpen
 		}
+		if cv.Status == models.ConvNew || cv.Status == models.ConvOpen {
+			// An answer due about five days after the last activity,
+			// spread by the id (no draw: the rest of the data stays as it
+			// was), as a deadline policy would set it while the clock runs
+			// (waiting for the citizen pauses it, a resolution meets it).
+			due := cv.LastMessageAt.Add(5*24*time.Hour + time.Duration(cv.ID%120)*time.Hour)
+			cv.DueAt = &due
+		}
 		cv.UpdatedAt = cv.LastMessageAt
 		cv.events = append(cv.events, eventRow{at: cv.CreatedAt, kind: conversation.KindOpened, actorKind: cv.messages[0].AuthorKind,
 			actorName: cv.messages[0].AuthorName, channel: workflow.ChannelWeb, visibl: models.Public, details: map[string]any{}, assignment: -1})
@@ -171,12 +179,13 @@ func copyConversations(ctx context.Context, tx pgx.Tx, cvs []convRow, evs []*mod
 		cv := &cvs[i]
 		convs = append(convs, []any{cv.ID, cv.CommuneID, cv.Reference, cv.Subject, cv.Status, cv.AssigneeID, cv.ServiceID, cv.DemandID,
 			cv.ProcedureID, cv.CitizenEmail, cv.CitizenName, cv.Channel, cv.Version, cv.CreatedAt, cv.UpdatedAt, cv.ResolvedAt,
-			cv.LastMessageAt, cv.CitizenWroteAt})
+			cv.LastMessageAt, cv.CitizenWroteAt, cv.DueAt})
 		for _, m := range cv.messages {
 			msgs = append(msgs, []any{m.ID, m.CommuneID, m.ConversationID, m.Internal, m.AuthorKind, m.AuthorID, m.AuthorName, m.Channel, m.Body, m.MailID, m.CreatedAt})
 		}
 		for _, t := range cv.tags {
-			tags = append(tags, []any{cv.CommuneID, cv.ID, t, cv.CreatedAt})
+			// What conversation_tag_copy would copy (triggers are off during the load).
+			tags = append(tags, []any{cv.CommuneID, cv.ID, t, cv.CreatedAt, cv.Status, cv.ServiceID, cv.AssigneeID, cv.MergedInto, cv.LastMessageAt, cv.DueAt})
 		}
 	}
 	for _, e := range evs {
@@ -186,10 +195,11 @@ func copyConversations(ctx context.Context, tx pgx.Tx, cvs []convRow, evs []*mod
 	copies := []tableRows{
 		{"conversations", []string{"id", "commune_id", "reference", "subject", "status", "assignee_id", "service_id", "demand_id",
 			"procedure_id", "citizen_email", "citizen_name", "channel", "version", "created_at", "updated_at", "resolved_at",
-			"last_message_at", "citizen_wrote_at"}, convs},
+			"last_message_at", "citizen_wrote_at", "due_at"}, convs},
 		{"conversation_messages", []string{"id", "commune_id", "conversation_id", "internal", "author_kind", "author_id", "author_name",
 			"channel", "body", "mail_id", "created_at"}, msgs},
-		{"conversation_tags", []string{"commune_id", "conversation_id", "tag_id", "created_at"}, tags},
+		{"conversation_tags", []string{"commune_id", "conversation_id", "tag_id", "created_at", "status", "service_id", "assignee_id",
+			"merged_into", "last_message_at", "due_at"}, tags},
 		{"demand_events", []string{"commune_id", "conversation_id", "at", "kind", "actor_kind", "actor_id", "actor_name",
 			"channel", "from_state", "to_state", "message", "visibility", "details", "seq", "prev_hash", "hash", "content_hash"}, events},
 	}

@@ -2,10 +2,12 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"time"
 
 	"guichet/auth"
@@ -15,6 +17,38 @@ import (
 
 // inboxPageSize is the inbox's page (web.PageSize): the bare queries page as it does.
 const inboxPageSize = 50
+
+// taggedPage is the inbox's page under one tag, read through its links:
+// the bare queries below add the view's filter and their order.
+const taggedPage = `SELECT cv.id, cv.reference, cv.subject, cv.status, cv.citizen_name, cv.citizen_email, cv.last_message_at, cv.due_at,
+	coalesce(a.name, '') AS assignee_name, coalesce(s.name, '') AS service_name,
+	coalesce(cv.citizen_wrote_at > coalesce(r.seen_at, '-infinity'), false) AS unread
+	FROM conversation_tags AS ct JOIN conversations AS cv ON cv.id = ct.conversation_id
+	LEFT JOIN agents AS a ON a.commune_id = cv.commune_id AND a.id = cv.assignee_id
+	LEFT JOIN services AS s ON s.commune_id = cv.commune_id AND s.id = cv.service_id
+	LEFT JOIN conversation_reads AS r ON r.commune_id = cv.commune_id AND r.agent_id = $3 AND r.conversation_id = cv.id
+	WHERE ct.commune_id = $1 AND ct.merged_into IS NULL AND ct.tag_id = $2 AND (ct.service_id IS NULL OR ct.assignee_id = $3)`
+
+// taggedCount is the tag-filtered inbox's capped count.
+const taggedCount = `
+SELECT assignee_id, status, count(*) FROM (SELECT coalesce(ct.assignee_id, 0) AS assignee_id, ct.status FROM conversation_tags AS ct
+	WHERE ct.commune_id = $1 AND ct.merged_into IS NULL AND ct.tag_id = $2 AND (ct.service_id IS NULL OR ct.assignee_id = $3)
+	LIMIT 1001) AS m GROUP BY 1, 2`
+
+// bareTaggedInbox is the inbox's page filtered by one tag (the resolved
+// conversations of the accueil's scope) then its capped count, as
+// PostgreSQL runs them on conversation_tags_inbox_idx: the tag filter's
+// baseline, without the filters' choices models.Tags and the others read.
+const bareTaggedInbox = taggedPage + `
+	AND ct.status = 'resolved' ORDER BY ct.last_message_at DESC, ct.conversation_id DESC LIMIT 51;` + taggedCount
+
+// bareTaggedDue is the inbox's page filtered by one tag and sorted by due
+// time (the open conversations of the accueil's scope, from a cursor) then
+// its capped count, as PostgreSQL runs them on conversation_tags_due_idx:
+// the baseline of the tag filter by due time.
+const bareTaggedDue = taggedPage + `
+	AND ct.status IN ('new', 'open') AND (coalesce(ct.due_at, 'infinity'::timestamptz), ct.conversation_id) > ($4::timestamptz, $5)
+	ORDER BY coalesce(ct.due_at, 'infinity'::timestamptz), ct.conversation_id LIMIT 51;` + taggedCount
 
 // inboxTerms are what agents search in the inbox: words of the citizens'
 // and the commune's messages, a name.
@@ -49,22 +83,38 @@ func (b *bed) inbox(ctx context.Context) error {
 	resolved.View = models.ViewResolved
 	tagged := resolved
 	tagged.TagID = tagID
-	// The deep page: page 101 of the resolved conversations (or their last), by the "next" links and by the cursor.
+	// The deep pages: page 101 (or the last) of the resolved conversations,
+	// and of the open ones under the tag by due time, by the "next" links
+	// and by the cursor.
+	deepCursor := func(f models.InboxFilter) (*models.Cursor, error) {
+		var cur *models.Cursor
+		for range 100 {
+			rows, more, err := models.ListInbox(ctx, b.db, b.commune.ID, f, cur, inboxPageSize)
+			if err != nil || !more {
+				return cur, err
+			}
+			k, id := rows[len(rows)-1].Key()
+			cur = &models.Cursor{Key: k, ID: id}
+		}
+		return cur, nil
+	}
 	deepPath, err := b.deepPage(ctx, session, "/gestion/messages?vue="+models.ViewResolved, 100)
 	if err != nil {
 		return err
 	}
-	var deepCur *models.Cursor
-	for range 100 {
-		rows, more, err := models.ListInbox(ctx, b.db, b.commune.ID, resolved, deepCur, inboxPageSize)
-		if err != nil {
-			return err
-		}
-		if !more {
-			break
-		}
-		k, id := rows[len(rows)-1].Key()
-		deepCur = &models.Cursor{Key: k, ID: id}
+	deepCur, err := deepCursor(resolved)
+	if err != nil {
+		return err
+	}
+	taggedDue := scope
+	taggedDue.View, taggedDue.TagID, taggedDue.ByDue = models.ViewOpen, tagID, true
+	duePath, err := b.deepPage(ctx, session, fmt.Sprintf("/gestion/messages?vue=%s&etiquette=%d&tri=%s", models.ViewOpen, tagID, models.SortDue), 100)
+	if err != nil {
+		return err
+	}
+	dueCur, err := deepCursor(taggedDue)
+	if err != nil {
+		return err
 	}
 	// signedIn is the middleware's queries: the session and the commune.
 	signedIn := func(ctx context.Context) error {
@@ -106,19 +156,46 @@ func (b *bed) inbox(ctx context.Context) error {
 	}
 	open := scope
 	open.View = models.ViewOpen
+	// bare runs a page's statement then its count's, reading their rows.
+	bare := func(page, count string, pageArgs ...any) func(ctx context.Context, i int) error {
+		return func(ctx context.Context, i int) error {
+			for q, args := range map[string][]any{page: pageArgs, count: nil} {
+				args = append([]any{b.commune.ID, tagID, b.accueil.ID}, args...)
+				rows, err := b.db.DB.QueryContext(ctx, q, args...)
+				if err != nil {
+					return err
+				}
+				for rows.Next() {
+				}
+				if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	tagPage, tagCount, _ := strings.Cut(bareTaggedInbox, ";\n")
+	duePage, dueCount, _ := strings.Cut(bareTaggedDue, ";\n")
+	dueKey := &models.Cursor{Key: "-infinity"} // the first page, if it is the last
+	if dueCur != nil {
+		dueKey = dueCur
+	}
 	steps := []struct {
 		name    string
 		path    func(i int) string
 		queries func(ctx context.Context, i int) error
+		bare    func(ctx context.Context, i int) error // the same page's SQL written by hand, if any
 	}{
-		{"handler: inbox first page (open conversations)", func(int) string { return "/gestion/messages" }, inboxSQL(fixed(open), nil)},
+		{"handler: inbox first page (open conversations)", func(int) string { return "/gestion/messages" }, inboxSQL(fixed(open), nil), nil},
 		{"handler: inbox filtered (resolved, one tag)", func(int) string {
 			return fmt.Sprintf("/gestion/messages?vue=%s&etiquette=%d", models.ViewResolved, tagID)
-		}, inboxSQL(fixed(tagged), nil)},
-		{"handler: inbox deep page (page 101 of the resolved, or their last)", func(int) string { return deepPath }, inboxSQL(fixed(resolved), deepCur)},
+		}, inboxSQL(fixed(tagged), nil), bare(tagPage, tagCount)},
+		{"handler: inbox filtered by one tag, by due time (open, page 101 or its last)", func(int) string { return duePath },
+			inboxSQL(fixed(taggedDue), dueCur), bare(duePage, dueCount, dueKey.Key, dueKey.ID)},
+		{"handler: inbox deep page (page 101 of the resolved, or their last)", func(int) string { return deepPath }, inboxSQL(fixed(resolved), deepCur), nil},
 		{"handler: inbox search (French, resolved)", func(i int) string {
 			return "/gestion/messages?vue=" + models.ViewResolved + "&q=" + url.QueryEscape(inboxTerms[i%len(inboxTerms)])
-		}, inboxSQL(searched, nil)},
+		}, inboxSQL(searched, nil), nil},
 		{"handler: conversation page (thread, history, tags, composer)", func(i int) string {
 			return fmt.Sprintf("/gestion/messages/%d", convIDs[i%len(convIDs)])
 		}, func(ctx context.Context, i int) error {
@@ -126,7 +203,7 @@ func (b *bed) inbox(ctx context.Context) error {
 				return err
 			}
 			return b.conversationPage(ctx, convIDs[i%len(convIDs)])
-		}},
+		}, nil},
 	}
 	for _, s := range steps {
 		if !b.want(s.name) {
@@ -144,6 +221,13 @@ func (b *bed) inbox(ctx context.Context) error {
 			return err
 		}
 		r.Note = fmt.Sprintf("handler / its queries alone: %.2f (queries p50 %s ms)", float64(r.P50)/float64(q.P50), ms(q.P50))
+		if s.bare != nil {
+			bare, err := latency(ctx, s.name+" (bare SQL)", b.o.Duration, s.bare)
+			if err != nil {
+				return err
+			}
+			r.Note += fmt.Sprintf("; ×%.1f the bare SQL of its page and count (p50 %s ms)", float64(r.P50)/float64(bare.P50), ms(bare.P50))
+		}
 		b.add(r)
 	}
 	return nil

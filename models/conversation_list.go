@@ -63,43 +63,64 @@ type ConversationRow struct {
 // Key is the row's place in the inbox's order, for keyset paging.
 func (r ConversationRow) Key() (string, int64) { return r.SortKey, r.ID }
 
-func viewCondition(q *bun.SelectQuery, communeID int64, view string, agentID int64) {
+// inboxRows is where an inbox query reads the columns the inbox filters
+// and orders by (commune_id, status, service_id, assignee_id, merged_into,
+// last_message_at, due_at): the conversations, or, filtered by a tag, the
+// tag's links, which carry them (kept by the conversation_tags triggers) in
+// the inbox's orders (conversation_tags_inbox_idx, conversation_tags_due_idx).
+type inboxRows struct{ at, id string }
+
+// inboxFrom starts a query over the inbox's rows; joined, it also reads the
+// conversations' own columns (cv).
+func inboxFrom(db bun.IDB, f InboxFilter, joined bool) (*bun.SelectQuery, inboxRows) {
+	if f.TagID == 0 {
+		return db.NewSelect().TableExpr("conversations AS cv"), inboxRows{"cv", "cv.id"}
+	}
+	q := db.NewSelect().TableExpr("conversation_tags AS ct")
+	if joined {
+		q.Join("JOIN conversations AS cv ON cv.id = ct.conversation_id")
+	}
+	return q, inboxRows{"ct", "ct.conversation_id"}
+}
+
+func viewCondition(q *bun.SelectQuery, src inboxRows, communeID int64, view string, agentID int64) {
 	switch view {
 	case ViewMine:
-		q.Where("cv.assignee_id = ? AND cv.status <> ?", agentID, ConvResolved)
+		q.Where(src.at+".assignee_id = ? AND "+src.at+".status <> ?", agentID, ConvResolved)
 	case ViewUnassigned:
-		q.Where("cv.assignee_id IS NULL AND cv.status <> ?", ConvResolved)
+		q.Where(src.at+".assignee_id IS NULL AND "+src.at+".status <> ?", ConvResolved)
 	case ViewWaiting:
-		q.Where("cv.status = ?", ConvWaiting)
+		q.Where(src.at+".status = ?", ConvWaiting)
 	case ViewResolved:
-		q.Where("cv.status = ?", ConvResolved)
+		q.Where(src.at+".status = ?", ConvResolved)
 	case ViewToValidate:
-		toValidate(q, communeID)
+		toValidate(q, src, communeID)
 	default: // ViewOpen: what waits for the commune
-		q.Where("cv.status IN (?, ?)", ConvNew, ConvOpen)
+		q.Where(src.at+".status IN (?, ?)", ConvNew, ConvOpen)
 	}
 }
 
 // toValidate keeps the conversations with a reply waiting for validation:
 // the few waiting replies lead (pending_replies_waiting_idx).
-func toValidate(q *bun.SelectQuery, communeID int64) {
-	q.Where("cv.id IN (SELECT pr.conversation_id FROM pending_replies AS pr WHERE pr.commune_id = ? AND pr.status = ?)", communeID, ReplyWaiting)
+func toValidate(q *bun.SelectQuery, src inboxRows, communeID int64) {
+	q.Where(src.id+" IN (SELECT pr.conversation_id FROM pending_replies AS pr WHERE pr.commune_id = ? AND pr.status = ?)", communeID, ReplyWaiting)
 }
 
-// filterInbox scopes q (over cv) to the commune and the filter, but the view.
-func filterInbox(q *bun.SelectQuery, communeID int64, f InboxFilter) {
-	q.Where("cv.commune_id = ? AND cv.merged_into IS NULL", communeID)
+// filterInbox scopes q (from inboxFrom, joined if f.joined()) to the
+// commune and the filter, but the view.
+func filterInbox(q *bun.SelectQuery, src inboxRows, communeID int64, f InboxFilter) {
+	q.Where(src.at+".commune_id = ? AND "+src.at+".merged_into IS NULL", communeID)
+	if f.TagID > 0 {
+		q.Where("ct.tag_id = ?", f.TagID)
+	}
 	if !f.AllTeams {
-		q.Where("(cv.service_id IS NULL OR cv.assignee_id = ?)", f.AgentID)
+		q.Where("("+src.at+".service_id IS NULL OR "+src.at+".assignee_id = ?)", f.AgentID)
 	}
 	switch {
 	case f.ServiceID > 0:
-		q.Where("cv.service_id = ?", f.ServiceID)
+		q.Where(src.at+".service_id = ?", f.ServiceID)
 	case f.ServiceID < 0:
-		q.Where("cv.service_id IS NULL")
-	}
-	if f.TagID > 0 {
-		q.Where("EXISTS (SELECT 1 FROM conversation_tags AS ct WHERE ct.conversation_id = cv.id AND ct.tag_id = ?)", f.TagID)
+		q.Where(src.at + ".service_id IS NULL")
 	}
 	if f.ProcedureID > 0 {
 		q.Where("(cv.procedure_id = ? OR cv.demand_id IN (SELECT id FROM demands WHERE commune_id = ? AND procedure_id = ?))", f.ProcedureID, communeID, f.ProcedureID)
@@ -130,29 +151,29 @@ func filterInbox(q *bun.SelectQuery, communeID int64, f InboxFilter) {
 // the page's far end.
 func ListInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter, cur *Cursor, limit int) ([]ConversationRow, bool, error) {
 	backwards := cur != nil && cur.Before
-	key, desc := "cv.last_message_at", true
+	q, src := inboxFrom(db, f, true)
+	key, desc := src.at+".last_message_at", true
 	if f.ByDue {
-		// Indexed (conversations_due_idx); kept by deadline.Observe.
-		key, desc = "coalesce(cv.due_at, 'infinity'::timestamptz)", false
+		// Indexed (conversations_due_idx, conversation_tags_due_idx); kept by deadline.Observe.
+		key, desc = "coalesce("+src.at+".due_at, 'infinity'::timestamptz)", false
 	}
 	dir, cmp := "ASC", ">"
 	if desc != backwards {
 		dir, cmp = "DESC", "<"
 	}
 	var rows []ConversationRow
-	q := db.NewSelect().TableExpr("conversations AS cv").
-		ColumnExpr("cv.id, cv.reference, cv.subject, cv.status, cv.citizen_name, cv.citizen_email, cv.last_message_at, cv.due_at").
+	q.ColumnExpr("cv.id, cv.reference, cv.subject, cv.status, cv.citizen_name, cv.citizen_email, cv.last_message_at, cv.due_at").
 		ColumnExpr("coalesce(a.name, '') AS assignee_name, coalesce(s.name, '') AS service_name").
 		ColumnExpr("coalesce(cv.citizen_wrote_at > coalesce(r.seen_at, '-infinity'), false) AS unread").
 		ColumnExpr(key+"::text AS sort_key").
 		Join("LEFT JOIN agents AS a ON a.commune_id = cv.commune_id AND a.id = cv.assignee_id").
 		Join("LEFT JOIN services AS s ON s.commune_id = cv.commune_id AND s.id = cv.service_id").
 		Join("LEFT JOIN conversation_reads AS r ON r.commune_id = cv.commune_id AND r.agent_id = ? AND r.conversation_id = cv.id", f.AgentID).
-		OrderExpr(key + " " + dir).OrderExpr("cv.id " + dir).Limit(int64(limit) + 1)
-	filterInbox(q, communeID, f)
-	viewCondition(q, communeID, f.View, f.AgentID)
+		OrderExpr(key + " " + dir).OrderExpr(src.id + " " + dir).Limit(int64(limit) + 1)
+	filterInbox(q, src, communeID, f)
+	viewCondition(q, src, communeID, f.View, f.AgentID)
 	if cur != nil {
-		q.Where("("+key+", cv.id) "+cmp+" (CAST(? AS timestamptz), ?)", cur.Key, cur.ID)
+		q.Where("("+key+", "+src.id+") "+cmp+" (CAST(? AS timestamptz), ?)", cur.Key, cur.ID)
 	}
 	err := q.Scan(ctx, &rows)
 	var pgErr *pgconn.PgError
@@ -182,8 +203,12 @@ type InboxCounts struct {
 
 // narrowed tells whether the filter goes past the scope and the team: the
 // counts conversation_counts keeps then don't answer it.
-func (f InboxFilter) narrowed() bool {
-	return f.TagID > 0 || f.ProcedureID > 0 || f.Channel != "" || f.From != nil || f.To != nil || strings.TrimSpace(f.Text) != ""
+func (f InboxFilter) narrowed() bool { return f.TagID > 0 || f.joined() }
+
+// joined tells whether the filter reads the conversations' own columns
+// (the procedure, the channel, the dates, the words), past the inbox's rows.
+func (f InboxFilter) joined() bool {
+	return f.ProcedureID > 0 || f.Channel != "" || f.From != nil || f.To != nil || strings.TrimSpace(f.Text) != ""
 }
 
 // CountInbox counts the conversations of each view, with the other
@@ -199,9 +224,9 @@ func CountInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter)
 	narrowed := f.narrowed()
 	var err error
 	if narrowed {
-		matches := db.NewSelect().TableExpr("conversations AS cv").
-			ColumnExpr("coalesce(cv.assignee_id, 0) AS assignee_id, cv.status").Limit(CountCap + 1)
-		filterInbox(matches, communeID, f)
+		matches, src := inboxFrom(db, f, f.joined())
+		matches.ColumnExpr("coalesce(" + src.at + ".assignee_id, 0) AS assignee_id, " + src.at + ".status").Limit(CountCap + 1)
+		filterInbox(matches, src, communeID, f)
 		err = db.NewSelect().TableExpr("(?) AS m", matches).ColumnExpr("assignee_id, status, count(*) AS n").
 			GroupExpr("assignee_id, status").Scan(ctx, &rows)
 	} else {
@@ -248,9 +273,10 @@ func CountInbox(ctx context.Context, db bun.IDB, communeID int64, f InboxFilter)
 		c = InboxCounts{ByView: map[string]int{}, Capped: true}
 	}
 	var held int
-	q := db.NewSelect().TableExpr("conversations AS cv").ColumnExpr("count(*)")
-	filterInbox(q, communeID, f)
-	toValidate(q, communeID)
+	q, src := inboxFrom(db, f, f.joined())
+	q.ColumnExpr("count(*)")
+	filterInbox(q, src, communeID, f)
+	toValidate(q, src, communeID)
 	if err := q.Scan(ctx, &held); err != nil {
 		return InboxCounts{}, err
 	}

@@ -124,7 +124,7 @@ func ConversationByReference(ctx context.Context, db bun.IDB, communeID int64, r
 // LockConversation reads a conversation and locks its row until the transaction ends.
 func LockConversation(ctx context.Context, tx bun.Tx, communeID, id int64) (*Conversation, error) {
 	cv := new(Conversation)
-	err := tx.NewSelect().Model(cv).Where("commune_id = ? AND id = ?", communeID, id).For("UPDATE").Scan(ctx)
+	err := tx.NewSelect().Model(cv).Where("commune_id = ? AND id = ?", communeID, id).For("NO KEY UPDATE").Scan(ctx)
 	return cv, notFound(err)
 }
 
