@@ -164,13 +164,19 @@ func follow(cal calendar.Calendar, k *models.DeadlineClock, st State, now time.T
 	case !k.Paused() && st.Waiting && !met:
 		k.Pauses = append(k.Pauses, calendar.Pause{From: now})
 	}
+	retime(cal, k)
+	if met {
+		k.MetAt = &now
+	}
+}
+
+// retime computes a clock's due and warning times on the calendar: none
+// while it is paused.
+func retime(cal calendar.Calendar, k *models.DeadlineClock) {
 	k.DueAt, k.WarnAt = nil, nil
 	if due := cal.Deadline(k.StartedAt, k.Amount, k.Unit, k.Pauses); !due.IsZero() {
 		warn := cal.Deadline(k.StartedAt, k.Amount-1, k.Unit, k.Pauses)
 		k.DueAt, k.WarnAt = &due, &warn
-	}
-	if met {
-		k.MetAt = &now
 	}
 }
 

@@ -3,6 +3,7 @@ package deadline
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -28,6 +29,34 @@ func (Demands) Follow(ctx context.Context, tx bun.Tx, ch workflow.Change) error 
 		return Apply(ctx, tx, OfDemand(d), p, *d.SubmittedAt, *d.SubmittedAt, DemandState(ch))
 	}
 	return Observe(ctx, tx, OfDemand(d), DemandState(ch), ch.History.At)
+}
+
+// Reclassified is called by workflow.Engine.Reclassify in its transaction,
+// the demand's new motif set: an open demand goes under the policy of its
+// new motif (or of its procedure), its clocks counted again from its
+// receipt. A policy a routing rule gave (one bound to no motif nor
+// procedure) stays; a draft and a decided demand keep what they have.
+func (Demands) Reclassified(ctx context.Context, tx bun.Tx, d *models.Demand, now time.Time) error {
+	if d.SubmittedAt == nil || d.DecidedAt != nil {
+		return nil
+	}
+	p, err := PolicyOf(ctx, tx, d.CommuneID, d.MotifID, &d.ProcedureID)
+	if err != nil {
+		return err
+	}
+	if d.DeadlinePolicyID != nil {
+		if p != nil && p.ID == *d.DeadlinePolicyID {
+			return nil
+		}
+		cur, err := models.DeadlinePolicyByID(ctx, tx, d.CommuneID, *d.DeadlinePolicyID)
+		if err != nil {
+			return err
+		}
+		if cur.MotifID == nil && cur.ProcedureID == nil {
+			return nil
+		}
+	}
+	return Apply(ctx, tx, OfDemand(d), p, *d.SubmittedAt, now, StateOfDemand(d))
 }
 
 // DemandState is where a demand stands after a change: the commune

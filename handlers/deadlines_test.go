@@ -463,3 +463,102 @@ func TestDeadlinePolicyAdminPage(t *testing.T) {
 		t.Errorf("another commune's admin changed the policy: %+v", got)
 	}
 }
+
+// A reclassified demand goes under its new motif's policy at once, its
+// clocks counted from its receipt; reclassified to a motif without one, it
+// goes back under its procedure's.
+func TestReclassifyingRecomputesTheDueTimes(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	a.policy(t, "Signalements", a.Procedure.ID, 4, 5, calendar.WorkingDays)
+	urgent := &models.Motif{CommuneID: a.Commune.ID, Name: "Urgence"}
+	other := &models.Motif{CommuneID: a.Commune.ID, Name: "Divers"}
+	fixture.Must(t, models.CreateMotif(ctx, a.DB, urgent))
+	fixture.Must(t, models.CreateMotif(ctx, a.DB, other))
+	two := 2
+	fixture.Must(t, models.CreateDeadlinePolicy(ctx, a.DB, &models.DeadlinePolicy{CommuneID: a.Commune.ID, Name: "Urgences", MotifID: &urgent.ID,
+		FirstAnswerUnit: calendar.WorkingHours, Resolution: &two, ResolutionUnit: calendar.WorkingDays}, a.Clock.Now()))
+	agent := workflow.AgentActor(a.Accueil)
+
+	// Mon 7 December 10:00: first answer Mon 14:00, resolution Mon 14 17:00.
+	d := a.submitAt(t, at2026(time.December, 7, 10, 0), "reclasse@exemple.fr")
+	if d = a.reload(t, d); stamp(d.DueAt) != "2026-12-07 14:00" {
+		t.Fatalf("due %s at submission, want 2026-12-07 14:00", stamp(d.DueAt))
+	}
+	a.Clock.Set(at2026(time.December, 7, 11, 0))
+	fixture.Must(t, a.Engine.Reclassify(ctx, d.ID, agent, urgent.ID))
+	// Two working days from the receipt: Tue 8, Wed 9; no first answer target.
+	ks := a.clocks(t, d.ID, 0)
+	if _, ok := ks[models.TargetFirstAnswer]; ok || stamp(ks[models.TargetResolution].DueAt) != "2026-12-09 17:00" {
+		t.Errorf("after the reclassification, clocks %v, want only a resolution due 2026-12-09 17:00", ks)
+	}
+	if d = a.reload(t, d); stamp(d.DueAt) != "2026-12-09 17:00" {
+		t.Errorf("the reclassified demand is due %s, want 2026-12-09 17:00", stamp(d.DueAt))
+	}
+	fixture.Must(t, a.Engine.Reclassify(ctx, d.ID, agent, other.ID))
+	if d = a.reload(t, d); stamp(d.DueAt) != "2026-12-07 14:00" {
+		t.Errorf("reclassified to a motif without a policy, due %s, want the procedure's first answer, 2026-12-07 14:00", stamp(d.DueAt))
+	}
+	if got := stamp(a.clocks(t, d.ID, 0)[models.TargetResolution].DueAt); got != "2026-12-14 17:00" {
+		t.Errorf("resolution due %s, want the procedure's, 2026-12-14 17:00", got)
+	}
+}
+
+// A closure added (then removed) moves the due times of the commune's
+// running clocks, demands' and conversations', once the job has run; a
+// decided demand keeps what its clocks said.
+func TestCalendarChangeRecomputesTheOpenDueTimes(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	a.policy(t, "Signalements", a.Procedure.ID, 0, 5, calendar.WorkingDays)
+	contact := &models.Procedure{CommuneID: a.Commune.ID, Slug: "contact", Active: true,
+		ProcedureVersion: models.ProcedureVersion{Title: "Question", Form: []models.Field{{Name: "q", Label: "Question", Type: "text"}}}}
+	fixture.Must(t, models.CreateProcedure(ctx, a.DB, contact))
+	a.policy(t, "Questions", contact.ID, 0, 8, calendar.WorkingHours)
+
+	// Mon 7 December 10:00: five days from Tue 8, to Mon 14 17:00; the
+	// conversation's eight hours to Tue 8 10:00.
+	open := a.submitAt(t, at2026(time.December, 7, 10, 0), "ouverte@exemple.fr")
+	decided := a.submitAt(t, at2026(time.December, 7, 10, 0), "decidee@exemple.fr")
+	a.Apply(t, decided, workflow.Accept, workflow.AgentActor(a.Accueil), workflow.Input{})
+	cv, _, err := a.App.Conversations.Open(ctx, a.Commune, conversation.Citizen(a.Commune.ID, "Camille Martin"),
+		conversation.OpenInput{Subject: "Horaires", Email: "camille@exemple.fr", Name: "Camille Martin", ProcedureID: contact.ID,
+			Client: "client:camille", Message: conversation.MessageInput{Body: "Quels horaires ?"}})
+	fixture.Must(t, err)
+	decidedClock := a.clocks(t, decided.ID, 0)[models.TargetResolution]
+
+	dues := func() (string, string) {
+		t.Helper()
+		got, err := models.ConversationByID(ctx, a.DB, a.Commune.ID, cv.ID)
+		fixture.Must(t, err)
+		return stamp(a.reload(t, open).DueAt), stamp(got.DueAt)
+	}
+	check := func(when, demand, conv string) {
+		t.Helper()
+		if d, c := dues(); d != demand || c != conv {
+			t.Errorf("%s: the demand due %s, the conversation %s; want %s and %s", when, d, c, demand, conv)
+		}
+		if k := a.clocks(t, decided.ID, 0)[models.TargetResolution]; stamp(k.DueAt) != stamp(decidedClock.DueAt) || stamp(k.MetAt) != stamp(decidedClock.MetAt) {
+			t.Errorf("%s: the decided demand's clock moved: due %s, met %s", when, stamp(k.DueAt), stamp(k.MetAt))
+		}
+	}
+	check("before", "2026-12-14 17:00", "2026-12-08 10:00")
+
+	admin := a.signIn(a.Admin)
+	mustStatus(t, admin.post("/gestion/admin/calendrier/fermetures", url.Values{"motif": {"Inventaire"}, "du": {"2026-12-08"}, "au": {"2026-12-09"}}), http.StatusSeeOther)
+	if ran := a.App.Jobs.RunDue(ctx)[deadline.RetimeJob]; ran.Err != nil || ran.N != 2 {
+		t.Fatalf("the job recomputed %d subjects (%v), want the open demand and the conversation", ran.N, ran.Err)
+	}
+	// Tue 8 and Wed 9 closed: Thu 10, Fri 11, Mon 14, Tue 15, Wed 16; the
+	// conversation's 7 hours on Monday, its eighth on Thu 10 from 9:00.
+	check("closed 8 and 9 December", "2026-12-16 17:00", "2026-12-10 10:00")
+	if ran := a.App.Jobs.RunDue(ctx)[deadline.RetimeJob]; ran.N != 0 {
+		t.Errorf("the job recomputed %d subjects again with the calendar unchanged", ran.N)
+	}
+
+	cs, err := models.ListClosures(ctx, a.DB, a.Commune.ID)
+	fixture.Must(t, err)
+	mustStatus(t, admin.post("/gestion/admin/calendrier/fermetures/"+itoa(cs[0].ID)+"/supprimer", nil), http.StatusSeeOther)
+	a.App.Jobs.RunDue(ctx)
+	check("the closure removed", "2026-12-14 17:00", "2026-12-08 10:00")
+}

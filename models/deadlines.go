@@ -279,3 +279,57 @@ func CommuneEvents(ctx context.Context, db bun.IDB, communeID int64, kinds []str
 	err := q.Order("at DESC", "id DESC").Limit(int64(limit)).Scan(ctx)
 	return evs, err
 }
+
+// CalendarChange is a commune whose calendar changed since its running
+// clocks were counted: Version is the calendar's (communes.calendar_version,
+// bumped by the database with each change).
+type CalendarChange struct {
+	CommuneID int64
+	Version   int64
+}
+
+// CalendarsChanged lists the communes whose running clocks were counted
+// on an older calendar than theirs.
+func CalendarsChanged(ctx context.Context, db bun.IDB) ([]CalendarChange, error) {
+	var out []CalendarChange
+	err := db.NewRaw("SELECT id AS commune_id, calendar_version AS version FROM communes WHERE calendar_version <> clocks_calendar_version ORDER BY id").Scan(ctx, &out)
+	return out, err
+}
+
+// ClocksCounted records that a commune's running clocks were counted on
+// its calendar of that version.
+func ClocksCounted(ctx context.Context, db bun.IDB, ch CalendarChange) error {
+	_, err := db.NewRaw("UPDATE communes SET clocks_calendar_version = ? WHERE id = ?", ch.Version, ch.CommuneID).Exec(ctx)
+	return err
+}
+
+// RunningSubjects lists the subjects of a commune's next limit running
+// clocks past the clock after, in the clocks' order, and the last of those
+// clocks (0: none left).
+func RunningSubjects(ctx context.Context, db bun.IDB, communeID, after int64, limit int) ([]DeadlineSubject, int64, error) {
+	var ks []DeadlineClock
+	err := db.NewSelect().Model(&ks).Column("id", "commune_id", "demand_id", "conversation_id").
+		Where("commune_id = ? AND met_at IS NULL AND id > ?", communeID, after).Order("id").Limit(int64(limit)).Scan(ctx)
+	if err != nil || len(ks) == 0 {
+		return nil, 0, err
+	}
+	var out []DeadlineSubject
+	seen := map[DeadlineSubject]bool{}
+	for _, k := range ks {
+		s := DeadlineSubject{CommuneID: k.CommuneID, DemandID: k.DemandID, ConversationID: k.ConversationID}
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out, ks[len(ks)-1].ID, nil
+}
+
+// LockSubject locks the subject's row, as a transition or a message locks
+// it before its clocks. NO KEY: the history entries the deadline job
+// writes about the subject meanwhile (their foreign key's share lock)
+// need not wait for it.
+func LockSubject(ctx context.Context, tx bun.Tx, s DeadlineSubject) error {
+	var id int64
+	return notFound(tx.NewRaw("SELECT id FROM "+s.table()+" WHERE commune_id = ? AND id = ? FOR NO KEY UPDATE", s.CommuneID, s.id()).Scan(ctx, &id))
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/calendar"
+	"guichet/deadline"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/validate"
@@ -25,6 +26,7 @@ func (s *Handlers) adminCalendarUpdate(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	s.Jobs.Wake(deadline.RetimeJob) // the due times follow the new calendar
 	msg := "La commune n'est plus comptée en Alsace-Moselle : Vendredi saint et le 26 décembre ne sont plus fériés pour ses délais."
 	if am {
 		msg = "La commune est comptée en Alsace-Moselle : Vendredi saint et le 26 décembre sont fériés pour ses délais."

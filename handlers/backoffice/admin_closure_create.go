@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/calendar"
+	"guichet/deadline"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/validate"
@@ -42,6 +43,7 @@ func (s *Handlers) adminClosureCreate(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	s.Jobs.Wake(deadline.RetimeJob) // the due times follow the new calendar
 	s.SetFlash(c, views.FlashSuccess, "Fermeture « "+cl.Label+" » enregistrée, du "+from.French()+" au "+to.French()+" : les délais en jours et en heures ouvrés n'y courent pas.")
 	web.Redirect(c, calendarPath+"?annee="+strconv.Itoa(from.Year))
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"guichet/deadline"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/views"
@@ -17,6 +18,7 @@ func (s *Handlers) adminClosureDelete(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
+	s.Jobs.Wake(deadline.RetimeJob) // the due times follow the new calendar
 	cl := row.Calendar()
 	s.SetFlash(c, views.FlashSuccess, "Fermeture « "+cl.Label+" » du "+cl.From.French()+" au "+cl.To.French()+" supprimée.")
 	web.Redirect(c, calendarPath+"?annee="+strconv.Itoa(cl.From.Year))

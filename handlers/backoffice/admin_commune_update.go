@@ -11,6 +11,7 @@ import (
 
 	"guichet/apperr"
 	"guichet/commune"
+	"guichet/deadline"
 	"guichet/handlers/web"
 	"guichet/models"
 	"guichet/views"
@@ -36,6 +37,7 @@ func (s *Handlers) adminCommuneUpdate(c *gin.Context) {
 	var e *apperr.Error
 	switch {
 	case err == nil:
+		s.Jobs.Wake(deadline.RetimeJob) // changed opening hours move the due times
 		s.SetFlash(c, views.FlashSuccess, "Fiche de la commune enregistrée : le portail, les e-mails et les récépissés la montrent dès maintenant.")
 		web.Redirect(c, "/gestion/admin/commune")
 	case errors.Is(err, commune.ErrStale):
