@@ -140,6 +140,7 @@ func New(cfg *config.Config, db *bun.DB, log *slog.Logger, clk clock.Clock) (*Ap
 	a.Jobs.Add("history sealed", audit.SealEvery, (&audit.Sealer{DB: db, Key: auditKey}).RunOnce)
 	a.Jobs.Add("implicit decisions recorded", notify.ImplicitEvery, (&notify.ImplicitDecisions{DB: db, Notifier: a.Notifier}).RunOnce)
 	a.Jobs.Add("deadline warnings and lapses sent", notify.DeadlinesEvery, (&notify.Deadlines{DB: db, Notifier: a.Notifier}).RunOnce)
+	a.Jobs.Add(deadline.RetimeJob, deadline.RetimeEvery, (&deadline.Retimer{DB: db}).RunOnce)
 	if cfg.InboundIMAPURL != "" {
 		p, err := inbound.ParseIMAPURL(a.Inbound, cfg.InboundIMAPURL)
 		if err != nil {

@@ -76,7 +76,7 @@ func TestOneSchedulerHoldsEveryJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"mail", "abandoned uploads deleted", "stale sign-in records deleted", "archived decided demands", "digests sent", "history sealed", "implicit decisions recorded", "deadline warnings and lapses sent", "retention applied", "service reminders sent"}
+	want := []string{"mail", "abandoned uploads deleted", "stale sign-in records deleted", "archived decided demands", "digests sent", "history sealed", "implicit decisions recorded", "deadline warnings and lapses sent", "deadline due times recomputed", "retention applied", "service reminders sent"}
 	if got := a.Jobs.Names(); !slices.Equal(got, want) {
 		t.Fatalf("jobs %q, want %q", got, want)
 	}

@@ -27,6 +27,7 @@ type ClusterOptions struct {
 	// Script starts and stops the direct serve (scripts/cluster.sh).
 	Script   string
 	Engine   *workflow.Engine // the service's returns, untimed
+	Reads    ReadsOptions     // the list pages, on the primary and on the replica
 	Duration time.Duration
 	Out      io.Writer
 }
@@ -34,8 +35,9 @@ type ClusterOptions struct {
 // Cluster measures what HAProxy and PgBouncer (transaction pooling, so no
 // prepared statement) add: the accueil's dashboard and a transition (a
 // transfer, by HTTP) through them, one request at a time, against the same
-// request to a server on the primary directly. It needs the bench seed in
-// the cluster's database (scripts/cluster.sh seed N).
+// request to a server on the primary directly; then the list pages read
+// from the replica against the same on the primary (replicaReads). It
+// needs the bench seed in the cluster's database (scripts/cluster.sh seed N).
 func Cluster(ctx context.Context, o ClusterOptions) error {
 	b := &bed{db: o.DB, o: RunOptions{Duration: o.Duration, Out: o.Out, Engine: o.Engine}}
 	if err := b.setup(ctx); err != nil {
@@ -65,6 +67,9 @@ func Cluster(ctx context.Context, o ClusterOptions) error {
 		return time.Since(t), err
 	})
 	if err != nil {
+		return err
+	}
+	if err := b.replicaReads(ctx, o.Reads); err != nil {
 		return err
 	}
 	// A transfer to Voirie by the accueil, by HTTP, timed; then, untimed,

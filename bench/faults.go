@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	crand "crypto/rand"
 	"crypto/sha256"
@@ -50,7 +51,10 @@ var faultSteps = []struct{ name, command string }{
 	{"serve 2 restarted", "start-serve 2"},
 	{"replica stopped", "stop-replica"},
 	{"replica restarted", "start-replica"},
-	{"PgBouncer restarted", "restart-pgbouncer"},
+	// The operator's restart: online, the sockets handed to the new process.
+	{"PgBouncer restarted (-R)", "restart-pgbouncer"},
+	// A crash: every connection through it ends; it is started again at once.
+	{"PgBouncer killed, restarted", "kill-pgbouncer"},
 }
 
 // phaseCounts are what the people saw during one fault step.
@@ -58,12 +62,13 @@ type phaseCounts struct {
 	journeys, completed atomic.Int64
 	requests            atomic.Int64
 	errors              atomic.Int64 // a request answered by an error or not at all: the person saw it
+	retryPages          atomic.Int64 // of which the servers' 503 asking to retry in a few seconds (the database unreachable)
 	failed              atomic.Int64 // still an error after the person's one retry
 	mu                  sync.Mutex
 	seen                map[string]int // the errors seen, by kind
 }
 
-func (p *phaseCounts) saw(req *http.Request, resp *http.Response, err error) {
+func (p *phaseCounts) saw(req *http.Request, resp *http.Response, retryPage bool, err error) {
 	what := req.Method + " " + req.URL.Path
 	if i := strings.IndexAny(what[1:], "0123456789"); i >= 0 {
 		what = what[:i+1] + "…" // one kind per route, not per demand
@@ -72,6 +77,9 @@ func (p *phaseCounts) saw(req *http.Request, resp *http.Response, err error) {
 		what += ": no answer"
 	} else {
 		what += ": " + resp.Status
+	}
+	if retryPage {
+		what += " (réessayez)"
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -163,10 +171,11 @@ func Faults(ctx context.Context, o FaultOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Out, "\n  %-28s %9s %9s %9s %15s %13s\n", "step", "journeys", "completed", "requests", "errors seen", "after retry")
+	fmt.Fprintf(o.Out, "\n  %-28s %9s %9s %9s %15s %14s %13s\n", "step", "journeys", "completed", "requests", "errors seen", "503 réessayez", "after retry")
 	for i, f := range faultSteps {
 		p := &phases[i]
-		fmt.Fprintf(o.Out, "  %-28s %9d %9d %9d %15d %13d\n", f.name, p.journeys.Load(), p.completed.Load(), p.requests.Load(), p.errors.Load(), p.failed.Load())
+		fmt.Fprintf(o.Out, "  %-28s %9d %9d %9d %15d %14d %13d\n", f.name, p.journeys.Load(), p.completed.Load(), p.requests.Load(), p.errors.Load(),
+			p.retryPages.Load(), p.failed.Load())
 		for what, n := range p.seen {
 			fmt.Fprintf(o.Out, "      %d × %s\n", n, what)
 		}
@@ -314,7 +323,8 @@ func (b *bed) uploadKept(ctx context.Context, o FaultOptions, d *models.Demand, 
 
 // retryingClient is a person who, shown an error (a 5xx, or no answer at
 // all), sends the same request once more; each request is counted in the
-// fault step it started in.
+// fault step it started in, each error in the step it was seen in (a
+// request under way when a fault strikes fails in the fault's step).
 func retryingClient(phase *atomic.Int64, phases []phaseCounts) *http.Client {
 	c := newClient()
 	c.Transport = &retryOnce{next: c.Transport, phase: phase, phases: phases}
@@ -328,18 +338,23 @@ type retryOnce struct {
 }
 
 func (t *retryOnce) RoundTrip(req *http.Request) (*http.Response, error) {
-	p := &t.phases[t.phase.Load()]
-	p.requests.Add(1)
+	t.phases[t.phase.Load()].requests.Add(1)
 	resp, err := t.next.RoundTrip(req)
 	if err == nil && resp.StatusCode < 500 {
 		return resp, nil
 	}
+	p := &t.phases[t.phase.Load()]
 	p.errors.Add(1)
-	p.saw(req, resp, err)
+	retryPage := false
 	if resp != nil {
-		io.Copy(io.Discard, resp.Body)
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		retryPage = isRetryPage(resp, body)
 	}
+	if retryPage {
+		p.retryPages.Add(1)
+	}
+	p.saw(req, resp, retryPage, err)
 	again := req.Clone(req.Context())
 	if req.GetBody != nil {
 		if again.Body, err = req.GetBody(); err != nil {
@@ -356,4 +371,12 @@ func (t *retryOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 		p.failed.Add(1)
 	}
 	return resp, err
+}
+
+// isRetryPage tells whether an answer is the servers' page for a database
+// they could not reach (web.Base.Fail), which asks the person to send the
+// request again in a few seconds, and not a 500 nor HAProxy's own 503.
+func isRetryPage(resp *http.Response, body []byte) bool {
+	return resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "" &&
+		bytes.Contains(body, []byte("Réessayez dans quelques secondes"))
 }

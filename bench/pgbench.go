@@ -31,7 +31,7 @@ SELECT demand_id AS id FROM bench_slots WHERE slot = :slot \gset
 %s
 BEGIN;
 SELECT version AS v, (state = 'transferred')::int AS t, coalesce(assignment_id, 0) AS aid
-  FROM demands WHERE commune_id = :cid AND id = :id FOR UPDATE \gset
+  FROM demands WHERE commune_id = :cid AND id = :id FOR NO KEY UPDATE \gset
 \if :seen != -1 and :v != :seen
 \elif :t
 UPDATE assignments SET ended_at = now(), ended_reason = 'returned' WHERE id = :aid;

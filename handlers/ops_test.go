@@ -302,3 +302,51 @@ func TestJSONLogs(t *testing.T) {
 		t.Fatalf("no request line in %s", logs.b.String())
 	}
 }
+
+// /readyz tolerates a database gap of less than three seconds (a pooler's
+// restart: every server would fail at once) and says so; a longer one is
+// an outage and answers 503, by the application's clock. Once the database
+// answers again, the next gap is tolerated anew.
+func TestReadinessToleratesAShortDatabaseGap(t *testing.T) {
+	a := newApp(t)
+	s := a.serve(t)
+	check := func(want int, database string) {
+		t.Helper()
+		status, body := fetch(t, s.URL+"/readyz")
+		var got struct {
+			Ready  bool
+			Checks map[string]string
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil || status != want || got.Ready != (want == http.StatusOK) || got.Checks["database"] != database {
+			t.Fatalf("readyz: %d %s (%v), want %d and the database %q", status, body, err, want, database)
+		}
+	}
+	check(http.StatusOK, "ok")
+
+	var name string
+	fixture.Must(t, a.DB.NewRaw("SELECT current_database()").Scan(context.Background(), &name))
+	op := operator(t, testdb.MaintenanceDSN(t, a.DB))
+	ctx := context.Background()
+	cut := func(allow bool) {
+		t.Helper()
+		_, err := op.ExecContext(ctx, "ALTER DATABASE "+name+" WITH ALLOW_CONNECTIONS "+map[bool]string{true: "true", false: "false"}[allow])
+		fixture.Must(t, err)
+		if !allow {
+			endConnections(t, op, name)
+		}
+	}
+	t.Cleanup(func() { cut(true) })
+	cut(false)
+	check(http.StatusOK, "injoignable depuis 0 s (toléré 3 s)")
+	a.Clock.Advance(2 * time.Second)
+	check(http.StatusOK, "injoignable depuis 2 s (toléré 3 s)")
+	a.Clock.Advance(time.Second)
+	check(http.StatusServiceUnavailable, "injoignable depuis 3 s")
+	a.Clock.Advance(time.Minute)
+	check(http.StatusServiceUnavailable, "injoignable depuis 63 s")
+
+	cut(true)
+	check(http.StatusOK, "ok")
+	cut(false)
+	check(http.StatusOK, "injoignable depuis 0 s (toléré 3 s)")
+}

@@ -16,29 +16,28 @@ import (
 	"guichet/models"
 	"guichet/pgcluster"
 	"guichet/replica"
+	"guichet/testdb"
 )
 
-// streaming is a primary with a database migrated, and its streaming
-// replica, each a server of its own started from the system's binaries.
-func streaming(t *testing.T) (primary, standby *pgcluster.Cluster, db *bun.DB) {
+// replicaApp is the application on a primary with its database migrated,
+// reading from the primary's streaming replica (DATABASE_REPLICA_URL),
+// each a server of its own started from the system's binaries: db is the
+// primary's database, rep the replica's.
+func replicaApp(t *testing.T) (a *app, standby *pgcluster.Cluster, db, rep *bun.DB) {
 	t.Helper()
 	ctx := context.Background()
-	primary, err := pgcluster.Start(ctx, "")
-	fixture.Must(t, err)
-	t.Cleanup(func() { primary.Stop() })
-	admin, err := models.Open(primary.DSN)
-	fixture.Must(t, err)
-	_, err = admin.ExecContext(ctx, "CREATE DATABASE guichet")
-	admin.Close()
-	fixture.Must(t, err)
-	db, err = models.Open(primary.AdminDSN("guichet"))
+	primary := testdb.Cluster(t, "guichet")
+	db, err := models.Open(primary.AdminDSN("guichet"))
 	fixture.Must(t, err)
 	t.Cleanup(func() { db.Close() })
 	fixture.Must(t, migrations.Migrate(ctx, db))
 	standby, err = pgcluster.StartReplica(ctx, primary, "")
 	fixture.Must(t, err)
 	t.Cleanup(func() { standby.Stop() })
-	return primary, standby, db
+	cfg := fixture.Config(t)
+	cfg.DatabaseReplicaURL = standby.AdminDSN("guichet")
+	a = newAppOn(t, db, cfg)
+	return a, standby, db, a.App.Reads.Replica
 }
 
 // replayed waits until the replica has replayed what the primary wrote so
@@ -85,11 +84,7 @@ func paused(t *testing.T, rep *bun.DB) {
 // every page working from the primary.
 func TestListsReadFromTheReplicaButNeverHideTheAgentsOwnWrite(t *testing.T) {
 	ctx := context.Background()
-	_, standby, db := streaming(t)
-	cfg := fixture.Config(t)
-	cfg.DatabaseReplicaURL = standby.AdminDSN("guichet")
-	a := newAppOn(t, db, cfg)
-	rep := a.App.Reads.Replica
+	a, standby, db, rep := replicaApp(t)
 
 	seen := a.DemandAt(t, fixture.AtSubmitted)
 	c := a.signIn(a.Accueil)
@@ -167,5 +162,41 @@ func TestListsReadFromTheReplicaButNeverHideTheAgentsOwnWrite(t *testing.T) {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("metrics lack %s", want)
 		}
+	}
+}
+
+// A service's board reads from the replica too; once the service has acted
+// from its browser, its board is the primary's, which no longer lists the
+// demand it decided, until the replica has replayed the decision.
+func TestServiceBoardReadsFromTheReplicaButNeverHidesTheServicesOwnWrite(t *testing.T) {
+	ctx := context.Background()
+	a, _, db, rep := replicaApp(t)
+
+	seen := a.DemandAt(t, fixture.AtTransferred)
+	u, _, err := a.Notifier.BoardURL(a.Commune, a.Voirie)
+	fixture.Must(t, err)
+	board := pathOf(t, u)
+	replayed(t, db, rep, "pg_last_wal_replay_lsn")
+	_, err = rep.ExecContext(ctx, "SELECT pg_wal_replay_pause()")
+	fixture.Must(t, err)
+	paused(t, rep)
+	hidden := a.DemandAt(t, fixture.AtTransferred) // transferred since
+
+	svc := a.client()
+	r := svc.get(board)
+	mustStatus(t, r, http.StatusOK)
+	if refs := boardRefs(r, 0); !slices.Equal(refs, []string{seen.Reference}) {
+		t.Fatalf("the board did not come from the paused replica: %v (seen %s, transferred since %s)\n%s", refs, seen.Reference, hidden.Reference, text(r))
+	}
+	link, _ := r.Doc.Find("main table tbody a").First().Attr("href")
+	if res := svc.act(link, "acceptation", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept from the board's link: %d %s", res.StatusCode, text(res))
+	}
+	if refs := boardRefs(svc.get(board), 0); !slices.Equal(refs, []string{hidden.Reference}) {
+		t.Fatalf("after the service's decision, its board is not the primary's: %v (accepted %s, to handle %s)", refs, seen.Reference, hidden.Reference)
+	}
+	// Another browser of the service, which wrote nothing, reads the replica.
+	if refs := boardRefs(a.client().get(board), 0); !slices.Equal(refs, []string{seen.Reference}) {
+		t.Fatalf("a browser that wrote nothing did not read the replica: %v", refs)
 	}
 }

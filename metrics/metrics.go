@@ -1,6 +1,7 @@
 // Package metrics is what an operator's Prometheus scrapes: request
-// latency per route, transitions per event, failed jobs (counted where they
-// happen: the router's middleware, workflow.Engine.Apply, jobs.Scheduler),
+// latency per route, requests the database could not serve, transitions per
+// event, failed jobs (counted where they happen: the router's middleware and
+// web.Base.Fail, workflow.Engine.Apply, jobs.Scheduler),
 // and, read at scrape time, the mails waiting in the outbox, the database
 // pool and the replicas' lag. Each application has its own registry, served
 // by Handler on a listener of its own (METRICS_ADDR), never on the public
@@ -31,6 +32,7 @@ type Metrics struct {
 	requests    *prometheus.HistogramVec
 	transitions *prometheus.CounterVec
 	jobFailures *prometheus.CounterVec
+	unavailable *prometheus.CounterVec
 	reads       *prometheus.CounterVec
 	readLag     prometheus.Gauge
 }
@@ -53,6 +55,10 @@ func New(db *bun.DB, clk clock.Clock, log *slog.Logger) *Metrics {
 			Namespace: namespace, Name: "job_failures_total",
 			Help: "Runs of a periodic job that ended in an error, by job.",
 		}, []string{"job"}),
+		unavailable: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "database_unavailable_total",
+			Help: "Requests answered 503 (retry in a few seconds) because the database or its pooler could not be reached, by route template: among the 5xx, the ones that are not a bug.",
+		}, []string{"route"}),
 		reads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "replica_reads_total",
 			Help: "Read-only pages (lists, indicators, exports) by where they read: replica, or the primary because the replica was down, behind, or had not replayed the session's own write.",
@@ -62,7 +68,7 @@ func New(db *bun.DB, clk clock.Clock, log *slog.Logger) *Metrics {
 			Help: "Replay lag of DATABASE_REPLICA_URL as the replica last told this server (0 when it replayed all it received).",
 		}),
 	}
-	m.reg.MustRegister(m.requests, m.transitions, m.jobFailures, m.reads, m.readLag,
+	m.reg.MustRegister(m.requests, m.transitions, m.jobFailures, m.unavailable, m.reads, m.readLag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil { // an application built without a database (a test of its wiring)
 		m.reg.MustRegister(collectors.NewDBStatsCollector(db.DB, namespace), &atScrape{db: db, clock: clk, log: log})
@@ -95,6 +101,14 @@ func (m *Metrics) Transition(event string) {
 func (m *Metrics) JobFailed(job string) {
 	if m != nil {
 		m.jobFailures.WithLabelValues(job).Inc()
+	}
+}
+
+// Unavailable counts one request answered 503 because the database could
+// not be reached.
+func (m *Metrics) Unavailable(route string) {
+	if m != nil {
+		m.unavailable.WithLabelValues(route).Inc()
 	}
 }
 

@@ -4,6 +4,7 @@
 package models
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -76,7 +77,7 @@ func open(dsn string, txPooled bool) (*bun.DB, error) {
 	// second round trip per query and fill the server with prepared
 	// statements. The simple protocol takes one round trip.
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	sqldb := stdlib.OpenDB(*cfg)
+	sqldb := stdlib.OpenDB(*cfg, stdlib.OptionShouldPing(shouldPing))
 	sqldb.SetMaxOpenConns(20)
 	sqldb.SetMaxIdleConns(20)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
@@ -84,4 +85,16 @@ func open(dsn string, txPooled bool) (*bun.DB, error) {
 		transactionPooled.Store(sqldb, struct{}{})
 	}
 	return bun.NewDB(sqldb, pgdialect.New()), nil
+}
+
+// shouldPing tells database/sql, through pgx, whether to ping a pooled
+// connection before lending it again: when it has been idle for more than
+// a second (pgx's default), or when the server has spoken or hung up since
+// it went idle. A server does not speak to an idle connection unless to end
+// it (PgBouncer closing it, pg_terminate_backend's FATAL): the failed ping
+// then discards it, and database/sql runs the query on another connection
+// or a fresh one, before anything was sent, so that the retry is safe for
+// any query or transaction.
+func shouldPing(_ context.Context, p stdlib.ShouldPingParams) bool {
+	return p.IdleDuration > time.Second || peerSpoke(p.Conn.PgConn().Conn())
 }

@@ -23,6 +23,8 @@ type PgBouncer struct {
 	DSN string
 	cmd *exec.Cmd
 	dir string
+	c   *Cluster
+	bin string
 }
 
 // PgBouncer starts a pooler lending at most poolSize server connections to
@@ -32,7 +34,7 @@ func (c *Cluster) PgBouncer(ctx context.Context, dbname string, poolSize int) (_
 	if err != nil {
 		return nil, errors.New("pgbouncer not found: apt-get install pgbouncer")
 	}
-	b := &PgBouncer{}
+	b := &PgBouncer{c: c, bin: bin}
 	if b.dir, err = os.MkdirTemp("/tmp", "pgb-"); err != nil {
 		return nil, err
 	}
@@ -66,24 +68,49 @@ logfile = %s
 	if err := c.chown(b.dir); err != nil {
 		return nil, err
 	}
-	// Not CommandContext: the pooler outlives the call, until Stop.
-	b.cmd = c.command(context.Background(), bin, "-q", filepath.Join(b.dir, "pgbouncer.ini"))
-	if err := b.cmd.Start(); err != nil {
-		return nil, err
-	}
 	q := url.Values{"host": {b.dir}, "port": {strconv.Itoa(port)}, "sslmode": {"disable"}}
 	b.DSN = (&url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/" + dbname, RawQuery: q.Encode()}).String()
+	return b, b.start(ctx)
+}
+
+// start runs the pooler (with args) and returns once it answers.
+func (b *PgBouncer) start(ctx context.Context, args ...string) error {
+	// Not CommandContext: the pooler outlives the call, until Stop.
+	b.cmd = b.c.command(context.Background(), b.bin, append(args, "-q", filepath.Join(b.dir, "pgbouncer.ini"))...)
+	if err := b.cmd.Start(); err != nil {
+		return err
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		conn, err := pgx.Connect(ctx, b.DSN)
 		if err == nil {
-			return b, conn.Close(ctx)
+			return conn.Close(ctx)
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("pgbouncer did not answer: %w\n%s", err, logTail(filepath.Join(b.dir, "pgbouncer.log"), 0))
+			return fmt.Errorf("pgbouncer did not answer: %w\n%s", err, logTail(filepath.Join(b.dir, "pgbouncer.log"), 0))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// RestartOnline restarts the pooler as an operator would (pgbouncer -R):
+// the new process takes the old one's listening, client and server
+// sockets over the Unix socket, and the old one exits.
+func (b *PgBouncer) RestartOnline(ctx context.Context) error {
+	old := b.cmd
+	if err := b.start(ctx, "-R"); err != nil {
+		return err
+	}
+	old.Wait()
+	return nil
+}
+
+// Crash kills the pooler (kill -9), every connection through it lost, and
+// starts it again at once.
+func (b *PgBouncer) Crash(ctx context.Context) error {
+	b.cmd.Process.Kill()
+	b.cmd.Wait()
+	return b.start(ctx)
 }
 
 // Stop stops the pooler and removes its directory.

@@ -88,9 +88,11 @@ func (r *Reader) ask(ctx context.Context, after string) (Status, error) {
 }
 
 // WrittenAt is the primary's WAL position now: a write committed before
-// is at or before it.
+// is at or before it. It is the insert position, not the write position
+// (pg_current_wal_lsn): with synchronous_commit off, a commit's record may
+// still be in the WAL buffers, before the write position.
 func WrittenAt(ctx context.Context, primary bun.IDB) (string, error) {
 	var lsn string
-	err := primary.NewRaw("SELECT pg_current_wal_lsn()::text").Scan(ctx, &lsn)
+	err := primary.NewRaw("SELECT pg_current_wal_insert_lsn()::text").Scan(ctx, &lsn)
 	return lsn, err
 }

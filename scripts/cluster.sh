@@ -6,7 +6,9 @@
 #
 #   scripts/cluster.sh start | stop | status | env
 #   scripts/cluster.sh kill-serve N | start-serve N      (N = 1..3; kill is kill -9)
-#   scripts/cluster.sh stop-replica | start-replica | restart-pgbouncer
+#   scripts/cluster.sh stop-replica | start-replica
+#   scripts/cluster.sh restart-pgbouncer   (online: pgbouncer -R, no connection dropped)
+#   scripts/cluster.sh kill-pgbouncer      (kill -9, then started again: a crash)
 #   scripts/cluster.sh start-direct | stop-direct        (a serve on the primary, for the bench)
 #   scripts/cluster.sh seed N                            (the bench's data: guichet bench seed)
 #
@@ -112,7 +114,7 @@ stop_pg() { # name
   [ -f "$dir/$1/postmaster.pid" ] && as_pg "$pgbin/pg_ctl" stop -D "$dir/$1" -m fast -w >/dev/null || true
 }
 
-start_pgbouncer() {
+pgbouncer_config() {
   mkdir -p "$dir/pgbouncer"
   echo '"postgres" ""' >"$dir/pgbouncer/userlist.txt"
   # Transaction pooling: a server connection is lent for one transaction,
@@ -126,7 +128,7 @@ guichet_replica = host=127.0.0.1 port=$p_replica dbname=guichet
 [pgbouncer]
 listen_addr = 127.0.0.1
 listen_port = $p_bouncer
-unix_socket_dir =
+unix_socket_dir = $dir/run
 auth_type = trust
 auth_file = $dir/pgbouncer/userlist.txt
 admin_users = postgres
@@ -138,8 +140,40 @@ logfile = $dir/log/pgbouncer.log
 pidfile = $dir/run/pgbouncer.pid
 EOF
   own "$dir/pgbouncer" "$dir/run" "$dir/log"
+}
+
+start_pgbouncer() {
+  pgbouncer_config
   running "$dir/run/pgbouncer.pid" || as_pg pgbouncer -d -q "$dir/pgbouncer/pgbouncer.ini"
   wait_for PgBouncer 10 pg_up $p_bouncer
+}
+
+# restart_pgbouncer is the operator's restart (a new binary, a changed
+# setting that RELOAD does not apply): an online restart. The new process
+# connects to the old one's admin console on the Unix socket (hence
+# unix_socket_dir), SUSPENDs it (its buffers flushed), takes its listening,
+# client and server sockets (SHOW FDS) and carries on with them: no client
+# is disconnected, no transaction broken, the port never closed. With
+# PgBouncer 1.18, two processes on one port (so_reuseport) would not do:
+# the one stopped closes its clients' connections (1.23's SIGTERM waits for
+# them to leave instead).
+restart_pgbouncer() {
+  local old
+  old=$(cat "$dir/run/pgbouncer.pid" 2>/dev/null || true)
+  pgbouncer_config
+  as_pg pgbouncer -d -R -q "$dir/pgbouncer/pgbouncer.ini"
+  wait_for "PgBouncer's new process" 10 new_pgbouncer "$old"
+  wait_for PgBouncer 10 pg_up $p_bouncer
+}
+
+new_pgbouncer() { running "$dir/run/pgbouncer.pid" && [ "$(cat "$dir/run/pgbouncer.pid")" != "$1" ]; }
+
+# kill_pgbouncer is a crash: every connection through it is lost, and it
+# is started again at once, as systemd's Restart= would.
+kill_pgbouncer() {
+  kill -KILL "$(cat "$dir/run/pgbouncer.pid")"
+  rm -f "$dir/run/pgbouncer.pid"
+  start_pgbouncer
 }
 
 stop_pgbouncer() {
@@ -202,14 +236,14 @@ stop_pid() { # pidfile [signal]
 ready() { curl -fsS -o /dev/null "$1/readyz"; }
 
 # start_serve N [url port]: one `guichet serve`; the direct one (the bench's
-# reference) talks to the primary without the pooler.
+# reference) talks to the primary without the pooler, and reads there too.
 start_serve() {
   local n=$1 port url env
   mkdir -p "$dir/app" "$dir/run" "$dir/log"
   running "$dir/run/serve$n.pid" && return 0
   if [ "$n" = direct ]; then
     port=$p_direct
-    env="$(serve_env) DATABASE_URL=$primary_url DATABASE_POOLING="
+    env="$(serve_env) DATABASE_URL=$primary_url DATABASE_POOLING= DATABASE_REPLICA_URL="
   else
     port=$(serve_port "$n")
     env="$(serve_env) METRICS_ADDR=127.0.0.1:$(metrics_port "$n")"
@@ -293,7 +327,8 @@ start-direct) start_serve direct ;;
 stop-direct) stop_pid "$dir/run/servedirect.pid" ;;
 stop-replica) stop_pg replica ;;
 start-replica) start_replica ;;
-restart-pgbouncer) stop_pgbouncer && start_pgbouncer ;;
+restart-pgbouncer) restart_pgbouncer ;;
+kill-pgbouncer) kill_pgbouncer ;;
 seed) env $(serve_env) DATABASE_URL="$primary_url" DATABASE_POOLING= "$bin" bench seed -demands "${2:-10000}" ;;
-*) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+*) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -199,6 +199,14 @@ func (s *server) ensureTemplate(ctx context.Context) error {
 	return nil
 }
 
+// MaintenanceDSN is DSN's server, on its maintenance database (postgres):
+// for what cannot be done connected to db itself (ALTER DATABASE … WITH
+// ALLOW_CONNECTIONS false).
+func MaintenanceDSN(tb testing.TB, db *bun.DB) string {
+	tb.Helper()
+	return withDatabase(DSN(tb, db), "postgres")
+}
+
 // withDatabase points dsn, a URL or keyword/value DSN, at database dbname.
 func withDatabase(dsn, dbname string) string {
 	u, err := url.Parse(dsn)

@@ -127,13 +127,33 @@ func benchCmd(ctx context.Context, args []string) error {
 			return err
 		}
 		return withCluster(func(cfg *config.Config, base string, db *bun.DB) error {
-			a, err := app.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.System)
+			quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+			a, err := app.New(cfg, db, quiet, clock.System)
+			if err != nil {
+				return err
+			}
+			// The list pages in-process, as the servers read them: through
+			// PgBouncer, on the replica (replica.Reader) or, without
+			// DATABASE_REPLICA_URL, on the primary.
+			pooled, err := models.OpenTransactionPooled(cfg.DatabaseURL)
+			if err != nil {
+				return err
+			}
+			defer pooled.Close()
+			onReplica, err := app.New(cfg, pooled, quiet, clock.System)
+			if err != nil {
+				return err
+			}
+			primaryOnly := *cfg
+			primaryOnly.DatabaseReplicaURL = ""
+			onPrimary, err := app.New(&primaryOnly, pooled, quiet, clock.System)
 			if err != nil {
 				return err
 			}
 			return bench.Cluster(ctx, bench.ClusterOptions{URL: base, Direct: os.Getenv("CLUSTER_DIRECT_URL"),
 				Pooled: os.Getenv("CLUSTER_SERVE1_URL"), DB: db,
-				Script: *script, Engine: a.Engine, Duration: *duration, Out: os.Stdout})
+				Script: *script, Engine: a.Engine, Duration: *duration, Out: os.Stdout,
+				Reads: bench.ReadsOptions{OnPrimary: onPrimary.Server.Handler(), OnReplica: onReplica.Server.Handler(), Replica: onReplica.Reads}})
 		})
 	}
 	return fmt.Errorf("%s", benchUsage)

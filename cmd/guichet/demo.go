@@ -32,7 +32,8 @@ func loadDemo(ctx context.Context, e *env, loud bool) error {
 	if err != nil {
 		return err
 	}
-	ds := demo.Demands{DB: e.db, Engine: a.Engine, Files: a.Files, Limits: a.Server.Base.FileLimits(), Clock: fake, Conversations: a.Conversations}
+	ds := demo.Demands{DB: e.db, Engine: a.Engine, Files: a.Files, Limits: a.Server.Base.FileLimits(), Clock: fake, Conversations: a.Conversations,
+		Satisfaction: a.Server.Base.Satisfaction}
 	params := e.cfg.PasswordParams()
 	c, err := demo.Load(ctx, e.db, func(pw string) (string, error) { return auth.HashPassword(ctx, pw, params) }, ds)
 	if err != nil {

@@ -44,6 +44,37 @@ export async function assertSays(page, ...texts) {
   for (const t of texts) assert.ok(text.includes(t), `expected « ${t} » on ${page.url()}, the page says:\n${text}`);
 }
 
+// describeQuestion fills the contact form's first step, « Décrivez votre
+// question », and continues to the whole form.
+export async function describeQuestion(citizen, question) {
+  const page = citizen.page;
+  await citizen.step('décrit sa question, puis continue', async () => {
+    await citizen.fill(page.getByLabel('Votre question'), question);
+    await citizen.click(page.getByRole('button', { name: 'Continuer' }));
+  });
+}
+
+// contactCommune writes to the commune from its portal's « Écrivez à la
+// mairie », as a citizen without an account does: the question first, then
+// the whole form, whose message is the question; it returns the
+// conversation's reference the page shows.
+export async function contactCommune(citizen, { subject, question, name, email }) {
+  const page = citizen.page;
+  await citizen.goto(portal, 'ouvre le portail de la commune');
+  await citizen.step('choisit « Écrire à la mairie »', () => citizen.click(page.getByRole('link', { name: 'Écrivez à la mairie' })));
+  await describeQuestion(citizen, question);
+  await citizen.step('écrit son message', async () => {
+    await citizen.fill(page.getByLabel('Objet'), subject);
+    await citizen.fill(page.getByLabel('Votre message'), question);
+    await citizen.fill(page.getByLabel('Vos nom et prénom'), name);
+    await citizen.fill(page.getByLabel('Votre adresse e-mail'), email);
+    await citizen.click(page.getByRole('button', { name: 'Envoyer mon message' }));
+  });
+  const found = (await mainText(page)).match(/M-\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/);
+  assert.ok(found, 'no reference on the page after writing');
+  return found[0];
+}
+
 // startSignalement goes from the commune portal to a new draft of the
 // demo's "signalement", as a citizen does.
 export async function startSignalement(citizen, { email, name }) {

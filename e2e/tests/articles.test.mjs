@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 
 import { scenario } from '../lib/browser.mjs';
-import { assertSays, logins, mainText, portal, signIn } from '../lib/guichet.mjs';
+import { assertSays, describeQuestion, logins, mainText, portal, signIn } from '../lib/guichet.mjs';
 
 const article = 'Jours de collecte des poubelles';
 const question = 'Quand passe le camion des poubelles dans ma rue ?';
@@ -42,10 +42,7 @@ scenario('articles : une usagère trouve la réponse depuis « Contacter la mair
   // Without the script, the first step's "Continuer" lists the same
   // article above the whole form, the subject started with the question.
   await citizen.goto('/c/plassans/contact', 'revient à « Contacter la mairie »');
-  await citizen.step('décrit sa question et continue', async () => {
-    await citizen.fill(cp.getByLabel('Votre question'), question);
-    await citizen.click(cp.getByRole('button', { name: 'Continuer' }));
-  });
+  await describeQuestion(citizen, question);
   await assertSays(cp, 'Ces articles répondent peut-être à votre question', article);
   assert.equal(await cp.getByLabel('Objet').inputValue(), question);
 

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 
 import { scenario } from '../lib/browser.mjs';
-import { assertSays, logins, mainText, portal, signIn } from '../lib/guichet.mjs';
+import { assertSays, contactCommune, logins, mainText, signIn } from '../lib/guichet.mjs';
 import { openMail } from '../lib/mail.mjs';
 
 const camille = { email: 'camille.perdue@exemple.fr', name: 'Camille Roux' };
@@ -54,22 +54,7 @@ scenario('conversation : une usagère perdue écrit, la mairie répond, transfè
   const cp = citizen.page;
 
   // The citizen writes from the portal.
-  await citizen.goto(portal, 'ouvre le portail de la commune');
-  await citizen.step('choisit « Écrire à la mairie »', () => citizen.click(cp.getByRole('link', { name: 'Écrivez à la mairie' })));
-  await citizen.step('décrit sa question, puis continue', async () => {
-    await citizen.fill(cp.getByLabel('Votre question'), question);
-    await citizen.click(cp.getByRole('button', { name: 'Continuer' }));
-  });
-  await citizen.step('écrit son message', async () => {
-    await citizen.fill(cp.getByLabel('Objet'), subject);
-    await citizen.fill(cp.getByLabel('Votre message'), question);
-    await citizen.fill(cp.getByLabel('Vos nom et prénom'), camille.name);
-    await citizen.fill(cp.getByLabel('Votre adresse e-mail'), camille.email);
-    await citizen.click(cp.getByRole('button', { name: 'Envoyer mon message' }));
-  });
-  const found = (await mainText(cp)).match(/M-\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/);
-  assert.ok(found, 'no reference on the page after writing');
-  const reference = found[0];
+  const reference = await contactCommune(citizen, { subject, question, ...camille });
   await assertSays(cp, question);
   const opened = await openMail(citizen, { to: camille.email, subject: reference });
   assert.ok(opened.text.includes(question), `the first e-mail does not carry the message:\n${opened.text}`);

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 
 import { scenario } from '../lib/browser.mjs';
-import { assertSays, logins, mainText, portal, signIn } from '../lib/guichet.mjs';
+import { assertSays, contactCommune, logins, mainText, signIn } from '../lib/guichet.mjs';
 import { openMail } from '../lib/mail.mjs';
 
 const dominique = { email: 'dominique.escalade@exemple.fr', name: 'Dominique Blanc' };
@@ -22,20 +22,7 @@ const referent = 'referent@plassans.fr';
 scenario('escalade : le référent escalade à la Voirie, qui répond à l’usager', async (run) => {
   const citizen = await run.actor('usager');
   const cp = citizen.page;
-  await citizen.goto(portal, 'ouvre le portail de la commune');
-  await citizen.step('choisit « Écrire à la mairie »', () => citizen.click(cp.getByRole('link', { name: 'Écrivez à la mairie' })));
-  await citizen.step('décrit sa question, puis continue', async () => {
-    await citizen.fill(cp.getByLabel('Votre question'), question);
-    await citizen.click(cp.getByRole('button', { name: 'Continuer' }));
-  });
-  await citizen.step('écrit son message', async () => {
-    await citizen.fill(cp.getByLabel('Objet'), subject);
-    await citizen.fill(cp.getByLabel('Votre message'), question);
-    await citizen.fill(cp.getByLabel('Vos nom et prénom'), dominique.name);
-    await citizen.fill(cp.getByLabel('Votre adresse e-mail'), dominique.email);
-    await citizen.click(cp.getByRole('button', { name: 'Envoyer mon message' }));
-  });
-  const reference = (await mainText(cp)).match(/M-\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/)[0];
+  const reference = await contactCommune(citizen, { subject, question, ...dominique });
   const conversationPage = cp.url();
 
   // The accueil, who is no referent, is offered no escalation.

@@ -9,6 +9,7 @@ import "guichet/handlers/web"
 // Handlers are the probes' handlers.
 type Handlers struct {
 	*web.Base
+	db outage // the database's failed pings, for /readyz
 }
 
 // New returns the probes' handlers on b.

@@ -93,12 +93,17 @@ var errorTitles = map[apperr.Code]string{
 }
 
 // Fail shows err to the person: its French message for known errors, a
-// generic one (and a log line) for internal ones.
+// page saying to retry when the database could not be reached, a generic
+// one (and a log line) for other internal ones.
 func (s *Base) Fail(c *gin.Context, err error) {
 	if errors.Is(err, models.ErrNotFound) {
 		err = apperr.New(apperr.NotFound, "Ce que vous cherchez n'existe pas ou n'est pas accessible.")
 	}
 	e := apperr.As(err)
+	if e.Code == apperr.Internal && models.Unreachable(err) {
+		s.unavailable(c, err)
+		return
+	}
 	if e.Code == apperr.Internal {
 		s.Log.Error("internal error", "route", c.FullPath(), "err", err)
 	}
