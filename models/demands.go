@@ -96,7 +96,7 @@ func DemandByReference(ctx context.Context, db bun.IDB, communeID int64, ref str
 // LockDemand reads a demand and locks its row until the transaction ends.
 func LockDemand(ctx context.Context, tx bun.Tx, communeID, id int64) (*Demand, error) {
 	d := new(Demand)
-	err := tx.NewSelect().Model(d).Where("commune_id = ? AND id = ?", communeID, id).For("UPDATE").Scan(ctx)
+	err := tx.NewSelect().Model(d).Where("commune_id = ? AND id = ?", communeID, id).For("NO KEY UPDATE").Scan(ctx)
 	return d, notFound(err)
 }
 

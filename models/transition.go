@@ -75,7 +75,7 @@ func lockQuery(db bun.IDB) string {
 			LEFT JOIN services AS s ON s.commune_id = d.commune_id AND s.id = coalesce(a.service_id, d.service_id)
 			LEFT JOIN services AS t ON t.commune_id = d.commune_id AND t.id = $1
 			WHERE d.commune_id = $2 AND d.id = $3
-			FOR UPDATE OF d`
+			FOR NO KEY UPDATE OF d`
 	})
 	return lockSQL
 }

@@ -84,9 +84,11 @@ type Router interface {
 }
 
 // Clocks keeps a demand's deadline clocks as it moves (deadline.Demands),
-// in the transition's transaction, after its writes and before routing.
+// in the transition's transaction, after its writes and before routing;
+// and as it is reclassified, in Reclassify's, its new motif set.
 type Clocks interface {
 	Follow(ctx context.Context, tx bun.Tx, ch Change) error
+	Reclassified(ctx context.Context, tx bun.Tx, d *models.Demand, now time.Time) error
 }
 
 // Engine applies transitions.

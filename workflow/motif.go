@@ -33,8 +33,10 @@ func (a Actor) MayReclassify(d *models.Demand) bool {
 }
 
 // Reclassify sets a demand's motif (an active motif of its commune; 0: none)
-// and records the change in its history. The demand's version is left as
-// it is: the change does not stale an agent's pending action.
+// and records the change in its history; its deadline clocks follow the
+// new motif's policy (Clocks.Reclassified) in the same transaction. The
+// demand's version is left as it is: the change does not stale an agent's
+// pending action.
 func (e *Engine) Reclassify(ctx context.Context, demandID int64, actor Actor, motifID int64) error {
 	err := e.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		d, err := models.LockDemand(ctx, tx, actor.CommuneID, demandID)
@@ -78,7 +80,10 @@ func (e *Engine) Reclassify(ctx context.Context, demandID int64, actor Actor, mo
 		if actor.ID != 0 {
 			ev.ActorID = &actor.ID
 		}
-		return history.Record(ctx, tx, ev)
+		if err := history.Record(ctx, tx, ev); err != nil || e.Clocks == nil {
+			return err
+		}
+		return e.Clocks.Reclassified(ctx, tx, d, ev.At)
 	})
 	if err != nil {
 		return apperr.As(err)

@@ -11,7 +11,7 @@ import (
 	"guichet/fixture"
 	"guichet/migrations"
 	"guichet/models"
-	"guichet/pgcluster"
+	"guichet/testdb"
 	"guichet/workflow"
 )
 
@@ -23,25 +23,13 @@ import (
 // among them) all succeed; no lock is left behind.
 func TestTransitionsThroughTransactionPooling(t *testing.T) {
 	ctx := context.Background()
-	c, err := pgcluster.Start(ctx, "")
-	fixture.Must(t, err)
-	defer c.Stop()
-	admin, err := models.Open(c.DSN)
-	fixture.Must(t, err)
-	defer admin.Close()
-	_, err = admin.ExecContext(ctx, "CREATE DATABASE pooled")
-	fixture.Must(t, err)
 	// Four server connections: each starting server holds one while it
 	// migrates or waits to, and the migrations take another.
-	bouncer, err := c.PgBouncer(ctx, "pooled", 4)
-	fixture.Must(t, err)
-	defer bouncer.Stop()
+	bouncer := testdb.PgBouncer(t, 4)
 
 	servers := make([]*bun.DB, 3)
 	for i := range servers {
-		servers[i], err = models.OpenTransactionPooled(bouncer.DSN)
-		fixture.Must(t, err)
-		defer servers[i].Close()
+		servers[i] = bouncer.Open(t)
 	}
 	mctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
@@ -97,7 +85,7 @@ func TestTransitionsThroughTransactionPooling(t *testing.T) {
 	}
 	// Seen from the server itself: a session's lock left on a pooled
 	// connection would stay until the pooler closes it.
-	fixture.Must(t, admin.NewRaw("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").Scan(ctx, &locks))
+	fixture.Must(t, bouncer.Server.NewRaw("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").Scan(ctx, &locks))
 	if locks != 0 {
 		t.Errorf("%d advisory locks still held after the migrations and transitions", locks)
 	}

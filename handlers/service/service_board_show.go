@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
 
 	"guichet/handlers/web"
 	"guichet/links"
@@ -54,8 +55,12 @@ func (s *Handlers) serviceBoardShow(c *gin.Context) {
 	}
 	cm, svc, cl := l.Commune, l.Service, l.Claims
 	data := views.ServiceBoardData{ServiceName: svc.Name, Expires: cl.ExpiresAt(), PageSize: web.PageSize}
+	// The lists read from the replica, as the back office's do, unless the
+	// service has just acted from this browser (web.ReadDB); the link was
+	// checked on the primary, so that a revocation closes it at once.
+	rdb := s.ReadDB(c)
 	for _, sec := range boardSections {
-		bs, err := s.boardSection(c, cm, svc, sec)
+		bs, err := s.boardSection(c, rdb, cm, svc, sec)
 		var bad *web.BadCursorError
 		if errors.As(err, &bad) {
 			s.BadCursor(c, bad.First)
@@ -96,11 +101,11 @@ var boardSections = []boardSectionDef{
 // boardSection reads one page of a list of the board, in the order the
 // demands came into the service's hands (updated_at: a held demand changes
 // only by a transition), with its count, capped as the back office's are.
-func (s *Handlers) boardSection(c *gin.Context, cm *models.Commune, svc *models.Service, def boardSectionDef) (views.BoardSection, error) {
+func (s *Handlers) boardSection(c *gin.Context, rdb bun.IDB, cm *models.Commune, svc *models.Service, def boardSectionDef) (views.BoardSection, error) {
 	ctx := c.Request.Context()
 	sec := views.BoardSection{ID: def.id, Title: def.title, Caption: def.caption, Empty: def.empty}
 	f := models.DemandFilter{ServiceID: svc.ID, Visible: []string{def.state}}
-	counted, err := models.CountByState(ctx, s.DB, cm.ID, f)
+	counted, err := models.CountByState(ctx, rdb, cm.ID, f)
 	if err != nil {
 		return sec, err
 	}
@@ -132,7 +137,7 @@ func (s *Handlers) boardSection(c *gin.Context, cm *models.Commune, svc *models.
 	if !ok {
 		return sec, &web.BadCursorError{First: link(nil)}
 	}
-	rows, more, err := models.ListDemands(ctx, s.DB, cm.ID, f, models.Order{Column: models.SortUpdated}, cur, web.PageSize)
+	rows, more, err := models.ListDemands(ctx, rdb, cm.ID, f, models.Order{Column: models.SortUpdated}, cur, web.PageSize)
 	if errors.Is(err, models.ErrBadCursor) {
 		return sec, &web.BadCursorError{First: link(nil)}
 	}
