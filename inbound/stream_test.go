@@ -16,7 +16,7 @@ import (
 	"guichet/inbound"
 	"guichet/migrations"
 	"guichet/models"
-	"guichet/pgcluster"
+	"guichet/testdb"
 )
 
 // photoMail is a reply carrying a JPEG photo of size bytes that does not
@@ -48,22 +48,8 @@ func TestLargeMailStreamed(t *testing.T) { largeMailStreamed(t, newScene(t)) }
 // a statement prepared on one server connection is unknown on the next:
 // the chunks go unnamed, still binary.
 func TestLargeMailThroughTransactionPooling(t *testing.T) {
-	ctx := context.Background()
-	c, err := pgcluster.Start(ctx, "")
-	fixture.Must(t, err)
-	t.Cleanup(func() { c.Stop() })
-	admin, err := models.Open(c.DSN)
-	fixture.Must(t, err)
-	defer admin.Close()
-	_, err = admin.ExecContext(ctx, "CREATE DATABASE pooled")
-	fixture.Must(t, err)
-	bouncer, err := c.PgBouncer(ctx, "pooled", 4)
-	fixture.Must(t, err)
-	t.Cleanup(func() { bouncer.Stop() })
-	db, err := models.OpenTransactionPooled(bouncer.DSN)
-	fixture.Must(t, err)
-	t.Cleanup(func() { db.Close() })
-	fixture.Must(t, migrations.Migrate(ctx, db))
+	db := testdb.PgBouncer(t, 4).Open(t)
+	fixture.Must(t, migrations.Migrate(context.Background(), db))
 	largeMailStreamed(t, newSceneOn(t, db))
 }
 

@@ -31,6 +31,11 @@ type Commune struct {
 	HoursNote    string `bun:",notnull"`
 	// AlsaceMoselle: the commune has Alsace-Moselle's two more public holidays.
 	AlsaceMoselle bool `bun:",notnull"`
+	// CalendarVersion counts the calendar's changes and ClocksCalendarVersion
+	// the one the running clocks were counted on (deadline.Retimer): kept
+	// by the database, never written from here.
+	CalendarVersion       int64 `bun:",scanonly"`
+	ClocksCalendarVersion int64 `bun:",scanonly"`
 	// The From of the commune's mails; no address is the instance's MAIL_FROM.
 	MailFromName    string `bun:",notnull"`
 	MailFromAddress string `bun:",notnull"`

@@ -41,6 +41,9 @@ type InboundMessage struct {
 	Subject               string    `bun:",notnull"`
 	ConversationID        *int64
 	ConversationMessageID *int64
+	// When and why its texts and raw bytes were erased (retention).
+	AnonymisedAt     *time.Time
+	AnonymisedReason string `bun:",notnull"`
 }
 
 // InsertInbound stores a mail received.
@@ -69,7 +72,7 @@ func UpdateInbound(ctx context.Context, db bun.IDB, m *InboundMessage) error {
 // InboundWithStatus lists a commune's mails received in these statuses, newest first.
 func InboundWithStatus(ctx context.Context, db bun.IDB, communeID int64, statuses ...string) ([]InboundMessage, error) {
 	var ms []InboundMessage
-	err := db.NewSelect().Model(&ms).Where("commune_id = ? AND status IN (?)", communeID, bun.In(statuses)).
+	err := db.NewSelect().Model(&ms).Where("commune_id = ? AND status IN (?) AND anonymised_at IS NULL", communeID, bun.In(statuses)).
 		Order("received_at DESC", "id DESC").Limit(200).Scan(ctx)
 	return ms, err
 }

@@ -22,6 +22,10 @@ var inboundLabels = map[string]string{
 	models.InboundHeld:    "En attente : l'expéditeur n'est pas l'usager de la conversation",
 	models.InboundRefused: "Refusé",
 	models.InboundStored:  "Reçu, non lu (erreur de lecture)",
+	// The others, as the retention forecast names them.
+	models.InboundBounce:    "Retour d'erreur",
+	models.InboundAutoReply: "Réponse automatique",
+	models.InboundDuplicate: "Doublon",
 }
 
 // inboundShow lists the commune's mails received that wait for a
