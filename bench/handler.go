@@ -20,11 +20,16 @@ import (
 
 // serve runs one request through the application and checks its status.
 func (b *bed) serve(ctx context.Context, req *http.Request, cookies []*http.Cookie, want int) (*httptest.ResponseRecorder, error) {
+	return serveOn(ctx, b.o.Handler, req, cookies, want)
+}
+
+// serveOn runs one request through h and checks its status.
+func serveOn(ctx context.Context, h http.Handler, req *http.Request, cookies []*http.Cookie, want int) (*httptest.ResponseRecorder, error) {
 	for _, c := range cookies {
 		req.AddCookie(c)
 	}
 	rec := httptest.NewRecorder()
-	b.o.Handler.ServeHTTP(rec, req.WithContext(ctx))
+	h.ServeHTTP(rec, req.WithContext(ctx))
 	if rec.Code != want {
 		return rec, fmt.Errorf("%s %s: status %d, want %d: %.300s", req.Method, req.URL, rec.Code, want, rec.Body.String())
 	}

@@ -79,7 +79,7 @@ func Run(ctx context.Context, db *bun.DB, o RunOptions) error {
 	}
 	fmt.Fprintf(o.Out, "Measuring on %d demands; commune %q holds %d of them.\n", b.demands, b.commune.Name, b.local)
 	steps := []func(context.Context) error{b.handlers, b.inbox, b.dueQueue, b.queries, b.streetSuggestions, b.auditVerify, b.applies, b.routingCost, b.satisfaction, b.pgbench, b.inboundMail, b.inboundMemory, b.fileStores, b.httpLoad,
-		b.unprepared, b.articleSearch, b.retentionForecast}
+		b.unprepared, b.articleSearch, b.retentionForecast, b.anonymise, b.retimeJob}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			printTable(o.Out, b.demands, b.results)

@@ -57,7 +57,7 @@ type commune struct {
 
 // bulkTables are loaded by COPY; their secondary indexes and foreign keys
 // are dropped during the load and rebuilt after it.
-var bulkTables = []string{"demands", "assignments", "demand_events", "attachments", "conversations", "conversation_messages", "conversation_tags", "ratings"}
+var bulkTables = []string{"demands", "assignments", "demand_events", "attachments", "conversations", "conversation_messages", "conversation_tags", "ratings", "outbox_mails"}
 
 const chunkSize = 10_000
 
@@ -256,13 +256,19 @@ func dropIndexes(ctx context.Context, db *bun.DB, out io.Writer) (func(context.C
 }
 
 // recounts are the counts triggers keep, rebuilt after a load made with
-// the triggers off: the back office's per state, the inbox's per view.
+// the triggers off: the back office's per state, the inbox's per view,
+// the satisfaction indicators' per month.
 var recounts = []struct{ table, rebuild string }{
 	{"demand_state_counts", `INSERT INTO demand_state_counts (commune_id, state, n)
 		SELECT commune_id, state, count(*) FROM demands GROUP BY 1, 2`},
 	{"conversation_counts", `INSERT INTO conversation_counts (commune_id, service_id, assignee_id, status, n)
 		SELECT commune_id, coalesce(service_id, 0), coalesce(assignee_id, 0), status, count(*)
 		FROM conversations WHERE merged_into IS NULL GROUP BY 1, 2, 3, 4`},
+	{"rating_month_counts", `INSERT INTO rating_month_counts (commune_id, month, service_id, motif_id, procedure_id, n, score_sum, low)
+		SELECT commune_id, date_trunc('month', rated_at AT TIME ZONE 'Europe/Paris')::date,
+			coalesce(service_id, 0), coalesce(motif_id, 0), coalesce(procedure_id, 0),
+			count(*), sum(score), count(*) FILTER (WHERE score <= 2)
+		FROM ratings WHERE rated_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5`},
 }
 
 // recount rebuilds the kept counts the schema has.
@@ -472,6 +478,11 @@ func loadChunk(ctx context.Context, conn *pgx.Conn, communes []*commune, first u
 		return err
 	}
 	rows += rated
+	mailed, err := copyMails(ctx, tx, ds, cvs)
+	if err != nil {
+		return err
+	}
+	rows += mailed
 	if err := tx.Commit(ctx); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"io"
+	"reflect"
 	"regexp"
 	"testing"
 	"time"
@@ -74,6 +75,23 @@ func TestSeedIsWhatTheWorkflowWouldRecord(t *testing.T) {
 			(SELECT commune_id, state, n FROM demand_state_counts WHERE n > 0 EXCEPT SELECT commune_id, state, count(*) FROM demands GROUP BY 1, 2)) d`).Scan(ctx, &differ))
 		if differ != 0 {
 			t.Errorf("%d counts per commune and state differ from the demands", differ)
+		}
+	}
+
+	// The satisfaction roll-up, rebuilt after the load, gives the ratings' figures.
+	var communes []int64
+	fixture.Must(t, db.NewRaw("SELECT DISTINCT commune_id FROM ratings ORDER BY 1").Scan(ctx, &communes))
+	if len(communes) == 0 {
+		t.Error("the seed made no ratings")
+	}
+	for _, c := range communes {
+		since := time.Now().AddDate(-3, 0, 0)
+		rolled, err := models.RatingIndicators(ctx, db, c, since, false)
+		fixture.Must(t, err)
+		direct, err := models.RatingIndicatorsFromRatings(ctx, db, c, since, false)
+		fixture.Must(t, err)
+		if !reflect.DeepEqual(rolled, direct) {
+			t.Errorf("commune %d: the roll-up's indicators %+v, the ratings' %+v", c, rolled, direct)
 		}
 	}
 
@@ -207,6 +225,21 @@ func TestSeedAddsConversations(t *testing.T) {
 	if convs != 2000 || msgs < 4*convs || msgs > 6*convs || notes == 0 || tagged == 0 {
 		t.Fatalf("%d conversations, %d messages (%d notes), %d tagged", convs, msgs, notes, tagged)
 	}
+	// The mails notify would have sent: each demand sent its acknowledgement
+	// and, decided, its decision; each conversation answered its reply; each
+	// to its citizen, naming its reference.
+	var wantDemands, demandMails, wantConvs, convMails, all int
+	fixture.Must(t, db.NewRaw(`SELECT
+		(SELECT count(*) FILTER (WHERE submitted_at IS NOT NULL) + count(*) FILTER (WHERE decided_at IS NOT NULL) FROM demands),
+		(SELECT count(*) FROM outbox_mails AS m JOIN demands AS d ON d.id = m.demand_id
+			WHERE m.conversation_id IS NULL AND m.recipient = d.citizen_email AND m.subject LIKE '% ' || d.reference),
+		(SELECT count(*) FROM conversations AS cv WHERE (SELECT count(*) FROM conversation_messages AS m WHERE m.conversation_id = cv.id) >= 2),
+		(SELECT count(*) FROM outbox_mails AS m JOIN conversations AS cv ON cv.id = m.conversation_id
+			WHERE m.recipient = cv.citizen_email AND m.subject LIKE '%[' || cv.reference || ']' AND m.demand_id IS NOT DISTINCT FROM cv.demand_id),
+		(SELECT count(*) FROM outbox_mails WHERE status = 'sent')`).Scan(ctx, &wantDemands, &demandMails, &wantConvs, &convMails, &all))
+	if wantDemands == 0 || demandMails != wantDemands || wantConvs == 0 || convMails != wantConvs || all != demandMails+convMails {
+		t.Fatalf("%d mails of demands (want %d), %d of conversations (want %d), %d sent in all", demandMails, wantDemands, convMails, wantConvs, all)
+	}
 	fixture.Must(t, db.NewRaw(`SELECT count(*) FROM conversations AS cv WHERE
 		(SELECT count(*) FROM demand_events AS e WHERE e.conversation_id = cv.id AND e.kind IN ('conversation_message', 'conversation_note'))
 		<> (SELECT count(*) FROM conversation_messages AS m WHERE m.conversation_id = cv.id)
@@ -216,6 +249,17 @@ func TestSeedAddsConversations(t *testing.T) {
 		WHERE NOT cv.search @@ plainto_tsquery('fr_unaccent', m.body)`).Scan(ctx, &unsearchable))
 	if badHistory != 0 || unsearchable != 0 {
 		t.Fatalf("%d conversations whose history or dates differ from their messages, %d messages not found by the search", badHistory, unsearchable)
+	}
+	// The open conversations have an answer due, as a running clock would set it; the others none.
+	var due, badDue int
+	fixture.Must(t, db.NewRaw(`SELECT count(*) FILTER (WHERE due_at IS NOT NULL),
+		count(*) FILTER (WHERE (due_at IS NOT NULL) <> (status IN ('new', 'open')) OR due_at < last_message_at) FROM conversations`).Scan(ctx, &due, &badDue))
+	if due == 0 || badDue != 0 {
+		t.Fatalf("%d conversations with a due time, %d whose due time does not fit their status", due, badDue)
+	}
+	// The tags' links carry what the tag-filtered inbox reads, as its trigger would have copied it.
+	if stale := fixture.StaleTagLinks(t, db); stale != 0 {
+		t.Fatalf("%d tag links differ from their conversation", stale)
 	}
 	var c models.Commune
 	fixture.Must(t, db.NewSelect().Model(&c).Where("slug = ?", bench.SlugPrefix+"1").Scan(ctx))

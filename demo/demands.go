@@ -15,6 +15,7 @@ import (
 	"guichet/files"
 	"guichet/forms"
 	"guichet/models"
+	"guichet/satisfaction"
 	"guichet/workflow"
 )
 
@@ -29,6 +30,9 @@ type Demands struct {
 	Clock  *clock.Fake // set back in time as each demand goes
 	// Conversations plays the demo's conversations (none when nil); its clock is Clock's.
 	Conversations *conversation.Manager
+	// Satisfaction plays the demo's experiences and ratings (none when
+	// nil); its clock is Clock's.
+	Satisfaction *satisfaction.Manager
 }
 
 // step is one event of a demand's story, fired by who, some hours after
@@ -96,7 +100,12 @@ func (ds Demands) Load(ctx context.Context, c *models.Commune) error {
 	}
 	ds.Clock.Set(now)
 	if ds.Conversations != nil {
-		return ds.loadConversations(ctx, c, agents)
+		if err := ds.loadConversations(ctx, c, agents); err != nil {
+			return err
+		}
+	}
+	if ds.Satisfaction != nil {
+		return ds.loadSatisfaction(ctx, c, agents)
 	}
 	return nil
 }

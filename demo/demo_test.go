@@ -4,10 +4,16 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/uptrace/bun"
 
 	"guichet/app"
@@ -27,15 +33,22 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // load loads the demo into db, as `guichet demo` does, on the
 // application's workflow with a fake clock at now.
 func load(t *testing.T, db *bun.DB, now time.Time) (*models.Commune, *clock.Fake) {
+	c, fake, _ := loadApp(t, db, now)
+	return c, fake
+}
+
+// loadApp is load, with the application the demo was loaded through.
+func loadApp(t *testing.T, db *bun.DB, now time.Time) (*models.Commune, *clock.Fake, *app.App) {
 	t.Helper()
 	ctx := context.Background()
 	fake := clock.NewFake(now)
 	a, err := app.New(fixture.Config(t), db, slog.New(slog.NewTextHandler(io.Discard, nil)), fake.Clock())
 	fixtureErr(t, err)
 	hash := func(pw string) (string, error) { return auth.HashPassword(ctx, pw, auth.FastParams) }
-	c, err := demo.Load(ctx, db, hash, demo.Demands{DB: db, Engine: a.Engine, Files: a.Files, Limits: a.Server.Base.FileLimits(), Clock: fake, Conversations: a.Conversations})
+	c, err := demo.Load(ctx, db, hash, demo.Demands{DB: db, Engine: a.Engine, Files: a.Files, Limits: a.Server.Base.FileLimits(), Clock: fake, Conversations: a.Conversations,
+		Satisfaction: a.Server.Base.Satisfaction})
 	fixtureErr(t, err)
-	return c, fake
+	return c, fake, a
 }
 
 func TestLoadDemo(t *testing.T) {
@@ -194,5 +207,101 @@ func TestDemoConversations(t *testing.T) {
 		(SELECT count(*) FROM conversations WHERE commune_id = ?0 AND channel = 'phone')`, c.ID).Scan(ctx, &notes, &forwarded, &calls))
 	if counts.ByView[models.ViewResolved] != 1 || counts.ByView[models.ViewOpen] == 0 || notes < 3 || forwarded != 1 || calls != 1 {
 		t.Fatalf("views %v, %d notes, %d forwarded, %d calls", counts, notes, forwarded, calls)
+	}
+}
+
+// TestDemoSatisfaction: the demo's citizens rated answers (demands decided,
+// conversations resolved, experiences answered), one low rating followed
+// up and closed, others open; its experiences are in every state. The
+// supervisor's indicators, follow-ups and moderation queue and the public
+// page of experiences show them.
+func TestDemoSatisfaction(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	now := time.Now()
+	c, fake, a := loadApp(t, db, now)
+	if !fake.Now().Equal(now) {
+		t.Errorf("the clock was left at %s", fake.Now())
+	}
+	var rated struct{ Demands, Conversations, Experiences, Open, Closed, Asked int }
+	fixtureErr(t, db.NewRaw(`SELECT count(*) FILTER (WHERE rated_at IS NOT NULL AND demand_id IS NOT NULL) AS demands,
+		count(*) FILTER (WHERE rated_at IS NOT NULL AND conversation_id IS NOT NULL) AS conversations,
+		count(*) FILTER (WHERE rated_at IS NOT NULL AND experience_id IS NOT NULL) AS experiences,
+		count(*) FILTER (WHERE followup = 'open') AS open, count(*) FILTER (WHERE followup = 'closed') AS closed,
+		count(*) FILTER (WHERE rated_at IS NULL) AS asked
+		FROM ratings WHERE commune_id = ?`, c.ID).Scan(ctx, &rated))
+	if rated.Demands < 3 || rated.Conversations == 0 || rated.Experiences == 0 || rated.Open == 0 || rated.Closed != 1 || rated.Asked == 0 {
+		t.Fatalf("demo ratings: %+v", rated)
+	}
+	var xs []models.Experience
+	fixtureErr(t, db.NewSelect().Model(&xs).Where("commune_id = ?", c.ID).Order("id").Scan(ctx))
+	states := map[string]int{}
+	for _, x := range xs {
+		states[x.Status+"/"+x.AnswerStatus]++
+	}
+	if states["pending/none"] == 0 || states["published/published"] == 0 || states["published/held"] == 0 || states["published/none"] == 0 || states["refused/none"] == 0 {
+		t.Fatalf("demo experiences by state: %v", states)
+	}
+
+	h := a.Server.Handler()
+	get := func(path string, cookies []*http.Cookie) *goquery.Document {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		for _, ck := range cookies {
+			req.AddCookie(ck)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, rec.Code)
+		}
+		doc, err := goquery.NewDocumentFromReader(rec.Body)
+		fixtureErr(t, err)
+		return doc
+	}
+	form := url.Values{"email": {"manager@plassans.fr"}, "password": {demo.Password}}
+	req := httptest.NewRequest(http.MethodPost, "/gestion/connexion", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("the demo supervisor's sign-in: %d", rec.Code)
+	}
+	session := rec.Result().Cookies()
+
+	page := get("/gestion/satisfaction", session)
+	counted := 0
+	page.Find(`table:has(caption:contains("Par mois")) tbody tr`).Each(func(_ int, tr *goquery.Selection) {
+		n, _ := strconv.Atoi(strings.TrimSpace(tr.Find("td").First().Text()))
+		counted += n
+	})
+	if all := rated.Demands + rated.Conversations + rated.Experiences; counted != all {
+		t.Errorf("the indicators count %d ratings over the months, want the demo's %d", counted, all)
+	}
+	if n := page.Find(`table:has(caption:contains("Par équipe")) tbody tr`).Length(); n < 2 {
+		t.Errorf("the indicators show %d teams", n)
+	}
+	if followups := get("/gestion/supervision/suivis", session).Text(); !strings.Contains(followups, "Note 1/5") && !strings.Contains(followups, "Note 2/5") {
+		t.Errorf("no open follow-up listed: %s", followups)
+	}
+	queue := get("/gestion/supervision/avis", session)
+	words := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	public := words(get("/c/"+c.Slug+"/avis", nil).Text())
+	if h := words(queue.Find(`h2:contains("À modérer")`).Text()); h != "À modérer ("+strconv.Itoa(states["pending/none"])+")" {
+		t.Errorf("the moderation queue says %q", h)
+	}
+	for _, x := range xs {
+		switch {
+		case queue.Find(`a[href="/gestion/supervision/avis/`+strconv.FormatInt(x.ID, 10)+`"]`).Length() == 0:
+			t.Errorf("the supervisor's list of experiences lacks %q", x.Body)
+		case x.Status == models.ExperiencePublished && !strings.Contains(public, words(x.Body)):
+			t.Errorf("the public page lacks %q", x.Body)
+		case x.AnswerStatus == models.AnswerPublished && !strings.Contains(public, words(x.Answer)):
+			t.Errorf("the public page lacks the answer %q", x.Answer)
+		case x.Improvement != "" && !strings.Contains(public, words(x.Improvement)):
+			t.Errorf("the public page lacks the improvement %q", x.Improvement)
+		case x.Status == models.ExperienceRefused && strings.Contains(public, words(x.Body)):
+			t.Errorf("the refused %q is public", x.Body)
+		}
 	}
 }
