@@ -15,6 +15,7 @@ run: build
 	GUICHET_ENV=$${GUICHET_ENV:-development} ./$(BIN) serve
 
 test:
+	@scripts/install.sh test
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
@@ -47,9 +48,10 @@ bench-scale: build
 
 # A cluster on loopback (docs/SCALING.md): a PostgreSQL primary and its
 # streaming replica, PgBouncer (transaction pooling), three `guichet serve`
-# and HAProxy on http://127.0.0.1:17080, in var/cluster. Needs Debian's
-# pgbouncer and haproxy (apt-get install -y pgbouncer haproxy).
+# and HAProxy on http://127.0.0.1:17080, in var/cluster. Debian's pgbouncer
+# and haproxy are installed first when missing (scripts/install.sh).
 cluster: build
+	@scripts/install.sh cluster
 	scripts/cluster.sh start
 
 cluster-stop:
