@@ -166,7 +166,7 @@ func UploadsDir(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "
 
 // FileStore is the store of uploaded files FILE_STORE names, on db.
 func FileStore(cfg *config.Config, db *bun.DB) (*files.Store, error) {
-	return files.New(cfg.FileStore, UploadsDir(cfg), db)
+	return files.New(cfg.FileStore, UploadsDir(cfg), db, cfg.S3())
 }
 
 func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }

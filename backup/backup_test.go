@@ -16,8 +16,10 @@ import (
 
 	"guichet/app"
 	"guichet/backup"
+	"guichet/config"
 	"guichet/conversation"
 	"guichet/files"
+	"guichet/files/s3test"
 	"guichet/fixture"
 	"guichet/migrations"
 	"guichet/models"
@@ -46,16 +48,28 @@ func digest(t *testing.T, db bun.IDB, table string) string {
 // instance works on; with its files on disk or in the database, restored
 // into either.
 func TestBackupRestoresEveryDemandHistoryEntryAndFile(t *testing.T) {
-	for _, stores := range [][2]string{{files.Local, files.Local}, {files.Postgres, files.Postgres}, {files.Local, files.Postgres}, {files.Postgres, files.Local}} {
-		t.Run(stores[0]+"→"+stores[1], func(t *testing.T) { testBackupRestore(t, stores[0], stores[1]) })
+	// The s3 cases on a real S3 server, each store its own bucket.
+	server := s3test.Server(t)
+	buckets := 0
+	bucket := func(t *testing.T, cfg *config.Config) {
+		buckets++
+		b := s3test.NewBucket(t, server, fmt.Sprintf("sauvegarde-%d", buckets))
+		cfg.S3Endpoint, cfg.S3Bucket, cfg.S3Region, cfg.S3AccessKey, cfg.S3SecretKey = b.Endpoint, b.Bucket, b.Region, b.AccessKey, b.SecretKey
+	}
+	for _, stores := range [][2]string{{files.Local, files.Local}, {files.Postgres, files.Postgres}, {files.Local, files.Postgres}, {files.Postgres, files.Local},
+		{files.Bucket, files.Bucket}, {files.Postgres, files.Bucket}} {
+		t.Run(stores[0]+"→"+stores[1], func(t *testing.T) { testBackupRestore(t, stores[0], stores[1], bucket) })
 	}
 }
 
-func testBackupRestore(t *testing.T, from, to string) {
+func testBackupRestore(t *testing.T, from, to string, bucket func(*testing.T, *config.Config)) {
 	ctx := context.Background()
 	db := testdb.New(t)
 	cfg := fixture.Config(t) // one instance: one data directory
 	cfg.FileStore = from
+	if from == files.Bucket {
+		bucket(t, cfg)
+	}
 	var worlds []*fixture.World
 	var submitted []*models.Demand
 	contents := map[string][]byte{}
@@ -120,6 +134,9 @@ func testBackupRestore(t *testing.T, from, to string) {
 	target := testdb.Empty(t)
 	cfg2 := fixture.Config(t)
 	cfg2.FileStore = to
+	if to == files.Bucket {
+		bucket(t, cfg2)
+	}
 	targetStore, err := app.FileStore(cfg2, target)
 	fixture.Must(t, err)
 	_, err = backup.Restore(ctx, target, testdb.DSN(t, target), targetStore, dir)

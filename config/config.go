@@ -17,6 +17,7 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"guichet/auth"
+	"guichet/files"
 	"guichet/links"
 )
 
@@ -89,9 +90,16 @@ type Config struct {
 	AuditSigningKey string `env:"AUDIT_SIGNING_KEY"`
 
 	// FileStore is where uploaded files are kept: local (DATA_DIR/uploads,
-	// one machine) or postgres (the database, which every server shares,
-	// and its dumps hold them).
+	// one machine), postgres (the database, which every server shares,
+	// and its dumps hold them) or s3 (an S3-compatible bucket, S3_*).
 	FileStore string `env:"FILE_STORE" envDefault:"local"`
+	// The bucket of FILE_STORE=s3: S3_ENDPOINT is its server's URL
+	// (https://…; http on loopback), the bucket must exist.
+	S3Endpoint  string `env:"S3_ENDPOINT"`
+	S3Bucket    string `env:"S3_BUCKET"`
+	S3Region    string `env:"S3_REGION"`
+	S3AccessKey string `env:"S3_ACCESS_KEY"`
+	S3SecretKey string `env:"S3_SECRET_KEY"`
 
 	MaxFileSize   int64 `env:"MAX_FILE_SIZE" envDefault:"20000000"`
 	MaxDemandSize int64 `env:"MAX_DEMAND_SIZE" envDefault:"100000000"`
@@ -142,8 +150,14 @@ func Load() (*Config, error) {
 	if c.DatabasePooling != "" && c.DatabasePooling != "transaction" {
 		return nil, fmt.Errorf("configuration: DATABASE_POOLING must be empty or transaction, not %q", c.DatabasePooling)
 	}
-	if c.FileStore != "local" && c.FileStore != "postgres" {
-		return nil, fmt.Errorf("configuration: FILE_STORE must be local or postgres, not %q", c.FileStore)
+	switch c.FileStore {
+	case "local", "postgres":
+	case "s3":
+		if c.S3Endpoint == "" || c.S3Bucket == "" {
+			return nil, errors.New("configuration: FILE_STORE=s3 needs S3_ENDPOINT and S3_BUCKET")
+		}
+	default:
+		return nil, fmt.Errorf("configuration: FILE_STORE must be local, postgres or s3, not %q", c.FileStore)
 	}
 	if c.MaxFilesPerField < 1 || c.MaxFilesPerDemand < 1 {
 		return nil, errors.New("configuration: MAX_FILES_PER_FIELD and MAX_FILES_PER_DEMAND must be at least 1")
@@ -176,6 +190,11 @@ func (c *Config) Logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, nil))
 	}
 	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// S3 is the bucket of FILE_STORE=s3.
+func (c *Config) S3() files.S3Config {
+	return files.S3Config{Endpoint: c.S3Endpoint, Bucket: c.S3Bucket, Region: c.S3Region, AccessKey: c.S3AccessKey, SecretKey: c.S3SecretKey}
 }
 
 // Dev tells whether this is a development instance.

@@ -139,15 +139,23 @@ func TestDatabasePooling(t *testing.T) {
 	}
 }
 
-func TestFileStoreIsLocalOrPostgres(t *testing.T) {
-	for value, ok := range map[string]bool{"": true, "local": true, "postgres": true, "s3": false, "Postgres": false} {
+func TestFileStoreIsLocalPostgresOrABucket(t *testing.T) {
+	for value, ok := range map[string]bool{"": true, "local": true, "postgres": true, "s3": false, "s3 with its bucket": true, "Postgres": false} {
 		t.Run(value, func(t *testing.T) {
+			if kind, bucket := strings.CutSuffix(value, " with its bucket"); bucket {
+				value = kind
+				t.Setenv("S3_ENDPOINT", "https://s3.exemple.fr")
+				t.Setenv("S3_BUCKET", "guichet")
+			}
 			if value != "" {
 				t.Setenv("FILE_STORE", value)
 			}
 			c, err := config.Load()
 			if ok != (err == nil) {
 				t.Fatalf("FILE_STORE=%q: %v", value, err)
+			}
+			if value == "s3" && !ok && !strings.Contains(err.Error(), "S3_ENDPOINT") {
+				t.Errorf("FILE_STORE=s3 without a bucket: %v", err)
 			}
 			if value == "" && c.FileStore != "local" {
 				t.Errorf("FILE_STORE unset: %q", c.FileStore)

@@ -44,7 +44,7 @@ func countRows(t *testing.T, db *bun.DB, table string) int {
 func TestDatabaseStoreKeepsWithTheTransaction(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.New(t)
-	s, err := files.New(files.Postgres, t.TempDir(), db)
+	s, err := files.New(files.Postgres, t.TempDir(), db, files.S3Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

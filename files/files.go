@@ -131,18 +131,25 @@ type Store struct {
 const (
 	Local    = "local"    // a directory, DATA_DIR/uploads: one machine
 	Postgres = "postgres" // the database: every server sharing it
+	Bucket   = "s3"       // an S3-compatible bucket: every server sharing it
 )
 
 // New is the store kind names: temporary files under dir, contents in dir
-// (Local) or in db (Postgres).
-func New(kind, dir string, db *bun.DB) (*Store, error) {
+// (Local), in db (Postgres) or in the bucket of s3 (Bucket).
+func New(kind, dir string, db *bun.DB, s3 S3Config) (*Store, error) {
 	switch kind {
 	case Local, "":
 		return &Store{Dir: dir}, nil
 	case Postgres:
 		return &Store{Dir: dir, Contents: &Database{DB: db}}, nil
+	case Bucket:
+		c, err := NewS3(s3)
+		if err != nil {
+			return nil, err
+		}
+		return &Store{Dir: dir, Contents: c}, nil
 	}
-	return nil, fmt.Errorf("files: unknown store %q (local or postgres)", kind)
+	return nil, fmt.Errorf("files: unknown store %q (local, postgres or s3)", kind)
 }
 
 func (s *Store) contents() Contents {
