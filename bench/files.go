@@ -19,7 +19,8 @@ import (
 
 // fileStores measures uploading (received, hashed, sniffed, kept by a
 // transaction) and downloading (read to the end) a file of 1 MB and of
-// 20 MB with each FILE_STORE, and the Go heap each takes: the figures
+// 20 MB with each FILE_STORE (s3 when S3_ENDPOINT names a bucket), and the
+// Go heap each takes: the figures
 // docs/SCALING.md chooses the shared store by. The contents are random
 // (uploads are compressed already) and each upload a new one; what the
 // measure kept is deleted after it.
@@ -29,8 +30,12 @@ func (b *bed) fileStores(ctx context.Context) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	for _, kind := range []string{files.Local, files.Postgres} {
-		store, err := files.New(kind, tmp, b.db)
+	kinds := []string{files.Local, files.Postgres}
+	if b.o.S3.Endpoint != "" {
+		kinds = append(kinds, files.Bucket)
+	}
+	for _, kind := range kinds {
+		store, err := files.New(kind, tmp, b.db, b.o.S3)
 		if err != nil {
 			return err
 		}

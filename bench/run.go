@@ -18,6 +18,7 @@ import (
 
 	"guichet/apperr"
 	"guichet/audit"
+	"guichet/files"
 	"guichet/inbound"
 	"guichet/models"
 	"guichet/notify"
@@ -44,6 +45,8 @@ type RunOptions struct {
 	AuditKey ed25519.PublicKey
 	// Inbound receives the mail of the inbound measures.
 	Inbound *inbound.Receiver
+	// S3 is the bucket of the FILE_STORE=s3 measures (none: not measured).
+	S3 files.S3Config
 	// Only runs the measures whose name matches (all when nil).
 	Only *regexp.Regexp
 	Out  io.Writer

@@ -101,6 +101,9 @@ func benchCmd(ctx context.Context, args []string) error {
 			}
 			o.DSN, o.Handler, o.Engine, o.Notifier, o.Inbound = e.dsn, a.Server.Handler(), a.Engine, a.Notifier, a.Inbound
 			o.AuditKey = key.Public().(ed25519.PublicKey)
+			if e.cfg.S3Endpoint != "" {
+				o.S3 = e.cfg.S3()
+			}
 			return bench.Run(ctx, e.db, o)
 		})
 	case "faults":
