@@ -28,6 +28,13 @@ func bigPDF(t *testing.T, n int) []byte {
 	return b
 }
 
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func countRows(t *testing.T, db *bun.DB, table string) int {
 	t.Helper()
 	n, err := db.NewSelect().TableExpr(table).Count(context.Background())
@@ -69,12 +76,7 @@ func TestDatabaseStoreKeepsWithTheTransaction(t *testing.T) {
 		t.Fatalf("kept by a transaction rolled back: %v", err)
 	}
 
-	fatal := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	fatal := func(err error) { t.Helper(); must(t, err) }
 	fatal(db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error { return up.Keep(ctx, tx) }))
 	if n := countRows(t, db, "file_chunks"); n != 3 {
 		t.Fatalf("%d chunks, want 3", n)

@@ -33,12 +33,7 @@ func TestS3StoreKeepsReadsAndRemoves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fatal := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	fatal := func(err error) { t.Helper(); must(t, err) }
 
 	content := bigPDF(t, 3*1024*1024+777)
 	up, err := s.Receive(bytes.NewReader(content), 1<<30)
@@ -84,8 +79,8 @@ func TestS3StoreKeepsReadsAndRemoves(t *testing.T) {
 	}
 	// A reader that cannot seek is hashed from a spooled copy.
 	sum = sha256.Sum256(other)
-	fatal2 := func(_ int64, err error) { t.Helper(); fatal(err) }
-	fatal2(s.Put(ctx, db, hex.EncodeToString(sum[:]), io.NopCloser(bytes.NewReader(other))))
+	_, err = s.Put(ctx, db, hex.EncodeToString(sum[:]), io.NopCloser(bytes.NewReader(other)))
+	fatal(err)
 
 	fatal(s.Remove(ctx, db, up.SHA256))
 	if _, err := s.Open(ctx, up.SHA256); !errors.Is(err, os.ErrNotExist) {
