@@ -42,6 +42,11 @@ func Unreachable(err error) bool {
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
 		return true
 	}
+	// pgx's answer to a statement on a connection it closed when its
+	// socket went away (pgconn.ErrConnClosed, inside its lock error).
+	if errors.Is(err, pgconn.ErrConnClosed) {
+		return true
+	}
 	return brokenConnection(err)
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"guichet/apperr"
 	"guichet/fixture"
@@ -64,9 +65,23 @@ func TestUnreachable(t *testing.T) {
 	check("connection closed while idle", err, true)
 	_, err = tx.ExecContext(ctx, "SELECT 1")
 	check("connection closed under a transaction", err, true)
+	// pgx closed that connection: the transaction's next statement (a
+	// handler that goes on, or its deferred rollback) meets "conn closed".
+	_, err = tx.ExecContext(ctx, "SELECT 1")
+	check("the next statement of that transaction", err, true)
 	check("new connection while the pooler is down", through.PingContext(ctx), true)
 	proxy.Restart()
 	check("connection closed while reading rows", duringQuery(t, db.DB, heldConn(t, through.DB), scan, proxy.Crash), true)
+	// pgx's own error for a statement on a connection it has closed after
+	// the socket went away: the cluster's fault journey met it, bare, on a
+	// transition while PgBouncer was killed (a 500 until it was counted).
+	closedConn := heldConn(t, db.DB)
+	check("a statement on a connection pgx has closed", closedConn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		pc.Close(ctx)
+		_, err := pc.Exec(ctx, "SELECT 1")
+		return err
+	}), true)
 
 	// A backend ended by pg_terminate_backend (or a server shutting down),
 	// under a query and while idle.
