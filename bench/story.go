@@ -69,7 +69,6 @@ type attachmentRow struct {
 	field, filename, contentType string
 	size                         int64
 	sha256                       string
-	createdAt                    time.Time
 }
 
 // story writes one demand's life up to its target state, with history,

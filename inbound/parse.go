@@ -3,7 +3,6 @@ package inbound
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -36,9 +35,6 @@ type part struct {
 	Name, Type string
 	Body       io.Reader // read during the walk only
 }
-
-// errNoBody is a mail with no part the walk could read.
-var errNoBody = errors.New("inbound: mail without readable content")
 
 // headerMessageID reads a raw mail's Message-ID, cheaply, before anything else.
 func headerMessageID(raw []byte) string {
