@@ -11,7 +11,6 @@ import (
 	"guichet/conversation"
 	"guichet/fixture"
 	"guichet/models"
-	"guichet/perm"
 	"guichet/testdb"
 	"guichet/workflow"
 )
@@ -40,12 +39,7 @@ func agentsTexts(t *testing.T) (*fixture.World, *models.Demand, *models.Conversa
 	var asked int64
 	fixture.Must(t, w.DB.NewRaw("SELECT id FROM conversation_messages WHERE conversation_id = ? AND author_kind = 'citizen'", cv.ID).Scan(ctx, &asked))
 	fixture.Must(t, w.App.Conversations.Forward(ctx, w.Commune, acc, cv.ID, asked, "accueil@caf.exemple.fr", "Mme Martin, allocataire n° 1234567."))
-	trainee := w.NewAgent(t, "stagiaire", w.NewProfile(t, "Sous validation", perm.Set{perm.See, perm.ReplyValidated}))
-	_, _, err = w.App.Conversations.Post(ctx, w.Commune, workflow.AgentActor(trainee), cv.ID, conversation.MessageInput{Body: "Madame Martin, c'est en cours."})
-	fixture.Must(t, err)
-	var held models.PendingReply
-	fixture.Must(t, w.DB.NewSelect().Model(&held).Where("conversation_id = ?", cv.ID).Scan(ctx))
-	fixture.Must(t, w.App.Conversations.ReturnHeld(ctx, acc, cv.ID, held.ID, held.Version, "Ne donnez pas le numéro de Mme Martin."))
+	w.ReturnHeldReply(t, acc, cv.ID, "Madame Martin, c'est en cours.", "Ne donnez pas le numéro de Mme Martin.")
 
 	holding := map[string]models.Event{}
 	for _, e := range entries(t, w) {

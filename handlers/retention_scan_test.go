@@ -20,7 +20,6 @@ import (
 	"guichet/conversation"
 	"guichet/fixture"
 	"guichet/models"
-	"guichet/perm"
 	"guichet/workflow"
 )
 
@@ -71,12 +70,7 @@ func seedCitizen(t *testing.T, a *app) *models.Demand {
 	a.reply(t, a.Accueil, cv, "Bonjour Madame Vauquelin, voici la réponse galimatias.")
 	mustStatus(t, a.signIn(a.Accueil).postMessage("/gestion/messages/"+itoa(cv.ID)+"/messages",
 		map[string]string{"mode": "note", "message": "Note sur Mme Vauquelin."}, &upload{Name: "quincailloforme.pdf", Content: append(pdfFile(300), "pièce saperlipopette"...)}), 303)
-	trainee := a.NewAgent(t, "stagiaire", a.NewProfile(t, "Sous validation", perm.Set{perm.See, perm.ReplyValidated}))
-	_, _, err = a.App.Conversations.Post(ctx, a.Commune, workflow.AgentActor(trainee), cv.ID, conversation.MessageInput{Body: "Réponse à valider pour Ernestine."})
-	fixture.Must(t, err)
-	var held models.PendingReply
-	fixture.Must(t, a.DB.NewSelect().Model(&held).Where("conversation_id = ?", cv.ID).Scan(ctx))
-	fixture.Must(t, a.App.Conversations.ReturnHeld(ctx, acc, cv.ID, held.ID, held.Version, "Ne citez pas Mme Vauquelin : billevesant."))
+	a.ReturnHeldReply(t, acc, cv.ID, "Réponse à valider pour Ernestine.", "Ne citez pas Mme Vauquelin : billevesant.")
 	var asked int64
 	fixture.Must(t, a.DB.NewRaw("SELECT id FROM conversation_messages WHERE conversation_id = ? AND author_kind = 'citizen' ORDER BY id LIMIT 1", cv.ID).Scan(ctx, &asked))
 	fixture.Must(t, a.App.Conversations.Forward(ctx, a.Commune, acc, cv.ID, asked, "accueil@caf.exemple.fr", "Pour Ernestine Vauquelin, question mirlitonesque."))
